@@ -1,0 +1,52 @@
+# The two commands a newcomer needs are `make demo` and `make test`; both
+# create the virtualenv on first use and are safe to run again.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= small
+SEED ?= 1
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: demo test lint install venv browser migrate seed serve messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's chromium for the browser tests; Playwright never downloads one.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+migrate: install
+	mkdir -p var
+	$(MANAGE) migrate --no-input -v 0
+
+seed: migrate
+	$(MANAGE) seed_demo --scale $(SCALE) --seed $(SEED)
+
+demo: seed
+	$(MANAGE) demo_logins
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install browser
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src bench
+
+messages: install
+	cd src/gridgov && ../../$(MANAGE) makemessages -l zh_Hans --no-obsolete && ../../$(MANAGE) compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) var staticfiles

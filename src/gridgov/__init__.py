@@ -1,0 +1,1 @@
+"""GridGov: grid-based community governance."""

@@ -1,0 +1,1 @@
+"""Accounts, roles and the jurisdiction scope every read and write is checked against."""

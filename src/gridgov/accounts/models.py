@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.roles import ADMIN_ROLES, ROLE_CAPABILITIES, Role
+from gridgov.departments.models import Department
+from gridgov.jurisdiction.models import Node
+
+
+class User(AbstractUser):
+    """An account: one role, placed on one jurisdiction node or one department."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    node = models.ForeignKey(
+        Node,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(node__isnull=False, department__isnull=True)
+                    | models.Q(node__isnull=True, department__isnull=False)
+                    | models.Q(is_superuser=True)
+                ),
+                name="user_on_node_or_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def scope_node(self) -> Node | None:
+        """The root of everything this account may see: its node, or its department's."""
+        if self.node_id is not None:
+            return self.node
+        if self.department_id is not None:
+            return self.department.node  # type: ignore[union-attr]
+        return None
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    def can(self, capability: str) -> bool:
+        return self.is_active and capability in ROLE_CAPABILITIES.get(self.role, frozenset())
+
+
+class ApiToken(models.Model):
+    """A bearer token for machine clients; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

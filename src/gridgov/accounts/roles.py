@@ -1,0 +1,82 @@
+"""Roles, where each may sit in the tree, and what each may do.
+
+One role per account. MLPS 2.0 (三权分立) asks that the system, security and
+audit administrators be different people; with one role per account no
+account can ever hold two of them, and a person with two duties has two
+accounts, each audited on its own.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.jurisdiction.models import Level
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("grid worker")
+    COMMUNITY_STAFF = "community_staff", _("community staff")
+    SUBDISTRICT_DISPATCHER = "subdistrict_dispatcher", _("subdistrict dispatcher")
+    DISTRICT_COMMANDER = "district_commander", _("district commander")
+    DEPARTMENT_HANDLER = "department_handler", _("department handler")
+    ANALYST = "analyst", _("analyst")
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+    SECURITY_ADMIN = "security_admin", _("security administrator")
+    AUDITOR = "auditor", _("auditor")
+
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+
+# The levels of the tree at which an account of each role may sit. A
+# department handler sits on a department, not on a node.
+ROLE_LEVELS: dict[str, frozenset[int]] = {
+    Role.GRID_WORKER: frozenset({Level.GRID, Level.COMMUNITY}),
+    Role.COMMUNITY_STAFF: frozenset({Level.COMMUNITY}),
+    Role.SUBDISTRICT_DISPATCHER: frozenset({Level.SUBDISTRICT}),
+    Role.DISTRICT_COMMANDER: frozenset({Level.DISTRICT, Level.CITY}),
+    Role.DEPARTMENT_HANDLER: frozenset(),
+    Role.ANALYST: frozenset({Level.CITY, Level.DISTRICT, Level.SUBDISTRICT}),
+    Role.SYSTEM_ADMIN: frozenset({Level.CITY, Level.DISTRICT}),
+    Role.SECURITY_ADMIN: frozenset({Level.CITY, Level.DISTRICT}),
+    Role.AUDITOR: frozenset({Level.CITY, Level.DISTRICT}),
+}
+
+
+class Capability(models.TextChoices):
+    """What a role may do beyond reading its own jurisdiction."""
+
+    MANAGE_BOUNDARIES = "manage_boundaries", _("import and edit boundaries")
+    MANAGE_STAFF = "manage_staff", _("manage grid staff and groups")
+    MANAGE_ACCOUNTS = "manage_accounts", _("manage accounts and roles")
+    READ_AUDIT = "read_audit", _("read the audit trail")
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset(),
+    Role.COMMUNITY_STAFF: frozenset({Capability.MANAGE_STAFF}),
+    Role.SUBDISTRICT_DISPATCHER: frozenset({Capability.MANAGE_STAFF}),
+    Role.DISTRICT_COMMANDER: frozenset({Capability.MANAGE_STAFF}),
+    Role.DEPARTMENT_HANDLER: frozenset(),
+    Role.ANALYST: frozenset(),
+    Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_BOUNDARIES, Capability.MANAGE_STAFF}),
+    Role.SECURITY_ADMIN: frozenset({Capability.MANAGE_ACCOUNTS}),
+    Role.AUDITOR: frozenset({Capability.READ_AUDIT}),
+}
+
+# Which Django apps each administrator role may manage in the admin site.
+# The system administrator runs the platform's data but not accounts or the
+# audit trail; the security administrator runs accounts and lock-outs; the
+# auditor only reads.
+ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # role: (apps with full model permissions, apps with view permission)
+    Role.SYSTEM_ADMIN: (
+        frozenset({"jurisdiction", "departments", "staffing"}),
+        frozenset(),
+    ),
+    Role.SECURITY_ADMIN: (
+        frozenset({"accounts", "axes", "otp_static", "otp_totp"}),
+        frozenset(),
+    ),
+    Role.AUDITOR: (frozenset(), frozenset({"audit", "axes"})),
+}

@@ -1,0 +1,1 @@
+"""Pieces every domain package shares: errors, geometry, API plumbing."""

@@ -1,0 +1,1 @@
+"""The real-shaped demo city: Nanjing's districts, subdistricts and communities."""

@@ -1,0 +1,1 @@
+"""Departments and command sub-centres that receive dispatched work."""

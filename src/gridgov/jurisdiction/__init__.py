@@ -1,0 +1,1 @@
+"""The jurisdiction tree (city → district → subdistrict → community → grid) and overlay layers."""

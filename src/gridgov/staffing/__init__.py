@@ -1,0 +1,1 @@
+"""Grid staff (leaders, workers, legal-affairs workers, helpers) and grid work groups."""

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from gridgov.core.api import api
+
+urlpatterns = [
+    path("", include("gridgov.core.urls")),
+    path("accounts/", include("gridgov.accounts.urls")),
+    path("jurisdiction/", include("gridgov.jurisdiction.urls")),
+    path("staffing/", include("gridgov.staffing.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+]
