@@ -18,7 +18,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """On SQLite, tests that need PostgreSQL are deselected (and reported so), never passed."""
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         (drop if item.get_closest_marker("postgres") else keep).append(item)
     if drop:

@@ -35,7 +35,11 @@ class DomainError(Exception):
     code = "bad_request"
 
     def __init__(
-        self, message: str | Promise, *, code: str | None = None, problems: list[Problem] | None = None
+        self,
+        message: str | Promise,
+        *,
+        code: str | None = None,
+        problems: list[Problem] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.message = message
@@ -51,7 +55,7 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    """Also the answer for anything outside the caller's jurisdiction: its existence is not leaked."""
+    """Also the answer for anything outside the caller's jurisdiction, so nothing leaks."""
 
     status = 404
     code = "not_found"

@@ -34,7 +34,9 @@ SUBDISTRICTS = [("001", "北街道", 31.5, 32.0), ("002", "南街道", 31.0, 31.
 def build_tree(population: int | None = 1000) -> Tree:
     tree = Tree()
 
-    def add(code: str, name: str, level: int, parent: Node | None, geom: bytes, **extra: object) -> Node:
+    def add(
+        code: str, name: str, level: int, parent: Node | None, geom: bytes, **extra: object
+    ) -> Node:
         node = Node.objects.create(
             code=code, name=name, level=level, parent=parent, boundary=geom, **extra
         )
@@ -45,8 +47,12 @@ def build_tree(population: int | None = 1000) -> Tree:
     for dcode, dname, x0, x1 in DISTRICTS:
         district = add(dcode, dname, Level.DISTRICT, city, box(x0, 31.0, x1, 32.0))
         for scode, sname, y0, y1 in SUBDISTRICTS:
-            sub = add(dcode + scode, dname + sname, Level.SUBDISTRICT, district, box(x0, y0, x1, y1))
-            com = add(sub.code + "001", sub.name + "一社区", Level.COMMUNITY, sub, box(x0, y0, x1, y1))
+            sub = add(
+                dcode + scode, dname + sname, Level.SUBDISTRICT, district, box(x0, y0, x1, y1)
+            )
+            com = add(
+                sub.code + "001", sub.name + "一社区", Level.COMMUNITY, sub, box(x0, y0, x1, y1)
+            )
             xm = (x0 + x1) / 2
             for seq, (gx0, gx1) in enumerate([(x0, xm), (xm, x1)], start=1):
                 add(
