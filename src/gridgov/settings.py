@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "gridgov.departments",
     "gridgov.accounts",
     "gridgov.staffing",
+    "gridgov.worktime",
     "gridgov.demo",
 ]
 

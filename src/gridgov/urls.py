@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("gridgov.accounts.urls")),
     path("jurisdiction/", include("gridgov.jurisdiction.urls")),
     path("staffing/", include("gridgov.staffing.urls")),
+    path("worktime/", include("gridgov.worktime.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,1 @@
+"""Working time on the official Chinese holiday calendar, kept as data."""
