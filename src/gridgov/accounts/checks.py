@@ -22,7 +22,9 @@ def no_active_superuser(
 
     try:
         names = list(
-            User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)
+            User.objects.filter(is_superuser=True, is_active=True).values_list(
+                "username", flat=True
+            )
         )
     except DatabaseError:
         return []

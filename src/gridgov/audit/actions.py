@@ -1,15 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from gridgov.audit.models import AuditEntry
 
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
 
 def audit_record(
     *,
-    actor: models.Model | None,
+    actor: User | None,
     action: str,
     target: models.Model | None = None,
     target_type: str = "",

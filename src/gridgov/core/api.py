@@ -4,27 +4,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
-from gridgov.core.errors import DomainError
+from gridgov.core.errors import DomainError, PermissionDenied
 
 
 class SessionAuth(APIKeyCookie):
-    """The logged-in browser session, with Django's CSRF check on unsafe methods."""
+    """The logged-in browser session, with Django's CSRF check on unsafe methods.
 
-    param_name = "sessionid"
+    The CSRF check runs only when a session cookie comes with the request: a
+    bearer-token client carries no ambient credential, so it has nothing to
+    forge and must not be refused for lacking a CSRF token.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        key = request.COOKIES.get(self.param_name)
+        if key and check_csrf(request) is not None:
+            raise PermissionDenied(
+                _("The CSRF token is missing or wrong; reload the page."), code="csrf_failed"
+            )
+        return key
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
-        return user if user.is_authenticated and user.is_active else None
+        return user if key and user.is_authenticated and user.is_active else None
 
 
 class TokenAuth(HttpBearer):
+    """An API token sent as `Authorization: Bearer <key>`; only the key's digest is looked up."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from gridgov.accounts.models import ApiToken
 
@@ -44,9 +62,23 @@ api = NinjaAPI(
     title="GridGov API",
     version="1",
     urls_namespace="api",
-    auth=[SessionAuth(), TokenAuth()],
+    # The token is tried first so that a token client never meets the session's CSRF check.
+    auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
 )
+
+
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: Any,
+    errors: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": str(message)}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(DomainError)
@@ -58,18 +90,34 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        errors.append(
-            {"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")}
-        )
-    body = {"code": "invalid", "message": "The request is not valid.", "errors": errors}
-    return api.create_response(request, body, status=422)
+        loc = [p for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        problem: dict[str, Any] = {
+            "field": ".".join(str(p) for p in loc if not isinstance(p, int)),
+            "code": err.get("type", "invalid"),
+            "message": err.get("msg", ""),
+        }
+        index = next((p for p in loc if isinstance(p, int)), None)
+        if index is not None:
+            problem["index"] = index
+        errors.append(problem)
+    return error_response(request, 422, "invalid", _("The request is not valid."), errors)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    body = {"code": "unauthenticated", "message": "Log in or send a valid bearer token."}
-    return api.create_response(request, body, status=401)
+    return error_response(
+        request, 401, "unauthenticated", _("Log in or send a valid bearer token.")
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", exc.message)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
 
 
 def register_routers() -> None:
