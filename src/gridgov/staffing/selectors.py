@@ -52,6 +52,18 @@ def _root_code(user: User, node: Node | None) -> str:
     return node.code
 
 
+def nodes_get(user: User, codes: list[str]) -> list[Node]:
+    """Several nodes by code in one query, in the order given; NotFound names the first missing."""
+    root = scope_root(user).code
+    by_code = {n.code: n for n in Node.objects.filter(code__in=codes, code__startswith=root)}
+    for code in codes:
+        if code not in by_code:
+            raise NotFound(
+                _("No such jurisdiction node: %(code)s") % {"code": code}, code="node_not_found"
+            )
+    return [by_code[code] for code in codes]
+
+
 def staff_visible(user: User, *, node: Node | None = None, kind: str = "") -> QuerySet[StaffMember]:
     """Staff managed in, or working in a grid of, the caller's scope (or of `node` inside it)."""
     code = _root_code(user, node)
@@ -60,12 +72,16 @@ def staff_visible(user: User, *, node: Node | None = None, kind: str = "") -> Qu
     rows = StaffMember.objects.filter(Q(home_node__code__startswith=code) | Q(pk__in=working_here))
     if kind:
         rows = rows.filter(kind=kind)
-    return rows.select_related("home_node").prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=StaffAssignment.objects.filter(grid__code__startswith=scope)
-            .select_related("grid")
-            .order_by("grid__code"),
+    return (
+        rows.select_related("home_node")
+        .order_by("home_node__code", "kind", "name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=StaffAssignment.objects.filter(grid__code__startswith=scope)
+                .select_related("grid")
+                .order_by("grid__code"),
+            )
         )
     )
 
@@ -103,7 +119,7 @@ def _members_in_seat_order() -> QuerySet[WorkGroupMember]:
         *(When(role=role, then=Value(rank)) for rank, role in enumerate(GroupRole.values)),
         output_field=IntegerField(),
     )
-    return WorkGroupMember.objects.alias(role_rank=role_rank).order_by("role_rank", "name")
+    return WorkGroupMember.objects.alias(role_rank=role_rank).order_by("role_rank", "name", "pk")
 
 
 def groups_visible(user: User, *, node: Node | None = None) -> QuerySet[WorkGroup]:
@@ -116,6 +132,7 @@ def groups_visible(user: User, *, node: Node | None = None) -> QuerySet[WorkGrou
     return (
         WorkGroup.objects.filter(Q(node__code__startswith=code) | Q(pk__in=covering))
         .select_related("node")
+        .order_by("node__code", "name", "pk")
         .prefetch_related(
             Prefetch("members", queryset=_members_in_seat_order()),
             Prefetch(
@@ -132,7 +149,7 @@ def group_get(user: User, group_id: int) -> WorkGroup:
     return group
 
 
-def group_member_get(user: User, group: WorkGroup, member_id: int) -> WorkGroupMember:
+def group_member_get(group: WorkGroup, member_id: int) -> WorkGroupMember:
     """A seat of a group already fetched through group_get."""
     for member in group.members.all():
         if member.pk == member_id:
