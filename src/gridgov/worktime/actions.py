@@ -68,7 +68,7 @@ def _validated(year: int, rows: Iterable[Mapping[str, Any]]) -> list[DayEntry]:
         problems.raise_if_any(_("The arrangement was not saved."))
     entries: list[DayEntry] = []
     seen: dict[date, int] = {}
-    where: dict[date, tuple[int, str]] = {}
+    in_year: dict[date, tuple[int, str]] = {}
     for position, row in enumerate(rows, start=1):
         index = int(row.get("index", position))
         raw_date = str(row.get("date", "")).strip()
@@ -80,8 +80,10 @@ def _validated(year: int, rows: Iterable[Mapping[str, Any]]) -> list[DayEntry]:
             continue
         kind = KIND_ALIASES.get(str(row.get("kind", "")).strip().lower())
         name = str(row.get("name") or "").strip()
-        if not (day.year == year or (day.year == year - 1 and day.month == 12)):
-            # A notice may reach back into December for the New Year's holiday (2019 did).
+        # A notice may reach back into December for the New Year's holiday (2019 did).
+        if day.year == year or (day.year == year - 1 and day.month == 12):
+            in_year.setdefault(day, (index, raw_date))
+        else:
             problems.add(
                 "date_outside_year",
                 _("The date is not in %(year)d (or the December before it).") % {"year": year},
@@ -117,11 +119,10 @@ def _validated(year: int, rows: Iterable[Mapping[str, Any]]) -> list[DayEntry]:
                 **item,
             )
         seen.setdefault(day, index)
-        where.setdefault(day, (index, raw_date))
         if kind is not None:
             entries.append(DayEntry(date=day, kind=kind, name=name))
-    for day, other in sorted(_claimed_elsewhere(year, seen).items()):
-        index, raw_date = where[day]
+    for day, other in sorted(_claimed_elsewhere(year, in_year).items()):
+        index, raw_date = in_year[day]
         problems.add(
             "date_in_other_arrangement",
             _("The date already belongs to the %(year)d arrangement.") % {"year": other},

@@ -82,7 +82,7 @@ def parse_arrangement(text: str) -> list[dict[str, Any]]:
                 continue
             if index == 1 and cells[0].lower() == "date":
                 continue
-            if len(cells) not in (2, 3):
+            if len(cells) > 3:
                 problems.add(
                     "bad_row",
                     _("Write date,kind,name on each line."),
@@ -90,13 +90,7 @@ def parse_arrangement(text: str) -> list[dict[str, Any]]:
                     item=",".join(cells),
                 )
                 continue
-            rows.append(
-                {
-                    "index": index,
-                    "date": cells[0],
-                    "kind": cells[1],
-                    "name": cells[2] if len(cells) == 3 else "",
-                }
-            )
+            date, kind, name = (cells + ["", ""])[:3]
+            rows.append({"index": index, "date": date, "kind": kind, "name": name})
     problems.raise_if_any(_("The arrangement could not be read."))
     return rows
