@@ -1,3 +1,122 @@
-from ninja import Router
+"""The caller's own account and API tokens, and the accounts an account manager looks after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from gridgov.accounts import actions, selectors
+from gridgov.accounts.models import ApiToken, User
+from gridgov.accounts.roles import Capability, Role
+from gridgov.core.errors import PermissionDenied
 
 router = Router(tags=["accounts"])
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+def _manager(request: HttpRequest) -> User:
+    user = _user(request)
+    if not user.can(Capability.MANAGE_ACCOUNTS):
+        raise PermissionDenied(_("Only a security administrator may manage accounts."))
+    return user
+
+
+class NodeRef(Schema):
+    code: str
+    name: str
+
+
+class DepartmentRef(Schema):
+    code: str
+    name: str
+
+
+class AccountOut(Schema):
+    username: str
+    display_name: str
+    role: Role | None = Field(description="Empty only for a development superuser.")
+    role_label: str = Field(alias="get_role_display")
+    node: NodeRef | None
+    department: DepartmentRef | None
+
+    @staticmethod
+    def resolve_role(obj: User) -> str | None:
+        return obj.role or None
+
+
+class MeOut(AccountOut):
+    capabilities: list[Capability]
+
+    @staticmethod
+    def resolve_capabilities(obj: User) -> list[str]:
+        return [c for c in Capability.values if obj.can(c)]
+
+
+class UserOut(AccountOut):
+    id: int
+    is_active: bool
+    last_login: datetime | None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The first characters of the key, to tell tokens apart.")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIn(Schema):
+    name: str = Field(max_length=64, description="What the token is for, e.g. the client's name.")
+
+
+class TokenCreatedOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    key: str = Field(description="Send as `Authorization: Bearer <key>`. Shown only this once.")
+
+
+@router.get("/me", response=MeOut, summary="The calling account")
+def me(request: HttpRequest) -> User:
+    return _user(request)
+
+
+@router.get("/tokens", response=list[TokenOut], summary="The caller's API tokens")
+def token_list(request: HttpRequest) -> list[ApiToken]:
+    return list(selectors.api_tokens_of(_user(request)))
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
+    token, key = actions.api_token_create(actor=_user(request), name=payload.name)
+    return Status(201, TokenCreatedOut(id=token.pk, name=token.name, prefix=token.prefix, key=key))
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    user = _user(request)
+    actions.api_token_revoke(actor=user, token=selectors.api_token_get(user, token_id))
+    return Status(204, None)
+
+
+@router.get("/users", response=list[UserOut], summary="Accounts in the caller's jurisdiction")
+@paginate(PageNumberPagination, page_size=50)
+def user_list(request: HttpRequest) -> list[User]:
+    return selectors.users_visible(_manager(request)).order_by("username")  # type: ignore[return-value]
+
+
+@router.get(
+    "/users/{user_id}", response=UserOut, summary="One account in the caller's jurisdiction"
+)
+def user_detail(request: HttpRequest, user_id: int) -> User:
+    return selectors.user_get(_manager(request), user_id)
