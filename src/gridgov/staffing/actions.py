@@ -23,7 +23,6 @@ from gridgov.jurisdiction.selectors import scope_root
 from gridgov.staffing.models import (
     GroupRole,
     StaffAssignment,
-    StaffKind,
     StaffMember,
     WorkGroup,
     WorkGroupMember,
@@ -68,7 +67,7 @@ def _require_staff_visible(actor: User, staff: StaffMember) -> None:
 def _field_problems(
     instance: StaffMember | WorkGroup | WorkGroupMember, exclude: list[str]
 ) -> ProblemList:
-    """The model's own field rules (lengths, choices, blanks) as problems."""
+    """The model's own rules (lengths, choices, blanks, its clean()) as problems."""
     problems = ProblemList()
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -106,29 +105,6 @@ def _unique(grids: Iterable[Node]) -> list[Node]:
     return list({grid.pk: grid for grid in grids}.values())
 
 
-def _check_staff(problems: ProblemList, staff: StaffMember) -> None:
-    problems.problems.extend(_field_problems(staff, exclude=["home_node", "user"]).problems)
-    if staff.kind == StaffKind.LEGAL_AFFAIRS and not staff.profession:
-        problems.add(
-            "profession_required",
-            _("A legal-affairs grid worker needs a legal profession."),
-            field="profession",
-        )
-    elif staff.kind != StaffKind.LEGAL_AFFAIRS and staff.profession:
-        problems.add(
-            "profession_not_allowed",
-            _("Only legal-affairs grid workers have a legal profession."),
-            field="profession",
-        )
-    if staff.home_node.level == Level.GRID:
-        problems.add(
-            "home_node_is_grid",
-            _("Staff are managed by a community or a higher level, not by a grid."),
-            field="home_node",
-            item=staff.home_node.code,
-        )
-
-
 @transaction.atomic
 def staff_create(
     *,
@@ -161,8 +137,7 @@ def staff_create(
         employer=employer.strip(),
         user=user,
     )
-    problems = ProblemList()
-    _check_staff(problems, staff)
+    problems = _field_problems(staff, exclude=["user"])
     _check_grids(problems, grid_list, field="grids", inside=None)
     problems.raise_if_any(INVALID_STAFF)
     staff.save()
@@ -207,8 +182,7 @@ def staff_update(
     if home_node is not None and home_node.pk != staff.home_node_id:
         staff.home_node = home_node
         changes["home_node"] = home_node.code
-    problems = ProblemList()
-    _check_staff(problems, staff)
+    problems = _field_problems(staff, exclude=["user"])
     if problems:
         staff.refresh_from_db()
         problems.raise_if_any(INVALID_STAFF)
@@ -270,13 +244,6 @@ def staff_deactivate(*, actor: User, staff: StaffMember) -> StaffMember:
 
 
 def _check_group(problems: ProblemList, group: WorkGroup, grids: list[Node]) -> None:
-    if group.node.level == Level.GRID:
-        problems.add(
-            "node_is_grid",
-            _("A work group belongs to a community or a higher level, not to a grid."),
-            field="node",
-            item=group.node.code,
-        )
     if not grids:
         problems.add("required", _("A work group needs at least one grid."), field="grids")
     _check_grids(problems, grids, field="grids", inside=group.node)
@@ -288,7 +255,7 @@ def work_group_create(*, actor: User, name: str, node: Node, grids: Iterable[Nod
     grid_list = _unique(grids)
     _require_in_scope(actor, node, *grid_list)
     group = WorkGroup(name=name.strip(), node=node)
-    problems = _field_problems(group, exclude=["node", "grids"])
+    problems = _field_problems(group, exclude=["grids"])
     _check_group(problems, group, grid_list)
     problems.raise_if_any(INVALID_GROUP)
     group.save()
@@ -315,7 +282,7 @@ def work_group_set_grids(*, actor: User, group: WorkGroup, grids: Iterable[Node]
     group = _lock_group(actor, group)
     grid_list = _unique(grids)
     _require_in_scope(actor, *grid_list)
-    problems = ProblemList()
+    problems = _field_problems(group, exclude=["grids"])
     _check_group(problems, group, grid_list)
     problems.raise_if_any(INVALID_GROUP)
     before = set(group.grids.values_list("code", flat=True))

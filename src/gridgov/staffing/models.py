@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.models import Level, Node
 
 
 class StaffKind(models.TextChoices):
@@ -61,6 +62,27 @@ class StaffMember(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
+    def clean(self) -> None:
+        """Rules every entry point shares: the actions, the admin, any future import."""
+        errors: dict[str, ValidationError] = {}
+        if self.kind == StaffKind.LEGAL_AFFAIRS and not self.profession:
+            errors["profession"] = ValidationError(
+                _("A legal-affairs grid worker needs a legal profession."),
+                code="profession_required",
+            )
+        elif self.kind != StaffKind.LEGAL_AFFAIRS and self.profession:
+            errors["profession"] = ValidationError(
+                _("Only legal-affairs grid workers have a legal profession."),
+                code="profession_not_allowed",
+            )
+        if self.home_node_id is not None and self.home_node.level == Level.GRID:
+            errors["home_node"] = ValidationError(
+                _("Staff are managed by a community or a higher level, not by a grid."),
+                code="home_node_is_grid",
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 class StaffAssignment(models.Model):
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="assignments")
@@ -97,6 +119,17 @@ class WorkGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.node_id is not None and self.node.level == Level.GRID:
+            raise ValidationError(
+                {
+                    "node": ValidationError(
+                        _("A work group belongs to a community or a higher level, not to a grid."),
+                        code="node_is_grid",
+                    )
+                }
+            )
 
 
 class GroupRole(models.TextChoices):
