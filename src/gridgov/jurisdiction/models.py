@@ -78,7 +78,9 @@ class Node(GeometryMixin):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    grid_kind = models.CharField(_("grid kind"), max_length=16, choices=GridKind.choices, blank=True)
+    grid_kind = models.CharField(
+        _("grid kind"), max_length=16, choices=GridKind.choices, blank=True
+    )
     institution_kind = models.CharField(
         _("institution kind"), max_length=32, choices=InstitutionKind.choices, blank=True
     )
@@ -92,7 +94,9 @@ class Node(GeometryMixin):
         ordering = ["code"]
         indexes = [
             models.Index(fields=["level", "code"], name="node_level_code"),
-            models.Index(fields=["code"], name="node_code_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["code"], name="node_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -190,3 +194,6 @@ class BoundaryVersion(models.Model):
 
     class Meta:
         verbose_name = _("boundary version")
+
+    def __str__(self) -> str:
+        return str(self.version)
