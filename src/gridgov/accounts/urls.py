@@ -1,9 +1,18 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html",
+            redirect_authenticated_user=True,
+            extra_context={"login_failure_limit": settings.AXES_FAILURE_LIMIT},
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

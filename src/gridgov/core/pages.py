@@ -1,0 +1,66 @@
+"""What every page view shares: login, and domain errors turned into what a browser expects.
+
+Selectors and actions raise gridgov.core.errors; the API answers those with
+JSON, pages with the usual 404/403 pages or an error page listing every
+problem in the user's language. Wrapping each view keeps that mapping in
+one place instead of a try/except per view.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from gridgov.core.errors import DomainError, NotFound, PermissionDenied
+from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.selectors import node_path, scope_root
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from gridgov.accounts.models import User
+
+
+class UserRequest(HttpRequest):
+    """A request that passed login_required, seen through the HtmxMiddleware."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+P = ParamSpec("P")
+View = Callable[Concatenate[UserRequest, P], HttpResponse]
+
+
+def page_view(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)  # type: ignore[arg-type]
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except PermissionDenied as exc:
+            raise HttpForbidden(str(exc.message)) from exc
+        except DomainError as exc:
+            return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+    functools.update_wrapper(wrapper, view)
+    return login_required(wrapper)
+
+
+@dataclass(frozen=True)
+class Crumb:
+    node: Node
+    linked: bool
+
+
+def breadcrumbs(user: User, node: Node) -> list[Crumb]:
+    """The path to a node; ancestors above the user's jurisdiction are named, not linked (404)."""
+    root = scope_root(user)
+    return [Crumb(step, step != node and root.contains_code(step.code)) for step in node_path(node)]

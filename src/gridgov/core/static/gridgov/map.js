@@ -1,0 +1,96 @@
+/* The grid map: a node's children as GeoJSON on Leaflet, with or without a tile layer.
+ * Clicking an area opens that area's map; clicking a grid loads its card into #grid-card. */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || typeof L === "undefined") {
+    return;
+  }
+  var data = el.dataset;
+  var slot = data.codeSlot;
+  var gridLevel = data.gridLevel;
+  var map = L.map(el, { attributionControl: Boolean(data.tileUrl), zoomSnap: 0.25 });
+  if (data.tileUrl) {
+    L.tileLayer(data.tileUrl, { attribution: data.tileAttribution, maxZoom: 19 }).addTo(map);
+  } else {
+    el.classList.add("no-tiles");
+  }
+
+  var COLOURS = { comprehensive: "#2563eb", dedicated: "#d97706" };
+  var selectedLayer = null;
+
+  function isGrid(props) {
+    return props.level === gridLevel;
+  }
+
+  function baseStyle(feature) {
+    var p = feature.properties;
+    var colour = isGrid(p) ? COLOURS[p.kind] || COLOURS.comprehensive : "#0f766e";
+    return { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.15 };
+  }
+
+  function select(layer) {
+    if (selectedLayer) {
+      geo.resetStyle(selectedLayer);
+    }
+    selectedLayer = layer;
+    layer.setStyle({ weight: 4, fillOpacity: 0.35 });
+    layer.bringToFront();
+  }
+
+  function open(layer) {
+    var p = layer.feature.properties;
+    if (isGrid(p)) {
+      select(layer);
+      htmx.ajax("GET", data.cardUrl.replace(slot, encodeURIComponent(p.code)), {
+        target: "#grid-card",
+        swap: "innerHTML",
+      });
+    } else {
+      window.location.assign(data.mapUrl.replace(slot, encodeURIComponent(p.code)));
+    }
+  }
+
+  var geo = L.geoJSON(null, {
+    style: baseStyle,
+    onEachFeature: function (feature, layer) {
+      layer.bindTooltip(feature.properties.name, { sticky: true });
+      layer.on("click", function () {
+        open(layer);
+      });
+    },
+  }).addTo(map);
+
+  function showError() {
+    document.getElementById("map-error").hidden = false;
+  }
+
+  fetch(data.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error("HTTP " + response.status);
+      }
+      return response.json();
+    })
+    .then(function (collection) {
+      geo.addData(collection);
+      geo.eachLayer(function (layer) {
+        var path = layer.getElement && layer.getElement();
+        if (path) {
+          path.setAttribute("data-code", layer.feature.properties.code);
+          path.setAttribute("aria-label", layer.feature.properties.name);
+        }
+      });
+      var bounds = geo.getBounds();
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [12, 12] });
+      } else {
+        map.fitWorld();
+      }
+      el.setAttribute("data-loaded", "true");
+    })
+    .catch(function () {
+      map.fitWorld();
+      showError();
+    });
+})();
