@@ -1,0 +1,59 @@
+"""The staffing coverage page through real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from gridgov.staffing.actions import staff_create
+from gridgov.staffing.models import StaffKind
+
+
+@pytest.fixture
+def one_grid_covered(tree, users):
+    """Grid 320104001001001 has both kinds of worker; its neighbour 002 has only a full-timer."""
+    actor, community = users["dispatcher"], tree["320104001001"]
+    for name, kind, grids in [
+        ("王芳", StaffKind.FULL_TIME, ["320104001001001", "320104001001002"]),
+        ("李警官", StaffKind.LEGAL_AFFAIRS, ["320104001001001"]),
+    ]:
+        staff_create(
+            actor=actor,
+            name=name,
+            kind=kind,
+            profession="police" if kind == StaffKind.LEGAL_AFFAIRS else "",
+            home_node=community,
+            grids=[tree[c] for c in grids],
+        )
+
+
+def test_coverage_needs_login(db):
+    assert Client().get("/staffing/coverage/").status_code == 302
+
+
+def test_coverage_of_my_subdistrict_marks_the_gap(client_for, one_grid_covered):
+    response = client_for("dispatcher").get("/staffing/coverage/")
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.node.code == "320104001"
+    assert [row.node.code for row in report.rows] == ["320104001001"]
+    html = response.content.decode()
+    assert 'class="has-gap"' in html
+    assert 'href="/jurisdiction/grids/320104001001002/"' in html
+    assert 'href="/staffing/coverage/320104001001/"' in html
+
+
+def test_coverage_of_a_community_lists_grids(client_for, one_grid_covered):
+    response = client_for("community_staff").get("/staffing/coverage/320104001001/")
+    assert response.status_code == 200
+    rows = response.context["report"].rows
+    assert [(r.node.code, r.worker_count) for r in rows] == [
+        ("320104001001001", 2),
+        ("320104001001002", 1),
+    ]
+    assert response.context["report"].total.workers_per_thousand == 1.0
+
+
+def test_coverage_of_a_sibling_is_not_found(client_for, tree):
+    assert client_for("dispatcher").get("/staffing/coverage/320104002/").status_code == 404
+    assert client_for("sibling_commander").get("/staffing/coverage/320104/").status_code == 404
