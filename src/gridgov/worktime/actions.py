@@ -23,13 +23,20 @@ from gridgov.audit.actions import audit_record
 from gridgov.core.errors import InvalidInput, PermissionDenied, Problem, ProblemList
 from gridgov.worktime.arrangements import KIND_ALIASES, DayEntry, package_arrangements
 from gridgov.worktime.calendar import calendar_cache_clear
-from gridgov.worktime.models import CalendarDay, CalendarYear, DayKind, OfficeHours, Source
+from gridgov.worktime.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    CalendarDay,
+    CalendarYear,
+    DayKind,
+    OfficeHours,
+    Source,
+)
 from gridgov.worktime.permissions import can_manage_calendar
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 NAME_MAX = CalendarDay._meta.get_field("name").max_length or 64
 
 

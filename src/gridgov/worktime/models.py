@@ -17,6 +17,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# The years the calendar accepts: room for history and planning, narrow enough to catch typos.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
 
 class Source(models.TextChoices):
     PACKAGE = "package", _("chinese-calendar package")

@@ -19,6 +19,8 @@ from gridgov.worktime.models import CalendarDay, CalendarYear, DayKind
 
 # The page lists every year up to next year, so the missing one stands out before it starts.
 YEARS_AHEAD = 1
+# The State Council usually publishes next year's arrangement in November.
+NOTICE_MONTH = 11
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,12 @@ def calendar_years() -> list[YearStatus]:
 
 def calendar_year_days(year: int) -> QuerySet[CalendarDay]:
     return CalendarDay.objects.filter(calendar_year__year=year).order_by("date")
+
+
+def calendar_warnings(today: date) -> list[str | Promise]:
+    """Warnings for the year under way, and from November (when the notice is due) for the next."""
+    days = [today, date(today.year + 1, 1, 1)] if today.month >= NOTICE_MONTH else [today]
+    return [w for w in map(calendar_warning_for, days) if w is not None]
 
 
 def calendar_warning_for(day: date) -> str | Promise | None:

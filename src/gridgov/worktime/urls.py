@@ -1,3 +1,10 @@
+from django.urls import path
+
+from gridgov.worktime import views
+
 app_name = "worktime"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("years/", views.years, name="years"),
+    path("years/<int:year>/", views.year, name="year"),
+]
