@@ -34,6 +34,7 @@ from gridgov.jurisdiction.models import (
     LayerUnit,
     Level,
     Node,
+    parent_code_of,
 )
 
 if TYPE_CHECKING:
@@ -117,10 +118,6 @@ def actor_root(actor: User | None) -> str:
 def known_nodes(codes: Iterable[str]) -> dict[str, Known]:
     rows = Node.objects.filter(code__in=set(codes)).values_list("code", "level", "boundary")
     return {c: Known(c, lvl, shapely.from_wkb(bytes(b))) for c, lvl, b in rows}
-
-
-def parent_code_of(code: str, level: int) -> str:
-    return code[: CODE_LENGTH[level - 1]] if level in CODE_LENGTH and level > Level.CITY else ""
 
 
 def outside_share(inner: shapely.Geometry, outer: shapely.Geometry) -> float:

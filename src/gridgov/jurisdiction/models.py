@@ -34,6 +34,11 @@ CODE_LENGTH: dict[int, int] = {
 }
 
 
+def parent_code_of(code: str, level: int) -> str:
+    """The code a node of this level extends; empty for a city (or an unknown level)."""
+    return code[: CODE_LENGTH[level - 1]] if level in CODE_LENGTH and level > Level.CITY else ""
+
+
 class GridKind(models.TextChoices):
     COMPREHENSIVE = "comprehensive", _("comprehensive grid")
     DEDICATED = "dedicated", _("dedicated grid")
@@ -107,6 +112,10 @@ class Node(GeometryMixin):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def parent_code(self) -> str:
+        return parent_code_of(self.code, self.level)
 
     @property
     def is_grid(self) -> bool:

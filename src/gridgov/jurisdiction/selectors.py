@@ -7,13 +7,21 @@ sibling's records is never revealed.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+import shapely
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.errors import NotFound
-from gridgov.jurisdiction.models import Layer, LayerUnit, Level, Node
+from gridgov.core.errors import InvalidInput, NotFound, Problem
+from gridgov.jurisdiction.crs import to_wgs84_many
+from gridgov.jurisdiction.models import CODE_LENGTH, GridOverlap, Layer, LayerUnit, Level, Node
+from gridgov.jurisdiction.spatial import Location, locate_detail
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -37,7 +45,9 @@ def nodes_visible(user: User) -> QuerySet[Node]:
 def node_get(user: User, code: str) -> Node:
     node = nodes_visible(user).filter(code=code).select_related("parent").first()
     if node is None:
-        raise NotFound(_("No such jurisdiction node: %(code)s") % {"code": code}, code="node_not_found")
+        raise NotFound(
+            _("No such jurisdiction node: %(code)s") % {"code": code}, code="node_not_found"
+        )
     return node
 
 
@@ -75,7 +85,232 @@ def layer_units_visible(user: User) -> QuerySet[LayerUnit]:
     """Units owned inside the user's tree, or touching one of its grids."""
     root = scope_root(user).code
     return (
-        LayerUnit.objects.filter(Q(node__code__startswith=root) | Q(overlaps__grid__code__startswith=root))
+        LayerUnit.objects.filter(
+            Q(node__code__startswith=root) | Q(overlaps__grid__code__startswith=root)
+        )
         .distinct()
         .select_related("layer", "node")
     )
+
+
+def layer_get(kind: str) -> Layer:
+    layer = Layer.objects.filter(kind=kind).first()
+    if layer is None:
+        raise NotFound(_("No such layer: %(kind)s") % {"kind": kind}, code="layer_not_found")
+    return layer
+
+
+def layer_units_of(user: User, layer: Layer) -> QuerySet[LayerUnit]:
+    return layer_units_visible(user).filter(layer=layer).order_by("code")
+
+
+def unit_get(user: User, layer_kind: str, code: str) -> LayerUnit:
+    unit = layer_units_visible(user).filter(layer__kind=layer_kind, code=code).first()
+    if unit is None:
+        raise NotFound(
+            _("No such layer unit: %(code)s") % {"code": code}, code="layer_unit_not_found"
+        )
+    return unit
+
+
+def grid_overlaps(user: User, grid: Node) -> QuerySet[GridOverlap]:
+    """The layer units covering a grid, with the share of each side."""
+    if not grid.code.startswith(scope_root(user).code):
+        raise NotFound(
+            _("No such jurisdiction node: %(code)s") % {"code": grid.code}, code="node_not_found"
+        )
+    return (
+        GridOverlap.objects.filter(grid=grid)
+        .select_related("unit__layer")
+        .order_by("unit__layer__kind", "-grid_share")
+    )
+
+
+@dataclass
+class TreeNode:
+    node: Node
+    children: list[TreeNode] = field(default_factory=list)
+
+
+MAX_TREE_DEPTH = 5
+
+
+def node_tree(user: User, depth: int) -> TreeNode:
+    """The caller's tree from its scope root, `depth` levels deep, in two queries at most."""
+    root = scope_root(user)
+    depth = max(0, min(depth, MAX_TREE_DEPTH))
+    rows = (
+        nodes_visible(user)
+        .filter(level__gt=root.level, level__lte=root.level + depth)
+        .order_by("level", "code")
+    )
+    top = TreeNode(root)
+    by_code = {root.code: top}
+    for node in rows:
+        parent = by_code.get(node.code[: CODE_LENGTH[node.level - 1]])
+        if parent is not None:
+            by_code[node.code] = TreeNode(node)
+            parent.children.append(by_code[node.code])
+    return top
+
+
+@dataclass(frozen=True)
+class PointLocation:
+    """A located point: its WGS84 position, deepest node, grid and overlay units."""
+
+    lon: float
+    lat: float
+    node: Node
+    grid: Node | None
+    units: list[LayerUnit]
+
+
+MAX_POINTS = 10_000
+
+
+def locate_point(user: User, lon: float, lat: float, crs: str = "wgs84") -> PointLocation:
+    [answer] = locate_points(user, [(lon, lat)], crs)
+    if isinstance(answer, Problem):
+        error = NotFound if answer.code == "outside_jurisdiction" else InvalidInput
+        raise error(answer.message, code=answer.code)
+    return answer
+
+
+def locate_points(
+    user: User, points: Sequence[Sequence[float]], crs: str = "wgs84"
+) -> list[PointLocation | Problem]:
+    """Locate up to 10,000 points; each answer is a location or the problem with that point."""
+    if not 1 <= len(points) <= MAX_POINTS:
+        raise InvalidInput(
+            _("Send between 1 and %(max)d points.") % {"max": MAX_POINTS}, code="too_many_points"
+        )
+    raw = np.array([_coordinates(p) for p in points], dtype=float).reshape(-1, 2)
+    lons, lats = to_wgs84_many(raw[:, 0], raw[:, 1], crs)
+    usable = np.isfinite(lons) & np.isfinite(lats)
+    found = dict(
+        zip(
+            np.flatnonzero(usable).tolist(),
+            locate_detail(lons[usable], lats[usable]),
+            strict=True,
+        )
+    )
+    root = scope_root(user).code
+    nodes, units = _located_rows(found.values(), root)
+    answers: list[PointLocation | Problem] = []
+    for i in range(len(points)):
+        where = found.get(i)
+        message: str | Promise
+        if where is None:
+            code, message = "invalid_coordinates", _("A point is [longitude, latitude] in numbers.")
+        elif where.node_code is None:
+            code, message = "outside_city", _("The point lies outside the city.")
+        elif not where.node_code.startswith(root):
+            code, message = "outside_jurisdiction", _("The point lies outside your jurisdiction.")
+        else:
+            answers.append(
+                PointLocation(
+                    lon=float(lons[i]),
+                    lat=float(lats[i]),
+                    node=nodes[where.node_code],
+                    grid=nodes.get(where.grid_code or ""),
+                    units=[units[k] for k in sorted(where.unit_codes.items()) if k in units],
+                )
+            )
+            continue
+        answers.append(Problem(code, message, field="points", index=i))
+    return answers
+
+
+def _coordinates(point: Sequence[float]) -> tuple[float, float]:
+    """A [lon, lat] pair; anything else becomes NaN and is reported for that point alone."""
+    try:
+        lon, lat = point
+        return float(lon), float(lat)
+    except (TypeError, ValueError):
+        return math.nan, math.nan
+
+
+def _located_rows(
+    found: Iterable[Location], root: str
+) -> tuple[dict[str, Node], dict[tuple[str, str], LayerUnit]]:
+    """Fetch every node and unit the points landed in, in two queries."""
+    codes: set[str] = set()
+    unit_keys: set[tuple[str, str]] = set()
+    for where in found:
+        if where.node_code is not None and where.node_code.startswith(root):
+            codes.add(where.node_code)
+            if where.grid_code:
+                codes.add(where.grid_code)
+            unit_keys.update(where.unit_codes.items())
+    nodes = Node.objects.in_bulk(codes, field_name="code") if codes else {}
+    units: dict[tuple[str, str], LayerUnit] = {}
+    if unit_keys:
+        q = Q()
+        for kind, code in unit_keys:
+            q |= Q(layer__kind=kind, code=code)
+        for unit in LayerUnit.objects.filter(q).select_related("layer"):
+            units[unit.layer.kind, unit.code] = unit
+    return nodes, units
+
+
+@dataclass(frozen=True)
+class TreeIssue:
+    """Two siblings that overlap, or part of a parent that no child covers."""
+
+    kind: str
+    codes: tuple[str, ...]
+    share: float
+
+    @property
+    def message(self) -> str:
+        if self.kind == "gap":
+            return str(
+                _("%(share).2f %% of %(code)s is covered by none of its children.")
+                % {"share": self.share * 100, "code": self.codes[0]}
+            )
+        return str(
+            _("%(a)s and %(b)s overlap on %(share).2f %% of the smaller one.")
+            % {"a": self.codes[0], "b": self.codes[1], "share": self.share * 100}
+        )
+
+
+# Digitised boundaries never tile perfectly; below this share a gap or an
+# overlap is a sliver, not a mistake.
+TREE_TOLERANCE = 0.001
+
+
+def tree_report(node: Node, *, tolerance: float = TREE_TOLERANCE) -> list[TreeIssue]:
+    """Sibling overlaps and uncovered parent area in the subtree under a node."""
+    rows = Node.objects.filter(code__startswith=node.code).values_list("code", "level", "boundary")
+    geoms: dict[str, shapely.Geometry] = {}
+    children: dict[str, list[str]] = {}
+    for code, level, wkb in rows:
+        geoms[code] = shapely.from_wkb(bytes(wkb))
+        if code != node.code:
+            children.setdefault(code[: CODE_LENGTH[level - 1]], []).append(code)
+    issues: list[TreeIssue] = []
+    for parent, kids in sorted(children.items()):
+        if parent not in geoms:
+            continue
+        issues.extend(_sibling_issues(parent, sorted(kids), geoms, tolerance))
+    return issues
+
+
+def _sibling_issues(
+    parent: str, kids: list[str], geoms: dict[str, shapely.Geometry], tolerance: float
+) -> list[TreeIssue]:
+    shapes = np.array([geoms[k] for k in kids], dtype=object)
+    issues = []
+    outer = geoms[parent]
+    gap = shapely.area(shapely.difference(outer, shapely.union_all(shapes))) / shapely.area(outer)
+    if gap > tolerance:
+        issues.append(TreeIssue("gap", (parent,), float(gap)))
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    pairs = left < right
+    left, right = left[pairs], right[pairs]
+    shared = shapely.area(shapely.intersection(shapes[left], shapes[right]))
+    smaller = np.minimum(shapely.area(shapes[left]), shapely.area(shapes[right]))
+    for a, b, share in zip(left, right, shared / smaller, strict=True):
+        if share > tolerance:
+            issues.append(TreeIssue("overlap", (kids[a], kids[b]), float(share)))
+    return issues
