@@ -15,7 +15,7 @@ from gridgov.worktime.actions import calendar_seed, calendar_year_set, office_ho
 from gridgov.worktime.arrangements import parse_arrangement
 from gridgov.worktime.calendar import SHANGHAI
 from gridgov.worktime.models import CalendarDay, CalendarYear, OfficeHours, Source
-from gridgov.worktime.selectors import calendar_warning_for, calendar_years
+from gridgov.worktime.selectors import calendar_warning_for, calendar_warnings, calendar_years
 
 # An arrangement in the shape of the State Council's notice, for a year the package does not know.
 ARRANGEMENT_2027 = """date,kind,name
@@ -172,3 +172,17 @@ def test_years_page_data_lists_the_missing_next_year(db):
     assert years[2026].has_data
     assert not years[2027].has_data
     assert min(years) == 2004
+
+
+def test_next_years_warning_appears_from_november(db):
+    assert calendar_warnings(date(2026, 3, 1)) == []
+    (warning,) = calendar_warnings(date(2026, 11, 2))
+    assert "2027" in str(warning)
+
+
+def test_unreadable_json_is_refused_with_its_position():
+    with pytest.raises(InvalidInput) as refused:
+        parse_arrangement('[{"date": "2027-01-01",')
+    assert refused.value.problems[0].code == "bad_json"
+    with pytest.raises(InvalidInput):
+        parse_arrangement('["2027-01-01"]')
