@@ -74,7 +74,7 @@ def parse_arrangement(text: str) -> list[dict[str, Any]]:
             if not isinstance(item, dict):
                 problems.add("bad_row", _("Each item must be an object."), index=index)
                 continue
-            rows.append({"index": index, **item})
+            rows.append({**item, "index": index})
     else:
         for index, fields in enumerate(csv.reader(io.StringIO(stripped)), start=1):
             cells = [cell.strip() for cell in fields]
@@ -90,7 +90,7 @@ def parse_arrangement(text: str) -> list[dict[str, Any]]:
                     item=",".join(cells),
                 )
                 continue
-            date, kind, name = (cells + ["", ""])[:3]
-            rows.append({"index": index, "date": date, "kind": kind, "name": name})
+            day, kind, name = (cells + ["", ""])[:3]
+            rows.append({"index": index, "date": day, "kind": kind, "name": name})
     problems.raise_if_any(_("The arrangement could not be read."))
     return rows
