@@ -36,7 +36,7 @@ class DayEntry:
 
 def package_arrangements() -> dict[int, list[DayEntry]]:
     """Every year chinese-calendar knows, its days named in Chinese as the notices name them."""
-    from chinese_calendar import constants  # type: ignore[import-untyped]
+    from chinese_calendar import constants
 
     chinese = {holiday.value: holiday.chinese for holiday in constants.Holiday}
     years: dict[int, list[DayEntry]] = {}
