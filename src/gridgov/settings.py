@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.staffing",
     "gridgov.worktime",
+    "gridgov.events",
     "gridgov.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("jurisdiction/", include("gridgov.jurisdiction.urls")),
     path("staffing/", include("gridgov.staffing.urls")),
     path("worktime/", include("gridgov.worktime.urls")),
+    path("events/", include("gridgov.events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

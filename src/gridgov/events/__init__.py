@@ -1,0 +1,1 @@
+"""The event closed loop (事件闭环): catalogue, intake, workflow, time limits."""
