@@ -7,7 +7,7 @@ from gridgov.demo.actions import demo_city_seed
 from gridgov.demo.logins import DEMO_PASSWORD, DEMO_URL, DEMO_USERNAMES
 
 
-def logins():
+def logins() -> str:
     out = StringIO()
     with translation.override("en"):
         call_command("demo_logins", stdout=out)

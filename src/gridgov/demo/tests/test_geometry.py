@@ -9,7 +9,9 @@ L_SHAPE = shapely.Polygon([(118.0, 32.0), (118.2, 32.0), (118.2, 32.1), (118.1, 
                            (118.1, 32.2), (118.0, 32.2)])  # fmt: skip
 
 
-def assert_tiles(parent, cells, tolerance=1e-9):
+def assert_tiles(
+    parent: shapely.Geometry, cells: list[shapely.Geometry], tolerance: float = 1e-9
+) -> None:
     union = shapely.union_all(cells)
     assert shapely.symmetric_difference(union, parent).area < tolerance * parent.area
     assert sum(c.area for c in cells) == pytest.approx(parent.area, rel=tolerance)
@@ -24,7 +26,7 @@ def test_tile_covers_the_parent_exactly_with_polygons(n):
 
 
 def test_tile_is_deterministic_for_a_seed_and_differs_between_seeds():
-    def wkbs(seed):
+    def wkbs(seed: int) -> list[bytes]:
         return [c.wkb for c in tile(L_SHAPE, 12, np.random.default_rng(seed))]
 
     assert wkbs(5) == wkbs(5)
@@ -32,9 +34,9 @@ def test_tile_is_deterministic_for_a_seed_and_differs_between_seeds():
 
 
 def test_lloyd_relaxation_evens_out_cell_sizes():
-    def spread(lloyd):
+    def spread(lloyd: int) -> float:
         areas = [c.area for c in tile(L_SHAPE, 40, np.random.default_rng(9), lloyd=lloyd)]
-        return np.std(areas) / np.mean(areas)
+        return float(np.std(areas) / np.mean(areas))
 
     assert spread(2) < spread(0)
 

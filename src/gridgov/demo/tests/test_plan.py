@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 import shapely
 
-from gridgov.demo.plan import QINHUAI, SCALES, Scale, allocate, community_count, plan_city
+from gridgov.demo.plan import (
+    QINHUAI,
+    SCALES,
+    Plan,
+    Scale,
+    allocate,
+    community_count,
+    plan_city,
+)
 from gridgov.jurisdiction.models import CODE_LENGTH, GridKind, LayerKind, Level
 from gridgov.staffing.models import StaffKind
 
@@ -14,7 +22,7 @@ from gridgov.staffing.models import StaffKind
 TINY = Scale("tiny", (QINHUAI,), 1, None, 1, grids_per_community=3)
 
 
-def fingerprint(plan):
+def fingerprint(plan: Plan) -> list[tuple[str, str, str]]:
     return [(n.code, n.name, hashlib.sha256(bytes(n.boundary)).hexdigest()) for n in plan.nodes()]
 
 
@@ -58,7 +66,7 @@ def test_codes_extend_their_parents_codes(small):
 
 
 def test_children_tile_their_parents(small):
-    children = {}
+    children: dict[str, list[shapely.Geometry]] = {}
     for node in small.nodes():
         if node.parent is not None and node.level > Level.SUBDISTRICT:
             children.setdefault(node.parent.code, []).append(small.geometry[node.code])
@@ -104,13 +112,13 @@ def test_a_whole_district_carries_its_registered_population():
     whole = Scale("whole", (QINHUAI,), None, None, 1, grids_per_community=1)
     plan = plan_city(whole, 1)
     assert len(plan.levels[Level.SUBDISTRICT]) == 12
-    assert sum(g.population for g in plan.levels[Level.GRID]) == 588_943
+    assert sum(g.population or 0 for g in plan.levels[Level.GRID]) == 588_943
 
 
 def test_staffing_leaves_a_few_gaps_for_the_coverage_report():
     plan = plan_city(Scale("staffed", (QINHUAI,), 1, None, 1, grids_per_community=15), 1)
     grids = plan.levels[Level.GRID]
-    served = {}
+    served: dict[str, set[str]] = {}
     for a in plan.assignments:
         served.setdefault(a.staff.kind, set()).add(a.grid.code)
     full_time_share = len(served[StaffKind.FULL_TIME]) / len(grids)
