@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q
@@ -22,7 +23,7 @@ from tqdm import tqdm
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_ROLES
 from gridgov.audit.actions import audit_record
-from gridgov.core.errors import Conflict, InvalidInput, Problem
+from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
@@ -65,6 +66,7 @@ def demo_city_seed(
     Not atomic itself on purpose: planning takes most of the time and needs
     no database, so only the write (`_city_write`) holds the transaction.
     """
+    _refuse_in_production()
     if scale not in SCALES:
         raise InvalidInput(
             _("Unknown scale %(scale)s.") % {"scale": scale},
@@ -85,6 +87,14 @@ def demo_city_seed(
         plan = plan_city(spec, seed, tick=bar.update)
         counts = _city_write(plan=plan, actor=actor, bar=bar)
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
+
+
+def _refuse_in_production() -> None:
+    """The demo accounts share a published password: never on a production database."""
+    if settings.PRODUCTION:
+        raise PermissionDenied(
+            _("The demo city cannot be seeded or reset in production."), code="production"
+        )
 
 
 @transaction.atomic
@@ -178,6 +188,7 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     in place by the next seed. Other accounts inside the city block the
     reset rather than being changed behind their owners' backs.
     """
+    _refuse_in_production()
     code = demo_city_code()
     city = Node.objects.filter(code=code).first()
     if city is None:

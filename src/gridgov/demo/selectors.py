@@ -63,17 +63,18 @@ def demo_places() -> DemoPlaces | None:
     community = Node.objects.filter(parent=subdistricts[0]).order_by("code").first()
     if community is None:
         return None
-    grids = Node.objects.filter(parent=community, level=Level.GRID)
-    grid_workers = StaffMember.objects.filter(kind=StaffKind.FULL_TIME, assignments__grid__in=grids)
-    worker = (
-        grid_workers.filter(assignments__grid__grid_kind=GridKind.COMPREHENSIVE)
-        .order_by("assignments__grid__code", "pk")
-        .select_related("user")
-        .first()
+    grids = Node.objects.filter(parent=community, level=Level.GRID).order_by("code")
+    staffed = grids.filter(
+        grid_kind=GridKind.COMPREHENSIVE, assignments__staff__kind=StaffKind.FULL_TIME
     )
-    grid = worker.assignments.get().grid if worker is not None else grids.order_by("code").first()
+    grid = staffed.first() or grids.first()
     if grid is None:
         return None
+    worker = (
+        StaffMember.objects.filter(kind=StaffKind.FULL_TIME, assignments__grid=grid)
+        .order_by("pk")
+        .first()
+    )
     return DemoPlaces(
         city=city,
         district=district,

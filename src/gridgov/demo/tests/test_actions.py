@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 from django.utils import translation
 
 from gridgov.accounts.models import User
@@ -153,6 +154,13 @@ def test_reset_refuses_to_touch_other_peoples_accounts(seeded):
     with pytest.raises(CommandError, match="resident_staff"):
         seed_command("--reset")
     assert Node.objects.filter(level=Level.GRID).count() == 62
+
+
+@override_settings(PRODUCTION=True)
+def test_never_in_production(db):
+    with pytest.raises(CommandError, match="production"):
+        seed_command()
+    assert not Node.objects.exists()
 
 
 def test_unknown_scale_is_refused(db):
