@@ -206,7 +206,7 @@ def coverage_report(user: User, node: Node) -> CoverageReport:
     if node.level == Level.GRID:
         children = [node]
     else:
-        children = list(Node.objects.filter(parent=node).order_by("code"))
+        children = list(Node.objects.filter(parent=node).defer("boundary").order_by("code"))
     prefix_length = len(node.code) if node.level == Level.GRID else CODE_LENGTH[node.level + 1]
     rows = {child.code: CoverageRow(node=child) for child in children}
     total = CoverageRow(node=node)
