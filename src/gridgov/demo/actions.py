@@ -70,7 +70,14 @@ def demo_city_seed(
     if scale not in SCALES:
         raise InvalidInput(
             _("Unknown scale %(scale)s.") % {"scale": scale},
-            problems=[Problem("invalid_scale", ", ".join(SCALES), field="scale", item=scale)],
+            problems=[
+                Problem(
+                    "invalid_scale",
+                    _("Choose one of: %(scales)s.") % {"scales": ", ".join(SCALES)},
+                    field="scale",
+                    item=scale,
+                )
+            ],
         )
     if demo_city_seeded():
         demo_accounts_ensure(actor=actor)
