@@ -65,6 +65,8 @@ def test_create_and_read_staff(client_for, tree):
     assert [g["code"] for g in body["grids"]] == [GRID_1, GRID_2]
     detail = client.get(f"{API}/staff/{body['id']}").json()
     assert detail == body
+    english = client.get(f"{API}/staff/{body['id']}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["kind_label"] == "legal-affairs grid worker"
 
 
 def test_create_staff_bad_input_is_422_with_fields(client_for):
@@ -157,6 +159,7 @@ def test_groups(client_for, tree, worker):
     response = send(client, "post", members, {"role": "leader", "staff_id": worker.pk})
     assert response.status_code == 201
     assert response.json()["name"] == "王芳"
+    assert response.json()["staff_id"] == worker.pk
     assert send(client, "post", members, {"role": "leader", "name": "乙"}).status_code == 409
     response = send(client, "post", members, {"role": "deputy", "name": "赵", "title": "社区民警"})
     deputy_id = response.json()["id"]

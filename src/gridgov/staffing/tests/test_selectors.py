@@ -1,6 +1,8 @@
 from collections.abc import Iterable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gridgov.accounts.models import User
 from gridgov.core.errors import NotFound
@@ -245,3 +247,44 @@ def test_coverage_query_count_does_not_grow_with_the_tree(
     with django_assert_max_num_queries(4):
         large = selectors.coverage_report(analyst, tree["3201"])
     assert (small.total.worker_count, large.total.worker_count) == (5, 45)
+
+
+GRIDS = [GRID_1, GRID_2, SIBLING_GRID_1, SIBLING_GRID_2, "320105001001001", "320105002001002"]
+person = st.tuples(
+    st.sampled_from(StaffKind.values),
+    st.booleans(),
+    st.lists(st.sampled_from(GRIDS), max_size=3, unique=True),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=st.lists(person, max_size=12))
+def test_coverage_agrees_with_a_grid_by_grid_count(tree, users, people):
+    """The grouped queries give what walking every grid and person would."""
+    StaffMember.objects.all().delete()
+    for kind, active, grids in people:
+        staff = StaffMember.objects.create(
+            name="x", kind=kind, active=active, home_node=tree["3201"]
+        )
+        staff.grids.set([tree[code] for code in grids])
+    report = selectors.coverage_report(users["analyst"], tree["3201"])
+
+    def working(area: str, kinds: tuple[str, ...]) -> set[int]:
+        return {
+            i
+            for i, (kind, active, grids) in enumerate(people)
+            if active and kind in kinds and any(g.startswith(area) for g in grids)
+        }
+
+    for row in [*report.rows, report.total]:
+        code = row.node.code
+        assert row.worker_count == len(working(code, selectors.WORKER_KINDS))
+        grids_here = [g.code for g in Node.objects.filter(level=5, code__startswith=code)]
+        assert [c for c, _n in row.grids_without_full_time] == [
+            g for g in grids_here if not working(g, (StaffKind.FULL_TIME,))
+        ]
+        assert [c for c, _n in row.grids_without_legal_affairs] == [
+            g for g in grids_here if not working(g, (StaffKind.LEGAL_AFFAIRS,))
+        ]
