@@ -1,6 +1,7 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.test import Client
 from django.utils import translation
 
 from gridgov.demo.actions import demo_city_seed
@@ -28,3 +29,11 @@ def test_demo_logins_lists_every_account_with_its_place_and_the_url(db):
     assert any("秦淮区城市管理局" in line for line in lines)
     assert any("南京市 (3201)" in line for line in lines)
     assert DEMO_URL in lines[-1]
+
+
+def test_the_printed_login_works_on_the_login_page(db):
+    demo_city_seed(scale="small", seed=1, progress=False)
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "gw", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").wsgi_request.user.username == "gw"
