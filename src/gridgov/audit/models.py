@@ -7,8 +7,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyError(ValueError):
+    """Raised by any attempt to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Bulk update and delete bypass Model.save/delete, so they are refused here too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit entries are append-only")
+
+
 class AuditEntry(models.Model):
-    """One write or sensitive read. Rows are never updated or deleted."""
+    """One write or sensitive read. Rows are never updated or deleted.
+
+    Code refuses it here; on PostgreSQL a trigger also refuses it for any
+    client that writes SQL directly (migration 0002).
+    """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -24,6 +42,8 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("target"), max_length=64, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -34,8 +54,8 @@ class AuditEntry(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise ValueError("audit entries are append-only")
+            raise AppendOnlyError("audit entries are append-only")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("audit entries are append-only")
+        raise AppendOnlyError("audit entries are append-only")
