@@ -188,7 +188,7 @@ class Planner:
             None,
             polygonal(shapely.union_all(list(outlines.values()))),
         )
-        communities: list[tuple[Node, dict[str, Any]]] = []
+        communities: list[Node] = []
         for district_data in data["districts"]:
             if scale.districts is not None and district_data["code"] not in scale.districts:
                 continue
@@ -203,9 +203,7 @@ class Planner:
         self._grids(communities)
         return self.plan
 
-    def _subdistricts(
-        self, district: Node, rows: list[dict[str, Any]]
-    ) -> list[tuple[Node, dict[str, Any]]]:
+    def _subdistricts(self, district: Node, rows: list[dict[str, Any]]) -> list[Node]:
         cells = tile(self.plan.geometry[district.code], len(rows), self.rng)
         kept = rows[: self.plan.scale.max_subdistricts]
         communities = []
@@ -218,7 +216,7 @@ class Planner:
                     com_row["code"], com_row["name"], Level.COMMUNITY, sub, com_cell
                 )
                 self.community_kind[community.code] = com_row["kind"]
-                communities.append((community, com_row))
+                communities.append(community)
         return communities
 
     def _grid_counts(self, communities: list[Node]) -> list[int]:
@@ -228,9 +226,8 @@ class Planner:
         weights = areas**AREA_EXPONENT * self.rng.lognormal(0.0, 0.3, size=len(communities))
         return allocate(total, weights, scale.min_grids)
 
-    def _grids(self, communities: list[tuple[Node, dict[str, Any]]]) -> None:
-        nodes = [c for c, _row in communities]
-        for community, count in zip(nodes, self._grid_counts(nodes), strict=True):
+    def _grids(self, communities: list[Node]) -> None:
+        for community, count in zip(communities, self._grid_counts(communities), strict=True):
             self._community_grids(community, count)
             self.tick(1)
         self._scale_population()
