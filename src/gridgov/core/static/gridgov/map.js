@@ -42,10 +42,17 @@
     var p = layer.feature.properties;
     if (isGrid(p)) {
       select(layer);
-      htmx.ajax("GET", data.cardUrl.replace(slot, encodeURIComponent(p.code)), {
-        target: "#grid-card",
-        swap: "innerHTML",
-      });
+      htmx
+        .ajax("GET", data.cardUrl.replace(slot, encodeURIComponent(p.code)), {
+          target: "#grid-card",
+          swap: "innerHTML",
+        })
+        .then(function () {
+          // On a phone the card sits below the map, out of sight.
+          if (window.matchMedia("(max-width: 56rem)").matches) {
+            document.getElementById("grid-card").scrollIntoView({ behavior: "smooth" });
+          }
+        });
     } else {
       window.location.assign(data.mapUrl.replace(slot, encodeURIComponent(p.code)));
     }
@@ -55,6 +62,15 @@
     style: baseStyle,
     onEachFeature: function (feature, layer) {
       layer.bindTooltip(feature.properties.name, { sticky: true });
+      // Paths exist only once the map has a view; name them then, for tests and screen readers.
+      layer.on("add", function () {
+        var path = layer.getElement();
+        path.setAttribute("data-code", feature.properties.code);
+        path.setAttribute("aria-label", feature.properties.name);
+        if (feature.properties.code === data.selected) {
+          select(layer);
+        }
+      });
       layer.on("click", function () {
         open(layer);
       });
@@ -74,13 +90,6 @@
     })
     .then(function (collection) {
       geo.addData(collection);
-      geo.eachLayer(function (layer) {
-        var path = layer.getElement && layer.getElement();
-        if (path) {
-          path.setAttribute("data-code", layer.feature.properties.code);
-          path.setAttribute("aria-label", layer.feature.properties.name);
-        }
-      });
       var bounds = geo.getBounds();
       if (bounds.isValid()) {
         map.fitBounds(bounds, { padding: [12, 12] });
@@ -92,5 +101,6 @@
     .catch(function () {
       map.fitWorld();
       showError();
+      el.setAttribute("data-loaded", "error");
     });
 })();
