@@ -367,7 +367,8 @@ def node_create(
     )
     if problems:
         raise InvalidInput(_("The node was not created."), problems=problems)
-    node = write_node(spec, parent_id=_parent_id(parent_code))
+    node = new_node(spec, parent_id=_parent_id(parent_code))
+    node.save()
     audit_record(actor=actor, action="jurisdiction.node_create", target=node)
     boundary_version_bump()
     return node
@@ -379,9 +380,10 @@ def _parent_id(parent_code: str) -> int | None:
     return Node.objects.values_list("id", flat=True).get(code=parent_code)
 
 
-def write_node(spec: NodeSpec, *, parent_id: int | None) -> Node:
+def new_node(spec: NodeSpec, *, parent_id: int | None) -> Node:
+    """An unsaved node from a validated spec."""
     assert spec.geometry is not None  # noqa: S101 — validated by the caller
-    return Node.objects.create(
+    return Node(
         code=spec.code,
         name=spec.name,
         level=spec.level,

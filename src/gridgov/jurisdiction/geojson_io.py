@@ -204,7 +204,12 @@ def import_collection(*, actor: User | None, data: bytes | str | dict[str, Any])
     problems += actions.node_problems(nodes, stored=stored, root=root, creating=False)
     batch_codes = {s.code for s in nodes}
     for spec in nodes:
-        if spec.code in stored:
+        known = stored.get(spec.code)
+        if (
+            known is not None
+            and spec.geometry is not None
+            and not shapely.equals_exact(spec.geometry, known.geometry, tolerance=1e-9)
+        ):
             problems += actions.children_problems(spec, exclude=batch_codes)
     holders = _unit_holders(units, nodes, root, problems)
     if problems:
@@ -226,29 +231,35 @@ def import_collection(*, actor: User | None, data: bytes | str | dict[str, Any])
 
 
 def _write_nodes(specs: list[actions.NodeSpec], result: ImportResult) -> bool:
-    """Write nodes parents first; True when a grid's boundary moved (all overlaps change)."""
+    """Write nodes level by level, new ones in bulk; True when a grid's boundary moved."""
     existing = Node.objects.in_bulk([s.code for s in specs], field_name="code")
     ids = dict(
         Node.objects.filter(code__in={s.parent_code for s in specs}).values_list("code", "id")
     )
     grids_changed = False
-    for spec in sorted(specs, key=lambda s: s.level):
-        node = existing.get(spec.code)
-        if node is None:
-            node = actions.write_node(spec, parent_id=ids.get(spec.parent_code))
-            result.created += 1
-            grids_changed |= node.is_grid
-        else:
+    for level in sorted({s.level for s in specs}):
+        fresh = []
+        for spec in (s for s in specs if s.level == level):
+            node = existing.get(spec.code)
+            if node is None:
+                fresh.append(actions.new_node(spec, parent_id=ids.get(spec.parent_code)))
+                continue
             changes = actions.node_changes(node, spec)
-            if changes:
-                for name, value in changes.items():
-                    setattr(node, name, value)
-                node.save()
-                result.updated += 1
-                grids_changed |= node.is_grid and "boundary" in changes
-            else:
+            if not changes:
                 result.unchanged += 1
-        ids[spec.code] = node.pk
+                continue
+            for name, value in changes.items():
+                setattr(node, name, value)
+            node.save()
+            result.updated += 1
+            grids_changed |= node.is_grid and "boundary" in changes
+        Node.objects.bulk_create(fresh, batch_size=2000)
+        if fresh:
+            ids.update(
+                Node.objects.filter(code__in=[n.code for n in fresh]).values_list("code", "id")
+            )
+        result.created += len(fresh)
+        grids_changed |= level == Level.GRID and bool(fresh)
     return grids_changed
 
 

@@ -174,3 +174,18 @@ def test_importer_is_held_to_their_jurisdiction(tree, users):
     with pytest.raises(InvalidInput) as exc:
         import_collection(actor=users["commander"], data=collection(NEW_SUBDISTRICT))
     assert [p.code for p in exc.value.problems] == ["outside_jurisdiction"]
+
+
+def test_redrawing_a_parent_may_not_strand_stored_children(tree):
+    shrunk = feature(
+        "320104001001", "一社区", polygon(118.0, 31.5, 118.25, 32.0), level="community"
+    )
+    assert errors(collection(shrunk)) == [(0, "320104001001", "geometry", "child_outside")]
+    moved_child = feature(
+        "320104001001002",
+        "第2网格",
+        polygon(118.0, 31.5, 118.25, 31.6),
+        kind="comprehensive",
+    )
+    result = import_collection(actor=None, data=collection(moved_child, shrunk))
+    assert result.as_dict() == {"created": 0, "updated": 2, "unchanged": 0}
