@@ -27,6 +27,7 @@ from gridgov.staffing.models import (
     WorkGroup,
     WorkGroupMember,
 )
+from gridgov.staffing.selectors import staff_visible
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -58,8 +59,6 @@ def _require_staff_managed(actor: User, staff: StaffMember) -> None:
 
 
 def _require_staff_visible(actor: User, staff: StaffMember) -> None:
-    from gridgov.staffing.selectors import staff_visible
-
     if not staff_visible(actor).filter(pk=staff.pk).exists():
         raise NotFound(_("No such staff member."), code="staff_not_found")
 
@@ -101,7 +100,8 @@ def _check_grids(
             )
 
 
-def _unique(grids: Iterable[Node]) -> list[Node]:
+def _unique(grids: list[Node]) -> list[Node]:
+    """Each grid once; problems are reported against the list as given, so indexes match it."""
     return list({grid.pk: grid for grid in grids}.values())
 
 
@@ -118,7 +118,7 @@ def staff_create(
     grids: Iterable[Node] = (),
 ) -> StaffMember:
     _require_capability(actor)
-    grid_list = _unique(grids)
+    grid_list = list(grids)
     _require_in_scope(actor, home_node, *grid_list)
     if user is not None:
         account_node = user.scope_node
@@ -141,12 +141,17 @@ def staff_create(
     _check_grids(problems, grid_list, field="grids", inside=None)
     problems.raise_if_any(INVALID_STAFF)
     staff.save()
+    grid_list = _unique(grid_list)
     StaffAssignment.objects.bulk_create(StaffAssignment(staff=staff, grid=g) for g in grid_list)
     audit_record(
         actor=actor,
         action="staffing.staff_create",
         target=staff,
-        detail={"kind": kind, "home_node": home_node.code, "grids": [g.code for g in grid_list]},
+        detail={
+            "kind": kind,
+            "home_node": home_node.code,
+            "grids": [g.code for g in grid_list],
+        },
     )
     return staff
 
@@ -252,13 +257,14 @@ def _check_group(problems: ProblemList, group: WorkGroup, grids: list[Node]) -> 
 @transaction.atomic
 def work_group_create(*, actor: User, name: str, node: Node, grids: Iterable[Node]) -> WorkGroup:
     _require_capability(actor)
-    grid_list = _unique(grids)
+    grid_list = list(grids)
     _require_in_scope(actor, node, *grid_list)
     group = WorkGroup(name=name.strip(), node=node)
     problems = _field_problems(group, exclude=["grids"])
     _check_group(problems, group, grid_list)
     problems.raise_if_any(INVALID_GROUP)
     group.save()
+    grid_list = _unique(grid_list)
     group.grids.set(grid_list)
     audit_record(
         actor=actor,
@@ -280,13 +286,13 @@ def _lock_group(actor: User, group: WorkGroup) -> WorkGroup:
 def work_group_set_grids(*, actor: User, group: WorkGroup, grids: Iterable[Node]) -> WorkGroup:
     _require_capability(actor)
     group = _lock_group(actor, group)
-    grid_list = _unique(grids)
+    grid_list = list(grids)
     _require_in_scope(actor, *grid_list)
     problems = _field_problems(group, exclude=["grids"])
     _check_group(problems, group, grid_list)
     problems.raise_if_any(INVALID_GROUP)
     before = set(group.grids.values_list("code", flat=True))
-    group.grids.set(grid_list)
+    group.grids.set(_unique(grid_list))
     after = {g.code for g in grid_list}
     audit_record(
         actor=actor,

@@ -126,7 +126,7 @@ def test_staff_create_reports_every_problem_and_writes_nothing(tree, users):
             name=" ",
             kind="wizard",
             home_node=tree[GRID_1],
-            grids=[tree[GRID_1], tree[COMMUNITY]],
+            grids=[tree[GRID_1], tree[GRID_1], tree[COMMUNITY]],
         )
     assert problem_codes(excinfo) == {
         ("name", "blank"),
@@ -135,7 +135,7 @@ def test_staff_create_reports_every_problem_and_writes_nothing(tree, users):
         ("grids", "not_a_grid"),
     }
     bad_grid = next(p for p in excinfo.value.problems if p.field == "grids")
-    assert (bad_grid.index, bad_grid.item) == (1, COMMUNITY)
+    assert (bad_grid.index, bad_grid.item) == (2, COMMUNITY)
     assert not StaffMember.objects.exists()
     assert not StaffAssignment.objects.exists()
     assert not AuditEntry.objects.exists()
