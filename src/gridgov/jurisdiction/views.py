@@ -48,6 +48,8 @@ def node(request: UserRequest, code: str) -> HttpResponse:
 @page_view
 def children(request: UserRequest, code: str) -> HttpResponse:
     """The children of a node as a list fragment, for expanding the tree in place."""
+    if not request.htmx:
+        return redirect("jurisdiction:node", code)
     parent = jurisdiction.node_get(request.user, code)
     return render(
         request,
@@ -105,6 +107,8 @@ def _group_seats(group: WorkGroup) -> dict[str, Any]:
 @page_view
 def grid_card(request: UserRequest, code: str) -> HttpResponse:
     """The grid's card alone, loaded into the map's side panel."""
+    if not request.htmx:
+        return redirect("jurisdiction:grid", code)
     return render(request, "jurisdiction/_grid_card.html", _grid_context(request.user, code))
 
 

@@ -92,6 +92,14 @@ def test_children_fragment_lists_grids(client_for):
     assert "320104001001002" in html
 
 
+def test_fragments_opened_directly_lead_to_their_page(client_for):
+    client = client_for("dispatcher")
+    response = client.get(f"/jurisdiction/grids/{GRID}/card")
+    assert response["Location"] == f"/jurisdiction/grids/{GRID}/"
+    response = client.get("/jurisdiction/nodes/320104001001/children")
+    assert response["Location"] == "/jurisdiction/nodes/320104001001/"
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -104,7 +112,7 @@ def test_children_fragment_lists_grids(client_for):
     ],
 )
 def test_outside_jurisdiction_is_not_found(client_for, url):
-    assert client_for("dispatcher").get(url).status_code == 404
+    assert client_for("dispatcher").get(url, HTTP_HX_REQUEST="true").status_code == 404
 
 
 def test_map_of_a_node_fetches_its_children(client_for):
@@ -131,7 +139,9 @@ def test_grid_worker_map_of_own_grid_stays_inside_scope(client_for):
 
 
 def test_grid_card_fragment(client_for, staffed_grid):
-    response = client_for("community_staff").get(f"/jurisdiction/grids/{GRID}/card")
+    response = client_for("community_staff").get(
+        f"/jurisdiction/grids/{GRID}/card", HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
