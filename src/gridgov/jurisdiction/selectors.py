@@ -233,7 +233,7 @@ def _coordinates(point: Sequence[float]) -> tuple[float, float]:
 def _located_rows(
     found: Iterable[Location], root: str
 ) -> tuple[dict[str, Node], dict[tuple[str, str], LayerUnit]]:
-    """Fetch every node and unit the points landed in, in two queries."""
+    """Fetch every node and unit the points landed in: one query, and one per layer."""
     codes: set[str] = set()
     unit_keys: set[tuple[str, str]] = set()
     for where in found:
@@ -243,13 +243,14 @@ def _located_rows(
                 codes.add(where.grid_code)
             unit_keys.update(where.unit_codes.items())
     nodes = Node.objects.in_bulk(codes, field_name="code") if codes else {}
+    by_kind: dict[str, set[str]] = {}
+    for kind, code in unit_keys:
+        by_kind.setdefault(kind, set()).add(code)
     units: dict[tuple[str, str], LayerUnit] = {}
-    if unit_keys:
-        q = Q()
-        for kind, code in unit_keys:
-            q |= Q(layer__kind=kind, code=code)
-        for unit in LayerUnit.objects.filter(q).select_related("layer"):
-            units[unit.layer.kind, unit.code] = unit
+    for kind, unit_codes in by_kind.items():
+        rows = LayerUnit.objects.filter(layer__kind=kind, code__in=unit_codes)
+        for unit in rows.select_related("layer"):
+            units[kind, unit.code] = unit
     return nodes, units
 
 

@@ -237,3 +237,21 @@ def test_import_malformed(client_for):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "malformed_geojson"
+
+
+def test_locate_bulk_accepts_ten_thousand_gcj02_points(client_for, beat):
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    points = np.column_stack(
+        [rng.uniform(118.01, 118.49, 10_000), rng.uniform(31.51, 31.99, 10_000)]
+    )
+    response = client_for("dispatcher").post(
+        f"{API}/locate/bulk",
+        {"crs": "gcj02", "points": points.tolist()},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 10_000
+    assert sum(r["error"] is None for r in results) > 9_900
