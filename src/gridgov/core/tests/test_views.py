@@ -32,6 +32,8 @@ def test_home_shows_my_jurisdiction(client_for, users, tree):
     assert response.context["total"].worker_count == 1
     html = response.content.decode()
     assert "秦淮区北街道" in html
+    assert "未配政法网格员的网格" in html
+    assert html.count('<div class="gap">') == 2
     assert "320104001" in html
 
 
