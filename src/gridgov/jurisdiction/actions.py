@@ -9,7 +9,7 @@ to lie inside its parent's, with a 1 % allowance for digitising slivers.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +103,10 @@ class Known:
     geometry: shapely.Geometry
 
 
+# Records one problem of a spec: (spec, code, message, field).
+AddProblem = Callable[["NodeSpec", str, Any, str], None]
+
+
 def actor_root(actor: User | None) -> str:
     """The code prefix an actor may write under; empty for trusted loaders and dev superusers."""
     if actor is None:
@@ -157,7 +161,8 @@ def node_problems(
                 _("The code %(code)s already exists.") % {"code": spec.code},
                 "code",
             )
-        if spec.level not in Level.values or not spec.code.isdigit():
+        outside = bool(root) and not spec.code.startswith(root)
+        if outside or spec.level not in Level.values or not spec.code.isdigit():
             continue
         parent = _parent_problems(spec, batch=batch, stored=stored, add=add)
         if parent is not None and spec.geometry is not None:
@@ -173,7 +178,7 @@ def node_problems(
     return problems
 
 
-def _own_problems(spec: NodeSpec, *, root: str, add: Any) -> None:
+def _own_problems(spec: NodeSpec, *, root: str, add: AddProblem) -> None:
     if not spec.code.isdigit():
         add(spec, "invalid_code", _("A code has digits only."), "code")
     if spec.level not in Level.values:
@@ -202,7 +207,7 @@ def _own_problems(spec: NodeSpec, *, root: str, add: Any) -> None:
         _kind_problems(spec, add)
 
 
-def _kind_problems(spec: NodeSpec, add: Any) -> None:
+def _kind_problems(spec: NodeSpec, add: AddProblem) -> None:
     if spec.level != Level.GRID:
         if spec.grid_kind or spec.institution_kind or spec.institution_name:
             add(spec, "grid_kind_not_allowed", _("Only grids have a grid kind."), "kind")
@@ -241,7 +246,7 @@ def _kind_problems(spec: NodeSpec, add: Any) -> None:
 
 
 def _parent_problems(
-    spec: NodeSpec, *, batch: Mapping[str, NodeSpec], stored: Mapping[str, Known], add: Any
+    spec: NodeSpec, *, batch: Mapping[str, NodeSpec], stored: Mapping[str, Known], add: AddProblem
 ) -> shapely.Geometry | None:
     """Check the parent link; the parent's geometry when it can be compared."""
     if spec.level == Level.CITY:
@@ -260,9 +265,8 @@ def _parent_problems(
             "parent_code",
         )
         return None
-    in_batch = batch.get(spec.parent_code)
-    known = stored.get(spec.parent_code)
-    if in_batch is None and known is None:
+    parent: NodeSpec | Known | None = batch.get(spec.parent_code) or stored.get(spec.parent_code)
+    if parent is None:
         add(
             spec,
             "unknown_parent",
@@ -270,8 +274,7 @@ def _parent_problems(
             "parent_code",
         )
         return None
-    parent_level = in_batch.level if in_batch is not None else known.level  # type: ignore[union-attr]
-    if parent_level != spec.level - 1:
+    if parent.level != spec.level - 1:
         add(
             spec,
             "wrong_level_order",
@@ -280,9 +283,7 @@ def _parent_problems(
             "level",
         )
         return None
-    if in_batch is not None:
-        return in_batch.geometry
-    return known.geometry  # type: ignore[union-attr]
+    return parent.geometry
 
 
 def children_problems(spec: NodeSpec, *, exclude: Iterable[str] = ()) -> list[Problem]:
