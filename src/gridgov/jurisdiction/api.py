@@ -218,7 +218,15 @@ def layer_unit(request: HttpRequest, kind: str, code: str) -> LayerUnit:
     return selectors.unit_get(_user(request), kind, code)
 
 
-@router.post("/import", response=ImportOut)
+GEOJSON_BODY = {
+    "required": True,
+    "content": {
+        "application/geo+json": {"schema": {"type": "object", "title": "FeatureCollection"}}
+    },
+}
+
+
+@router.post("/import", response=ImportOut, openapi_extra={"requestBody": GEOJSON_BODY})
 def import_geojson(request: HttpRequest) -> dict[str, int]:
     """Body: a GeoJSON FeatureCollection of nodes and layer units; all or nothing."""
     user = _user(request)
