@@ -1,0 +1,482 @@
+"""Every write to the catalogue and to events.
+
+event_apply is the only code that changes an event's status. It locks the
+row, checks scope, role, the transition table and the version the caller
+saw, then bumps the version with a conditional UPDATE, so two writers that
+saw the same version cannot both succeed even where row locks do nothing
+(SQLite).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.roles import Role
+from gridgov.audit.actions import audit_record
+from gridgov.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ProblemList,
+)
+from gridgov.departments.models import Department
+from gridgov.departments.selectors import departments_visible
+from gridgov.events.catalogue import check_extra, parse_catalogue
+from gridgov.events.models import Category, Channel, Deadline, Event, EventCounter, EventTransition
+from gridgov.events.selectors import command_permitted, commands_open, events_visible
+from gridgov.events.workflow import (
+    REPORTER_ROLES,
+    STAGE_OF_STATUS,
+    TRANSITIONS,
+    Command,
+    Stage,
+    Status,
+)
+from gridgov.jurisdiction.selectors import PointLocation, locate_points, nodes_visible, scope_root
+from gridgov.worktime.calendar import deadline
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CatalogueResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    unresolved_departments: list[str] = field(default_factory=list)
+
+
+_CATEGORY_FIELDS = (
+    "name",
+    "parent_id",
+    "department_code",
+    "department_id",
+    "severity",
+    "register_minutes",
+    "dispatch_minutes",
+    "handle_minutes",
+    "verify_minutes",
+    "natural_time",
+    "self_handle",
+    "extra_fields",
+    "active",
+)
+
+
+@transaction.atomic
+def catalogue_load(*, actor: User | None, data: Any) -> CatalogueResult:
+    """Make the stored catalogue equal the file; categories left out are deactivated, not
+    deleted, because old events keep pointing at them. Loading the same file twice
+    changes nothing."""
+    if actor is not None and not (actor.role == Role.SYSTEM_ADMIN or actor.is_trusted_superuser):
+        raise PermissionDenied(_("Only a system administrator may load the catalogue."))
+    specs = parse_catalogue(data)
+    result = CatalogueResult()
+    existing = Category.objects.in_bulk([s.code for s in specs], field_name="code")
+    wanted = {s.department_code for s in specs if s.department_code}
+    departments = Department.objects.in_bulk(wanted, field_name="code")
+    ids: dict[str, int] = {}
+    for spec in specs:
+        department = departments.get(spec.department_code)
+        values: dict[str, Any] = {
+            "name": spec.name,
+            "parent_id": ids.get(spec.parent_code),
+            "department_code": spec.department_code,
+            "department_id": department.pk if department else None,
+            "severity": spec.severity,
+            **{f"{stage}_minutes": spec.limits.get(stage, 0) for stage in Stage.values},
+            "natural_time": spec.natural_time,
+            "self_handle": spec.self_handle,
+            "extra_fields": spec.extra_fields,
+            "active": True,
+        }
+        row = existing.get(spec.code)
+        if row is None:
+            row = Category.objects.create(code=spec.code, **values)
+            result.created.append(spec.code)
+        elif all(getattr(row, name) == values[name] for name in _CATEGORY_FIELDS):
+            result.unchanged.append(spec.code)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+            result.updated.append(spec.code)
+        ids[spec.code] = row.pk
+    stale = Category.objects.exclude(code__in=ids).filter(active=True)
+    result.deactivated = sorted(stale.values_list("code", flat=True))
+    stale.update(active=False)
+    result.unresolved_departments = sorted(wanted - departments.keys())
+    audit_record(
+        actor=actor,
+        action="events.catalogue_load",
+        target_type="events.category",
+        detail={
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "deactivated": result.deactivated,
+        },
+    )
+    return result
+
+
+def _next_number(now: datetime) -> str:
+    """SJ + the local date + the day's sequence; the counter row's UPDATE serialises writers."""
+    day = timezone.localdate(now)
+    EventCounter.objects.get_or_create(day=day)
+    EventCounter.objects.filter(day=day).update(last=F("last") + 1)
+    last = EventCounter.objects.filter(day=day).values_list("last", flat=True).get()
+    return f"SJ{day:%Y%m%d}{last:06d}"
+
+
+def _start_clock(event: Event, stage: Stage, now: datetime) -> None:
+    category = event.category
+    Deadline.objects.update_or_create(
+        event=event,
+        stage=stage,
+        defaults={
+            "started_at": now,
+            "due_at": deadline(now, category.limit_minutes(stage), natural=category.natural_time),
+            "ended_at": None,
+        },
+    )
+
+
+def _move_clocks(event: Event, before: str, after: str, now: datetime) -> None:
+    """Stop the clock of the stage left and start the one of the stage entered."""
+    old, new = STAGE_OF_STATUS.get(Status(before)), STAGE_OF_STATUS.get(Status(after))
+    if old == new:
+        return
+    if old is not None:
+        Deadline.objects.filter(event=event, stage=old, ended_at__isnull=True).update(ended_at=now)
+    if new is not None:
+        _start_clock(event, new, now)
+
+
+def _announce(number: str, command: str, status: str) -> None:
+    logger.info("event %s: %s → %s", number, command, status)
+
+
+def _locate(
+    actor: User, lon: float, lat: float, crs: str, problems: ProblemList
+) -> PointLocation | None:
+    [where] = locate_points(actor, [(lon, lat)], crs)
+    if isinstance(where, Problem):
+        problems.add(where.code, where.message, field="location")
+        return None
+    return where
+
+
+@transaction.atomic
+def event_report(
+    *,
+    actor: User,
+    category_code: str,
+    description: str,
+    lon: float,
+    lat: float,
+    crs: str = "wgs84",
+    extra: dict[str, Any] | None = None,
+    channel: str = Channel.GRID_WORKER,
+) -> Event:
+    """File a new event where the point lies; its register clock starts now."""
+    if actor.role not in REPORTER_ROLES:
+        raise PermissionDenied(_("Your role may not report events."))
+    problems = ProblemList()
+    category = Category.objects.filter(code=category_code, active=True).first()
+    if category is None or not category.is_subclass:
+        problems.add(
+            "unknown_category",
+            _("Choose an active subclass of the catalogue."),
+            field="category",
+            item=category_code,
+        )
+    if not description.strip():
+        problems.add("required", _("Describe the problem."), field="description")
+    if channel not in Channel.values:
+        problems.add("unknown_channel", _("No such channel."), field="channel", item=channel)
+    if category is not None:
+        problems.problems += check_extra(category.extra_fields, extra or {}).problems
+    where = _locate(actor, lon, lat, crs, problems)
+    if problems or where is None or category is None:
+        raise InvalidInput(_("The event cannot be reported."), problems=problems.problems)
+    now = timezone.now()
+    event = Event.objects.create(
+        number=_next_number(now),
+        category=category,
+        severity=category.severity,
+        description=description.strip(),
+        lon=where.lon,
+        lat=where.lat,
+        node=where.node,
+        grid=where.grid,
+        owner=where.grid or where.node,
+        channel=channel,
+        reporter=actor,
+        status=Status.REPORTED,
+        extra=extra or {},
+        reported_at=now,
+    )
+    EventTransition.objects.create(
+        event=event, to_status=Status.REPORTED, command="report", actor=actor, at=now
+    )
+    _start_clock(event, Stage.REGISTER, now)
+    audit_record(
+        actor=actor,
+        action="events.report",
+        target=event,
+        detail={"number": event.number, "category": category.code, "channel": channel},
+    )
+    transaction.on_commit(partial(_announce, event.number, "report", Status.REPORTED))
+    return event
+
+
+@dataclass
+class _Step:
+    """What a command changes besides status, stamp and version."""
+
+    actor: User
+    event: Event
+    payload: dict[str, Any]
+    problems: ProblemList = field(default_factory=ProblemList)
+    updates: dict[str, Any] = field(default_factory=dict)
+    extend_by: int | None = None
+
+
+REASON_REQUIRED = frozenset(
+    {
+        Command.REJECT,
+        Command.RETURN,
+        Command.REWORK,
+        Command.REQUEST_EXTENSION,
+        Command.SUSPEND,
+        Command.CANCEL,
+        Command.REOPEN,
+    }
+)
+NOTE_REQUIRED = frozenset({Command.HANDLE, Command.SELF_HANDLE})
+
+
+def _register(step: _Step) -> None:
+    step.updates["owner"] = scope_root(step.actor)
+
+
+def _dispatch(step: _Step) -> None:
+    department_code, node_code = step.payload.get("department"), step.payload.get("node")
+    if department_code and node_code:
+        step.problems.add(
+            "two_targets", _("Dispatch to a department or to a level, not both."), field="payload"
+        )
+        return
+    if node_code:
+        node = nodes_visible(step.actor).filter(code=str(node_code)).first()
+        if node is None or not step.event.node.code.startswith(node.code):
+            step.problems.add(
+                "bad_node",
+                _("Dispatch to a level of your jurisdiction that holds the event."),
+                field="payload.node",
+                item=str(node_code),
+            )
+            return
+        step.updates.update(owner=node, assigned_department=None)
+        return
+    department = (
+        departments_visible(step.actor).filter(code=str(department_code)).first()
+        if department_code
+        else _default_department(step.event)
+    )
+    if department is None:
+        step.problems.add(
+            "bad_department",
+            _("Name a department of your jurisdiction (the category has no default here)."),
+            field="payload.department",
+            item=str(department_code or ""),
+        )
+        return
+    step.updates.update(owner=scope_root(step.actor), assigned_department=department)
+
+
+def _default_department(event: Event) -> Department | None:
+    """The category's department, else the one of the event's nearest level that ends in the
+    category's department code (each district has its own 'urban' bureau: 320104-urban)."""
+    category = event.category
+    if category.department is not None:
+        return category.department
+    if not category.department_code:
+        return None
+    codes = [*event.node.ancestor_codes(), event.node.code]
+    candidates = Department.objects.filter(
+        code__in=[f"{c}-{category.department_code}" for c in codes]
+    ).order_by("-code")
+    return candidates.first()
+
+
+def _return(step: _Step) -> None:
+    step.updates["assigned_department"] = None
+
+
+def _rework(step: _Step) -> None:
+    step.updates["rework_count"] = F("rework_count") + 1
+
+
+def _photos(step: _Step) -> None:
+    photos = step.payload.get("photos", [])
+    if not isinstance(photos, list) or not all(isinstance(p, str) for p in photos):
+        step.problems.add(
+            "bad_photos", _("Photos are a list of references."), field="payload.photos"
+        )
+
+
+def _evaluate(step: _Step) -> None:
+    score = step.payload.get("score")
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        step.problems.add("bad_score", _("The score is 1 to 5."), field="payload.score")
+        return
+    step.updates["rating"] = score
+
+
+def _request_extension(step: _Step) -> None:
+    minutes = step.payload.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        step.problems.add(
+            "bad_minutes",
+            _("Ask for a positive number of minutes."),
+            field="payload.minutes",
+        )
+        return
+    step.updates["extension_minutes"] = minutes
+
+
+def _approve_extension(step: _Step) -> None:
+    step.extend_by = step.event.extension_minutes
+    step.updates["extension_minutes"] = None
+
+
+EFFECTS: dict[Command, Callable[[_Step], None]] = {
+    Command.REGISTER: _register,
+    Command.DISPATCH: _dispatch,
+    Command.RETURN: _return,
+    Command.REWORK: _rework,
+    Command.HANDLE: _photos,
+    Command.SELF_HANDLE: _photos,
+    Command.EVALUATE: _evaluate,
+    Command.REQUEST_EXTENSION: _request_extension,
+    Command.APPROVE_EXTENSION: _approve_extension,
+}
+
+
+def _conflict_not_allowed(event: Event, command: str) -> Conflict:
+    allowed = commands_open(event)
+    names = ", ".join(allowed) or _("none")
+    return Conflict(
+        _("%(command)s is not possible while the event is %(status)s; possible now: %(allowed)s.")
+        % {"command": command, "status": event.get_status_display(), "allowed": names},
+        code="command_not_allowed",
+        problems=[
+            Problem("allowed_command", Command(c).label, field="command", item=c) for c in allowed
+        ],
+    )
+
+
+@transaction.atomic
+def event_apply(
+    *,
+    actor: User,
+    event_id: int,
+    command: str,
+    expected_version: int,
+    note: str = "",
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Move an event one step along the loop; the only writer of Event.status."""
+    if not events_visible(actor).filter(pk=event_id).exists():
+        raise NotFound(_("No such event."), code="event_not_found")
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("category", "node")
+        .get(pk=event_id)
+    )
+    if command not in Command.values:
+        raise InvalidInput(
+            _("Unknown command %(command)s.") % {"command": command}, code="unknown_command"
+        )
+    cmd = Command(command)
+    if not command_permitted(actor, event, cmd):
+        raise PermissionDenied(
+            _("You may not %(command)s this event.") % {"command": cmd.label},
+            code="command_forbidden",
+        )
+    if cmd not in commands_open(event):
+        raise _conflict_not_allowed(event, cmd)
+    if expected_version != event.version:
+        raise Conflict(
+            _("The event changed since you read it (now version %(version)d); reload it.")
+            % {"version": event.version},
+            code="stale_version",
+        )
+    step = _Step(actor=actor, event=event, payload=payload or {})
+    if cmd in REASON_REQUIRED and not reason.strip():
+        step.problems.add("required", _("Give a reason."), field="reason")
+    if cmd in NOTE_REQUIRED and not note.strip():
+        step.problems.add("required", _("Describe what was done."), field="note")
+    if not isinstance(step.payload, dict):
+        step.problems.add("bad_payload", _("The payload is an object."), field="payload")
+    else:
+        effect = EFFECTS.get(cmd)
+        if effect is not None:
+            effect(step)
+    step.problems.raise_if_any(_("The command cannot be applied."))
+
+    before = Status(event.status)
+    after = TRANSITIONS[before, cmd]
+    now = timezone.now()
+    changed = Event.objects.filter(pk=event.pk, version=expected_version).update(
+        status=after, version=expected_version + 1, **{f"{after}_at": now}, **step.updates
+    )
+    if changed != 1:
+        raise Conflict(_("The event changed since you read it; reload it."), code="stale_version")
+    event.refresh_from_db()
+    EventTransition.objects.create(
+        event=event,
+        from_status=before,
+        to_status=after,
+        command=cmd,
+        actor=actor,
+        at=now,
+        note=note.strip(),
+        reason=reason.strip(),
+        payload=step.payload,
+    )
+    _move_clocks(event, before, after, now)
+    if step.extend_by:
+        _extend_handle_clock(event, step.extend_by)
+    audit_record(
+        actor=actor,
+        action=f"events.{cmd}",
+        target=event,
+        detail={"number": event.number, "from": before, "to": after, "version": event.version},
+    )
+    transaction.on_commit(partial(_announce, event.number, cmd, after))
+    return event
+
+
+def _extend_handle_clock(event: Event, minutes: int) -> None:
+    row = Deadline.objects.select_for_update().get(event=event, stage=Stage.HANDLE)
+    row.due_at = deadline(row.due_at, minutes, natural=event.category.natural_time)
+    row.save(update_fields=["due_at"])

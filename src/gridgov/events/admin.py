@@ -1,0 +1,87 @@
+"""The catalogue in the admin, checked as the loader checks it; events read-only, scoped."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from gridgov.accounts.models import User
+from gridgov.audit.actions import audit_record
+from gridgov.events.models import Category, Event, EventTransition
+from gridgov.events.selectors import events_visible
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin[Category]):
+    list_display = [
+        "code",
+        "name",
+        "severity",
+        "department_code",
+        "handle_minutes",
+        "natural_time",
+        "self_handle",
+        "active",
+    ]
+    list_filter = ["severity", "natural_time", "self_handle", "active"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent", "department"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Category, form: ModelForm[Category], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=_actor(request),
+            action=f"events.admin_category_{'change' if change else 'add'}",
+            target=obj,
+            detail={"fields": list(form.changed_data)},
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Events point at categories for ever; retire one by unticking "active"."""
+        return False
+
+
+TIMELINE_FIELDS = ("at", "command", "from_status", "to_status", "actor", "note", "reason")
+
+
+class TransitionInline(admin.TabularInline[EventTransition, Event]):
+    model = EventTransition
+    fields = TIMELINE_FIELDS
+    readonly_fields = TIMELINE_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin[Event]):
+    """Read-only: status moves only through the loop's commands."""
+
+    list_display = ["number", "category", "status", "severity", "node", "created_at"]
+    list_filter = ["status", "severity", "channel"]
+    search_fields = ["number"]
+    inlines = [TransitionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return events_visible(_actor(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,272 @@
+"""The event catalogue, events, their immutable timeline and their stage deadlines.
+
+Status is written only by gridgov.events.actions.event_apply, which checks
+the transition table in gridgov.events.workflow; `version` lets a client
+that read an event say which state it saw, so two people pressing buttons on
+the same case cannot both win.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.departments.models import Department
+from gridgov.events.catalogue import Severity, field_schema_problems
+from gridgov.events.workflow import Stage, Status
+from gridgov.jurisdiction.models import Node
+
+
+class Channel(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("grid worker")
+    HOTLINE = "hotline", _("12345 hotline")
+    SNAP_REPORT = "snap_report", _("snap-and-report")
+    DEPARTMENT_REFERRAL = "department_referral", _("department referral")
+    SENSOR = "sensor", _("sensor or patrol system")
+    API = "api", _("API")
+
+
+class Category(models.Model):
+    """A class (2-digit code) or a subclass (4 digits); events are filed under subclasses."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("class"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subclasses",
+    )
+    department_code = models.CharField(
+        _("default department code"),
+        max_length=32,
+        blank=True,
+        help_text=_(
+            "A department's code, or the suffix of each district's department code "
+            "(320104-urban → urban)."
+        ),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("default department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    severity = models.CharField(
+        _("default severity"), max_length=8, choices=Severity.choices, default=Severity.NORMAL
+    )
+    register_minutes = models.PositiveIntegerField(_("time to register (minutes)"), default=0)
+    dispatch_minutes = models.PositiveIntegerField(_("time to dispatch (minutes)"), default=0)
+    handle_minutes = models.PositiveIntegerField(_("time to handle (minutes)"), default=0)
+    verify_minutes = models.PositiveIntegerField(_("time to verify (minutes)"), default=0)
+    natural_time = models.BooleanField(
+        _("natural minutes"),
+        default=False,
+        help_text=_("Time limits run day and night (urgent categories) instead of office hours."),
+    )
+    self_handle = models.BooleanField(_("the grid may solve it itself"), default=False)
+    extra_fields = models.JSONField(_("extra fields"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("event category")
+        verbose_name_plural = _("event categories")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{2}([0-9]{2})?$"),
+                name="category_code_two_or_four_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_subclass(self) -> bool:
+        return len(self.code) == 4
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        schema = field_schema_problems(self.extra_fields)
+        if schema:
+            errors["extra_fields"] = [f"{p.field}: {p.message}" for p in schema.problems]
+        if self.severity == Severity.URGENT and not self.natural_time:
+            errors["natural_time"] = [str(_("Urgent categories count natural minutes."))]
+        if errors:
+            raise ValidationError(errors)
+
+    def limit_minutes(self, stage: str) -> int:
+        return int(getattr(self, f"{stage}_minutes"))
+
+
+class Event(models.Model):
+    number = models.CharField(_("number"), max_length=16, unique=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="events"
+    )
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    description = models.TextField(_("description"))
+    lon = models.FloatField(_("longitude (WGS84)"))
+    lat = models.FloatField(_("latitude (WGS84)"))
+    node = models.ForeignKey(
+        Node,
+        verbose_name=_("location"),
+        help_text=_("The deepest jurisdiction node holding the point; it decides who sees it."),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    grid = models.ForeignKey(
+        Node,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        Node,
+        verbose_name=_("owning level"),
+        help_text=_("The jurisdiction node responsible for the event now."),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    assigned_department = models.ForeignKey(
+        Department,
+        verbose_name=_("assigned department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
+    extension_minutes = models.PositiveIntegerField(
+        _("extension requested (minutes)"), null=True, blank=True
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    extra = models.JSONField(_("extra fields"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="event_status_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="event_rating_one_to_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class EventTransition(models.Model):
+    """One step of an event's timeline. Rows are never updated or deleted."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    command = models.CharField(_("command"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"))
+    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("event transition")
+        verbose_name_plural = _("event transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.command}: {self.from_status} → {self.to_status}"
+
+
+class Deadline(models.Model):
+    """The time limit of one stage of one event.
+
+    One row per (event, stage): a stage entered again (rework, reopening)
+    moves the same row's due_at, so `escalated_at`, set once by a
+    conditional UPDATE … WHERE escalated_at IS NULL, escalates a stage of
+    an event at most once.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deadlines")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due at"))
+    ended_at = models.DateTimeField(
+        _("ended at"),
+        null=True,
+        blank=True,
+        help_text=_("When the event left the stage; the clock stops here."),
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "stage"], name="deadline_event_stage_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["ended_at", "due_at"], name="deadline_open_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.stage} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class EventCounter(models.Model):
+    """The last sequence number given out on a day, for numbers like SJ20260315000042."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
