@@ -20,8 +20,9 @@ from django.db.models import F
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.roles import Capability
 from gridgov.audit.actions import audit_record
-from gridgov.core.errors import InvalidInput, NotFound, Problem
+from gridgov.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from gridgov.jurisdiction.geometry import geometry_problems
 from gridgov.jurisdiction.models import (
     CODE_LENGTH,
@@ -108,9 +109,15 @@ AddProblem = Callable[["NodeSpec", str, Any, str], None]
 
 
 def actor_root(actor: User | None) -> str:
-    """The code prefix an actor may write under; empty for trusted loaders and dev superusers."""
+    """The code prefix an actor may write under; empty for trusted loaders and dev superusers.
+
+    Every boundary write goes through here, so an account without the right
+    to edit boundaries is refused whichever entry point it came through.
+    """
     if actor is None:
         return ""
+    if not actor.is_superuser and not actor.can(Capability.MANAGE_BOUNDARIES):
+        raise PermissionDenied(_("Only a system administrator may edit boundaries."))
     node = actor.scope_node
     if node is None:
         if actor.is_superuser:

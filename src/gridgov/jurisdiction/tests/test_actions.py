@@ -3,8 +3,9 @@ from typing import Any
 import pytest
 import shapely
 
+from gridgov.accounts.roles import Role
 from gridgov.audit.models import AuditEntry
-from gridgov.core.errors import InvalidInput, NotFound
+from gridgov.core.errors import InvalidInput, NotFound, PermissionDenied
 from gridgov.jurisdiction import actions
 from gridgov.jurisdiction.models import (
     BoundaryVersion,
@@ -15,6 +16,7 @@ from gridgov.jurisdiction.models import (
     Node,
 )
 from gridgov.jurisdiction.spatial import locate
+from gridgov.testing.users import make_user
 
 from .helpers import polygon
 
@@ -121,13 +123,26 @@ def test_non_grid_has_no_grid_kind(tree):
     assert problems(exc) == {("grid_kind_not_allowed", "kind")}
 
 
-def test_actor_cannot_write_outside_their_jurisdiction(tree, users):
+def test_actor_cannot_write_outside_their_jurisdiction(tree):
+    district_admin = make_user("sa-jy", Role.SYSTEM_ADMIN, node=tree["320105"])
     with pytest.raises(InvalidInput) as exc:
-        create(
-            actor=users["sibling_commander"],
-            code="320104001001003",
+        create(actor=district_admin, code="320104001001003")
+    assert problems(exc) == {("outside_jurisdiction", "code")}
+
+
+def test_only_boundary_managers_write(tree, users):
+    with pytest.raises(PermissionDenied):
+        create(actor=users["commander"])
+    with pytest.raises(PermissionDenied):
+        actions.node_update(actor=users["dispatcher"], node=tree[COMMUNITY], name="x")
+    with pytest.raises(PermissionDenied):
+        actions.layer_unit_upsert(
+            actor=users["analyst"],
+            layer_kind="police_beat",
+            code="J",
+            name="j",
+            boundary=polygon(118.0, 31.5, 118.1, 31.6),
         )
-    assert ("outside_jurisdiction", "code") in problems(exc)
 
 
 def test_actor_without_jurisdiction_is_refused(tree, users):

@@ -61,3 +61,10 @@ def test_export_to_file_and_stdout(tree, tmp_path):
 def test_export_unknown_root(tree):
     with pytest.raises(CommandError):
         call_command("export_geojson", "--root", "999")
+
+
+def test_import_refuses_an_actor_without_the_right(tree, users, tmp_path):
+    path = tmp_path / "grids.geojson"
+    path.write_text(json.dumps(collection(GRID3)), encoding="utf-8")
+    with pytest.raises(CommandError, match="system administrator"):
+        call_command("import_geojson", str(path), "--actor", "dc")

@@ -3,11 +3,13 @@ from typing import Any
 
 import pytest
 
+from gridgov.accounts.roles import Role
 from gridgov.audit.models import AuditEntry
-from gridgov.core.errors import InvalidInput, NotFound
+from gridgov.core.errors import InvalidInput, NotFound, PermissionDenied
 from gridgov.jurisdiction.geojson_io import export_collection, import_collection
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Node
 from gridgov.jurisdiction.spatial import spatial_index
+from gridgov.testing.users import make_user
 
 from .helpers import collection, feature, polygon
 
@@ -170,10 +172,16 @@ def test_malformed_geojson(tree, data):
     assert exc.value.code == "malformed_geojson"
 
 
-def test_importer_is_held_to_their_jurisdiction(tree, users):
+def test_importer_is_held_to_their_jurisdiction(tree):
+    district_admin = make_user("sa-qh", Role.SYSTEM_ADMIN, node=tree["320104"])
     with pytest.raises(InvalidInput) as exc:
-        import_collection(actor=users["commander"], data=collection(NEW_SUBDISTRICT))
+        import_collection(actor=district_admin, data=collection(NEW_SUBDISTRICT))
     assert [p.code for p in exc.value.problems] == ["outside_jurisdiction"]
+
+
+def test_importer_needs_the_right_to_manage_boundaries(tree, users):
+    with pytest.raises(PermissionDenied):
+        import_collection(actor=users["commander"], data=collection(NEW_SUBDISTRICT))
 
 
 def test_redrawing_a_parent_may_not_strand_stored_children(tree):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gridgov.core.errors import InvalidInput
+from gridgov.core.errors import DomainError
 from gridgov.jurisdiction.geojson_io import import_collection
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         try:
             result = import_collection(actor=actor, data=data)
-        except InvalidInput as exc:
+        except DomainError as exc:
             for p in exc.problems:
                 where = f"feature {p.index}" if p.index is not None else "file"
                 item = f" ({p.item})" if p.item else ""
