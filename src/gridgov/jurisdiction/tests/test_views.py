@@ -208,6 +208,8 @@ def test_import_lists_every_problem(client_for, tree):
     assert response.status_code == 422
     html = response.content.decode()
     assert 'id="import-errors"' in html
+    assert "未导入任何数据" in html
+    assert "未知层级" in html
     assert html.count("<tr>") >= 3
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from gridgov.jurisdiction.models import GridKind, Level, Node
 from gridgov.staffing.actions import staff_create
 from gridgov.staffing.models import StaffKind
+from gridgov.testing.tree import box
 
 
 @pytest.fixture
@@ -57,3 +59,19 @@ def test_coverage_of_a_community_lists_grids(client_for, one_grid_covered):
 def test_coverage_of_a_sibling_is_not_found(client_for, tree):
     assert client_for("dispatcher").get("/staffing/coverage/320104002/").status_code == 404
     assert client_for("sibling_commander").get("/staffing/coverage/320104/").status_code == 404
+
+
+def test_a_long_gap_list_is_cut_with_a_link_to_the_area(client_for, users, tree):
+    community = tree["320104001001"]
+    for seq in range(3, 15):
+        Node.objects.create(
+            code=f"{community.code}{seq:03d}",
+            name=f"加密网格{seq}",
+            level=Level.GRID,
+            parent=community,
+            boundary=box(118.0, 31.5, 118.01, 31.51),
+            grid_kind=GridKind.COMPREHENSIVE,
+        )
+    html = client_for("dispatcher").get("/staffing/coverage/").content.decode()
+    assert html.count('href="/jurisdiction/grids/') == 20
+    assert "还有 4 个" in html
