@@ -1,0 +1,65 @@
+"""Random commands from random states: the status only ever follows TRANSITIONS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from gridgov.accounts.models import User
+from gridgov.core.errors import Conflict
+from gridgov.events.models import Event, EventTransition
+from gridgov.events.selectors import commands_open
+from gridgov.events.tests.conftest import Report, apply
+from gridgov.events.workflow import TRANSITIONS, Command, Status
+
+
+@pytest.mark.django_db
+def test_random_commands_follow_the_table(report: Report, loop_users: dict[str, User]) -> None:
+    seen: set[str] = set()
+
+    class Loop(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.event = report()
+
+        def transitions(self) -> int:
+            return EventTransition.objects.filter(event=self.event).count()
+
+        @rule(command=st.sampled_from(list(Command)), stale=st.booleans())
+        def give(self, command: Command, stale: bool) -> None:
+            before, count = self.event.status, self.transitions()
+            allowed = command in commands_open(self.event)
+            extra: dict[str, Any] = {"expected_version": self.event.version - 1} if stale else {}
+            if allowed and not stale:
+                self.event = apply(loop_users, self.event, command)
+                assert self.event.status == TRANSITIONS[Status(before), command]
+                assert self.transitions() == count + 1
+                seen.add(self.event.status)
+            else:
+                with pytest.raises(Conflict) as refused:
+                    apply(loop_users, self.event, command, **extra)
+                assert refused.value.code == ("stale_version" if allowed else "command_not_allowed")
+                self.event = Event.objects.get(pk=self.event.pk)
+                assert self.event.status == before
+                assert self.transitions() == count
+
+        @rule(data=st.data())
+        def advance(self, data: st.DataObject) -> None:
+            """Mostly refused commands alone would seldom get past the first states."""
+            open_now = commands_open(self.event)
+            if open_now:
+                self.give(data.draw(st.sampled_from(open_now)), stale=False)
+
+        @invariant()
+        def version_counts_the_timeline(self) -> None:
+            assert self.event.version == self.transitions()
+
+    run_state_machine_as_test(
+        Loop,
+        settings=settings(max_examples=60, stateful_step_count=15, deadline=None, derandomize=True),
+    )
+    assert seen == set(Status) - {Status.REPORTED}
