@@ -206,6 +206,9 @@ def locate_points(
             code, message = "outside_city", _("The point lies outside the city.")
         elif not where.node_code.startswith(root):
             code, message = "outside_jurisdiction", _("The point lies outside your jurisdiction.")
+        elif where.node_code not in nodes:
+            # The index is a moment older than a boundary change; ask again shortly.
+            code, message = "outside_city", _("The point lies outside the city.")
         else:
             answers.append(
                 PointLocation(

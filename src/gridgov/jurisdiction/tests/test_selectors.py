@@ -135,3 +135,12 @@ def test_tree_report_names_overlaps_and_gaps(tree):
     assert issues[0].share == pytest.approx(0.2)
     assert "320104001001" in issues[0].message
     assert "320104001001002" in issues[1].message
+
+
+def test_a_stale_index_never_answers_with_a_missing_node(users, tree):
+    assert selectors.locate_point(users["dispatcher"], 118.05, 31.7).node.code.endswith("001")
+    users["grid_worker"].delete()
+    tree["320104001001001"].delete()  # no version bump: the index still has the grid
+    [answer] = selectors.locate_points(users["dispatcher"], [[118.05, 31.7]])
+    assert isinstance(answer, Problem)
+    assert answer.code == "outside_city"
