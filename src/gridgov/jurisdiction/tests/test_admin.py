@@ -106,3 +106,37 @@ def test_layer_unit_add_and_overlaps_are_read_only(tree, client_for):
     listing = client.get("/admin/jurisdiction/gridoverlap/")
     assert listing.status_code == 200
     assert client.get("/admin/jurisdiction/gridoverlap/add/").status_code == 403
+
+
+def test_district_administrator_sees_and_edits_only_their_district(tree):
+    from django.test import Client
+
+    from gridgov.accounts.roles import Role
+    from gridgov.testing.users import make_user
+
+    client = Client()
+    client.force_login(
+        make_user("sa-jy", Role.SYSTEM_ADMIN, node=tree["320105"]),
+        backend="gridgov.accounts.backends.RoleBackend",
+    )
+    listing = client.get("/admin/jurisdiction/node/")
+    codes = {n.code for n in listing.context["cl"].result_list}
+    assert codes == {c for c in tree.nodes if c.startswith("320105")}
+    assert client.get(node_url(tree, GRID)).status_code == 302  # not found → admin index
+
+
+def test_layer_unit_outside_the_city_is_refused(tree, client_for):
+    from gridgov.jurisdiction.actions import layer_for
+
+    response = client_for("system_admin").post(
+        "/admin/jurisdiction/layerunit/add/",
+        {
+            "layer": layer_for("compound").pk,
+            "code": "X",
+            "name": "城外",
+            "boundary_geojson": json.dumps(polygon(119.5, 31.5, 119.6, 31.6)),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    assert not LayerUnit.objects.exists()
