@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.test import Client
 
+from gridgov.accounts.roles import Role
+from gridgov.departments.models import Department
 from gridgov.staffing.actions import staff_create
 from gridgov.staffing.models import StaffKind
-from gridgov.testing.users import PASSWORD
+from gridgov.testing.users import PASSWORD, make_user
 
 
 def test_home_needs_login(db):
@@ -103,3 +105,16 @@ def test_repeated_failures_show_the_locked_out_page(users):
 def test_every_role_on_a_node_gets_a_home_page(client_for, users):
     for name in users:
         assert client_for(name).get("/").status_code == 200, name
+
+
+def test_department_handler_sees_the_jurisdiction_their_department_serves(tree):
+    department = Department.objects.create(
+        code="320104-urban", name="秦淮区城市管理局", node=tree["320104"]
+    )
+    handler = make_user("dh", Role.DEPARTMENT_HANDLER, department=department)
+    client = Client()
+    client.force_login(handler, backend="gridgov.accounts.backends.RoleBackend")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["node"].code == "320104"
+    assert client.get("/jurisdiction/nodes/320105/").status_code == 404
