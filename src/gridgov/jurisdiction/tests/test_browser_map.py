@@ -6,7 +6,6 @@ server; the map has no tile layer, as on an offline government intranet.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +19,6 @@ from gridgov.staffing.models import StaffKind
 from gridgov.testing.tree import build_tree
 from gridgov.testing.users import PASSWORD, make_user
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# by the fixtures around it are still synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -36,7 +31,10 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser() -> Iterator[Browser]:
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # the test makes meanwhile are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
