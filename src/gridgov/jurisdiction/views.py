@@ -75,7 +75,7 @@ def map_view(request: UserRequest, code: str | None = None) -> HttpResponse:
             "selected": selected,
             "path": breadcrumbs(user, shown),
             "children": jurisdiction.node_children(user, shown),
-            "geojson_url": reverse("api:api-root") + f"jurisdiction/nodes/{shown.code}/geojson",
+            "geojson_url": reverse("api:node_geojson", args=[shown.code]),
             "map_url": reverse("jurisdiction:map_node", args=[CODE_SLOT]),
             "card_url": reverse("jurisdiction:grid_card", args=[CODE_SLOT]),
             "grid_level": Level.GRID.name.lower(),
