@@ -14,6 +14,7 @@ USERS = "/admin/accounts/user/"
 TOKENS = "/admin/accounts/apitoken/"
 AUDIT = "/admin/audit/auditentry/"
 DEPARTMENTS = "/admin/departments/department/"
+NODES = "/admin/jurisdiction/node/"
 GOOD = "Grid-Demo-2026"
 
 
@@ -21,9 +22,11 @@ def status(client, url):
     return client.get(url).status_code
 
 
-def test_system_admin_gets_the_platform_data_but_not_accounts_or_audit(client_for):
+def test_system_admin_gets_the_platform_data_but_not_accounts_or_audit(client_for, tree):
     client = client_for("system_admin")
     assert status(client, "/admin/") == 200
+    assert status(client, NODES) == 200
+    assert status(client, f"{NODES}{tree['320104'].pk}/change/") == 200
     assert status(client, DEPARTMENTS) == 200
     assert status(client, f"{DEPARTMENTS}add/") == 200
     assert status(client, USERS) == 403
@@ -36,6 +39,7 @@ def test_security_admin_gets_accounts_but_not_data_or_audit(client_for):
     assert status(client, USERS) == 200
     assert status(client, f"{USERS}add/") == 200
     assert status(client, TOKENS) == 200
+    assert status(client, NODES) == 403
     assert status(client, DEPARTMENTS) == 403
     assert status(client, AUDIT) == 403
 
@@ -51,6 +55,7 @@ def test_auditor_reads_the_audit_trail_and_changes_nothing(client_for, users):
     assert status(client, f"{AUDIT}add/") == 403
     assert status(client, f"{AUDIT}{entry.pk}/delete/") == 403
     assert status(client, USERS) == 403
+    assert status(client, NODES) == 403
     assert status(client, DEPARTMENTS) == 403
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.something"
 
@@ -71,7 +76,7 @@ def superuser_client(db):
 def test_superuser_gets_nothing_when_not_allowed(superuser_client, settings):
     settings.ALLOW_SUPERUSER = False
     assert status(superuser_client, "/admin/") == 200
-    for url in (USERS, AUDIT, DEPARTMENTS, TOKENS):
+    for url in (USERS, AUDIT, DEPARTMENTS, TOKENS, NODES):
         assert status(superuser_client, url) == 403
 
 
