@@ -198,8 +198,8 @@ def event_report(
     if actor.role not in REPORTER_ROLES:
         raise PermissionDenied(_("Your role may not report events."))
     problems = ProblemList()
-    category = Category.objects.filter(code=category_code, active=True).first()
-    if category is None or not category.is_subclass:
+    category = Category.objects.filter(code=category_code, active=True).exclude(parent=None).first()
+    if category is None:
         problems.add(
             "unknown_category",
             _("Choose an active subclass of the catalogue."),
@@ -380,12 +380,12 @@ EFFECTS: dict[Command, Callable[[_Step], None]] = {
 }
 
 
-def _conflict_not_allowed(event: Event, command: str) -> Conflict:
+def _conflict_not_allowed(event: Event, command: Command) -> Conflict:
     allowed = commands_open(event)
-    names = ", ".join(allowed) or _("none")
+    names = ", ".join(str(Command(c).label) for c in allowed) or str(_("none"))
     return Conflict(
-        _("%(command)s is not possible while the event is %(status)s; possible now: %(allowed)s.")
-        % {"command": command, "status": event.get_status_display(), "allowed": names},
+        _("“%(command)s” is not possible while the event is %(status)s; possible now: %(allowed)s.")
+        % {"command": command.label, "status": event.get_status_display(), "allowed": names},
         code="command_not_allowed",
         problems=[
             Problem("allowed_command", Command(c).label, field="command", item=c) for c in allowed
@@ -419,7 +419,8 @@ def event_apply(
     cmd = Command(command)
     if not command_permitted(actor, event, cmd):
         raise PermissionDenied(
-            _("You may not %(command)s this event.") % {"command": cmd.label},
+            _("Your role may not give the command “%(command)s” on this event.")
+            % {"command": cmd.label},
             code="command_forbidden",
         )
     if cmd not in commands_open(event):

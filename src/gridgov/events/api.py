@@ -1,7 +1,5 @@
 """Events: report, list and read within the caller's jurisdiction, and move one step at a time."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,7 +17,7 @@ if TYPE_CHECKING:
 router = Router(tags=["events"])
 
 
-def _user(request: HttpRequest) -> User:
+def _user(request: HttpRequest) -> "User":
     return cast("User", request.user)
 
 

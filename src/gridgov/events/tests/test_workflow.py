@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from django.db import transaction
 
 from gridgov.accounts.models import User
+from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.events.actions import event_apply
 from gridgov.events.models import Deadline, Event, EventTransition
@@ -235,3 +237,22 @@ def test_an_unknown_command_is_422(walk: Walk, loop_users: dict[str, User]) -> N
         event_apply(
             actor=loop_users["dispatcher"], event_id=event.pk, command="explode", expected_version=1
         )
+
+
+def test_each_step_is_audited_and_announced_only_after_commit(
+    walk: Walk,
+    loop_users: dict[str, User],
+    django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    event = walk(Status.REPORTED)
+    caplog.set_level(logging.INFO, logger="gridgov.events.actions")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        event = apply(loop_users, event, Command.REGISTER)
+    assert len(callbacks) == 1
+    assert "registered" not in caplog.text
+    callbacks[0]()
+    assert f"event {event.number}: register → registered" in caplog.text
+    entry = AuditEntry.objects.get(action="events.register", target_id=str(event.pk))
+    assert entry.actor == loop_users["dispatcher"]
+    assert entry.detail["from"] == Status.REPORTED
