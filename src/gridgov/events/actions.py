@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,10 +32,14 @@ from gridgov.core.errors import (
     ProblemList,
 )
 from gridgov.departments.models import Department
-from gridgov.departments.selectors import departments_visible
 from gridgov.events.catalogue import check_extra, parse_catalogue
 from gridgov.events.models import Category, Channel, Deadline, Event, EventCounter, EventTransition
-from gridgov.events.selectors import command_permitted, commands_open, events_visible
+from gridgov.events.selectors import (
+    command_permitted,
+    commands_open,
+    dispatch_departments,
+    events_visible,
+)
 from gridgov.events.workflow import (
     REPORTER_ROLES,
     STAGE_OF_STATUS,
@@ -295,15 +299,16 @@ def _dispatch(step: _Step) -> None:
             return
         step.updates.update(owner=node, assigned_department=None)
         return
+    targets = dispatch_departments(step.actor, step.event)
     department = (
-        departments_visible(step.actor).filter(code=str(department_code)).first()
+        targets.filter(code=str(department_code)).first()
         if department_code
-        else _default_department(step.event)
+        else _default_department(step.event, targets)
     )
     if department is None:
         step.problems.add(
             "bad_department",
-            _("Name a department of your jurisdiction (the category has no default here)."),
+            _("Name a department serving the event's place or your jurisdiction."),
             field="payload.department",
             item=str(department_code or ""),
         )
@@ -311,19 +316,22 @@ def _dispatch(step: _Step) -> None:
     step.updates.update(owner=scope_root(step.actor), assigned_department=department)
 
 
-def _default_department(event: Event) -> Department | None:
-    """The category's department, else the one of the event's nearest level that ends in the
-    category's department code (each district has its own 'urban' bureau: 320104-urban)."""
+def _default_department(event: Event, targets: QuerySet[Department]) -> Department | None:
+    """The category's department, else the nearest one serving the event's place whose code
+    ends in the category's department code (each district has its own bureau: 320104-urban)."""
     category = event.category
     if category.department is not None:
         return category.department
     if not category.department_code:
         return None
-    codes = [*event.node.ancestor_codes(), event.node.code]
-    candidates = Department.objects.filter(
-        code__in=[f"{c}-{category.department_code}" for c in codes]
-    ).order_by("-code")
-    return candidates.first()
+    place = [*event.node.ancestor_codes(), event.node.code]
+    return (
+        targets.filter(
+            node__code__in=place, code__in=[f"{c}-{category.department_code}" for c in place]
+        )
+        .order_by("-node__level")
+        .first()
+    )
 
 
 def _return(step: _Step) -> None:

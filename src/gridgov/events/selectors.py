@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound
+from gridgov.departments.models import Department
 from gridgov.events.models import Category, Deadline, Event, EventTransition
 from gridgov.events.workflow import ADDRESSEE_COMMANDS, COMMAND_ROLES, Command, commands_from
 from gridgov.jurisdiction.selectors import scope_root
@@ -76,6 +77,16 @@ def command_permitted(user: User, event: Event, command: Command) -> bool:
 
 def allowed_commands(user: User, event: Event) -> list[Command]:
     return [c for c in commands_open(event) if command_permitted(user, event, c)]
+
+
+def dispatch_departments(user: User, event: Event) -> QuerySet[Department]:
+    """Departments the user may dispatch the event to: those inside the user's jurisdiction,
+    and those serving the event's place from above it (a subdistrict dispatches to the
+    district's bureaus)."""
+    place = [*event.node.ancestor_codes(), event.node.code]
+    return Department.objects.filter(
+        Q(node__code__startswith=scope_root(user).code) | Q(node__code__in=place)
+    ).select_related("node")
 
 
 def categories_active() -> QuerySet[Category]:

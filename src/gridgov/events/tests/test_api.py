@@ -8,10 +8,12 @@ import pytest
 from django.test import Client
 
 from gridgov.accounts.models import User
+from gridgov.accounts.roles import Role
 from gridgov.conftest import login
 from gridgov.events.models import Event
 from gridgov.events.tests.conftest import HERE, Report, Walk
 from gridgov.events.workflow import Status
+from gridgov.testing.users import make_user
 
 BASE = "/api/v1/events"
 
@@ -166,3 +168,23 @@ def test_categories(catalogue: None, as_user: Any) -> None:
 
 def test_anonymous_is_401(catalogue: None) -> None:
     assert Client().get(BASE).status_code == 401
+
+
+def test_the_openapi_schema_documents_the_routes(catalogue: None, as_user: Any) -> None:
+    paths = as_user("commander").get("/api/v1/openapi.json").json()["paths"]
+    assert {f"{BASE}", f"{BASE}/{{number}}/commands/{{command}}", f"{BASE}/categories"} <= set(
+        paths
+    )
+
+
+def test_the_admin_shows_the_catalogue_and_read_only_events(walk: Walk, tree: Any) -> None:
+    event = walk(Status.REGISTERED)
+    root = make_user("root", Role.SYSTEM_ADMIN, node=tree["3201"])
+    root.is_superuser = True
+    root.save()
+    client = login(Client(), root)
+    assert client.get("/admin/events/category/").status_code == 200
+    page = client.get(f"/admin/events/event/{event.pk}/change/")
+    assert page.status_code == 200
+    assert "立案" in page.content.decode() or "register" in page.content.decode()
+    assert client.get("/admin/events/event/add/").status_code == 403

@@ -85,3 +85,10 @@ def test_roles_outside_the_loop_may_not_report(
 ) -> None:
     with pytest.raises(PermissionDenied):
         report(actor=loop_users[name])
+
+
+def test_phone_coordinates_are_converted_before_locating(report: Report) -> None:
+    event = report(crs="gcj02")
+    assert (event.lon, event.lat) != (118.1, 31.7)
+    assert abs(event.lon - 118.1) < 0.01
+    assert abs(event.lat - 31.7) < 0.01

@@ -12,11 +12,13 @@ from django.db import transaction
 from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.departments.models import Department
 from gridgov.events.actions import event_apply
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import allowed_commands, commands_open
 from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import COMMAND_ROLES, TRANSITIONS, Command, Stage, Status
+from gridgov.testing.tree import Tree
 
 # Commands the table declares but that also depend on the event's own facts.
 GUARDED = {Command.SELF_HANDLE, Command.REQUEST_EXTENSION, Command.APPROVE_EXTENSION}
@@ -256,3 +258,20 @@ def test_each_step_is_audited_and_announced_only_after_commit(
     entry = AuditEntry.objects.get(action="events.register", target_id=str(event.pk))
     assert entry.actor == loop_users["dispatcher"]
     assert entry.detail["from"] == Status.REPORTED
+
+
+def test_a_dispatcher_reaches_the_departments_serving_the_place(
+    walk: Walk, report: Report, loop_users: dict[str, User], tree: Tree
+) -> None:
+    Department.objects.create(code="320105-fire", name="建邺区消防救援大队", node=tree["320105"])
+    event = walk(Status.REGISTERED)
+    with pytest.raises(InvalidInput):
+        apply(loop_users, event, Command.DISPATCH, payload={"department": "320105-fire"})
+    moved = apply(loop_users, event, Command.DISPATCH, payload={"department": "320104-urban"})
+    assert moved.assigned_department is not None
+    assert moved.assigned_department.code == "320104-urban"
+    dispute = report(category_code="0801", extra={"dispute_kind": "漏水"})
+    dispute = apply(loop_users, dispute, Command.REGISTER)
+    with pytest.raises(InvalidInput) as refused:
+        apply(loop_users, dispute, Command.DISPATCH)
+    assert refused.value.problems[0].code == "bad_department"
