@@ -415,11 +415,9 @@ def event_apply(
     """Move an event one step along the loop; the only writer of Event.status."""
     if not events_visible(actor).filter(pk=event_id).exists():
         raise NotFound(_("No such event."), code="event_not_found")
-    event = (
-        Event.objects.select_for_update(of=("self",))
-        .select_related("category", "node")
-        .get(pk=event_id)
-    )
+    # Locked by primary key alone, with no joins: PostgreSQL re-checks a row another writer
+    # changed, and a locking query over the scope's joins lost the row instead of waiting.
+    event = Event.objects.select_for_update().get(pk=event_id)
     if command not in Command.values:
         raise InvalidInput(
             _("Unknown command %(command)s.") % {"command": command}, code="unknown_command"
