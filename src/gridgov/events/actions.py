@@ -317,13 +317,13 @@ def _dispatch(step: _Step) -> None:
 
 
 def _default_department(event: Event, targets: QuerySet[Department]) -> Department | None:
-    """The category's department, else the nearest one serving the event's place whose code
-    ends in the category's department code (each district has its own bureau: 320104-urban)."""
+    """The category's department when it may be reached, else the nearest one serving the
+    event's place whose code ends in the category's department code (each district has its
+    own bureau: 320104-urban)."""
     category = event.category
-    if category.department is not None:
-        return category.department
-    if not category.department_code:
-        return None
+    named = targets.filter(pk=category.department_id).first() if category.department_id else None
+    if named is not None or not category.department_code:
+        return named
     place = [*event.node.ancestor_codes(), event.node.code]
     return (
         targets.filter(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
@@ -188,3 +190,17 @@ def test_the_admin_shows_the_catalogue_and_read_only_events(walk: Walk, tree: An
     assert page.status_code == 200
     assert event.number in page.content.decode()
     assert client.get("/admin/events/event/add/").status_code == 403
+
+
+def test_the_list_costs_the_same_queries_for_more_events(
+    report: Report, as_user: Any, django_assert_num_queries: Any
+) -> None:
+    client = as_user("commander")
+    report()
+    client.get(BASE)
+    with CaptureQueriesContext(connection) as few:
+        client.get(BASE)
+    for _ in range(4):
+        report()
+    with django_assert_num_queries(len(few)):
+        assert len(client.get(BASE).json()["items"]) == 5

@@ -14,7 +14,7 @@ from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.departments.models import Department
 from gridgov.events.actions import event_apply
-from gridgov.events.models import Deadline, Event, EventTransition
+from gridgov.events.models import Category, Deadline, Event, EventTransition
 from gridgov.events.selectors import allowed_commands, commands_open
 from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import COMMAND_ROLES, TRANSITIONS, Command, Stage, Status
@@ -275,3 +275,12 @@ def test_a_dispatcher_reaches_the_departments_serving_the_place(
     with pytest.raises(InvalidInput) as refused:
         apply(loop_users, dispute, Command.DISPATCH)
     assert refused.value.problems[0].code == "bad_department"
+
+
+def test_a_department_named_in_the_catalogue_is_the_default_where_it_serves(
+    walk: Walk, loop_users: dict[str, User], tree: Tree
+) -> None:
+    city_brigade = Department.objects.create(code="fire", name="市消防救援支队", node=tree["3201"])
+    Category.objects.filter(code="0401").update(department=city_brigade, department_code="fire")
+    event = apply(loop_users, walk(Status.REGISTERED), Command.DISPATCH)
+    assert event.assigned_department == city_brigade
