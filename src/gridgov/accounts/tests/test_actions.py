@@ -17,12 +17,12 @@ from gridgov.accounts.models import ApiToken, User
 from gridgov.accounts.roles import ROLE_LEVELS, Role
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from gridgov.jurisdiction.models import Level
+from gridgov.jurisdiction.models import Level, Node
 
 GOOD = "Grid-Demo-2026"
 
 
-def codes(exc):
+def codes(exc: pytest.ExceptionInfo[InvalidInput]) -> set[tuple[str, str]]:
     return {(p.field, p.code) for p in exc.value.problems}
 
 
@@ -67,7 +67,7 @@ def test_department_handler_sits_on_a_department(users, departments):
         role=Role.DEPARTMENT_HANDLER,
         department=departments["qinhuai"],
     )
-    assert user.scope_node.code == "320104"
+    assert user.scope_node == departments["qinhuai"].node
 
 
 def test_every_problem_is_reported_at_once(users, tree, departments):
@@ -116,15 +116,8 @@ def test_placement_is_checked(users, tree, departments, role, where, expected):
 
 @given(role=st.sampled_from([r for r in Role.values if r != Role.DEPARTMENT_HANDLER]))
 def test_placement_accepts_exactly_the_role_levels(role):
-    class FakeNode:
-        def __init__(self, level):
-            self.level = level
-
-        def get_level_display(self):
-            return Level(self.level).label
-
     for level in Level.values:
-        ok = not placement_problems(role=role, node=FakeNode(level), department=None)
+        ok = not placement_problems(role=role, node=Node(level=level), department=None)
         assert ok == (level in ROLE_LEVELS[role])
 
 
@@ -169,7 +162,7 @@ def test_change_role_moves_the_account_and_audits_old_and_new(users, tree):
         node=tree["320104"],
     )
     user.refresh_from_db()
-    assert (user.role, user.node.code) == (Role.DISTRICT_COMMANDER, "320104")
+    assert (user.role, user.node) == (Role.DISTRICT_COMMANDER, tree["320104"])
     entry = AuditEntry.objects.get(action="accounts.user_change_role")
     assert entry.detail["role"] == [Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER]
     assert entry.detail["node"] == ["320104001", "320104"]

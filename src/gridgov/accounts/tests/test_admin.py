@@ -18,7 +18,7 @@ NODES = "/admin/jurisdiction/node/"
 GOOD = "Grid-Demo-2026"
 
 
-def status(client, url):
+def status(client: Client, url: str) -> int:
     return client.get(url).status_code
 
 
@@ -86,7 +86,7 @@ def test_superuser_gets_everything_where_allowed(superuser_client, settings, tre
         assert status(superuser_client, url) == 200
 
 
-def add_data(**overrides):
+def add_data(**overrides: str) -> dict[str, str]:
     data = {
         "username": "newgw",
         "display_name": "王网格",
@@ -101,11 +101,11 @@ def add_data(**overrides):
     return data
 
 
-def test_security_admin_adds_an_account_through_the_action(client_for, users):
+def test_security_admin_adds_an_account_through_the_action(client_for, users, tree):
     response = client_for("security_admin").post(f"{USERS}add/", add_data())
     assert response.status_code == 302
     user = User.objects.get(username="newgw")
-    assert user.node.code == "320104001001001"
+    assert user.node == tree["320104001001001"]
     assert user.password.startswith("argon2")
     assert not user.is_staff
     entry = AuditEntry.objects.get(action="accounts.user_create")
@@ -138,7 +138,7 @@ def test_district_security_admin_cannot_place_or_see_outside(district_security_a
     assert outside.status_code == 302
 
 
-def change_data(user, **overrides):
+def change_data(user: User, **overrides: str) -> dict[str, str]:
     data = {
         "display_name": user.display_name,
         "role": user.role,
@@ -151,7 +151,7 @@ def change_data(user, **overrides):
     return {k: v for k, v in data.items() if v != ""}
 
 
-def test_change_form_shows_codes_and_changes_role_through_the_action(client_for, users):
+def test_change_form_shows_codes_and_changes_role_through_the_action(client_for, users, tree):
     client = client_for("security_admin")
     user = users["dispatcher"]
     page = client.get(f"{USERS}{user.pk}/change/")
@@ -162,7 +162,7 @@ def test_change_form_shows_codes_and_changes_role_through_the_action(client_for,
     )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert (user.role, user.node.code) == (Role.DISTRICT_COMMANDER, "320104")
+    assert (user.role, user.node) == (Role.DISTRICT_COMMANDER, tree["320104"])
     entry = AuditEntry.objects.get(action="accounts.user_update")
     assert entry.detail["node"] == ["320104001", "320104"]
 

@@ -6,7 +6,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_APP_ACCESS, ROLE_CAPABILITIES, ROLE_LEVELS, Role
 
 
-def apps_of(user):
+def apps_of(user: User) -> set[str]:
     return {perm.split(".")[0] for perm in user.get_all_permissions()}
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -48,7 +49,7 @@ def test_login_page_logs_in(users):
     assert client.get(ME).json()["username"] == "gw"
 
 
-def fail(client, username="gw"):
+def fail(client: Client, username: str = "gw") -> Any:
     return client.post(LOGIN, {"username": username, "password": "Wrong-Password-1"})
 
 
@@ -83,7 +84,7 @@ def test_success_before_the_limit_resets_the_count(users):
     assert not AccessAttempt.objects.filter(username="gw", ip_address="10.0.0.3").exists()
 
 
-def session_of(client):
+def session_of(client: Client) -> Session:
     return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
 
 
@@ -132,7 +133,7 @@ def test_mixed_passwords_are_accepted(password):
     validate_password(password)
 
 
-def manage(*args, env):
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=REPO,

@@ -13,7 +13,7 @@ TOKENS = "/api/v1/accounts/tokens"
 ME = "/api/v1/accounts/me"
 
 
-def csrf_pair():
+def csrf_pair() -> tuple[str, str]:
     """A CSRF cookie secret and a masked token for it, as a page would hand them out."""
     request = RequestFactory().get("/")
     token = get_token(request)
