@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.events import actions, selectors
-from gridgov.events.models import Category, Channel, Event, EventTransition
+from gridgov.events.models import Channel, Event, EventTransition
 from gridgov.events.workflow import Status as EventStatus
 
 if TYPE_CHECKING:
@@ -147,17 +147,8 @@ class CommandIn(Schema):
 
 
 @router.get("/categories", response=list[ClassOut])
-def category_list(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = list(selectors.categories_active())
-    subclasses: dict[str, list[Category]] = {}
-    for row in rows:
-        if row.is_subclass:
-            subclasses.setdefault(row.code[:2], []).append(row)
-    return [
-        {"code": c.code, "name": c.name, "subclasses": subclasses.get(c.code, [])}
-        for c in rows
-        if not c.is_subclass
-    ]
+def category_list(request: HttpRequest) -> list[selectors.CategoryClass]:
+    return selectors.category_tree()
 
 
 @router.post("", response={201: EventDetailOut})

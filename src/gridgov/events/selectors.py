@@ -3,6 +3,7 @@ department's handlers see the events dispatched to their department."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -89,6 +90,20 @@ def dispatch_departments(user: User, event: Event) -> QuerySet[Department]:
     ).select_related("node")
 
 
-def categories_active() -> QuerySet[Category]:
-    """The catalogue is the same for every jurisdiction, so it needs no scope."""
-    return Category.objects.filter(active=True).select_related("department").order_by("code")
+@dataclass(frozen=True)
+class CategoryClass:
+    code: str
+    name: str
+    subclasses: list[Category]
+
+
+def category_tree() -> list[CategoryClass]:
+    """The active catalogue, classes with their subclasses; it is the same for every
+    jurisdiction, so it needs no scope."""
+    rows = list(Category.objects.filter(active=True).order_by("code"))
+    classes = [CategoryClass(c.code, c.name, []) for c in rows if not c.is_subclass]
+    by_code = {c.code: c for c in classes}
+    for row in rows:
+        if row.is_subclass and row.code[:2] in by_code:
+            by_code[row.code[:2]].subclasses.append(row)
+    return classes

@@ -19,6 +19,7 @@ from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load
 from gridgov.events.catalogue import check_extra
 from gridgov.events.models import Category
+from gridgov.events.selectors import category_tree
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.testing.tree import Tree
 
@@ -59,6 +60,8 @@ def test_changes_update_and_left_out_categories_are_deactivated() -> None:
     assert result.updated == ["0401"]
     assert result.deactivated == ["0403", "0404", "0405"]
     assert not Category.objects.get(code="0403").active
+    fire_now = next(c for c in category_tree() if c.code == "04")
+    assert [s.code for s in fire_now.subclasses] == ["0401", "0402"]
     again = catalogue_load(actor=None, data=data)
     assert set(again.updated) == {"0401", "0403", "0404", "0405"}
     assert Category.objects.get(code="0403").active
