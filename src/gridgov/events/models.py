@@ -8,6 +8,8 @@ the same case cannot both win.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -224,6 +226,14 @@ class EventTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.command}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("event transitions are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("event transitions are append-only")
 
 
 class Deadline(models.Model):

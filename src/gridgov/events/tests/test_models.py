@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gridgov.events.models import Category, Deadline, Event
+from gridgov.events.models import Category, Deadline, Event, EventTransition
 from gridgov.events.tests.conftest import Report
 from gridgov.events.workflow import Stage
 
@@ -30,3 +30,12 @@ def test_ratings_are_one_to_five(report: Report) -> None:
     event = report()
     with pytest.raises(IntegrityError), transaction.atomic():
         Event.objects.filter(pk=event.pk).update(rating=9)
+
+
+def test_the_timeline_is_append_only(report: Report) -> None:
+    step = EventTransition.objects.get(event=report())
+    step.note = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        step.save()
+    with pytest.raises(ValueError, match="append-only"):
+        step.delete()
