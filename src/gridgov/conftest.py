@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,8 +11,10 @@ from django.test import Client
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
+from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.testing.tree import Tree, build_tree
 from gridgov.testing.users import make_user
+from gridgov.worktime.calendar import calendar_cache_clear
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -25,6 +28,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """The spatial index and the calendar are cached per process, but each test's data is
+    rolled back, so no cache may outlive the test that filled it."""
+    spatial_index_reset()
+    calendar_cache_clear()
+    yield
+    spatial_index_reset()
+    calendar_cache_clear()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,10 +16,8 @@ from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_apply, event_report
 from gridgov.events.models import Event
 from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command, Status
-from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
-from gridgov.worktime.calendar import calendar_cache_clear
 
 # Inside grid 320104001001001 (lon 118.0–118.25, lat 31.5–32.0).
 HERE = (118.1, 31.7)
@@ -61,21 +59,6 @@ INPUTS: dict[Command, dict[str, Any]] = {
     Command.SELF_HANDLE: {"note": "网格员现场劝导拆除"},
     Command.EVALUATE: {"payload": {"score": 5}},
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    """The spatial index and calendar are cached per process; each test's tree is rolled back."""
-    spatial_index_reset()
-    calendar_cache_clear()
-    yield
-    spatial_index_reset()
-    calendar_cache_clear()
 
 
 def default_catalogue() -> Any:

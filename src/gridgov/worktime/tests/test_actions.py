@@ -98,7 +98,7 @@ def test_every_bad_line_is_reported_and_nothing_is_written(db, tmp_path):
 
 
 def test_an_empty_file_is_refused(db, tmp_path):
-    with pytest.raises(CommandError, match="no days"):
+    with pytest.raises(CommandError, match="没有任何日期"):
         call_command("calendar_set_year", "2027", file=write(tmp_path, "date,kind,name\n"))
 
 
