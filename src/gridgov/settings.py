@@ -174,6 +174,14 @@ AXES_FAILURE_LIMIT = env_int("GRIDGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("GRIDGOV_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy every client would share the proxy's address; say how many
+# proxies stand in front so the lock-out keys on the real client address.
+PROXY_COUNT = env_int("GRIDGOV_PROXY_COUNT", 0)
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Superusers bypass every permission; production refuses them (a system check

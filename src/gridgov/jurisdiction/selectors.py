@@ -32,7 +32,7 @@ def scope_root(user: User) -> Node:
     node = user.scope_node
     if node is None:
         root = Node.objects.filter(parent__isnull=True).order_by("code").first()
-        if root is None or not user.is_superuser:
+        if root is None or not user.is_trusted_superuser:
             raise NotFound(_("This account has no jurisdiction."), code="no_jurisdiction")
         return root
     return node

@@ -11,7 +11,13 @@ def apps_of(user: User) -> set[str]:
 
 
 def test_each_admin_role_gets_only_its_apps(users):
-    assert apps_of(users["system_admin"]) == {"jurisdiction", "departments", "staffing"}
+    assert apps_of(users["system_admin"]) == {
+        "jurisdiction",
+        "departments",
+        "staffing",
+        "worktime",
+        "events",
+    }
     assert apps_of(users["security_admin"]) == {"accounts", "axes"}
     assert apps_of(users["auditor"]) == {"audit", "axes"}
     assert all(p.split(".")[1].startswith("view_") for p in users["auditor"].get_all_permissions())

@@ -5,7 +5,6 @@ from datetime import date, datetime, time
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from gridgov.accounts.roles import ADMIN_APP_ACCESS, Role
 from gridgov.audit.models import AuditEntry
 from gridgov.worktime import calendar as wt
 from gridgov.worktime.calendar import SHANGHAI
@@ -81,10 +80,7 @@ def test_the_2026_page_lists_the_spring_festival_and_years_far_out_are_not_found
     assert client.get("/worktime/years/99999/").status_code == 404
 
 
-def test_system_administrator_edits_office_hours_in_the_admin(client_for, monkeypatch):
-    # accounts does not grant this app to the system administrator yet; the test does.
-    full, view = ADMIN_APP_ACCESS[Role.SYSTEM_ADMIN]
-    monkeypatch.setitem(ADMIN_APP_ACCESS, Role.SYSTEM_ADMIN, (full | {"worktime"}, view))
+def test_system_administrator_edits_office_hours_in_the_admin(client_for):
     client = client_for("system_admin")
     form = {
         **dict.fromkeys(OfficeHours.WEEKDAY_FIELDS[:5], "on"),
