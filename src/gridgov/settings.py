@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "gridgov.staffing",
     "gridgov.worktime",
     "gridgov.events",
+    "gridgov.whistle",
+    "gridgov.assessment",
     "gridgov.demo",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("staffing/", include("gridgov.staffing.urls")),
     path("worktime/", include("gridgov.worktime.urls")),
     path("events/", include("gridgov.events.urls")),
+    path("whistle/", include("gridgov.whistle.urls")),
+    path("assessment/", include("gridgov.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
