@@ -1,0 +1,155 @@
+"""Pre-aggregated daily indicator counts and the centre's handling scores.
+
+Dashboards read IndicatorDaily, never the event tables: a month's scorecard
+sums thirty rows per unit instead of scanning every event. Only counts are
+stored; every ratio is computed from the sums when read, so summing days into
+months and quarters stays exact.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.departments.models import Department
+from gridgov.events.models import Event
+from gridgov.jurisdiction.models import Node
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("department")
+    NODE = "node", _("level")
+
+
+# The count columns of IndicatorDaily, in the order docs/indicators.md lists them.
+COUNT_COLUMNS: tuple[str, ...] = (
+    "reported",
+    "registered",
+    "registered_on_time",
+    "dispatched",
+    "dispatched_on_time",
+    "dispatch_returned",
+    "handled",
+    "handled_on_time",
+    "closed",
+    "closed_on_time",
+    "reworked",
+    "rating_count",
+    "rating_sum",
+    "centre_score_count",
+    "centre_score_sum",
+    "whistle_summoned",
+    "whistle_reported_on_time",
+)
+
+
+class IndicatorDaily(models.Model):
+    """One unit's counts for one local day; rebuilt whole by actions.indicators_rebuild."""
+
+    day = models.DateField(_("day"))
+    unit_kind = models.CharField(_("unit kind"), max_length=16, choices=UnitKind.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    node = models.ForeignKey(
+        Node,
+        verbose_name=_("level"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reported = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)
+    registered_on_time = models.PositiveIntegerField(default=0)
+    dispatched = models.PositiveIntegerField(default=0)
+    dispatched_on_time = models.PositiveIntegerField(default=0)
+    dispatch_returned = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    handled_on_time = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    reworked = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    centre_score_count = models.PositiveIntegerField(default=0)
+    centre_score_sum = models.PositiveIntegerField(default=0)
+    whistle_summoned = models.PositiveIntegerField(default=0)
+    whistle_reported_on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily indicator counts")
+        verbose_name_plural = _("daily indicator counts")
+        ordering = ["day", "unit_kind"]
+        constraints = [
+            # Unique per (day, unit_kind, department, node); one of the two is always null, and
+            # NULLs never clash in a plain unique index, so each kind has its own.
+            models.UniqueConstraint(
+                fields=["day", "department"],
+                condition=models.Q(unit_kind=UnitKind.DEPARTMENT),
+                name="indicator_daily_department_day_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "node"],
+                condition=models.Q(unit_kind=UnitKind.NODE),
+                name="indicator_daily_node_day_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        unit_kind=UnitKind.DEPARTMENT,
+                        department__isnull=False,
+                        node__isnull=True,
+                    )
+                    | models.Q(unit_kind=UnitKind.NODE, department__isnull=True, node__isnull=False)
+                ),
+                name="indicator_daily_one_unit",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit_kind", "node", "day"], name="indicator_daily_node_day"),
+            models.Index(
+                fields=["unit_kind", "department", "day"], name="indicator_daily_dept_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_kind} {self.node_id or self.department_id}"
+
+
+class HandlingScore(models.Model):
+    """The command centre's score of how a closed event was handled (1–5)."""
+
+    event = models.OneToOneField(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="handling_score"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scored by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("scored at"))
+
+    class Meta:
+        verbose_name = _("handling score")
+        verbose_name_plural = _("handling scores")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="handling_score_one_to_five",
+            ),
+        ]
+        indexes = [models.Index(fields=["at"], name="handling_score_at")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.score}"
