@@ -1,5 +1,14 @@
 from django.urls import path
 
+from gridgov.events import views
+
 app_name = "events"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("counts", views.queue_counts, name="counts"),
+    path("report/", views.report, name="report"),
+    path("report/fields", views.report_fields, name="report_fields"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/commands/<str:name>", views.command, name="command"),
+]

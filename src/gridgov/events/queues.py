@@ -1,0 +1,134 @@
+"""The work queues of the event pages: which tabs each role works from, and what is in them.
+
+Built on gridgov.events.selectors.events_visible, so a queue never shows an
+event its user could not open. Each row carries the due time of the stage
+running now and whether it has passed, so a list can show time left or red
+without a query per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.roles import Role
+from gridgov.core.errors import NotFound, PermissionDenied
+from gridgov.events.models import Deadline, Event
+from gridgov.events.selectors import events_visible
+from gridgov.events.workflow import OPEN_STATUSES, Status
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str | Promise
+
+
+MINE = Queue("mine", _("My reports"))
+TO_VERIFY = Queue("to_verify", _("To verify"))
+TO_REGISTER = Queue("to_register", _("To register"))
+TO_DISPATCH = Queue("to_dispatch", _("To dispatch"))
+TO_ACCEPT = Queue("to_accept", _("To accept"))
+IN_HAND = Queue("in_hand", _("In hand"))
+OVERDUE = Queue("overdue", _("Overdue"))
+ALL = Queue("all", _("All events"))
+
+_CENTRE_QUEUES = (TO_REGISTER, TO_DISPATCH, TO_VERIFY, OVERDUE, ALL)
+QUEUES_OF_ROLE: dict[str, tuple[Queue, ...]] = {
+    Role.GRID_WORKER: (MINE, TO_VERIFY, OVERDUE),
+    Role.COMMUNITY_STAFF: _CENTRE_QUEUES,
+    Role.SUBDISTRICT_DISPATCHER: _CENTRE_QUEUES,
+    Role.DISTRICT_COMMANDER: _CENTRE_QUEUES,
+    Role.DEPARTMENT_HANDLER: (TO_ACCEPT, IN_HAND, OVERDUE),
+    Role.ANALYST: (ALL,),
+}
+
+
+def queues_for(user: User) -> tuple[Queue, ...]:
+    """The tabs of the user's role; administrators and auditors work on no cases."""
+    queues = QUEUES_OF_ROLE.get(user.role, ())
+    if not queues:
+        raise PermissionDenied(_("Your role has no event queue."), code="no_queue")
+    return queues
+
+
+def _open_deadline() -> QuerySet[Deadline]:
+    return Deadline.objects.filter(event=OuterRef("pk"), ended_at__isnull=True)
+
+
+def _with_clock(events: QuerySet[Event], now: datetime) -> QuerySet[Event]:
+    return events.annotate(
+        due_at=Subquery(_open_deadline().order_by("due_at").values("due_at")[:1]),
+        overdue=Exists(_open_deadline().filter(due_at__lt=now)),
+    )
+
+
+def _in_queue(user: User, key: str, now: datetime) -> QuerySet[Event]:
+    events = events_visible(user)
+    if key == MINE.key:
+        return events.filter(reporter=user)
+    if key == TO_VERIFY.key:
+        return events.filter(status=Status.HANDLED)
+    if key == TO_REGISTER.key:
+        return events.filter(status=Status.REPORTED)
+    if key == TO_DISPATCH.key:
+        return events.filter(status__in=[Status.REGISTERED, Status.RETURNED])
+    if key == TO_ACCEPT.key:
+        return events.filter(status=Status.DISPATCHED)
+    if key == IN_HAND.key:
+        return events.filter(status=Status.ACCEPTED)
+    if key == OVERDUE.key:
+        return events.filter(status__in=OPEN_STATUSES).filter(
+            Exists(_open_deadline().filter(due_at__lt=now))
+        )
+    return events
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = ""
+    category: str = ""
+    since: date | None = None
+    until: date | None = None
+    text: str = ""
+
+
+def queue_events(user: User, key: str, filters: QueueFilter | None = None) -> QuerySet[Event]:
+    """One tab's events, newest first, narrowed by status, category code, report date
+    (local days, both ends included) and a number or words of the description."""
+    if key not in {q.key for q in queues_for(user)}:
+        raise NotFound(_("No such queue: %(key)s") % {"key": key}, code="queue_not_found")
+    now = timezone.now()
+    events = _in_queue(user, key, now)
+    f = filters or QueueFilter()
+    if f.status:
+        events = events.filter(status=f.status)
+    if f.category:
+        events = events.filter(category__code__startswith=f.category)
+    if f.since:
+        events = events.filter(created_at__gte=_day_start(f.since))
+    if f.until:
+        events = events.filter(created_at__lt=_day_start(f.until + timedelta(days=1)))
+    if f.text.strip():
+        words = f.text.strip()
+        events = events.filter(Q(number__icontains=words) | Q(description__icontains=words))
+    return _with_clock(events, now).select_related("reporter").order_by("-created_at", "-id")
+
+
+def queue_counts(user: User) -> dict[str, int]:
+    """How many events wait in each of the user's tabs, unfiltered."""
+    now = timezone.now()
+    return {q.key: _in_queue(user, q.key, now).count() for q in queues_for(user)}
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

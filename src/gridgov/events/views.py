@@ -1,0 +1,506 @@
+"""The event loop's pages: report, work queues, and an event's card, timeline and commands.
+
+Forms live here because the events package keeps its writes in actions; a
+form only turns what the browser sent into the action's arguments and the
+action's problems back into errors beside the fields they concern.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.accounts.models import User
+from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from gridgov.core.pages import UserRequest, page_view
+from gridgov.events import actions, queues, selectors
+from gridgov.events.models import Event
+from gridgov.events.workflow import REPORTER_ROLES, Command, Stage, Status
+from gridgov.jurisdiction.selectors import scope_root
+
+PAGE_SIZE = 50
+
+
+# Report ---------------------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    """A report with its category's extra fields; the schema comes from the chosen subclass."""
+
+    category_class = forms.ChoiceField(label=gettext_lazy("Class"))
+    category = forms.ChoiceField(label=gettext_lazy("Category"))
+    description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea)
+    lon = forms.FloatField(
+        label=gettext_lazy("Longitude"), required=False, widget=forms.NumberInput({"step": "any"})
+    )
+    lat = forms.FloatField(
+        label=gettext_lazy("Latitude"), required=False, widget=forms.NumberInput({"step": "any"})
+    )
+    address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tree = selectors.category_tree()
+        _choice_field(self, "category_class").choices = [("", "—")] + [
+            (c.code, f"{c.code} {c.name}") for c in self.tree
+        ]
+        chosen_class = self._value("category_class")
+        chosen = self._value("category")
+        if not chosen_class and chosen:
+            chosen_class = chosen[:2]
+        self.subclasses = next((c.subclasses for c in self.tree if c.code == chosen_class), [])
+        _choice_field(self, "category").choices = [("", "—")] + [
+            (s.code, f"{s.code} {s.name}") for s in self.subclasses
+        ]
+        self.chosen_class = chosen_class
+        self.chosen_category = next((s for s in self.subclasses if s.code == chosen), None)
+        self.extra_specs = self.chosen_category.extra_fields if self.chosen_category else []
+        for spec in self.extra_specs:
+            self.fields[f"extra_{spec['code']}"] = _extra_field(spec)
+
+    def _value(self, name: str) -> str:
+        source = self.data if self.is_bound else self.initial
+        return str(source.get(name) or "")
+
+    @property
+    def extra_bound(self) -> list[forms.BoundField]:
+        return [self[f"extra_{spec['code']}"] for spec in self.extra_specs]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("lon") is None or data.get("lat") is None:
+            self.add_error(None, _("Set the place on the map."))
+        return data
+
+    def extra_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for spec in self.extra_specs:
+            value = self.cleaned_data.get(f"extra_{spec['code']}")
+            if value in (None, ""):
+                continue
+            if spec["type"] == "number":
+                value = int(value) if float(value).is_integer() else float(value)
+            elif spec["type"] == "date":
+                value = value.isoformat()
+            elif spec["type"] == "photo":
+                value = value.name
+            values[spec["code"]] = value
+        return values
+
+    def description_with_address(self) -> str:
+        description: str = self.cleaned_data["description"].strip()
+        address = self.cleaned_data.get("address", "").strip()
+        return f"{description}\n{_('Address')}: {address}" if address else description
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Each problem of the action beside its field; the rest above the form."""
+        for problem in problems:
+            name = problem.field.replace("extra.", "extra_", 1)
+            if name == "location" or name not in self.fields:
+                self.add_error(None, str(problem.message))
+            else:
+                self.add_error(name, str(problem.message))
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _extra_field(spec: dict[str, Any]) -> forms.Field:
+    common: dict[str, Any] = {"label": spec["label"], "required": bool(spec.get("required"))}
+    kind = spec["type"]
+    if kind == "number":
+        return forms.FloatField(**common)
+    if kind == "choice":
+        return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in spec["choices"]], **common)
+    if kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == "photo":
+        return forms.ImageField(**common)
+    return forms.CharField(max_length=200, **common)
+
+
+def _reporter_only(user: User) -> None:
+    if user.role not in REPORTER_ROLES:
+        raise PermissionDenied(_("Your role may not report events."))
+
+
+@page_view
+def report(request: UserRequest) -> HttpResponse:
+    _reporter_only(request.user)
+    if request.method != "POST":
+        return _report_page(request, ReportForm(), 200)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            event = actions.event_report(
+                actor=request.user,
+                category_code=form.cleaned_data["category"],
+                description=form.description_with_address(),
+                lon=form.cleaned_data["lon"],
+                lat=form.cleaned_data["lat"],
+                extra=form.extra_values(),
+            )
+        except InvalidInput as exc:
+            form.show_problems(exc.problems)
+        else:
+            messages.success(request, _("Event %(number)s reported.") % {"number": event.number})
+            return redirect("events:detail", event.number)
+    return _report_page(request, form, 422)
+
+
+def _report_page(request: UserRequest, form: ReportForm, status: int) -> HttpResponse:
+    """The form over a map of the user's jurisdiction, whose boundaries the API serves."""
+    root = scope_root(request.user)
+    return render(
+        request,
+        "events/report.html",
+        {"form": form, "geojson_url": reverse("api:node_geojson", args=[root.code])},
+        status=status,
+    )
+
+
+@page_view
+def report_fields(request: UserRequest) -> HttpResponse:
+    """The subclass select and the chosen subclass's extra fields, swapped in as the user
+    picks; without script the form still posts and comes back with the right fields."""
+    _reporter_only(request.user)
+    return render(request, "events/_report_fields.html", {"form": ReportForm(initial=request.GET)})
+
+
+# Queues ---------------------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=[("", "—"), *Status.choices]
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
+    since = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "category").choices = [("", "—")] + [
+            (c.name, [(c.code, c.name)] + [(s.code, s.name) for s in c.subclasses])
+            for c in selectors.category_tree()
+        ]
+
+    def filters(self) -> queues.QueueFilter:
+        if not self.is_valid():
+            return queues.QueueFilter()
+        data = self.cleaned_data
+        return queues.QueueFilter(
+            status=data["status"],
+            category=data["category"],
+            since=data["since"],
+            until=data["until"],
+            text=data["q"],
+        )
+
+
+def _whistle_url() -> str | None:
+    """The whistle page, once the whistle package has one."""
+    try:
+        return reverse("whistle:index")
+    except NoReverseMatch:
+        return None
+
+
+@page_view
+def queue(request: UserRequest) -> HttpResponse:
+    user = request.user
+    key = request.GET.get("tab") or queues.queues_for(user)[0].key
+    form = QueueFilterForm(request.GET)
+    events = queues.queue_events(user, key, form.filters())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "tabs": _tabs(user),
+        "tab": key,
+        "form": form,
+        "page": page,
+        "whistle_url": _whistle_url(),
+        "query": _query_without(request, "page"),
+        "can_report": user.role in REPORTER_ROLES,
+    }
+    return render(request, "events/queue.html", context)
+
+
+def _query_without(request: UserRequest, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+@page_view
+def queue_counts(request: UserRequest) -> HttpResponse:
+    """The tab bar alone; the queue page polls it so the counts stay current."""
+    return render(
+        request,
+        "events/_tabs.html",
+        {
+            "tabs": _tabs(request.user),
+            "tab": request.GET.get("tab", ""),
+            "whistle_url": _whistle_url(),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str | Promise
+    count: int
+
+
+def _tabs(user: User) -> list[Tab]:
+    counts = queues.queue_counts(user)
+    return [Tab(q.key, q.label, counts[q.key]) for q in queues.queues_for(user)]
+
+
+# Detail and commands --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    stage: str | Promise
+    due_at: datetime
+    ended_at: datetime | None
+    overdue: bool
+
+
+def _clocks(event: Event, now: datetime) -> list[Clock]:
+    clocks = []
+    for row in selectors.event_deadlines(event):
+        end = row.ended_at or now
+        clocks.append(
+            Clock(
+                stage=Stage(row.stage).label,
+                due_at=row.due_at,
+                ended_at=row.ended_at,
+                overdue=end > row.due_at,
+            )
+        )
+    return clocks
+
+
+class CommandForm(forms.Form):
+    """What any command may carry; the action decides which parts it needs."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea)
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, widget=forms.Textarea)
+    department = forms.CharField(required=False)
+    score = forms.TypedChoiceField(
+        label=gettext_lazy("Rating"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—")] + [(n, str(n)) for n in range(5, 0, -1)],
+    )
+    minutes = forms.IntegerField(label=gettext_lazy("Minutes"), required=False, min_value=1)
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        payload: dict[str, Any] = {}
+        if data.get("department"):
+            payload["department"] = data["department"]
+        if data.get("score") is not None:
+            payload["score"] = data["score"]
+        if data.get("minutes") is not None:
+            payload["minutes"] = data["minutes"]
+        return payload
+
+
+# What each command's form asks for besides the hidden version.
+COMMAND_INPUTS: dict[Command, tuple[str, ...]] = {
+    Command.REGISTER: ("note",),
+    Command.REJECT: ("reason",),
+    Command.SELF_HANDLE: ("note",),
+    Command.DISPATCH: ("department", "note"),
+    Command.ACCEPT: ("note",),
+    Command.RETURN: ("reason",),
+    Command.HANDLE: ("note",),
+    Command.VERIFY: ("note",),
+    Command.REWORK: ("reason",),
+    Command.CLOSE: ("note",),
+    Command.EVALUATE: ("score", "note"),
+    Command.REQUEST_EXTENSION: ("minutes", "reason"),
+    Command.APPROVE_EXTENSION: ("note",),
+    Command.SUSPEND: ("reason",),
+    Command.RESUME: ("note",),
+    Command.CANCEL: ("reason",),
+    Command.REOPEN: ("reason",),
+}
+
+
+@dataclass
+class CommandView:
+    command: Command
+    inputs: tuple[str, ...]
+    errors: list[str]
+
+    @property
+    def label(self) -> str | Promise:
+        return self.command.label
+
+    @property
+    def note_required(self) -> bool:
+        return self.command in actions.NOTE_REQUIRED
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timeline row as the page shows it."""
+
+    command: str
+    label: str | Promise
+    to_status: str
+    to_label: str | Promise
+    at: datetime
+    actor: User | None
+    note: str
+    reason: str
+    detail: str
+
+
+def _steps(user: User, event: Event) -> list[Step]:
+    steps = []
+    for row in selectors.event_timeline(user, event):
+        payload = row.payload or {}
+        detail = ", ".join(
+            f"{_PAYLOAD_LABELS[k]}: {payload[k]}" for k in _PAYLOAD_LABELS if k in payload
+        )
+        steps.append(
+            Step(
+                command=row.command,
+                label=(
+                    Command(row.command).label
+                    if row.command in Command.values
+                    else _COMMAND_LABELS.get(row.command, row.command)
+                ),
+                to_status=row.to_status,
+                to_label=Status(row.to_status).label if row.to_status in Status.values else "",
+                at=row.at,
+                actor=row.actor,
+                note=row.note,
+                reason=row.reason,
+                detail=detail,
+            )
+        )
+    return steps
+
+
+# Timeline steps that are not commands of the loop.
+_COMMAND_LABELS: dict[str, str | Promise] = {"report": gettext_lazy("report")}
+_PAYLOAD_LABELS: dict[str, str | Promise] = {
+    "department": gettext_lazy("department"),
+    "node": gettext_lazy("level"),
+    "score": gettext_lazy("rating"),
+    "minutes": gettext_lazy("minutes"),
+}
+
+
+def _extra(event: Event) -> list[tuple[str, Any]]:
+    """The category's extra fields with the event's values, in the catalogue's order."""
+    return [
+        (spec["label"], event.extra[spec["code"]])
+        for spec in event.category.extra_fields
+        if spec["code"] in event.extra
+    ]
+
+
+def _detail_context(
+    user: User, event: Event, failed: Command | None = None, errors: list[str] | None = None
+) -> dict[str, Any]:
+    commands = selectors.allowed_commands(user, event)
+    return {
+        "event": event,
+        "timeline": _steps(user, event),
+        "extra": _extra(event),
+        "clocks": _clocks(event, timezone.now()),
+        "commands": [
+            CommandView(c, COMMAND_INPUTS[c], (errors or []) if c == failed else [])
+            for c in commands
+        ],
+        "departments": (
+            selectors.dispatch_departments(user, event).order_by("node__level", "code")
+            if Command.DISPATCH in commands
+            else []
+        ),
+        "failed": failed,
+    }
+
+
+@page_view
+def detail(request: UserRequest, number: str) -> HttpResponse:
+    event = selectors.event_get(request.user, number)
+    return render(request, "events/detail.html", _detail_context(request.user, event))
+
+
+@page_view
+def command(request: UserRequest, number: str, name: str) -> HttpResponse:
+    user = request.user
+    event = selectors.event_get(user, number)
+    if request.method != "POST":
+        return redirect("events:detail", number)
+    form = CommandForm(request.POST)
+    cmd = Command(name) if name in Command.values else None
+    if cmd is None or not form.is_valid():
+        errors = [str(e) for field in form.errors.values() for e in field] or [
+            _("Unknown command %(command)s.") % {"command": name}
+        ]
+        return _refused(request, event, cmd, errors, 422)
+    try:
+        moved = actions.event_apply(
+            actor=user,
+            event_id=event.pk,
+            command=cmd,
+            expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
+            payload=form.payload(),
+        )
+    except Conflict as exc:
+        message = (
+            _("Someone else changed this event in the meantime; reload it and try again.")
+            if exc.code == "stale_version"
+            else str(exc.message)
+        )
+        return _refused(request, selectors.event_get(user, number), cmd, [message], 409)
+    except InvalidInput as exc:
+        return _refused(request, event, cmd, [str(p.message) for p in exc.problems], 422)
+    messages.success(
+        request,
+        _("%(command)s: event %(number)s is now %(status)s.")
+        % {"command": cmd.label, "number": moved.number, "status": moved.get_status_display()},
+    )
+    if selectors.events_visible(user).filter(pk=moved.pk).exists():
+        return redirect("events:detail", moved.number)
+    return redirect("events:queue")
+
+
+def _refused(
+    request: UserRequest, event: Event, cmd: Command | None, errors: list[str], status: int
+) -> HttpResponse:
+    context = _detail_context(request.user, event, cmd, errors)
+    if cmd is None or cmd not in [c.command for c in context["commands"]]:
+        context["page_errors"] = errors
+    return render(request, "events/detail.html", context, status=status)
