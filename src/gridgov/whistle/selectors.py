@@ -164,3 +164,11 @@ def department_whistle_stats(
             )
         )
     return stats
+
+
+def whistles_filtered(user: User, *, open: bool | None = None) -> QuerySet[Whistle]:
+    """The visible whistles, optionally only the open (True) or the closed (False) ones."""
+    whistles = whistles_visible(user)
+    if open is not None:
+        whistles = whistles.filter(closed_at__isnull=open)
+    return whistles
