@@ -95,7 +95,7 @@ def test_statistics_count_working_minutes_on_time_reports_and_ratings(
         "320104-fire": (2, 2, 2, 25.0, 3.0, 2),
         "320104-urban": (1, 1, 0, 50.0, 5.0, 1),
     }
-    since_earlier = department_whistle_stats(dispatcher, tree["320104"], _at(1, 0, 0))
+    since_earlier = department_whistle_stats(people["commander"], tree["320104"], _at(1, 0, 0))
     assert {s.department.code: s.summoned for s in since_earlier} == {
         "320104-fire": 2,
         "320104-urban": 2,
