@@ -65,11 +65,11 @@ def test_statistics_count_working_minutes_on_time_reports_and_ratings(
     blow: Blow, people: dict[str, User], tree: Tree
 ) -> None:
     dispatcher = people["dispatcher"]
-    # Monday 23 November 2026: the morning ends at 12:00, the afternoon starts at 13:30.
+    # Monday 9 November 2026: the morning ends at 12:00, the afternoon starts at 13:30.
     both = blow()
-    _timed(both, _at(23, 11, 50), {"320104-fire": _at(23, 13, 40), "320104-urban": _at(23, 14, 10)})
+    _timed(both, _at(9, 11, 50), {"320104-fire": _at(9, 13, 40), "320104-urban": _at(9, 14, 10)})
     fire_only = blow(department_codes=["320104-fire"])
-    _timed(fire_only, _at(24, 9, 0), {"320104-fire": _at(24, 9, 30)})
+    _timed(fire_only, _at(10, 9, 0), {"320104-fire": _at(10, 9, 30)})
     old = blow(department_codes=["320104-urban"])
     _timed(old, _at(2, 9, 0), {})
     for whistle, rating in ((both, 4), (fire_only, 2)):
@@ -78,7 +78,7 @@ def test_statistics_count_working_minutes_on_time_reports_and_ratings(
     urban = both.summonses.get(department__code="320104-urban")
     summons_rate(actor=dispatcher, summons_id=urban.pk, rating=5)
 
-    stats = department_whistle_stats(dispatcher, tree["320104001"], _at(20, 0, 0))
+    stats = department_whistle_stats(dispatcher, tree["320104001"], _at(5, 0, 0))
     got = {
         s.department.code: (
             s.summoned,
