@@ -25,6 +25,8 @@ class Indicator:
     is_rate: bool = True
     # Columns subtracted from the numerator (accurate dispatch = dispatched − returned).
     minus: tuple[str, ...] = ()
+    # Rankings put the best first: the highest value, or the lowest where less is better.
+    higher_is_better: bool = True
 
     def numerator_of(self, sums: Mapping[str, int]) -> int:
         value = sum(sums[c] for c in self.numerator) - sum(sums[c] for c in self.minus)
@@ -88,6 +90,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ("reworked",),
         "handled",
         _("reworks and reopenings ÷ handling reports"),
+        higher_is_better=False,
     ),
     Indicator(
         "satisfaction",
