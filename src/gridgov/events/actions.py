@@ -9,14 +9,18 @@ saw the same version cannot both succeed even where row locks do nothing
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +37,16 @@ from gridgov.core.errors import (
 )
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import check_extra, parse_catalogue
-from gridgov.events.models import Category, Channel, Deadline, Event, EventCounter, EventTransition
+from gridgov.events.models import (
+    Category,
+    Channel,
+    Deadline,
+    Event,
+    EventAttachment,
+    EventCounter,
+    EventTransition,
+)
+from gridgov.events.photos import Photo, Upload, photos_checked
 from gridgov.events.selectors import (
     command_permitted,
     commands_open,
@@ -41,6 +54,8 @@ from gridgov.events.selectors import (
     events_visible,
 )
 from gridgov.events.workflow import (
+    COMMAND_ROLES,
+    OPEN_STATUSES,
     REPORTER_ROLES,
     STAGE_OF_STATUS,
     TRANSITIONS,
@@ -55,6 +70,12 @@ if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 logger = logging.getLogger(__name__)
+
+ADDRESS_MAX = 200
+TICKET_MAX = 32
+CALLER_NAME_MAX = 16
+SOURCE_MAX = 64
+KEY_MAX = 128
 
 
 @dataclass
@@ -186,6 +207,114 @@ def _locate(
     return where
 
 
+def _store_photos(
+    event: Event,
+    photos: list[Photo],
+    actor: User | None,
+    now: datetime,
+    transition: EventTransition | None = None,
+) -> None:
+    for photo in photos:
+        attachment = EventAttachment(
+            event=event,
+            transition=transition,
+            name=photo.name,
+            content_type=photo.content_type,
+            size=len(photo.content),
+            sha256=photo.sha256,
+            uploaded_by=actor,
+            at=now,
+        )
+        attachment.file.save(
+            f"{photo.sha256[:20]}.{photo.extension}", ContentFile(photo.content), save=False
+        )
+        attachment.save()
+
+
+@dataclass
+class _Intake:
+    """What every channel says about a new event, before it is checked."""
+
+    category_code: str
+    description: str
+    lon: float
+    lat: float
+    crs: str = "wgs84"
+    extra: dict[str, Any] | None = None
+    address: str = ""
+    photos: list[Upload] = field(default_factory=list)
+
+
+def _file_event(
+    actor: User, intake: _Intake, channel: str, problems: ProblemList, **facts: Any
+) -> Event:
+    """Check the intake, adding to the channel's own problems, and file the event where the
+    point lies; its register clock starts now. Nothing is written when anything is wrong."""
+    category = (
+        Category.objects.filter(code=intake.category_code, active=True).exclude(parent=None).first()
+    )
+    if category is None:
+        problems.add(
+            "unknown_category",
+            _("Choose an active subclass of the catalogue."),
+            field="category",
+            item=intake.category_code,
+        )
+    if not intake.description.strip():
+        problems.add("required", _("Describe the problem."), field="description")
+    if channel not in Channel.values:
+        problems.add("unknown_channel", _("No such channel."), field="channel", item=channel)
+    if len(intake.address.strip()) > ADDRESS_MAX:
+        problems.add(
+            "too_long",
+            _("Keep the address under %(n)d characters.") % {"n": ADDRESS_MAX},
+            field="address",
+        )
+    if category is not None:
+        problems.problems += check_extra(category.extra_fields, intake.extra or {}).problems
+    where = _locate(actor, intake.lon, intake.lat, intake.crs, problems)
+    photos = photos_checked(intake.photos, problems)
+    if problems or where is None or category is None:
+        raise InvalidInput(_("The event cannot be reported."), problems=problems.problems)
+    now = timezone.now()
+    event = Event.objects.create(
+        number=_next_number(now),
+        category=category,
+        severity=category.severity,
+        description=intake.description.strip(),
+        lon=where.lon,
+        lat=where.lat,
+        node=where.node,
+        grid=where.grid,
+        owner=where.grid or where.node,
+        channel=channel,
+        reporter=actor,
+        status=Status.REPORTED,
+        extra=intake.extra or {},
+        address=intake.address.strip(),
+        reported_at=now,
+        **facts,
+    )
+    transition = EventTransition.objects.create(
+        event=event, to_status=Status.REPORTED, command="report", actor=actor, at=now
+    )
+    _store_photos(event, photos, actor, now, transition)
+    _start_clock(event, Stage.REGISTER, now)
+    audit_record(
+        actor=actor,
+        action="events.report",
+        target=event,
+        detail={
+            "number": event.number,
+            "category": category.code,
+            "channel": channel,
+            "photos": len(photos),
+        },
+    )
+    transaction.on_commit(partial(_announce, event.number, "report", Status.REPORTED))
+    return event
+
+
 @transaction.atomic
 def event_report(
     *,
@@ -197,57 +326,161 @@ def event_report(
     crs: str = "wgs84",
     extra: dict[str, Any] | None = None,
     channel: str = Channel.GRID_WORKER,
+    address: str = "",
+    photos: list[Upload] | None = None,
 ) -> Event:
-    """File a new event where the point lies; its register clock starts now."""
+    """A report by someone working in the loop (a grid worker, staff, a department)."""
+    if actor.role not in REPORTER_ROLES:
+        raise PermissionDenied(_("Your role may not report events."))
+    intake = _Intake(category_code, description, lon, lat, crs, extra, address, photos or [])
+    return _file_event(actor, intake, channel, ProblemList())
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**: the family name is enough to greet the caller back."""
+    name = name.strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_phone(digits: str) -> str:
+    """13812345678 → 138****5678; shorter numbers keep only their last four digits."""
+    if len(digits) == 11:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "*" * (len(digits) - 4) + digits[-4:]
+
+
+@transaction.atomic
+def event_hotline_report(
+    *,
+    actor: User,
+    ticket: str,
+    caller_name: str,
+    caller_phone: str,
+    category_code: str,
+    description: str,
+    lon: float,
+    lat: float,
+    crs: str = "wgs84",
+    extra: dict[str, Any] | None = None,
+    address: str = "",
+    photos: list[Upload] | None = None,
+) -> Event:
+    """A 12345 call entered by a dispatcher. Only masked caller details are kept: the full
+    ones belong in the encrypted registry, and `caller_phone_last4` finds the call again."""
+    if actor.role not in COMMAND_ROLES[Command.REGISTER]:
+        raise PermissionDenied(_("Only dispatchers enter hotline calls."))
+    problems = ProblemList()
+    ticket = ticket.strip()
+    if not ticket or len(ticket) > TICKET_MAX:
+        problems.add(
+            "bad_ticket",
+            _("Give the hotline ticket number (up to %(n)d characters).") % {"n": TICKET_MAX},
+            field="ticket",
+        )
+    elif Event.objects.filter(channel=Channel.HOTLINE, hotline_ticket=ticket).exists():
+        problems.add(
+            "duplicate_ticket",
+            _("Ticket %(ticket)s was entered already.") % {"ticket": ticket},
+            field="ticket",
+            item=ticket,
+        )
+    if len(caller_name.strip()) > CALLER_NAME_MAX:
+        problems.add("too_long", _("The caller's name is too long."), field="caller_name")
+    digits = re.sub(r"[\s-]", "", caller_phone)
+    if digits and not re.fullmatch(r"\+?[0-9]{5,15}", digits):
+        problems.add("bad_phone", _("A phone number is 5 to 15 digits."), field="caller_phone")
+    digits = digits.lstrip("+")
+    intake = _Intake(category_code, description, lon, lat, crs, extra, address, photos or [])
+    return _file_event(
+        actor,
+        intake,
+        Channel.HOTLINE,
+        problems,
+        hotline_ticket=ticket,
+        caller_name_masked=mask_name(caller_name),
+        caller_phone_masked=mask_phone(digits) if digits else "",
+        caller_phone_last4=digits[-4:],
+    )
+
+
+MACHINE_CHANNELS = frozenset({Channel.SENSOR, Channel.DEPARTMENT_REFERRAL, Channel.API})
+
+
+def canonical_sha256(body: dict[str, Any]) -> str:
+    """The same JSON however its keys were ordered or spaced."""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@transaction.atomic
+def event_intake(
+    *,
+    actor: User,
+    source_system: str,
+    idempotency_key: str,
+    body: dict[str, Any],
+    channel: str = Channel.SENSOR,
+) -> tuple[Event, bool]:
+    """An event sent by another system, which retries until it hears back: the same key with
+    the same body is the same event (created is False), with another body a conflict."""
     if actor.role not in REPORTER_ROLES:
         raise PermissionDenied(_("Your role may not report events."))
     problems = ProblemList()
-    category = Category.objects.filter(code=category_code, active=True).exclude(parent=None).first()
-    if category is None:
+    source_system, idempotency_key = source_system.strip(), idempotency_key.strip()
+    for name, value, limit in (
+        ("source_system", source_system, SOURCE_MAX),
+        ("idempotency_key", idempotency_key, KEY_MAX),
+    ):
+        if not value or len(value) > limit:
+            problems.add("required", _("Give 1 to %(n)d characters.") % {"n": limit}, field=name)
+    if channel not in MACHINE_CHANNELS:
         problems.add(
-            "unknown_category",
-            _("Choose an active subclass of the catalogue."),
-            field="category",
-            item=category_code,
+            "unknown_channel",
+            _("Systems send sensor alarms, department referrals or API reports."),
+            field="channel",
+            item=channel,
         )
-    if not description.strip():
-        problems.add("required", _("Describe the problem."), field="description")
-    if channel not in Channel.values:
-        problems.add("unknown_channel", _("No such channel."), field="channel", item=channel)
-    if category is not None:
-        problems.problems += check_extra(category.extra_fields, extra or {}).problems
-    where = _locate(actor, lon, lat, crs, problems)
-    if problems or where is None or category is None:
-        raise InvalidInput(_("The event cannot be reported."), problems=problems.problems)
-    now = timezone.now()
-    event = Event.objects.create(
-        number=_next_number(now),
-        category=category,
-        severity=category.severity,
-        description=description.strip(),
-        lon=where.lon,
-        lat=where.lat,
-        node=where.node,
-        grid=where.grid,
-        owner=where.grid or where.node,
-        channel=channel,
-        reporter=actor,
-        status=Status.REPORTED,
-        extra=extra or {},
-        reported_at=now,
+    digest = canonical_sha256(body)
+    earlier = _earlier_delivery(source_system, idempotency_key, digest) if not problems else None
+    if earlier is not None:
+        return earlier, False
+    intake = _Intake(
+        str(body.get("category", "")),
+        str(body.get("description", "")),
+        float(body.get("lon", 0)),
+        float(body.get("lat", 0)),
+        str(body.get("crs", "wgs84")),
+        body.get("extra") or {},
+        str(body.get("address", "")),
     )
-    EventTransition.objects.create(
-        event=event, to_status=Status.REPORTED, command="report", actor=actor, at=now
-    )
-    _start_clock(event, Stage.REGISTER, now)
-    audit_record(
-        actor=actor,
-        action="events.report",
-        target=event,
-        detail={"number": event.number, "category": category.code, "channel": channel},
-    )
-    transaction.on_commit(partial(_announce, event.number, "report", Status.REPORTED))
-    return event
+    try:
+        with transaction.atomic():
+            event = _file_event(
+                actor,
+                intake,
+                channel,
+                problems,
+                source_system=source_system,
+                idempotency_key=idempotency_key,
+                body_sha256=digest,
+            )
+    except IntegrityError:
+        # Another delivery of the same key won the race; answer as a retry would be answered.
+        earlier = _earlier_delivery(source_system, idempotency_key, digest)
+        if earlier is None:
+            raise
+        return earlier, False
+    return event, True
+
+
+def _earlier_delivery(source_system: str, key: str, digest: str) -> Event | None:
+    earlier = Event.objects.filter(source_system=source_system, idempotency_key=key).first()
+    if earlier is not None and earlier.body_sha256 != digest:
+        raise Conflict(
+            _("Key %(key)s was used before with another body.") % {"key": key},
+            code="idempotency_mismatch",
+        )
+    return earlier
 
 
 @dataclass
@@ -271,6 +504,8 @@ REASON_REQUIRED = frozenset(
         Command.SUSPEND,
         Command.CANCEL,
         Command.REOPEN,
+        Command.ESCALATE,
+        Command.SUPERVISE,
     }
 )
 NOTE_REQUIRED = frozenset({Command.HANDLE, Command.SELF_HANDLE})
@@ -375,7 +610,37 @@ def _approve_extension(step: _Step) -> None:
     step.updates["extension_minutes"] = None
 
 
+def _merge(step: _Step) -> None:
+    number = str(step.payload.get("master", ""))
+    master = events_visible(step.actor).filter(number=number).first()
+    if master is None or master.pk == step.event.pk or master.status not in OPEN_STATUSES:
+        step.problems.add(
+            "bad_master",
+            _("Merge into another open event of your jurisdiction."),
+            field="payload.master",
+            item=number,
+        )
+        return
+    step.updates["master"] = master
+
+
+def _escalate(step: _Step) -> None:
+    owner = step.event.owner
+    parent = owner.parent
+    if parent is None:
+        return
+    step.updates["owner"] = parent
+    step.payload = {**step.payload, "from": owner.code, "to": parent.code}
+
+
+def _supervise(step: _Step) -> None:
+    step.updates.update(supervised_at=timezone.now(), supervised_by=step.actor)
+
+
 EFFECTS: dict[Command, Callable[[_Step], None]] = {
+    Command.MERGE: _merge,
+    Command.ESCALATE: _escalate,
+    Command.SUPERVISE: _supervise,
     Command.REGISTER: _register,
     Command.DISPATCH: _dispatch,
     Command.RETURN: _return,
@@ -411,8 +676,10 @@ def event_apply(
     note: str = "",
     reason: str = "",
     payload: dict[str, Any] | None = None,
+    photos: list[Upload] | None = None,
 ) -> Event:
-    """Move an event one step along the loop; the only writer of Event.status."""
+    """Move an event one step along the loop; the only writer of Event.status. Photos
+    (before/after the work) hang on the step that brought them."""
     if not events_visible(actor).filter(pk=event_id).exists():
         raise NotFound(_("No such event."), code="event_not_found")
     # Locked by primary key alone, with no joins: PostgreSQL re-checks a row another writer
@@ -448,18 +715,21 @@ def event_apply(
         effect = EFFECTS.get(cmd)
         if effect is not None:
             effect(step)
+    checked = photos_checked(photos or [], step.problems)
     step.problems.raise_if_any(_("The command cannot be applied."))
 
     before = Status(event.status)
     after = TRANSITIONS[before, cmd]
     now = timezone.now()
+    # A command that leaves the state (escalate, supervise) is no new entry into it.
+    stamp = {f"{after}_at": now} if after != before else {}
     changed = Event.objects.filter(pk=event.pk, version=expected_version).update(
-        status=after, version=expected_version + 1, **{f"{after}_at": now}, **step.updates
+        status=after, version=expected_version + 1, **stamp, **step.updates
     )
     if changed != 1:
         raise Conflict(_("The event changed since you read it; reload it."), code="stale_version")
     event.refresh_from_db()
-    EventTransition.objects.create(
+    transition = EventTransition.objects.create(
         event=event,
         from_status=before,
         to_status=after,
@@ -470,6 +740,7 @@ def event_apply(
         reason=reason.strip(),
         payload=step.payload,
     )
+    _store_photos(event, checked, actor, now, transition)
     _move_clocks(event, before, after, now)
     if step.extend_by:
         _extend_handle_clock(event, step.extend_by)
@@ -477,7 +748,13 @@ def event_apply(
         actor=actor,
         action=f"events.{cmd}",
         target=event,
-        detail={"number": event.number, "from": before, "to": after, "version": event.version},
+        detail={
+            "number": event.number,
+            "from": before,
+            "to": after,
+            "version": event.version,
+            "photos": len(checked),
+        },
     )
     transaction.on_commit(partial(_announce, event.number, cmd, after))
     return event

@@ -1,20 +1,40 @@
-"""Events: report, list and read within the caller's jurisdiction, and move one step at a time."""
+"""Events: report from every channel, list and read within the caller's jurisdiction, move
+one step at a time, and the loop's figures.
+
+Photos travel as multipart: the JSON body goes in a form field named `data`
+and the photos in `photos`, on the `/with-photos` twins of the JSON routes.
+"""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import ValidationError, WithJsonSchema
 
+from gridgov.core.errors import InvalidInput, Problem
 from gridgov.events import actions, selectors
-from gridgov.events.models import Channel, Event, EventTransition
+from gridgov.events.models import Channel, Event, EventAttachment, EventTransition
 from gridgov.events.workflow import Status as EventStatus
+from gridgov.jurisdiction.selectors import node_get, scope_root
+from gridgov.worktime.selectors import calendar_warning_for
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 router = Router(tags=["events"])
+
+
+def _enum_schema(name: str, values: list[str]) -> WithJsonSchema:
+    """Inline the enum under a name of its own: packages each have a "Status" or a "Channel",
+    and OpenAPI components keyed by the bare class name would overwrite one another."""
+    return WithJsonSchema({"type": "string", "enum": values, "title": name})
+
+
+StatusValue = Annotated[EventStatus, _enum_schema("EventStatus", EventStatus.values)]
+ChannelValue = Annotated[Channel, _enum_schema("EventChannel", Channel.values)]
 
 
 def _user(request: HttpRequest) -> "User":
@@ -60,6 +80,34 @@ class DeadlineOut(Schema):
     due_at: datetime
     ended_at: datetime | None
     escalated_at: datetime | None
+    calendar_warning: str | None = Field(
+        description="Set when the limit falls in a year whose official holidays are not entered."
+    )
+
+    @staticmethod
+    def resolve_calendar_warning(obj: Any) -> str | None:
+        warning = calendar_warning_for(obj.due_at.date())
+        return str(warning) if warning is not None else None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    at: datetime
+    step: str | None
+    public_approved: bool
+
+    @staticmethod
+    def resolve_step(obj: EventAttachment) -> str | None:
+        return obj.transition.command if obj.transition is not None else None
+
+
+class ResponseTimeOut(Schema):
+    natural_minutes: float
+    working_minutes: float
 
 
 class EventOut(Schema):
@@ -73,8 +121,19 @@ class EventOut(Schema):
     grid: Ref | None
     owner: Ref
     channel: str
-    status: EventStatus
+    address: str
+    hotline_ticket: str
+    caller_name_masked: str
+    caller_phone_masked: str
+    source_system: str
+    status: StatusValue
     status_label: str = Field(alias="get_status_display")
+    master: str | None = Field(description="The event this duplicate was merged into.")
+    effective_status: StatusValue = Field(
+        description="The master's status for a merged duplicate, else the event's own."
+    )
+    is_overdue: bool = Field(description="A stage is running past its time limit (show red).")
+    supervised_at: datetime | None
     version: int
     assigned_department: Ref | None
     rework_count: int
@@ -90,6 +149,18 @@ class EventOut(Schema):
     )
 
     @staticmethod
+    def resolve_master(obj: Event) -> str | None:
+        return obj.master.number if obj.master is not None else None
+
+    @staticmethod
+    def resolve_effective_status(obj: Event) -> str:
+        return obj.master.status if obj.master is not None else obj.status
+
+    @staticmethod
+    def resolve_is_overdue(obj: Event) -> bool:
+        return bool(selectors.overdue_flag(obj))
+
+    @staticmethod
     def resolve_stamps(obj: Event) -> dict[str, datetime | None]:
         return {s: getattr(obj, f"{s}_at") for s in EventStatus.values if getattr(obj, f"{s}_at")}
 
@@ -100,10 +171,53 @@ class EventOut(Schema):
 
 class EventDetailOut(EventOut):
     deadlines: list[DeadlineOut]
+    attachments: list[AttachmentOut]
+    response_time: ResponseTimeOut | None = Field(
+        description="Report → first registration, in natural and in office minutes."
+    )
 
     @staticmethod
     def resolve_deadlines(obj: Event) -> list[Any]:
         return list(selectors.event_deadlines(obj))
+
+    @staticmethod
+    def resolve_attachments(obj: Event) -> list[Any]:
+        return list(selectors.event_attachments(obj).select_related("transition"))
+
+    @staticmethod
+    def resolve_response_time(obj: Event) -> Any:
+        return selectors.response_time(obj)
+
+
+class CandidateOut(Schema):
+    number: str
+    status: StatusValue
+    description: str
+    reported_at: datetime | None
+    distance_m: float
+
+
+class ReportOut(EventDetailOut):
+    duplicate_candidates: list[CandidateOut] = Field(
+        description="Open events of the same category nearby, reported shortly before."
+    )
+
+    @staticmethod
+    def resolve_duplicate_candidates(obj: Event, context: dict[str, Any]) -> list[CandidateOut]:
+        return _candidates(_user(context["request"]), obj)
+
+
+def _candidates(user: "User", event: Event) -> list[CandidateOut]:
+    return [
+        CandidateOut(
+            number=c.number,
+            status=EventStatus(c.status),
+            description=c.description,
+            reported_at=c.reported_at,
+            distance_m=round(selectors.distance_m(event.lon, event.lat, c.lon, c.lat), 1),
+        )
+        for c in selectors.duplicate_candidates(user, event)
+    ]
 
 
 class TransitionOut(Schema):
@@ -127,10 +241,39 @@ class EventIn(Schema):
     lon: float
     lat: float
     crs: str = Field("wgs84", description="wgs84, cgcs2000, gcj02 or bd09.")
-    channel: Channel = Channel.GRID_WORKER
+    channel: ChannelValue = Channel.GRID_WORKER
     extra: dict[str, Any] = Field(
         default_factory=dict, description="Values for the category's extra fields."
     )
+    address: str = Field("", description="As written; the point decides the grid.")
+
+
+class HotlineIn(Schema):
+    ticket: str = Field(description="The 12345 hotline's ticket number.")
+    caller_name: str = Field("", description="Stored masked only (张**).")
+    caller_phone: str = Field("", description="Stored masked only (138****5678).")
+    category: str
+    description: str
+    lon: float
+    lat: float
+    crs: str = "wgs84"
+    extra: dict[str, Any] = Field(default_factory=dict)
+    address: str = ""
+
+
+class IntakeIn(Schema):
+    source_system: str = Field(description="The sending system's name; keys are unique per system.")
+    idempotency_key: str = Field(
+        description="Send the same key with the same body when retrying; it is one event."
+    )
+    channel: ChannelValue = Channel.SENSOR
+    category: str
+    description: str
+    lon: float
+    lat: float
+    crs: str = "wgs84"
+    extra: dict[str, Any] = Field(default_factory=dict)
+    address: str = ""
 
 
 class CommandIn(Schema):
@@ -141,7 +284,8 @@ class CommandIn(Schema):
         default_factory=dict,
         description=(
             'dispatch: {"department": code} or {"node": code}; handle: {"photos": [...]}; '
-            'evaluate: {"score": 1-5}; request_extension: {"minutes": n}.'
+            'evaluate: {"score": 1-5}; request_extension: {"minutes": n}; '
+            'merge: {"master": number}.'
         ),
     )
 
@@ -151,8 +295,28 @@ def category_list(request: HttpRequest) -> list[selectors.CategoryClass]:
     return selectors.category_tree()
 
 
-@router.post("", response={201: EventDetailOut})
-def event_report(request: HttpRequest, payload: EventIn) -> Status[Event]:
+SchemaT = TypeVar("SchemaT", bound=Schema)
+
+
+def _parse(schema: type[SchemaT], data: str) -> SchemaT:
+    """The JSON part of a multipart request, with the same 422 as a JSON body."""
+    try:
+        return schema.model_validate_json(data)
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("The request is not valid."),
+            problems=[
+                Problem(
+                    code=str(e["type"]),
+                    message=str(e["msg"]),
+                    field=".".join(str(p) for p in e["loc"]) or "data",
+                )
+                for e in exc.errors()
+            ],
+        ) from exc
+
+
+def _report(request: HttpRequest, payload: EventIn, photos: list[UploadedFile]) -> Status[Event]:
     user = _user(request)
     event = actions.event_report(
         actor=user,
@@ -163,14 +327,102 @@ def event_report(request: HttpRequest, payload: EventIn) -> Status[Event]:
         crs=payload.crs,
         extra=payload.extra,
         channel=payload.channel,
+        address=payload.address,
+        photos=list(photos),
     )
     return Status(201, selectors.event_get(user, event.number))
+
+
+@router.post("", response={201: ReportOut})
+def event_report(request: HttpRequest, payload: EventIn) -> Status[Event]:
+    return _report(request, payload, [])
+
+
+@router.post("/with-photos", response={201: ReportOut})
+def event_report_with_photos(
+    request: HttpRequest,
+    data: Form[str],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status[Event]:
+    """Multipart: `data` holds the JSON of a report, `photos` the JPEG/PNG/WebP files."""
+    return _report(request, _parse(EventIn, data), photos or [])
+
+
+@router.post("/hotline", response={201: ReportOut})
+def event_hotline(request: HttpRequest, payload: HotlineIn) -> Status[Event]:
+    """A 12345 call entered by a dispatcher; the caller's details are kept masked only."""
+    user = _user(request)
+    event = actions.event_hotline_report(
+        actor=user,
+        ticket=payload.ticket,
+        caller_name=payload.caller_name,
+        caller_phone=payload.caller_phone,
+        category_code=payload.category,
+        description=payload.description,
+        lon=payload.lon,
+        lat=payload.lat,
+        crs=payload.crs,
+        extra=payload.extra,
+        address=payload.address,
+    )
+    return Status(201, selectors.event_get(user, event.number))
+
+
+@router.post("/intake", response={200: ReportOut, 201: ReportOut})
+def event_intake(request: HttpRequest, payload: IntakeIn) -> Status[Event]:
+    """For other systems (sensor and patrol alarms, department referrals), with a bearer
+    token. 201 for a new event; 200 with the same event when the key and body were seen; 409
+    `idempotency_mismatch` when the key was seen with another body."""
+    user = _user(request)
+    body = payload.model_dump(mode="json", exclude={"source_system", "idempotency_key"})
+    event, created = actions.event_intake(
+        actor=user,
+        source_system=payload.source_system,
+        idempotency_key=payload.idempotency_key,
+        body=body,
+        channel=payload.channel,
+    )
+    return Status(201 if created else 200, selectors.event_get(user, event.number))
+
+
+class LevelShareOut(Schema):
+    level: int
+    label: str
+    closed: int
+    share: float
+
+
+class ResponseStatsOut(Schema):
+    count: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    within_five_minutes: float | None = Field(
+        description="Share of events registered within five minutes of the report."
+    )
+
+
+def _node(request: HttpRequest, code: str | None) -> Any:
+    user = _user(request)
+    return node_get(user, code) if code else scope_root(user)
+
+
+@router.get("/stats/closure-by-level", response=list[LevelShareOut])
+def closure_by_level(request: HttpRequest, node: str | None = None) -> list[Any]:
+    """Closed events under the node (default: the caller's jurisdiction) by closing level."""
+    return selectors.closure_by_level(_user(request), _node(request, node))
+
+
+@router.get("/stats/response-time", response=ResponseStatsOut)
+def response_time_stats(
+    request: HttpRequest, since: datetime, node: str | None = None
+) -> selectors.ResponseStats:
+    return selectors.response_time_stats(_user(request), _node(request, node), since)
 
 
 @router.get("", response=list[EventOut])
 @paginate(PageNumberPagination, page_size=50)
 def event_list(
-    request: HttpRequest, status: EventStatus | None = None, category: str | None = None
+    request: HttpRequest, status: StatusValue | None = None, category: str | None = None
 ) -> list[Event]:
     return selectors.events_filtered(  # type: ignore[return-value]
         _user(request), status=status or "", category=category or ""
@@ -188,10 +440,19 @@ def event_timeline(request: HttpRequest, number: str) -> list[EventTransition]:
     return list(selectors.event_timeline(user, selectors.event_get(user, number)))
 
 
-@router.post("/{number}/commands/{command}", response=EventDetailOut)
-def event_command(request: HttpRequest, number: str, command: str, payload: CommandIn) -> Event:
-    """Answers with the event as it is now, even when the step took it out of the caller's
-    sight (a department that returns an event no longer sees it)."""
+@router.get("/{number}/duplicates", response=list[CandidateOut])
+def event_duplicates(request: HttpRequest, number: str) -> list[CandidateOut]:
+    user = _user(request)
+    return _candidates(user, selectors.event_get(user, number))
+
+
+def _command(
+    request: HttpRequest,
+    number: str,
+    command: str,
+    payload: CommandIn,
+    photos: list[UploadedFile],
+) -> Event:
     user = _user(request)
     return actions.event_apply(
         actor=user,
@@ -201,4 +462,24 @@ def event_command(request: HttpRequest, number: str, command: str, payload: Comm
         note=payload.note,
         reason=payload.reason,
         payload=payload.payload,
+        photos=list(photos),
     )
+
+
+@router.post("/{number}/commands/{command}", response=EventDetailOut)
+def event_command(request: HttpRequest, number: str, command: str, payload: CommandIn) -> Event:
+    """Answers with the event as it is now, even when the step took it out of the caller's
+    sight (a department that returns an event no longer sees it)."""
+    return _command(request, number, command, payload, [])
+
+
+@router.post("/{number}/commands/{command}/with-photos", response=EventDetailOut)
+def event_command_with_photos(
+    request: HttpRequest,
+    number: str,
+    command: str,
+    data: Form[str],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Event:
+    """Multipart: `data` holds the JSON of the command, `photos` the before/after photos."""
+    return _command(request, number, command, _parse(CommandIn, data), photos or [])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import Severity, field_schema_problems
-from gridgov.events.workflow import Stage, Status
+from gridgov.events.workflow import AUTO_ESCALATE, Stage, Status
 from gridgov.jurisdiction.models import Node
 
 
@@ -166,6 +166,43 @@ class Event(models.Model):
     )
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     extra = models.JSONField(_("extra fields"), default=dict, blank=True)
+    address = models.CharField(
+        _("address"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the reporter wrote it; the point, not the address, decides the grid."),
+    )
+    hotline_ticket = models.CharField(_("hotline ticket"), max_length=32, blank=True)
+    caller_name_masked = models.CharField(_("caller (masked)"), max_length=32, blank=True)
+    caller_phone_masked = models.CharField(_("caller phone (masked)"), max_length=32, blank=True)
+    caller_phone_last4 = models.CharField(
+        _("last four digits of the caller's phone"), max_length=4, blank=True, db_index=True
+    )
+    source_system = models.CharField(_("source system"), max_length=64, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=128, blank=True)
+    body_sha256 = models.CharField(
+        _("SHA-256 of the intake body"),
+        max_length=64,
+        blank=True,
+        help_text=_("A retry must send the same body as the first delivery."),
+    )
+    master = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    supervised_at = models.DateTimeField(_("supervised at"), null=True, blank=True)
+    supervised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
@@ -180,6 +217,7 @@ class Event(models.Model):
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("event")
@@ -187,11 +225,17 @@ class Event(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "created_at"], name="event_status_created"),
+            models.Index(fields=["category", "status", "created_at"], name="event_cat_status"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="event_rating_one_to_five",
+            ),
+            models.UniqueConstraint(
+                fields=["source_system", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="event_idempotency_key_per_source",
             ),
         ]
 
@@ -218,11 +262,25 @@ class EventTransition(models.Model):
     note = models.TextField(_("note"), blank=True)
     reason = models.TextField(_("reason"), blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
+    stage = models.CharField(
+        _("stage"),
+        max_length=16,
+        blank=True,
+        help_text=_("The stage whose time limit ran out, for escalations by the sweeper."),
+    )
 
     class Meta:
         verbose_name = _("event transition")
         verbose_name_plural = _("event transitions")
         ordering = ["at", "id"]
+        constraints = [
+            # The database, not the sweeper's care, keeps it to one per overdue stage.
+            models.UniqueConstraint(
+                fields=["event", "stage"],
+                condition=models.Q(command=AUTO_ESCALATE),
+                name="transition_one_auto_escalation_per_stage",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.command}: {self.from_status} → {self.to_status}"
@@ -266,6 +324,12 @@ class Deadline(models.Model):
         ]
         indexes = [
             models.Index(fields=["ended_at", "due_at"], name="deadline_open_due"),
+            # The sweeper's question, answered from a small index however many events are open.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(ended_at__isnull=True, escalated_at__isnull=True),
+                name="deadline_pending_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,3 +344,48 @@ class EventCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+def attachment_path(attachment: EventAttachment, filename: str) -> str:
+    return f"events/{attachment.event.number}/{filename}"
+
+
+class EventAttachment(models.Model):
+    """A photo of the problem or of the work done; its bytes were checked before it was stored."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments")
+    transition = models.ForeignKey(
+        EventTransition,
+        verbose_name=_("step"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=32)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"))
+    public_approved = models.BooleanField(
+        _("approved for the public"),
+        default=False,
+        help_text=_("Only approved photos are ever shown to residents."),
+    )
+
+    class Meta:
+        verbose_name = _("event attachment")
+        verbose_name_plural = _("event attachments")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.name}"

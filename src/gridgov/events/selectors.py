@@ -3,30 +3,59 @@ department's handlers see the events dispatched to their department."""
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound
 from gridgov.departments.models import Department
-from gridgov.events.models import Category, Deadline, Event, EventTransition
-from gridgov.events.workflow import ADDRESSEE_COMMANDS, COMMAND_ROLES, Command, commands_from
+from gridgov.events.models import Category, Deadline, Event, EventAttachment, EventTransition
+from gridgov.events.workflow import (
+    ADDRESSEE_COMMANDS,
+    COMMAND_ROLES,
+    OPEN_STATUSES,
+    Command,
+    Status,
+    commands_from,
+)
+from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_root
+from gridgov.worktime.calendar import current_calendar
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 
 def events_visible(user: User) -> QuerySet[Event]:
-    events = Event.objects.select_related(
-        "category", "node", "grid", "owner", "assigned_department"
+    """Annotated with `is_overdue` (a stage still running past its limit), to show red."""
+    overdue = Deadline.objects.filter(
+        event=OuterRef("pk"), ended_at__isnull=True, due_at__lt=timezone.now()
     )
+    events = Event.objects.select_related(
+        "category", "node", "grid", "owner", "assigned_department", "master"
+    ).annotate(is_overdue=Exists(overdue))
     if user.role == Role.DEPARTMENT_HANDLER:
         return events.filter(assigned_department_id=user.department_id)
     return events.filter(node__code__startswith=scope_root(user).code)
+
+
+def overdue_flag(event: Event) -> bool:
+    """The `is_overdue` annotation, or the same question asked for an event loaded without it
+    (the one an action returns)."""
+    annotated = getattr(event, "is_overdue", None)
+    if annotated is not None:
+        return bool(annotated)
+    return Deadline.objects.filter(
+        event=event, ended_at__isnull=True, due_at__lt=timezone.now()
+    ).exists()
 
 
 def events_filtered(user: User, *, status: str = "", category: str = "") -> QuerySet[Event]:
@@ -61,6 +90,7 @@ def commands_open(event: Event) -> list[Command]:
         event.status,
         self_handle_allowed=event.category.self_handle,
         extension_pending=event.extension_minutes is not None,
+        below_top=event.owner.level > Level.DISTRICT,
     )
 
 
@@ -107,3 +137,146 @@ def category_tree() -> list[CategoryClass]:
         if row.is_subclass and row.code[:2] in by_code:
             by_code[row.code[:2]].subclasses.append(row)
     return classes
+
+
+def event_attachments(event: Event) -> QuerySet[EventAttachment]:
+    """The photos of an event that came through event_get."""
+    return EventAttachment.objects.filter(event=event).order_by("at", "id")
+
+
+def attachment_get(user: User, event_number: str, attachment_id: int) -> EventAttachment:
+    """One photo, for a view that serves its file; outside the user's sight it does not exist."""
+    event = event_get(user, event_number)
+    attachment = EventAttachment.objects.filter(event=event, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("No such attachment."), code="attachment_not_found")
+    return attachment
+
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance; at a hundred metres the haversine is exact enough."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def duplicate_candidates(user: User, event: Event) -> list[Event]:
+    """Open events of the same category reported near the event shortly before it, nearest
+    first: the dispatcher decides whether to merge. The radius (EVENT_DUPLICATE_RADIUS_M,
+    100 m) and window (EVENT_DUPLICATE_HOURS, 72 h) are settings."""
+    radius = float(getattr(settings, "EVENT_DUPLICATE_RADIUS_M", 100))
+    hours = float(getattr(settings, "EVENT_DUPLICATE_HOURS", 72))
+    dlat = math.degrees(radius / EARTH_RADIUS_M)
+    dlon = dlat / max(math.cos(math.radians(event.lat)), 0.01)
+    since = (event.reported_at or event.created_at) - timedelta(hours=hours)
+    nearby = (
+        events_visible(user)
+        .filter(
+            category_id=event.category_id,
+            status__in=OPEN_STATUSES,
+            reported_at__gte=since,
+            lat__range=(event.lat - dlat, event.lat + dlat),
+            lon__range=(event.lon - dlon, event.lon + dlon),
+        )
+        .exclude(pk=event.pk)
+    )
+    scored = [(distance_m(event.lon, event.lat, e.lon, e.lat), e) for e in nearby]
+    return [e for d, e in sorted(scored, key=lambda pair: pair[0]) if d <= radius]
+
+
+CLOSED_STATUSES = (Status.CLOSED, Status.EVALUATED)
+
+
+@dataclass(frozen=True)
+class LevelShare:
+    level: int
+    label: str
+    closed: int
+    share: float
+
+
+def closure_by_level(user: User, node: Node) -> list[LevelShare]:
+    """Closed events under the node by the level that owned them when they closed (the owner
+    does not change after closing), for "小事不出网格、大事不出社区、难事不出街道"."""
+    rows = dict(
+        events_visible(user)
+        .filter(node__code__startswith=node.code, status__in=CLOSED_STATUSES)
+        .order_by()
+        .values_list("owner__level")
+        .annotate(n=Count("id"))
+        .values_list("owner__level", "n")
+    )
+    total = sum(rows.values())
+    return [
+        LevelShare(
+            level=level,
+            label=str(Level(level).label),
+            closed=rows.get(level, 0),
+            share=rows.get(level, 0) / total if total else 0.0,
+        )
+        for level in (Level.GRID, Level.COMMUNITY, Level.SUBDISTRICT, Level.DISTRICT, Level.CITY)
+    ]
+
+
+FIVE_MINUTES = 5.0
+
+
+@dataclass(frozen=True)
+class ResponseTime:
+    natural_minutes: float
+    working_minutes: float
+
+
+# The first registration answers the report; a reopened case is registered again later.
+_FIRST_REGISTERED = Min("transitions__at", filter=Q(transitions__command=Command.REGISTER))
+
+
+def response_time(event: Event) -> ResponseTime | None:
+    """Report → first registration, in natural and in office minutes; None until registered."""
+    registered = EventTransition.objects.filter(event=event, command=Command.REGISTER).aggregate(
+        first=Min("at")
+    )["first"]
+    if event.reported_at is None or registered is None:
+        return None
+    natural = (registered - event.reported_at).total_seconds() / 60
+    working = current_calendar().working_minutes_between(event.reported_at, registered)
+    return ResponseTime(natural_minutes=natural, working_minutes=working)
+
+
+@dataclass(frozen=True)
+class ResponseStats:
+    count: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    within_five_minutes: float | None
+
+
+def _p90(values: list[float]) -> float:
+    """The nearest-rank 90th percentile: a time that 90 % of the answers did not exceed."""
+    return values[max(math.ceil(0.9 * len(values)) - 1, 0)]
+
+
+def response_time_stats(user: User, node: Node, since: datetime) -> ResponseStats:
+    """ "问题响应五分钟": how fast events reported since `since` under the node were registered,
+    in natural minutes (the promise is made to the resident, who does not keep office hours)."""
+    pairs = (
+        events_visible(user)
+        .filter(node__code__startswith=node.code, reported_at__gte=since)
+        .order_by()
+        .annotate(first_registered=_FIRST_REGISTERED)
+        .filter(first_registered__isnull=False)
+        .values_list("reported_at", "first_registered")
+    )
+    minutes = sorted((registered - reported).total_seconds() / 60 for reported, registered in pairs)
+    if not minutes:
+        return ResponseStats(0, None, None, None)
+    return ResponseStats(
+        count=len(minutes),
+        median_minutes=statistics.median(minutes),
+        p90_minutes=_p90(minutes),
+        within_five_minutes=sum(m <= FIVE_MINUTES for m in minutes) / len(minutes),
+    )

@@ -30,6 +30,7 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("returned")
     SUSPENDED = "suspended", _("suspended")
     CANCELLED = "cancelled", _("cancelled")
+    MERGED = "merged", _("merged into another event")
 
 
 class Command(models.TextChoices):
@@ -50,6 +51,9 @@ class Command(models.TextChoices):
     RESUME = "resume", _("resume")
     CANCEL = "cancel", _("cancel")
     REOPEN = "reopen", _("reopen")
+    MERGE = "merge", _("merge into another event")
+    ESCALATE = "escalate", _("escalate to the level above")
+    SUPERVISE = "supervise", _("supervise")
 
 
 class Stage(models.TextChoices):
@@ -95,6 +99,11 @@ TRANSITIONS: dict[tuple[Status, Command], Status] = {
     **{(s, C.SUSPEND): S.SUSPENDED for s in (S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.RETURNED)},
     (S.SUSPENDED, C.RESUME): S.REGISTERED,
     **{(s, C.CANCEL): S.CANCELLED for s in OPEN_STATUSES},
+    # A duplicate is merged before anyone works on it; afterwards it follows its master.
+    **{(s, C.MERGE): S.MERGED for s in (S.REPORTED, S.REGISTERED)},
+    # Escalation and supervision change who owns or watches the case, never its stage.
+    **{(s, C.ESCALATE): s for s in OPEN_STATUSES},
+    **{(s, C.SUPERVISE): s for s in OPEN_STATUSES},
 }
 
 _DISPATCHERS = frozenset(
@@ -131,7 +140,13 @@ COMMAND_ROLES: dict[Command, frozenset[Role]] = {
     C.RESUME: _CENTRE,
     C.CANCEL: _CENTRE,
     C.REOPEN: _CENTRE,
+    C.MERGE: _DISPATCHERS,
+    C.ESCALATE: frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER}),
+    C.SUPERVISE: _CENTRE,
 }
+
+# What the overdue sweeper writes in the timeline; no person gives it, so no role holds it.
+AUTO_ESCALATE = "auto_escalate"
 
 # Commands given by the addressee of a dispatch: the department it went to, when there is one.
 ADDRESSEE_COMMANDS = frozenset({C.ACCEPT, C.RETURN, C.HANDLE, C.REQUEST_EXTENSION})
@@ -151,11 +166,14 @@ STAGE_OF_STATUS: dict[Status, Stage] = {
 
 
 def commands_from(
-    status: str, *, self_handle_allowed: bool, extension_pending: bool
+    status: str, *, self_handle_allowed: bool, extension_pending: bool, below_top: bool = True
 ) -> list[Command]:
-    """Commands the table allows now, less those the event's own facts rule out."""
+    """Commands the table allows now, less those the event's own facts rule out; an event
+    owned by a district has nowhere higher to go."""
     ruled_out = set()
     if not self_handle_allowed:
         ruled_out.add(C.SELF_HANDLE)
+    if not below_top:
+        ruled_out.add(C.ESCALATE)
     ruled_out.add(C.REQUEST_EXTENSION if extension_pending else C.APPROVE_EXTENSION)
     return [c for (s, c) in TRANSITIONS if s == status and c not in ruled_out]

@@ -44,6 +44,7 @@ PATHS: dict[Status, list[Command]] = {
     Status.RETURNED: [Command.REGISTER, Command.DISPATCH, Command.RETURN],
     Status.SUSPENDED: [Command.REGISTER, Command.SUSPEND],
     Status.CANCELLED: [Command.CANCEL],
+    Status.MERGED: [Command.MERGE],
 }
 
 # Inputs that make each command acceptable, apart from the state it needs.
@@ -58,6 +59,8 @@ INPUTS: dict[Command, dict[str, Any]] = {
     Command.HANDLE: {"note": "已拆除飞线", "payload": {"photos": ["after.jpg"]}},
     Command.SELF_HANDLE: {"note": "网格员现场劝导拆除"},
     Command.EVALUATE: {"payload": {"score": 5}},
+    Command.ESCALATE: {"reason": "超出网格处置权限"},
+    Command.SUPERVISE: {"reason": "群众反映强烈，限期办结"},
 }
 
 
@@ -122,8 +125,22 @@ def report(catalogue: None, loop_users: dict[str, User]) -> Report:
     return make
 
 
+def a_master(users: dict[str, User], event: Event) -> dict[str, Any]:
+    """Merge input: a fresh open event of the same category to merge into."""
+    master = event_report(
+        actor=users["grid_worker"],
+        category_code=event.category.code,
+        description="同一问题的首次上报",
+        lon=event.lon,
+        lat=event.lat,
+        extra=event.extra,
+    )
+    return {"payload": {"master": master.number}}
+
+
 def apply(users: dict[str, User], event: Event, command: Command, **extra: Any) -> Event:
-    args: dict[str, Any] = {**INPUTS.get(command, {}), **extra}
+    inputs = a_master(users, event) if command == Command.MERGE else INPUTS.get(command, {})
+    args: dict[str, Any] = {**inputs, **extra}
     return event_apply(
         actor=args.pop("actor", None) or actor_for(users, event, command),
         event_id=event.pk,

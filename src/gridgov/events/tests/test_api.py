@@ -52,7 +52,7 @@ def test_report_then_walk_the_loop_over_http(catalogue: None, as_user: Any) -> N
     body = answer.json()
     assert body["status"] == "reported"
     assert body["grid"]["code"] == "320104001001001"
-    assert body["allowed_commands"] == ["self_handle"]
+    assert body["allowed_commands"] == ["self_handle", "escalate"]
     assert [d["stage"] for d in body["deadlines"]] == ["register"]
     event = Event.objects.get(number=body["number"])
     dispatcher = as_user("dispatcher")
@@ -60,6 +60,9 @@ def test_report_then_walk_the_loop_over_http(catalogue: None, as_user: Any) -> N
         "register",
         "reject",
         "cancel",
+        "merge",
+        "escalate",
+        "supervise",
     ]
     answer = command(dispatcher, event, "register", note="立案")
     assert answer.status_code == 200, answer.json()
@@ -89,7 +92,14 @@ def test_a_command_not_possible_now_is_409_listing_what_is(walk: Walk, as_user: 
     assert answer.status_code == 409
     body = answer.json()
     assert body["code"] == "command_not_allowed"
-    assert [e["item"] for e in body["errors"]] == ["dispatch", "suspend", "cancel"]
+    assert [e["item"] for e in body["errors"]] == [
+        "dispatch",
+        "suspend",
+        "cancel",
+        "merge",
+        "escalate",
+        "supervise",
+    ]
 
 
 def test_a_stale_version_is_409(walk: Walk, as_user: Any) -> None:

@@ -1,12 +1,16 @@
-"""Random commands from random states: the status only ever follows TRANSITIONS."""
+"""Random commands and overdue sweeps from random states: the status only ever follows
+TRANSITIONS, and each overdue stage escalates at most once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
+from django.db.models import Count
+from django.utils import timezone
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from gridgov.accounts.models import User
@@ -14,7 +18,8 @@ from gridgov.core.errors import Conflict
 from gridgov.events.models import Event, EventTransition
 from gridgov.events.selectors import commands_open
 from gridgov.events.tests.conftest import Report, apply
-from gridgov.events.workflow import TRANSITIONS, Command, Status
+from gridgov.events.sweeper import events_sweep
+from gridgov.events.workflow import AUTO_ESCALATE, TRANSITIONS, Command, Status
 
 
 @pytest.mark.django_db
@@ -54,12 +59,29 @@ def test_random_commands_follow_the_table(report: Report, loop_users: dict[str, 
             if open_now:
                 self.give(data.draw(st.sampled_from(open_now)), stale=False)
 
+        @rule(days=st.integers(min_value=0, max_value=30))
+        def sweep(self, days: int) -> None:
+            """Time passes; whatever stage is overdue by then escalates, the state stays."""
+            before = self.event.status
+            events_sweep(timezone.now() + timedelta(days=days))
+            self.event = Event.objects.get(pk=self.event.pk)
+            assert self.event.status == before
+
         @invariant()
         def version_counts_the_timeline(self) -> None:
             assert self.event.version == self.transitions()
+
+        @invariant()
+        def one_auto_escalation_per_stage(self) -> None:
+            per_stage = (
+                EventTransition.objects.filter(event=self.event, command=AUTO_ESCALATE)
+                .values("stage")
+                .annotate(n=Count("id"))
+            )
+            assert all(row["n"] == 1 for row in per_stage)
 
     run_state_machine_as_test(
         Loop,
         settings=settings(max_examples=60, stateful_step_count=15, deadline=None, derandomize=True),
     )
-    assert seen == set(Status) - {Status.REPORTED}
+    assert seen == set(Status)

@@ -21,7 +21,12 @@ from gridgov.events.workflow import COMMAND_ROLES, TRANSITIONS, Command, Stage, 
 from gridgov.testing.tree import Tree
 
 # Commands the table declares but that also depend on the event's own facts.
-GUARDED = {Command.SELF_HANDLE, Command.REQUEST_EXTENSION, Command.APPROVE_EXTENSION}
+GUARDED = {
+    Command.SELF_HANDLE,
+    Command.REQUEST_EXTENSION,
+    Command.APPROVE_EXTENSION,
+    Command.ESCALATE,
+}
 
 
 class Rollback(Exception):
@@ -41,7 +46,7 @@ def test_every_status_is_reachable_and_terminal_states_are_exactly_the_dead_ends
     targets = {to for to in TRANSITIONS.values()} | {Status.REPORTED}
     assert targets == set(Status)
     dead_ends = {s for s in Status if not any(k[0] == s for k in TRANSITIONS)}
-    assert dead_ends == {Status.REJECTED, Status.CANCELLED}
+    assert dead_ends == {Status.REJECTED, Status.CANCELLED, Status.MERGED}
 
 
 def test_every_command_has_roles_and_a_transition() -> None:

@@ -1,0 +1,80 @@
+"""Photo checks by content, not by name: a file is a JPEG, PNG or WebP when its first bytes
+say so, whatever it is called or whatever type the client claimed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.errors import ProblemList
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+# Django's File: what an upload, a test's SimpleUploadedFile or a file on disk all are.
+Upload = File[bytes]
+
+
+@dataclass(frozen=True)
+class Photo:
+    name: str
+    content: bytes
+    content_type: str
+    extension: str
+    sha256: str
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "EVENT_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """The content type and file extension the signature announces, if it is one we keep."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return None
+
+
+def photos_checked(uploads: list[Upload], problems: ProblemList) -> list[Photo]:
+    """Every upload read and checked; each bad one adds a problem naming the file."""
+    limit = max_bytes()
+    photos: list[Photo] = []
+    for index, upload in enumerate(uploads):
+        name = (upload.name or f"photo-{index + 1}")[-200:]
+        # Read no more than one byte past the limit, whatever the client claimed the size was.
+        upload.seek(0)
+        content = upload.read(limit + 1)
+        if len(content) > limit:
+            problems.add(
+                "photo_too_large",
+                _("%(name)s is larger than %(limit)s.")
+                % {"name": name, "limit": filesizeformat(limit)},
+                field="photos",
+                index=index,
+                item=name,
+            )
+            continue
+        kind = sniff(content[:16])
+        if kind is None:
+            problems.add(
+                "photo_type",
+                _("%(name)s is not a JPEG, PNG or WebP image.") % {"name": name},
+                field="photos",
+                index=index,
+                item=name,
+            )
+            continue
+        content_type, extension = kind
+        photos.append(
+            Photo(name, content, content_type, extension, hashlib.sha256(content).hexdigest())
+        )
+    return photos

@@ -1,0 +1,116 @@
+"""Overdue stages escalate by themselves, exactly once, whoever runs the sweep and how often.
+
+The claim is one conditional UPDATE … WHERE escalated_at IS NULL that
+returns the rows it took, so two sweepers (two timers, a timer and a
+manual run, a run after a crash) can never both take a deadline; the
+timeline's unique (event, stage) index for auto-escalations is the second
+lock on the same door. All state is in the database: nothing is remembered
+between runs. The question "is anything due?" is answered from a partial
+index on the deadlines still pending, so a sweep costs the same whether a
+thousand or a million events are open.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from gridgov.audit.actions import audit_record
+from gridgov.events.models import Deadline, Event, EventTransition
+from gridgov.events.workflow import AUTO_ESCALATE
+from gridgov.jurisdiction.models import Level, Node
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    escalated: int
+    batches: int
+
+
+def _claim_sql() -> str:
+    # PostgreSQL lets concurrent sweepers share out the due rows instead of queueing on them.
+    skip = ""
+    if connection.features.has_select_for_update_skip_locked:
+        skip = " FOR UPDATE SKIP LOCKED"
+    table = Deadline._meta.db_table
+    return (
+        f"UPDATE {table} SET escalated_at = %s WHERE id IN ("  # noqa: S608 - names are ours
+        f"SELECT id FROM {table} WHERE ended_at IS NULL AND escalated_at IS NULL "
+        f"AND due_at < %s ORDER BY due_at LIMIT %s{skip}"
+        f") AND escalated_at IS NULL AND ended_at IS NULL RETURNING id, event_id, stage"
+    )
+
+
+@transaction.atomic
+def _sweep_batch(now: datetime, batch_size: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), [now, now, batch_size])
+        claimed: list[tuple[int, int, str]] = cursor.fetchall()
+    if not claimed:
+        return 0
+    event_ids = {event_id for _, event_id, _ in claimed}
+    # Locked in id order, as event_apply locks them, so the sweep and a person never deadlock.
+    before = {
+        row[0]: row[1:]
+        for row in Event.objects.select_for_update(of=("self",))
+        .filter(pk__in=event_ids)
+        .order_by("pk")
+        .values_list("pk", "status", "owner__code", "owner__level", "owner__parent__code")
+    }
+    parent_below_top = Node.objects.filter(
+        pk=OuterRef("owner_id"), level__gt=Level.DISTRICT
+    ).values("parent_id")
+    Event.objects.filter(pk__in=event_ids).update(
+        owner_id=Coalesce(Subquery(parent_below_top), F("owner_id")), version=F("version") + 1
+    )
+    reason = gettext("The stage's time limit passed.")
+    steps = []
+    for _, event_id, stage in claimed:
+        status, code, level, parent_code = before[event_id]
+        to = parent_code if level > Level.DISTRICT and parent_code else code
+        steps.append(
+            EventTransition(
+                event_id=event_id,
+                from_status=status,
+                to_status=status,
+                command=AUTO_ESCALATE,
+                stage=stage,
+                at=now,
+                reason=reason,
+                payload={"from": code, "to": to},
+            )
+        )
+    EventTransition.objects.bulk_create(steps)
+    audit_record(
+        actor=None,
+        action="events.sweep",
+        target_type="events.event",
+        detail={"escalated": len(claimed), "events": sorted(event_ids)[:50]},
+    )
+    count = len(claimed)
+    transaction.on_commit(lambda: logger.info("events sweep: %d overdue stages escalated", count))
+    return count
+
+
+def events_sweep(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> SweepResult:
+    """Escalate every stage overdue at `now`, batch by batch, each batch its own transaction
+    so a crash keeps what was done and the next run takes the rest."""
+    now = now or timezone.now()
+    escalated = batches = 0
+    while True:
+        count = _sweep_batch(now, batch_size)
+        escalated += count
+        batches += 1
+        if count < batch_size:
+            return SweepResult(escalated=escalated, batches=batches)
