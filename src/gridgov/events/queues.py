@@ -1,9 +1,9 @@
 """The work queues of the event pages: which tabs each role works from, and what is in them.
 
 Built on gridgov.events.selectors.events_visible, so a queue never shows an
-event its user could not open. Each row carries the due time of the stage
-running now and whether it has passed, so a list can show time left or red
-without a query per row.
+event its user could not open, and each row carries its `is_overdue` flag;
+rows also carry the due time of the stage running now, so a list can show
+time left or red without a query per row.
 """
 
 from __future__ import annotations
@@ -65,14 +65,7 @@ def _open_deadline() -> QuerySet[Deadline]:
     return Deadline.objects.filter(event=OuterRef("pk"), ended_at__isnull=True)
 
 
-def _with_clock(events: QuerySet[Event], now: datetime) -> QuerySet[Event]:
-    return events.annotate(
-        due_at=Subquery(_open_deadline().order_by("due_at").values("due_at")[:1]),
-        overdue=Exists(_open_deadline().filter(due_at__lt=now)),
-    )
-
-
-def _in_queue(user: User, key: str, now: datetime) -> QuerySet[Event]:
+def _in_queue(user: User, key: str) -> QuerySet[Event]:
     events = events_visible(user)
     if key == MINE.key:
         return events.filter(reporter=user)
@@ -87,9 +80,8 @@ def _in_queue(user: User, key: str, now: datetime) -> QuerySet[Event]:
     if key == IN_HAND.key:
         return events.filter(status=Status.ACCEPTED)
     if key == OVERDUE.key:
-        return events.filter(status__in=OPEN_STATUSES).filter(
-            Exists(_open_deadline().filter(due_at__lt=now))
-        )
+        late = _open_deadline().filter(due_at__lt=timezone.now())
+        return events.filter(Exists(late), status__in=OPEN_STATUSES)
     return events
 
 
@@ -107,8 +99,7 @@ def queue_events(user: User, key: str, filters: QueueFilter | None = None) -> Qu
     (local days, both ends included) and a number or words of the description."""
     if key not in {q.key for q in queues_for(user)}:
         raise NotFound(_("No such queue: %(key)s") % {"key": key}, code="queue_not_found")
-    now = timezone.now()
-    events = _in_queue(user, key, now)
+    events = _in_queue(user, key)
     f = filters or QueueFilter()
     if f.status:
         events = events.filter(status=f.status)
@@ -121,13 +112,13 @@ def queue_events(user: User, key: str, filters: QueueFilter | None = None) -> Qu
     if f.text.strip():
         words = f.text.strip()
         events = events.filter(Q(number__icontains=words) | Q(description__icontains=words))
-    return _with_clock(events, now).select_related("reporter").order_by("-created_at", "-id")
+    due_at = Subquery(_open_deadline().order_by("due_at").values("due_at")[:1])
+    return events.annotate(due_at=due_at).select_related("reporter").order_by("-created_at", "-id")
 
 
 def queue_counts(user: User) -> dict[str, int]:
     """How many events wait in each of the user's tabs, unfiltered."""
-    now = timezone.now()
-    return {q.key: _in_queue(user, q.key, now).count() for q in queues_for(user)}
+    return {q.key: _in_queue(user, q.key).count() for q in queues_for(user)}
 
 
 def _day_start(day: date) -> datetime:

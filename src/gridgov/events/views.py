@@ -26,14 +26,39 @@ from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.core.pages import UserRequest, page_view
 from gridgov.events import actions, queues, selectors
-from gridgov.events.models import Event
-from gridgov.events.workflow import REPORTER_ROLES, Command, Stage, Status
+from gridgov.events.models import Event, EventAttachment
+from gridgov.events.photos import Upload
+from gridgov.events.workflow import (
+    AUTO_ESCALATE,
+    COMMAND_ROLES,
+    REPORTER_ROLES,
+    Command,
+    Stage,
+    Status,
+)
 from gridgov.jurisdiction.selectors import scope_root
 
 PAGE_SIZE = 50
 
 
 # Report ---------------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Any number of photos; the action checks each file's bytes, not its name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", gettext_lazy("Photos"))
+        super().__init__(widget=MultipleFileInput(attrs={"accept": "image/*"}), **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Upload]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
 class ReportForm(forms.Form):
@@ -49,6 +74,7 @@ class ReportForm(forms.Form):
         label=gettext_lazy("Latitude"), required=False, widget=forms.NumberInput({"step": "any"})
     )
     address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=200)
+    photos = PhotosField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,14 +121,31 @@ class ReportForm(forms.Form):
             elif spec["type"] == "date":
                 value = value.isoformat()
             elif spec["type"] == "photo":
-                value = value.name
+                value = value.name or spec["code"]
             values[spec["code"]] = value
         return values
 
-    def description_with_address(self) -> str:
-        description: str = self.cleaned_data["description"].strip()
-        address = self.cleaned_data.get("address", "").strip()
-        return f"{description}\n{_('Address')}: {address}" if address else description
+    def photo_uploads(self) -> list[Upload]:
+        """The photos, with those of the category's photo fields, which name them."""
+        fields = [
+            self.cleaned_data.get(f"extra_{spec['code']}")
+            for spec in self.extra_specs
+            if spec["type"] == "photo"
+        ]
+        return [*self.cleaned_data.get("photos", []), *(f for f in fields if f)]
+
+    def intake(self) -> dict[str, Any]:
+        """The arguments every intake action shares."""
+        data = self.cleaned_data
+        return {
+            "category_code": data["category"],
+            "description": data["description"],
+            "lon": data["lon"],
+            "lat": data["lat"],
+            "extra": self.extra_values(),
+            "address": data["address"],
+            "photos": self.photo_uploads(),
+        }
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Each problem of the action beside its field; the rest above the form."""
@@ -128,7 +171,7 @@ def _extra_field(spec: dict[str, Any]) -> forms.Field:
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "photo":
-        return forms.ImageField(**common)
+        return forms.FileField(widget=forms.ClearableFileInput({"accept": "image/*"}), **common)
     return forms.CharField(max_length=200, **common)
 
 
@@ -145,14 +188,7 @@ def report(request: UserRequest) -> HttpResponse:
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            event = actions.event_report(
-                actor=request.user,
-                category_code=form.cleaned_data["category"],
-                description=form.description_with_address(),
-                lon=form.cleaned_data["lon"],
-                lat=form.cleaned_data["lat"],
-                extra=form.extra_values(),
-            )
+            event = actions.event_report(actor=request.user, **form.intake())
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:
@@ -167,16 +203,62 @@ def _report_page(request: UserRequest, form: ReportForm, status: int) -> HttpRes
     return render(
         request,
         "events/report.html",
-        {"form": form, "geojson_url": reverse("api:node_geojson", args=[root.code])},
+        {
+            "form": form,
+            "hotline": isinstance(form, HotlineForm),
+            "geojson_url": reverse("api:node_geojson", args=[root.code]),
+        },
         status=status,
     )
+
+
+class HotlineForm(ReportForm):
+    """A 12345 call as the dispatcher takes it down; the caller's details are masked on save."""
+
+    ticket = forms.CharField(label=gettext_lazy("Hotline ticket"), max_length=32)
+    caller_name = forms.CharField(label=gettext_lazy("Caller"), required=False, max_length=16)
+    caller_phone = forms.CharField(label=gettext_lazy("Caller's phone"), required=False)
+
+    field_order = ["ticket", "caller_name", "caller_phone"]
+
+
+def _hotline_only(user: User) -> None:
+    if user.role not in COMMAND_ROLES[Command.REGISTER]:
+        raise PermissionDenied(_("Only dispatchers enter hotline calls."))
+
+
+@page_view
+def hotline(request: UserRequest) -> HttpResponse:
+    _hotline_only(request.user)
+    if request.method != "POST":
+        return _report_page(request, HotlineForm(), 200)
+    form = HotlineForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = actions.event_hotline_report(
+                actor=request.user,
+                ticket=data["ticket"],
+                caller_name=data["caller_name"],
+                caller_phone=data["caller_phone"],
+                **form.intake(),
+            )
+        except InvalidInput as exc:
+            form.show_problems(exc.problems)
+        else:
+            messages.success(
+                request, _("Hotline call %(number)s entered.") % {"number": event.number}
+            )
+            return redirect("events:detail", event.number)
+    return _report_page(request, form, 422)
 
 
 @page_view
 def report_fields(request: UserRequest) -> HttpResponse:
     """The subclass select and the chosen subclass's extra fields, swapped in as the user
     picks; without script the form still posts and comes back with the right fields."""
-    _reporter_only(request.user)
+    if request.user.role not in REPORTER_ROLES | COMMAND_ROLES[Command.REGISTER]:
+        raise PermissionDenied(_("Your role may not report events."))
     return render(request, "events/_report_fields.html", {"form": ReportForm(initial=request.GET)})
 
 
@@ -239,6 +321,7 @@ def queue(request: UserRequest) -> HttpResponse:
         "whistle_url": _whistle_url(),
         "query": _query_without(request, "page"),
         "can_report": user.role in REPORTER_ROLES,
+        "can_enter_hotline": user.role in COMMAND_ROLES[Command.REGISTER],
     }
     return render(request, "events/queue.html", context)
 
@@ -316,6 +399,8 @@ class CommandForm(forms.Form):
         choices=[("", "—")] + [(n, str(n)) for n in range(5, 0, -1)],
     )
     minutes = forms.IntegerField(label=gettext_lazy("Minutes"), required=False, min_value=1)
+    master = forms.CharField(required=False, max_length=16)
+    photos = PhotosField()
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -326,6 +411,8 @@ class CommandForm(forms.Form):
             payload["score"] = data["score"]
         if data.get("minutes") is not None:
             payload["minutes"] = data["minutes"]
+        if data.get("master"):
+            payload["master"] = data["master"]
         return payload
 
 
@@ -333,13 +420,13 @@ class CommandForm(forms.Form):
 COMMAND_INPUTS: dict[Command, tuple[str, ...]] = {
     Command.REGISTER: ("note",),
     Command.REJECT: ("reason",),
-    Command.SELF_HANDLE: ("note",),
+    Command.SELF_HANDLE: ("note", "photos"),
     Command.DISPATCH: ("department", "note"),
     Command.ACCEPT: ("note",),
     Command.RETURN: ("reason",),
-    Command.HANDLE: ("note",),
-    Command.VERIFY: ("note",),
-    Command.REWORK: ("reason",),
+    Command.HANDLE: ("note", "photos"),
+    Command.VERIFY: ("note", "photos"),
+    Command.REWORK: ("reason", "photos"),
     Command.CLOSE: ("note",),
     Command.EVALUATE: ("score", "note"),
     Command.REQUEST_EXTENSION: ("minutes", "reason"),
@@ -348,6 +435,9 @@ COMMAND_INPUTS: dict[Command, tuple[str, ...]] = {
     Command.RESUME: ("note",),
     Command.CANCEL: ("reason",),
     Command.REOPEN: ("reason",),
+    Command.MERGE: ("master", "note"),
+    Command.ESCALATE: ("reason",),
+    Command.SUPERVISE: ("reason",),
 }
 
 
@@ -379,9 +469,13 @@ class Step:
     note: str
     reason: str
     detail: str
+    photos: list[EventAttachment]
 
 
 def _steps(user: User, event: Event) -> list[Step]:
+    photos: dict[int | None, list[EventAttachment]] = {}
+    for attachment in selectors.event_attachments(event):
+        photos.setdefault(attachment.transition_id, []).append(attachment)
     steps = []
     for row in selectors.event_timeline(user, event):
         payload = row.payload or {}
@@ -403,15 +497,21 @@ def _steps(user: User, event: Event) -> list[Step]:
                 note=row.note,
                 reason=row.reason,
                 detail=detail,
+                photos=photos.get(row.pk, []),
             )
         )
     return steps
 
 
 # Timeline steps that are not commands of the loop.
-_COMMAND_LABELS: dict[str, str | Promise] = {"report": gettext_lazy("report")}
+_COMMAND_LABELS: dict[str, str | Promise] = {
+    "report": gettext_lazy("report"),
+    AUTO_ESCALATE: gettext_lazy("escalated when its time ran out"),
+}
 _PAYLOAD_LABELS: dict[str, str | Promise] = {
     "department": gettext_lazy("department"),
+    "master": gettext_lazy("merged into"),
+    "to": gettext_lazy("escalated to"),
     "node": gettext_lazy("level"),
     "score": gettext_lazy("rating"),
     "minutes": gettext_lazy("minutes"),
@@ -440,6 +540,9 @@ def _detail_context(
             CommandView(c, COMMAND_INPUTS[c], (errors or []) if c == failed else [])
             for c in commands
         ],
+        "duplicates": (
+            selectors.duplicate_candidates(user, event) if Command.MERGE in commands else []
+        ),
         "departments": (
             selectors.dispatch_departments(user, event).order_by("node__level", "code")
             if Command.DISPATCH in commands
@@ -461,7 +564,7 @@ def command(request: UserRequest, number: str, name: str) -> HttpResponse:
     event = selectors.event_get(user, number)
     if request.method != "POST":
         return redirect("events:detail", number)
-    form = CommandForm(request.POST)
+    form = CommandForm(request.POST, request.FILES)
     cmd = Command(name) if name in Command.values else None
     if cmd is None or not form.is_valid():
         errors = [str(e) for field in form.errors.values() for e in field] or [
@@ -477,14 +580,18 @@ def command(request: UserRequest, number: str, name: str) -> HttpResponse:
             note=form.cleaned_data["note"],
             reason=form.cleaned_data["reason"],
             payload=form.payload(),
+            photos=form.cleaned_data["photos"],
         )
     except Conflict as exc:
-        message = (
-            _("Someone else changed this event in the meantime; reload it and try again.")
-            if exc.code == "stale_version"
-            else str(exc.message)
-        )
-        return _refused(request, selectors.event_get(user, number), cmd, [message], 409)
+        # Whatever the action found, a version other than the one the form showed means
+        # the page was out of date: say so, rather than why the old button no longer fits.
+        now = selectors.event_get(user, number)
+        if now.version != form.cleaned_data["version"]:
+            message = _("Someone else changed this event in the meantime; reload it and try again.")
+            response = _refused(request, now, cmd, [message], 409, stale=True)
+        else:
+            response = _refused(request, now, cmd, [str(exc.message)], 409)
+        return response
     except InvalidInput as exc:
         return _refused(request, event, cmd, [str(p.message) for p in exc.problems], 422)
     messages.success(
@@ -498,9 +605,29 @@ def command(request: UserRequest, number: str, name: str) -> HttpResponse:
 
 
 def _refused(
-    request: UserRequest, event: Event, cmd: Command | None, errors: list[str], status: int
+    request: UserRequest,
+    event: Event,
+    cmd: Command | None,
+    errors: list[str],
+    status: int,
+    *,
+    stale: bool = False,
 ) -> HttpResponse:
-    context = _detail_context(request.user, event, cmd, errors)
-    if cmd is None or cmd not in [c.command for c in context["commands"]]:
+    """The detail page again, the errors in the command's form, or above the page when the
+    form is gone (the command no longer fits, or the page was out of date)."""
+    context = _detail_context(request.user, event, None if stale else cmd, errors)
+    if stale or cmd is None or cmd not in [c.command for c in context["commands"]]:
         context["page_errors"] = errors
+        context["stale"] = stale
     return render(request, "events/detail.html", context, status=status)
+
+
+@page_view
+def attachment(request: UserRequest, number: str, attachment_id: int) -> HttpResponse:
+    """A photo's bytes, for those who may open its event; its type was sniffed on upload and
+    photos are small enough to send whole."""
+    photo = selectors.attachment_get(request.user, number, attachment_id)
+    with photo.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
