@@ -29,7 +29,14 @@ from gridgov.events.models import Event
 from gridgov.events.selectors import command_permitted, dispatch_departments, event_get
 from gridgov.events.workflow import OPEN_STATUSES, Command, Status
 from gridgov.jurisdiction.selectors import scope_root
-from gridgov.whistle.models import DEFAULT_REPORT_MINUTES, Reason, Summons, Whistle, WhistleLog
+from gridgov.whistle.models import (
+    DEFAULT_REPORT_MINUTES,
+    Reason,
+    Step,
+    Summons,
+    Whistle,
+    WhistleLog,
+)
 from gridgov.whistle.selectors import summons_get
 from gridgov.worktime.calendar import deadline
 
@@ -186,7 +193,7 @@ def whistle_blow(
             limit_minutes=minutes,
             report_due_at=deadline(now, minutes, natural=natural),
         )
-    _log(whistle, "blow", actor, now, note=f"{whistle.get_reason_display()}: {', '.join(codes)}")
+    _log(whistle, Step.BLOW, actor, now, note=f"{whistle.get_reason_display()}: {', '.join(codes)}")
     _walk(
         actor,
         event,
@@ -199,7 +206,7 @@ def whistle_blow(
         target=whistle,
         detail={"event": event.number, "reason": reason, "departments": codes},
     )
-    transaction.on_commit(partial(_announce, whistle.pk, "blow"))
+    transaction.on_commit(partial(_announce, whistle.pk, Step.BLOW))
     return whistle
 
 
@@ -244,7 +251,7 @@ def summons_report(*, actor: User, summons_id: int) -> Summons:
     now = timezone.now()
     summons.reported_at, summons.reported_by = now, actor
     summons.save(update_fields=["reported_at", "reported_by"])
-    _record(actor, summons, "report", now)
+    _record(actor, summons, Step.REPORT, now)
     return summons
 
 
@@ -266,7 +273,7 @@ def summons_part_done(*, actor: User, summons_id: int, description: str) -> Summ
     now = timezone.now()
     summons.part_done_at, summons.part_description = now, description.strip()
     summons.save(update_fields=["part_done_at", "part_description"])
-    _record(actor, summons, "part_done", now, note=summons.part_description)
+    _record(actor, summons, Step.PART_DONE, now, note=summons.part_description)
     return summons
 
 
@@ -283,7 +290,7 @@ def summons_part_verify(*, actor: User, summons_id: int) -> Summons:
     now = timezone.now()
     summons.part_verified_at, summons.verified_by = now, actor
     summons.save(update_fields=["part_verified_at", "verified_by"])
-    _record(actor, summons, "verify", now)
+    _record(actor, summons, Step.VERIFY, now)
     whistle = summons.whistle
     if not Summons.objects.filter(whistle=whistle, part_verified_at__isnull=True).exists():
         _close(actor, whistle, now)
@@ -298,7 +305,7 @@ def _close(actor: User, whistle: Whistle, now: datetime) -> None:
     event = Event.objects.select_related("category").get(pk=whistle.event_id)
     if event.status == Status.ACCEPTED:
         _walk(actor, event, [Command.HANDLE], note)
-    _log(whistle, "close", actor, now)
+    _log(whistle, Step.CLOSE, actor, now)
     audit_record(actor=actor, action="whistle.close", target=whistle)
 
 
@@ -324,7 +331,7 @@ def summons_rate(*, actor: User, summons_id: int, rating: int, comment: str = ""
     summons.rating, summons.rating_comment = rating, comment.strip()
     summons.rated_by, summons.rated_at = actor, now
     summons.save(update_fields=["rating", "rating_comment", "rated_by", "rated_at"])
-    _record(actor, summons, "rate", now, note=f"{rating}: {summons.rating_comment}")
+    _record(actor, summons, Step.RATE, now, note=f"{rating}: {summons.rating_comment}")
     return summons
 
 
@@ -358,7 +365,7 @@ def _escalate(summons_id: int, now: datetime) -> bool:
     district = summons.whistle.node.parent
     _log(
         summons.whistle,
-        "escalate",
+        Step.ESCALATE,
         None,
         now,
         summons=summons,
@@ -374,5 +381,5 @@ def _escalate(summons_id: int, now: datetime) -> bool:
             "district": district.code if district else "",
         },
     )
-    transaction.on_commit(partial(_announce, summons.whistle_id, "escalate"))
+    transaction.on_commit(partial(_announce, summons.whistle_id, Step.ESCALATE))
     return True

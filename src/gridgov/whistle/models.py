@@ -28,6 +28,16 @@ class Reason(models.TextChoices):
     SEVERAL_LEVELS = "several_levels", _("needs several levels")
 
 
+class Step(models.TextChoices):
+    BLOW = "blow", _("whistle blown")
+    REPORT = "report", _("reported")
+    PART_DONE = "part_done", _("part done")
+    VERIFY = "verify", _("part verified")
+    RATE = "rate", _("rated")
+    ESCALATE = "escalate", _("late report escalated to the district")
+    CLOSE = "close", _("whistle closed")
+
+
 class Whistle(models.Model):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="whistles"
@@ -149,7 +159,7 @@ class WhistleLog(models.Model):
     summons = models.ForeignKey(
         Summons, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    step = models.CharField(_("step"), max_length=24)
+    step = models.CharField(_("step"), max_length=24, choices=Step.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),

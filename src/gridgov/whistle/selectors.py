@@ -16,7 +16,7 @@ from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
-from gridgov.whistle.models import Summons, Whistle, WhistleLog
+from gridgov.whistle.models import Step, Summons, Whistle, WhistleLog
 from gridgov.worktime.calendar import current_calendar
 
 if TYPE_CHECKING:
@@ -172,3 +172,45 @@ def whistles_filtered(user: User, *, open: bool | None = None) -> QuerySet[Whist
     if open is not None:
         whistles = whistles.filter(closed_at__isnull=open)
     return whistles
+
+
+@dataclass(frozen=True)
+class SummonsRow:
+    """A summons as a page shows it: whether it is late, and what the viewer may do now."""
+
+    summons: Summons
+    late: bool
+    steps: list[str]
+
+
+def summons_steps(user: User, summons: Summons) -> list[str]:
+    """The whistle steps the user may take on the summons now; the actions decide again."""
+    if not user.is_active:
+        return []
+    if user.role == Role.DEPARTMENT_HANDLER and user.department_id == summons.department_id:
+        if summons.whistle.closed_at is not None:
+            return []
+        if summons.reported_at is None:
+            return [Step.REPORT]
+        return [Step.PART_DONE] if summons.part_done_at is None else []
+    if user.role != Role.SUBDISTRICT_DISPATCHER:
+        return []
+    steps: list[str] = []
+    if summons.part_done_at is not None and summons.part_verified_at is None:
+        steps.append(Step.VERIFY)
+    if summons.reported_at is not None and summons.rating is None:
+        steps.append(Step.RATE)
+    return steps
+
+
+def whistle_rows(user: User, whistle: Whistle, now: datetime | None = None) -> list[SummonsRow]:
+    """The summons of a whistle fetched through whistle_get, as the user may see them."""
+    now = now or timezone.now()
+    return [
+        SummonsRow(
+            summons=s,
+            late=s.reported_late or (s.reported_at is None and s.report_due_at < now),
+            steps=summons_steps(user, s),
+        )
+        for s in whistle.summonses.all()
+    ]

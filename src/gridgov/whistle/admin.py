@@ -1,0 +1,63 @@
+"""Whistles in the admin: read-only and scoped, because every step goes through the actions,
+which audit it and move the event's loop."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from gridgov.accounts.models import User
+from gridgov.whistle.models import Summons, Whistle, WhistleLog
+from gridgov.whistle.selectors import whistles_visible
+
+SUMMONS_FIELDS = (
+    "department",
+    "limit_minutes",
+    "report_due_at",
+    "reported_at",
+    "part_done_at",
+    "part_verified_at",
+    "escalated_at",
+    "rating",
+    "rating_comment",
+)
+LOG_FIELDS = ("at", "step", "summons", "actor", "note")
+
+
+class ReadOnly:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SummonsInline(ReadOnly, admin.TabularInline[Summons, Whistle]):
+    model = Summons
+    fields = SUMMONS_FIELDS
+    readonly_fields = SUMMONS_FIELDS
+    extra = 0
+
+
+class LogInline(ReadOnly, admin.TabularInline[WhistleLog, Whistle]):
+    model = WhistleLog
+    fields = LOG_FIELDS
+    readonly_fields = LOG_FIELDS
+    extra = 0
+
+
+@admin.register(Whistle)
+class WhistleAdmin(ReadOnly, admin.ModelAdmin[Whistle]):
+    list_display = ["event", "reason", "node", "blown_by", "blown_at", "closed_at"]
+    list_filter = ["reason"]
+    search_fields = ["event__number"]
+    inlines = [SummonsInline, LogInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Whistle]:
+        return whistles_visible(cast(User, request.user))
