@@ -11,12 +11,14 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -25,6 +27,7 @@ from gridgov.accounts.roles import ADMIN_ROLES
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
+from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
 from gridgov.demo.selectors import (
@@ -35,6 +38,8 @@ from gridgov.demo.selectors import (
     demo_places,
 )
 from gridgov.departments.models import Department
+from gridgov.events.actions import catalogue_load
+from gridgov.events.models import Deadline, Event, EventCounter, EventTransition
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -59,9 +64,18 @@ class SeedOutcome:
 
 
 def demo_city_seed(
-    *, scale: str, seed: int, progress: bool = True, actor: User | None = None
+    *,
+    scale: str,
+    seed: int,
+    progress: bool = True,
+    actor: User | None = None,
+    history: bool = True,
+    until: datetime | None = None,
 ) -> SeedOutcome:
     """Seed the demo city unless one is there; either way make sure the demo accounts exist.
+
+    The event catalogue is always loaded; `history` adds a year of events ending at `until`
+    (now), see gridgov.demo.history.
 
     Not atomic itself on purpose: planning takes most of the time and needs
     no database, so only the write (`_city_write`) holds the transaction.
@@ -83,16 +97,19 @@ def demo_city_seed(
         demo_accounts_ensure(actor=actor)
         return SeedOutcome(created=False, scale=scale, seed=seed, previous=demo_last_seed())
     spec = SCALES[scale]
-    steps = ("layers", "departments", "staff", "overlaps", "accounts")
+    steps = ("layers", "departments", "staff", "overlaps", "accounts", "catalogue")
+    months = history_months(scale) if history else 0
     with tqdm(
-        total=community_count(spec) + len(Level) + len(steps),
+        total=community_count(spec) + len(Level) + len(steps) + months,
         desc=_("Planning"),
         unit="",
         disable=not progress,
         leave=False,
     ) as bar:
         plan = plan_city(spec, seed, tick=bar.update)
-        counts = _city_write(plan=plan, actor=actor, bar=bar)
+        counts = _city_write(
+            plan=plan, actor=actor, bar=bar, history=history, until=until or timezone.now()
+        )
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
 
@@ -105,7 +122,9 @@ def _refuse_in_production() -> None:
 
 
 @transaction.atomic
-def _city_write(*, plan: Plan, actor: User | None, bar: tqdm[Any]) -> dict[str, int]:
+def _city_write(
+    *, plan: Plan, actor: User | None, bar: tqdm[Any], history: bool, until: datetime
+) -> dict[str, int]:
     if demo_city_seeded():
         raise Conflict(_("The demo city was seeded meanwhile."), code="already_seeded")
     bar.set_description(_("Writing nodes"))
@@ -145,6 +164,24 @@ def _city_write(*, plan: Plan, actor: User | None, bar: tqdm[Any]) -> dict[str, 
     bar.set_description(_("Creating accounts"))
     demo_accounts_ensure(actor=actor)
     bar.update(1)
+    bar.set_description(_("Loading the event catalogue"))
+    catalogue_load(actor=actor, data=default_catalogue())
+    bar.update(1)
+    if history:
+        bar.set_description(_("Writing a year of events"))
+        written = history_write(
+            city_code=demo_city_code(),
+            scale=plan.scale.name,
+            seed=plan.seed,
+            until=until,
+            tick=bar.update,
+        )
+        counts.update(
+            events=written.events,
+            open_events=written.open,
+            event_transitions=written.transitions,
+            deadlines=written.deadlines,
+        )
     audit_record(
         actor=actor,
         action=SEED_ACTION,
@@ -231,6 +268,7 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
                 code="demo_city_in_use",
             ) from error
 
+    _events_drop(code, deleted)
     drop(GridOverlap.objects.filter(grid__code__startswith=code))
     drop(LayerUnit.objects.filter(node__code__startswith=code))
     drop(WorkGroup.objects.filter(node__code__startswith=code))
@@ -245,6 +283,19 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     boundary_version_bump()
     audit_record(actor=actor, action="demo.city_reset", detail=deleted)
     return deleted
+
+
+def _events_drop(code: str, deleted: dict[str, int]) -> None:
+    """The demo's events go first, their timeline and deadlines in one statement each rather
+    than through the ORM's cascade, which would load a city's year of events into memory.
+    Day counters go too once no event is left, so a fresh seed numbers from 1 again."""
+    inside = Event.objects.filter(node__code__startswith=code).values("pk")
+    for model in (EventTransition, Deadline):
+        count = model._default_manager.filter(event__in=inside).delete()[0]
+        deleted[model._meta.label] = count
+    deleted[Event._meta.label] = Event.objects.filter(pk__in=inside).delete()[0]
+    if not Event.objects.exists():
+        EventCounter.objects.all().delete()
 
 
 @dataclass(frozen=True)

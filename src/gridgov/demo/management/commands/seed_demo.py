@@ -23,6 +23,9 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="Delete the demo city first, then seed."
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--no-history", action="store_true", help="Skip the year of demo events."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale, seed = options["scale"], options["seed"]
@@ -38,6 +41,7 @@ class Command(BaseCommand):
                 scale=scale,
                 seed=seed,
                 progress=not options["no_progress"] and options["verbosity"] > 0,
+                history=not options["no_history"],
             )
         except DomainError as error:
             raise CommandError(str(error.message)) from error
