@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 
 from gridgov.assessment.actions import indicators_rebuild
-from gridgov.assessment.models import HandlingScore
+from gridgov.assessment.models import HandlingScore, IndicatorDaily, UnitKind
 from gridgov.assessment.tests.conftest import DAY, SUBDISTRICT, History
 from gridgov.conftest import login
+from gridgov.jurisdiction.models import Node
 
 URL = "/api/v1/assessment"
 MONTH = "2026-11-01"
@@ -121,7 +122,7 @@ def test_ranking_of_subdistricts_best_first(built: History) -> None:
         f"{URL}/rankings",
         {
             "unit": "node",
-            "level": 3,
+            "level": "3",
             "indicator": "closure_rate",
             "period": "month",
             "start": MONTH,
@@ -133,17 +134,30 @@ def test_ranking_of_subdistricts_best_first(built: History) -> None:
     assert rows[0]["value"]["numerator"] == 3
 
 
-def test_rework_ranks_the_lowest_first(built: History) -> None:
+def test_rework_ranks_the_lowest_first(history: History) -> None:
+    """Equal values share a rank; the lower rework rate is the better one."""
+    for code, reworked in (("320104001", 3), ("320104002", 1), ("320105001", 1), ("320105002", 1)):
+        IndicatorDaily.objects.create(
+            day=DAY,
+            unit_kind=UnitKind.NODE,
+            node=Node.objects.get(code=code),
+            handled=4,
+            reworked=reworked,
+        )
     rows = (
-        client(built, "commander")
+        client(history, "analyst")
         .get(
             f"{URL}/rankings",
-            {"level": 5, "indicator": "rework_rate", "period": "month", "start": MONTH},
+            {"level": "3", "indicator": "rework_rate", "period": "day", "start": DAY.isoformat()},
         )
         .json()["rows"]
     )
-    # Grids handle nothing through the handle stage: no rework rate, so no rank.
-    assert all(r["rank"] is None for r in rows)
+    assert [(r["rank"], r["unit"]["code"]) for r in rows] == [
+        (1, "320104002"),
+        (1, "320105001"),
+        (1, "320105002"),
+        (4, "320104001"),
+    ]
 
 
 def test_ranking_of_departments_and_scope(built: History) -> None:
@@ -160,7 +174,7 @@ def test_ranking_of_departments_and_scope(built: History) -> None:
     ]
     assert client(built, "sibling_commander").get(f"{URL}/rankings", query).json()["rows"] == []
     inside = client(built, "sibling_commander").get(
-        f"{URL}/rankings", {**query, "unit": "node", "level": 3, "within": "320104"}
+        f"{URL}/rankings", {**query, "unit": "node", "level": "3", "within": "320104"}
     )
     assert inside.status_code == 404
 
@@ -168,7 +182,7 @@ def test_ranking_of_departments_and_scope(built: History) -> None:
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ({"indicator": "happiness", "level": 3}, "indicator"),
+        ({"indicator": "happiness", "level": "3"}, "indicator"),
         ({"indicator": "closure_rate"}, "level"),
         ({"indicator": "closure_rate", "level": 9}, "level"),
     ],
