@@ -16,13 +16,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
+from gridgov.accounts.roles import Role
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.core.pages import UserRequest, page_view
 from gridgov.events import actions, queues, selectors
@@ -31,6 +32,7 @@ from gridgov.events.photos import Upload
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
     COMMAND_ROLES,
+    OPEN_STATUSES,
     REPORTER_ROLES,
     Command,
     Stage,
@@ -298,12 +300,13 @@ class QueueFilterForm(forms.Form):
         )
 
 
-def _whistle_url() -> str | None:
-    """The whistle page, once the whistle package has one."""
-    try:
-        return reverse("whistle:index")
-    except NoReverseMatch:
-        return None
+def _whistle_link(user: User) -> tuple[str | Promise, str] | None:
+    """Where whistle-and-report goes on: the centre's whistles, a department's summonses."""
+    if user.role == Role.DEPARTMENT_HANDLER:
+        return gettext_lazy("Summonses"), reverse("whistle:queue")
+    if user.role in COMMAND_ROLES[Command.REGISTER]:
+        return gettext_lazy("Whistles"), reverse("whistle:list")
+    return None
 
 
 @page_view
@@ -318,7 +321,7 @@ def queue(request: UserRequest) -> HttpResponse:
         "tab": key,
         "form": form,
         "page": page,
-        "whistle_url": _whistle_url(),
+        "whistle": _whistle_link(request.user),
         "query": _query_without(request, "page"),
         "can_report": user.role in REPORTER_ROLES,
         "can_enter_hotline": user.role in COMMAND_ROLES[Command.REGISTER],
@@ -341,7 +344,7 @@ def queue_counts(request: UserRequest) -> HttpResponse:
         {
             "tabs": _tabs(request.user),
             "tab": request.GET.get("tab", ""),
-            "whistle_url": _whistle_url(),
+            "whistle": _whistle_link(request.user),
         },
     )
 
@@ -549,6 +552,7 @@ def _detail_context(
             else []
         ),
         "failed": failed,
+        "can_blow": user.role == Role.SUBDISTRICT_DISPATCHER and event.status in OPEN_STATUSES,
     }
 
 

@@ -241,6 +241,17 @@ def test_each_role_gets_its_tabs(catalogue: None, as_user: Any, name: str, tabs:
     assert tabs_of(html(response)) == tabs
 
 
+def test_queues_link_to_whistle_and_report(walk: Walk, as_user: Any) -> None:
+    assert 'id="whistle-link" href' not in html(as_user("grid_worker").get("/events/"))
+    assert '<a href="/whistle/" id="whistle-link">' in html(as_user("dispatcher").get("/events/"))
+    handler_page = html(as_user("handler").get("/events/"))
+    assert '<a href="/whistle/summons/" id="whistle-link">' in handler_page
+    event = walk(Status.REGISTERED)
+    blow = f'href="/whistle/blow/{event.number}/"'
+    assert blow in html(as_user("dispatcher").get(f"/events/{event.number}/"))
+    assert blow not in html(as_user("commander").get(f"/events/{event.number}/"))
+
+
 @pytest.mark.parametrize("name", ["auditor", "security_admin", "system_admin"])
 def test_roles_without_cases_have_no_queue(catalogue: None, as_user: Any, name: str) -> None:
     assert as_user(name).get("/events/").status_code == 403
