@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,20 @@ from gridgov.testing.users import make_user
 HERE = (118.1, 31.7)
 # Inside the sibling district 320105.
 THERE = (118.8, 31.7)
+
+# The smallest files each signature check accepts.
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded photos land in the test's own directory, never in the work tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_URL = "/media/"
+    return Path(settings.MEDIA_ROOT)
+
 
 # The shortest walk from a new event to each state.
 PATHS: dict[Status, list[Command]] = {
