@@ -1,3 +1,10 @@
+from django.urls import path
+
+from gridgov.assessment import views
+
 app_name = "assessment"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.scorecard, name="scorecard"),
+    path("ranking/", views.ranking, name="ranking"),
+]
