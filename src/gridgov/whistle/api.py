@@ -49,6 +49,11 @@ class SummonsOut(Schema):
 class WhistleOut(Schema):
     id: int
     event_number: str = Field(alias="event.number")
+    event_description: str = Field(
+        alias="event.description",
+        description="What the summoned departments need to know, though the event is not theirs.",
+    )
+    event_status: str = Field(alias="event.status")
     reason: str
     reason_label: str = Field(alias="get_reason_display")
     note: str

@@ -35,6 +35,10 @@ def whistle_list(request: UserRequest) -> HttpResponse:
 def whistle_blow(request: UserRequest, number: str) -> HttpResponse:
     user = request.user
     event = event_get(user, number)
+    already = selectors.whistle_open_for_event(user, event.pk)
+    if already is not None:
+        messages.info(request, _("A whistle is already open on this event."))
+        return redirect("whistle:detail", already.pk)
     form = BlowForm(request.POST or None, departments=dispatch_departments(user, event))
     error = None
     if request.method == "POST" and form.is_valid():

@@ -51,6 +51,7 @@ def test_the_whole_flow_over_http(as_: ClientFor, registered: Callable[[], Event
     fire_id = queue["to_report"][0]["id"]
     urban_id = urban.get(f"{API}/summons").json()["to_report"][0]["id"]
     seen = fire.get(f"{API}/whistles/{whistle_id}").json()
+    assert seen["event_description"] == event.description
     assert [s["department"]["code"] for s in seen["summonses"]] == ["320104-fire"]
     for client, sid in ((fire, fire_id), (urban, urban_id)):
         assert post(client, f"/summons/{sid}/report").status_code == 200

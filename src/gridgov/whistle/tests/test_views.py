@@ -75,6 +75,15 @@ def test_blow_from_an_event_then_walk_every_step(
     assert "已疏散群众" in dispatcher.get(f"/whistle/{whistle.pk}/").content.decode()
 
 
+def test_the_blow_page_of_an_event_with_an_open_whistle_leads_to_it(
+    blow: Blow, people: dict[str, User]
+) -> None:
+    whistle = blow()
+    answer = as_(people, "dispatcher").get(f"/whistle/blow/{whistle.event.number}/")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/whistle/{whistle.pk}/"
+
+
 def test_late_summons_show_red_and_escalations_reach_the_district(
     blow: Blow, people: dict[str, User]
 ) -> None:
