@@ -193,7 +193,7 @@ def whistle_blow(
             limit_minutes=minutes,
             report_due_at=deadline(now, minutes, natural=natural),
         )
-    _log(whistle, Step.BLOW, actor, now, note=f"{whistle.get_reason_display()}: {', '.join(codes)}")
+    _log(whistle, Step.BLOW, actor, now, note=", ".join(codes))
     _walk(
         actor,
         event,

@@ -30,7 +30,7 @@ class Reason(models.TextChoices):
 
 class Step(models.TextChoices):
     BLOW = "blow", _("whistle blown")
-    REPORT = "report", _("reported")
+    REPORT = "report", _("reported in")
     PART_DONE = "part_done", _("part done")
     VERIFY = "verify", _("part verified")
     RATE = "rate", _("rated")
