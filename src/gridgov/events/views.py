@@ -68,7 +68,9 @@ class ReportForm(forms.Form):
 
     category_class = forms.ChoiceField(label=gettext_lazy("Class"))
     category = forms.ChoiceField(label=gettext_lazy("Category"))
-    description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), widget=forms.Textarea({"rows": 4})
+    )
     lon = forms.FloatField(
         label=gettext_lazy("Longitude"), required=False, widget=forms.NumberInput({"step": "any"})
     )

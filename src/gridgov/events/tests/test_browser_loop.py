@@ -1,0 +1,176 @@
+"""The event loop in a real browser, three people at once: a grid worker reports on the map,
+the subdistrict dispatcher registers and dispatches, the fire brigade accepts and handles, the
+grid worker verifies and the dispatcher closes. Each works in their own browser context, as
+each would on their own phone or desk.
+
+Drives Debian's chromium through Playwright against pytest-django's live server, with no tile
+layer, as on an offline government intranet.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import tempfile
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
+
+from gridgov.accounts.roles import Role
+from gridgov.departments.models import Department
+from gridgov.events.actions import catalogue_load
+from gridgov.events.models import Event, EventAttachment
+from gridgov.events.tests.conftest import default_catalogue
+from gridgov.events.workflow import Status
+from gridgov.jurisdiction.tests import test_browser_map
+from gridgov.testing.tree import build_tree
+from gridgov.testing.users import PASSWORD, make_user
+
+
+def square_png(rgb: bytes, side: int = 16) -> bytes:
+    """A real PNG of one colour, so the timeline's thumbnails have something to show."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + rgb * side for _ in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+BEFORE, AFTER = square_png(b"\xcc\x22\x22"), square_png(b"\x22\x99\x44")
+
+
+def photo(name: str, content: bytes) -> FilePayload:
+    return {"name": name, "mimeType": "image/png", "buffer": content}
+
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESK: ViewportSize = {"width": 1280, "height": 900}
+SHOTS = Path(tempfile.gettempdir())
+
+# The map test's fixture: Debian's chromium, with sync ORM calls allowed while it runs.
+browser = test_browser_map.browser
+
+
+@pytest.fixture
+def people(
+    live_server: Any, transactional_db: Any, browser: Browser, settings: Any, tmp_path: Path
+) -> Iterator[Callable[..., Page]]:
+    """people("gw") → a page logged in through the login form, in a context of its own."""
+    settings.MEDIA_ROOT = tmp_path
+    tree = build_tree()
+    catalogue_load(actor=None, data=default_catalogue())
+    brigade = Department.objects.create(
+        code="320104-fire", name="秦淮区消防救援大队", node=tree["320104"]
+    )
+    make_user("gw", Role.GRID_WORKER, node=tree["320104001001001"])
+    make_user("sd", Role.SUBDISTRICT_DISPATCHER, node=tree["320104001"])
+    make_user("fh", Role.DEPARTMENT_HANDLER, department=brigade)
+    contexts = []
+
+    def login(username: str, viewport: ViewportSize = DESK) -> Page:
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
+
+
+def give(page: Page, command: str, **fields: str) -> None:
+    """Open the command's form on the detail page, fill it and send it."""
+    form = page.locator(f'details[data-command="{command}"]')
+    form.locator("summary").click()
+    for name, value in fields.items():
+        field = form.locator(f'[name="{name}"]')
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".messages li")).to_be_visible()
+
+
+def open_from_queue(page: Page, base: str, tab: str, number: str) -> None:
+    page.goto(f"{base}/events/?tab={tab}")
+    page.click(f'tr[data-number="{number}"] a')
+    page.wait_for_url(f"**/events/{number}/")
+
+
+@pytest.mark.browser
+def test_report_to_close_across_three_people(live_server: Any, people: Callable[..., Page]) -> None:
+    base = live_server.url
+    worker, dispatcher, firefighter = people("gw", PHONE), people("sd"), people("fh")
+
+    # The grid worker reports from the nav: class, subclass, its field, the map, a photo.
+    worker.click('nav.mainnav a[href="/events/report/"]')
+    worker.wait_for_url("**/events/report/")
+    expect(worker.locator("#report-map")).to_have_attribute("data-loaded", "true")
+    worker.select_option("#id_category_class", "04")
+    expect(worker.locator('#id_category option[value="0401"]')).to_have_count(1)
+    worker.select_option("#id_category", "0401")
+    worker.fill("#id_extra_building", "3栋")
+    worker.fill("#id_description", "3栋楼道有电动车飞线充电")
+    worker.click("#report-map")
+    expect(worker.locator("#id_lon")).not_to_have_value("")
+    worker.set_input_files("#id_photos", files=[photo("before.png", BEFORE)])
+    worker.screenshot(path=SHOTS / "events_report.png", full_page=True)
+    worker.click("#report-form button[type=submit]")
+    worker.wait_for_url(re.compile(r".*/events/SJ\d+/$"))
+    number = worker.url.rstrip("/").rsplit("/", 1)[1]
+    event = Event.objects.get(number=number)
+    assert event.grid is not None
+    assert event.grid.code == "320104001001001"
+
+    # The dispatcher finds it waiting to be registered, registers and dispatches it.
+    dispatcher.click('nav.mainnav a[href="/events/"]')
+    expect(dispatcher.locator('[data-count="to_register"]')).to_have_text("1")
+    open_from_queue(dispatcher, base, "to_register", number)
+    give(dispatcher, "register", note="立案")
+    give(dispatcher, "dispatch", department="320104-fire")
+    expect(dispatcher.locator("#event-status")).to_have_text("已派遣")
+
+    # The brigade accepts and reports the work with a photo of the result.
+    open_from_queue(firefighter, base, "to_accept", number)
+    give(firefighter, "accept")
+    form = firefighter.locator('details[data-command="handle"]')
+    form.locator("summary").click()
+    form.locator('[name="note"]').fill("已拆除飞线，现场整改完毕")
+    form.locator('[name="photos"]').set_input_files(files=[photo("after.png", AFTER)])
+    form.locator("button[type=submit]").click()
+    expect(firefighter.locator("#timeline li")).to_have_count(5)
+
+    # The grid worker verifies on site; the dispatcher closes.
+    open_from_queue(worker, base, "to_verify", number)
+    give(worker, "verify", note="现场核查通过")
+    open_from_queue(dispatcher, base, "all", number)
+    give(dispatcher, "close", note="结案")
+
+    event.refresh_from_db()
+    assert event.status == Status.CLOSED
+    assert EventAttachment.objects.filter(event=event).count() == 2
+    expect(dispatcher.locator("#timeline li")).to_have_count(7)
+    expect(dispatcher.locator("#timeline img")).to_have_count(2)
+    dispatcher.screenshot(path=SHOTS / "events_timeline.png", full_page=True)
+    dispatcher.goto(f"{base}/events/?tab=all")
+    expect(dispatcher.locator(f'tr[data-number="{number}"]')).to_be_visible()
+    dispatcher.screenshot(path=SHOTS / "events_queue.png", full_page=True)
