@@ -183,10 +183,26 @@ def test_anonymous_is_401(catalogue: None) -> None:
 
 
 def test_the_openapi_schema_documents_the_routes(catalogue: None, as_user: Any) -> None:
-    paths = as_user("commander").get("/api/v1/openapi.json").json()["paths"]
-    assert {f"{BASE}", f"{BASE}/{{number}}/commands/{{command}}", f"{BASE}/categories"} <= set(
-        paths
-    )
+    answer = as_user("commander").get("/api/v1/openapi.json")
+    assert answer.status_code == 200
+    document = answer.json()
+    assert {
+        f"{BASE}",
+        f"{BASE}/with-photos",
+        f"{BASE}/hotline",
+        f"{BASE}/intake",
+        f"{BASE}/{{number}}/commands/{{command}}",
+        f"{BASE}/{{number}}/commands/{{command}}/with-photos",
+        f"{BASE}/{{number}}/duplicates",
+        f"{BASE}/stats/closure-by-level",
+        f"{BASE}/stats/response-time",
+        f"{BASE}/categories",
+    } <= set(document["paths"])
+    schemas = document["components"]["schemas"]
+    # The event's enums are named for events, so another package's "Status" cannot replace them.
+    status = schemas["EventOut"]["properties"]["status"]
+    assert (status["title"], status["enum"]) == ("EventStatus", Status.values)
+    assert schemas["IntakeIn"]["properties"]["channel"]["title"] == "EventChannel"
 
 
 def test_the_admin_shows_the_catalogue_and_read_only_events(walk: Walk, tree: Any) -> None:

@@ -1,4 +1,5 @@
-"""Two people pressing a button on the same event at the same moment: one of them wins."""
+"""Two people pressing a button on the same event at the same moment: one of them wins; two
+sweepers running at once: each overdue stage escalates once."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from django.db import connection
 
 from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict
-from gridgov.events.models import Event, EventTransition
+from gridgov.events.models import Deadline, Event, EventTransition
+from gridgov.events.sweeper import SweepResult, events_sweep
 from gridgov.events.tests.conftest import Report, apply
-from gridgov.events.workflow import Command, Status
+from gridgov.events.tests.test_escalation import overdue_now
+from gridgov.events.workflow import AUTO_ESCALATE, Command, Status
 
 
 def race(*attempts: Callable[[], Any]) -> list[Any]:
@@ -64,3 +67,20 @@ def test_simultaneous_reports_get_distinct_numbers(report: Report) -> None:
     answers = race(*([report] * 4))
     assert all(isinstance(a, Event) for a in answers), answers
     assert len({a.number for a in answers}) == 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweepers_at_once_escalate_each_stage_once(report: Report) -> None:
+    events = [report() for _ in range(12)]
+    moment = max(overdue_now(e) for e in events)
+    answers = race(
+        lambda: events_sweep(moment, batch_size=5), lambda: events_sweep(moment, batch_size=5)
+    )
+    assert all(isinstance(a, SweepResult) for a in answers), answers
+    assert sum(a.escalated for a in answers) == 12
+    steps = EventTransition.objects.filter(command=AUTO_ESCALATE)
+    assert sorted(steps.values_list("event_id", flat=True)) == sorted(e.pk for e in events)
+    assert not Deadline.objects.filter(escalated_at__isnull=True).exists()
+    assert {e.version for e in Event.objects.all()} == {2}
+    assert events_sweep(moment).escalated == 0
