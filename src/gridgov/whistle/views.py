@@ -75,8 +75,7 @@ def whistle_detail(request: UserRequest, whistle_id: int) -> HttpResponse:
             "whistle": whistle,
             "rows": selectors.whistle_rows(user, whistle),
             "log": selectors.whistle_log(whistle),
-            "part_form": PartDoneForm(),
-            "rating_form": RatingForm(),
+            "ratings": range(5, 0, -1),
         },
     )
 
