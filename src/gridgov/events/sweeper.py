@@ -30,6 +30,7 @@ from gridgov.jurisdiction.models import Level, Node
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+PENDING_INDEX = "deadline_pending_due"
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,20 @@ class SweepResult:
 
 
 def _claim_sql() -> str:
-    # PostgreSQL lets concurrent sweepers share out the due rows instead of queueing on them.
-    skip = ""
+    # PostgreSQL lets concurrent sweepers share out the due rows instead of queueing on them;
+    # SQLite's planner prefers the wider (ended_at, due_at) index unless told, and then walks
+    # every stage already escalated but still open.
+    skip = hint = ""
     if connection.features.has_select_for_update_skip_locked:
         skip = " FOR UPDATE SKIP LOCKED"
+    if connection.vendor == "sqlite":
+        hint = f" INDEXED BY {PENDING_INDEX}"
     table = Deadline._meta.db_table
     return (
         f"UPDATE {table} SET escalated_at = %s WHERE id IN ("  # noqa: S608 - names are ours
-        f"SELECT id FROM {table} WHERE ended_at IS NULL AND escalated_at IS NULL "
+        f"SELECT id FROM {table}{hint} WHERE ended_at IS NULL AND escalated_at IS NULL "
         f"AND due_at < %s ORDER BY due_at LIMIT %s{skip}"
-        f") AND escalated_at IS NULL AND ended_at IS NULL RETURNING id, event_id, stage"
+        f") AND escalated_at IS NULL RETURNING id, event_id, stage"
     )
 
 
