@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gridgov.accounts.models import User
@@ -304,6 +306,24 @@ def test_filters_and_search(walk: Walk, report: Report, as_user: Any) -> None:
     bad = dispatcher.get("/events/", {"tab": "all", "since": "not a date"})
     assert bad.status_code == 200
     assert rows(html(bad)) == [rubbish.number, fire.number]
+
+
+def test_queue_and_detail_queries_do_not_grow_with_rows(walk: Walk, as_user: Any) -> None:
+    dispatcher = as_user("dispatcher")
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert dispatcher.get(url).status_code == 200
+        return len(captured)
+
+    first = walk(Status.HANDLED)
+    few = queries("/events/?tab=all")
+    few_steps = queries(f"/events/{first.number}/")
+    for _ in range(4):
+        walk(Status.ACCEPTED)
+    assert queries("/events/?tab=all") == few
+    second = walk(Status.CLOSED)
+    assert queries(f"/events/{second.number}/") <= few_steps + 1
 
 
 def test_overdue_rows_are_red_and_counted(report: Report, as_user: Any) -> None:
