@@ -274,7 +274,8 @@ class Replay:
         payload: str,
         stage: str = "",
     ) -> None:
-        self.stamps[f"{self.status}_at"] = at
+        if before != self.status:  # staying in a state (escalate, extension) is no entry
+            self.stamps[f"{self.status}_at"] = at
         self.out.add(
             event_id=self.event_id,
             from_status=before,

@@ -22,7 +22,7 @@ from gridgov.testing.users import make_user
 
 @pytest.fixture
 def seeded(db):
-    return demo_city_seed(scale="small", seed=1, progress=False)
+    return demo_city_seed(scale="small", seed=1, progress=False, history=False)
 
 
 def seed_command(*args: str) -> str:
