@@ -211,16 +211,18 @@ def whistle_blow(
 
 
 def _locked(actor: User, summons_id: int) -> Summons:
-    """The visible summons, re-read under a row lock, its whistle still open."""
+    """The visible summons, re-read under a row lock."""
     summons_get(actor, summons_id)
-    summons = (
+    return (
         Summons.objects.select_for_update()
         .select_related("whistle__event", "department")
         .get(pk=summons_id)
     )
+
+
+def _require_open(summons: Summons) -> None:
     if summons.whistle.closed_at is not None:
         raise Conflict(_("The whistle is closed."), code="whistle_closed")
-    return summons
 
 
 def _require_department(actor: User, summons: Summons) -> None:
@@ -246,6 +248,7 @@ def summons_report(*, actor: User, summons_id: int) -> Summons:
     """The department reports (报到); a late report is still taken, and shows as late."""
     summons = _locked(actor, summons_id)
     _require_department(actor, summons)
+    _require_open(summons)
     if summons.reported_at is not None:
         raise Conflict(_("The department has already reported."), code="already_reported")
     now = timezone.now()
@@ -259,6 +262,7 @@ def summons_report(*, actor: User, summons_id: int) -> Summons:
 def summons_part_done(*, actor: User, summons_id: int, description: str) -> Summons:
     summons = _locked(actor, summons_id)
     _require_department(actor, summons)
+    _require_open(summons)
     if summons.reported_at is None:
         raise Conflict(_("Report first, then report the part done."), code="not_reported")
     if summons.part_done_at is not None:
@@ -283,6 +287,7 @@ def summons_part_verify(*, actor: User, summons_id: int) -> Summons:
     reports the event handled when the loop allows the subdistrict to."""
     summons = _locked(actor, summons_id)
     _require_dispatcher(actor)
+    _require_open(summons)
     if summons.part_done_at is None:
         raise Conflict(_("The part is not reported done yet."), code="part_not_done")
     if summons.part_verified_at is not None:
@@ -313,8 +318,7 @@ def _close(actor: User, whistle: Whistle, now: datetime) -> None:
 def summons_rate(*, actor: User, summons_id: int, rating: int, comment: str = "") -> Summons:
     """The subdistrict rates a department's response, once it has reported; the whistle may
     be closed by then."""
-    summons_get(actor, summons_id)
-    summons = Summons.objects.select_for_update().select_related("department").get(pk=summons_id)
+    summons = _locked(actor, summons_id)
     _require_dispatcher(actor)
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise InvalidInput(

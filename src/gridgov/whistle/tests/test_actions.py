@@ -246,3 +246,18 @@ def test_a_whistle_may_be_blown_again_once_the_first_is_closed(
     event = apply(people, event, Command.REWORK, actor=people["dispatcher"])
     second = blow(event_number=event.number, department_codes=["320104-urban"])
     assert second.pk != first.pk
+
+
+def test_a_closed_whistle_takes_no_more_steps_but_a_rating(
+    blow: Blow, people: dict[str, User]
+) -> None:
+    summons = blow(department_codes=["320104-fire"]).summonses.get()
+    finish(people, summons)
+    with pytest.raises(Conflict) as closed:
+        summons_report(actor=people["handler"], summons_id=summons.pk)
+    assert closed.value.code == "whistle_closed"
+    with pytest.raises(PermissionDenied):
+        summons_report(actor=people["dispatcher"], summons_id=summons.pk)
+    with pytest.raises(Conflict):
+        summons_part_verify(actor=people["dispatcher"], summons_id=summons.pk)
+    assert summons_rate(actor=people["dispatcher"], summons_id=summons.pk, rating=3).rating == 3
