@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
-from gridgov.events.models import Category, Event, EventTransition
+from gridgov.events.models import Category, Event, EventAttachment, EventTransition
 from gridgov.events.selectors import events_visible
 
 
@@ -65,14 +65,30 @@ class TransitionInline(admin.TabularInline[EventTransition, Event]):
         return False
 
 
+ATTACHMENT_FIELDS = ("at", "name", "content_type", "size", "sha256", "uploaded_by")
+
+
+class AttachmentInline(admin.TabularInline[EventAttachment, Event]):
+    """Photos are evidence: read-only here; public approval comes with the residents' pages."""
+
+    model = EventAttachment
+    fields = (*ATTACHMENT_FIELDS, "public_approved")
+    readonly_fields = (*ATTACHMENT_FIELDS, "public_approved")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin[Event]):
     """Read-only: status moves only through the loop's commands."""
 
-    list_display = ["number", "category", "status", "severity", "node", "created_at"]
+    list_display = ["number", "category", "status", "severity", "node", "owner", "created_at"]
     list_filter = ["status", "severity", "channel"]
-    search_fields = ["number"]
-    inlines = [TransitionInline]
+    search_fields = ["number", "hotline_ticket", "caller_phone_last4"]
+    inlines = [TransitionInline, AttachmentInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
         return events_visible(_actor(request))

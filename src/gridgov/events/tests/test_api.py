@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.conftest import login
 from gridgov.events.models import Event
-from gridgov.events.tests.conftest import HERE, Report, Walk
+from gridgov.events.tests.conftest import HERE, JPEG, Report, Walk
 from gridgov.events.workflow import Status
 from gridgov.testing.users import make_user
 
@@ -205,8 +206,10 @@ def test_the_openapi_schema_documents_the_routes(catalogue: None, as_user: Any) 
     assert schemas["IntakeIn"]["properties"]["channel"]["title"] == "EventChannel"
 
 
-def test_the_admin_shows_the_catalogue_and_read_only_events(walk: Walk, tree: Any) -> None:
-    event = walk(Status.REGISTERED)
+def test_the_admin_shows_the_catalogue_and_read_only_events(
+    report: Report, loop_users: dict[str, User], tree: Any
+) -> None:
+    event = report(photos=[SimpleUploadedFile("before.jpg", JPEG)])
     root = make_user("root", Role.SYSTEM_ADMIN, node=tree["3201"])
     root.is_superuser = True
     root.save()
@@ -215,6 +218,7 @@ def test_the_admin_shows_the_catalogue_and_read_only_events(walk: Walk, tree: An
     page = client.get(f"/admin/events/event/{event.pk}/change/")
     assert page.status_code == 200
     assert event.number in page.content.decode()
+    assert "before.jpg" in page.content.decode()
     assert client.get("/admin/events/event/add/").status_code == 403
 
 

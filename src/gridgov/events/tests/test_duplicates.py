@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.conftest import login
@@ -43,7 +45,7 @@ def test_candidates_are_open_same_category_near_and_recent(
     far = report(lon=FAR[0], lat=FAR[1])
     closed = walk(Status.CLOSED)
     old = report()
-    Event.objects.filter(pk=old.pk).update(reported_at=old.reported_at - timedelta(hours=73))
+    Event.objects.filter(pk=old.pk).update(reported_at=timezone.now() - timedelta(hours=73))
     new = report(lon=NEAR[0], lat=NEAR[1])
     dispatcher = loop_users["dispatcher"]
     assert duplicate_candidates(dispatcher, new) == [first]
@@ -109,12 +111,13 @@ def test_merge_needs_another_open_event_in_sight(
     target: str, report: Report, walk: Walk, loop_users: dict[str, User], tree: Any
 ) -> None:
     duplicate = report()
-    master = {
+    makers: dict[str, Callable[[], Event | None]] = {
         "self": lambda: duplicate,
         "unknown": lambda: None,
         "closed": lambda: walk(Status.CLOSED),
         "outside": lambda: report(actor=loop_users["sibling_commander"], lon=118.8, lat=31.7),
-    }[target]()
+    }
+    master = makers[target]()
     number = master.number if master is not None else "SJ00000000000000"
     with pytest.raises(InvalidInput) as refused:
         apply(loop_users, duplicate, Command.MERGE, payload={"master": number})

@@ -15,7 +15,7 @@ from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied
 from gridgov.events.models import Deadline, Event, EventTransition
-from gridgov.events.selectors import commands_open, events_visible
+from gridgov.events.selectors import commands_open, events_visible, overdue_flag
 from gridgov.events.sweeper import events_sweep
 from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import AUTO_ESCALATE, Command, Stage, Status
@@ -178,7 +178,7 @@ def test_overdue_events_are_flagged_red(
     late, fine = report(), report()
     Deadline.objects.filter(event=late).update(due_at=timezone.now() - timedelta(minutes=1))
     Deadline.objects.filter(event=fine).update(due_at=timezone.now() + timedelta(hours=1))
-    flags = dict(events_visible(loop_users["dispatcher"]).values_list("number", "is_overdue"))
+    flags = {e.number: overdue_flag(e) for e in events_visible(loop_users["dispatcher"])}
     assert flags == {late.number: True, fine.number: False}
     items = as_user("dispatcher").get(BASE).json()["items"]
     assert {e["number"]: e["is_overdue"] for e in items} == flags
