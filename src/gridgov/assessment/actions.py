@@ -1,9 +1,10 @@
 """Every write of assessment: the centre's handling score and the daily indicator rebuild.
 
-The rebuild reads the event tables with one GROUP BY per count and day: by
-the event's owning node, whose counts are then added to every ancestor by
-code prefix (a node's code begins every code below it), and by the event's
-department. docs/indicators.md says what each count is.
+The rebuild reads each source table (events, timeline, handling scores,
+whistle summonses) with one GROUP BY per day, by the owning node's code and
+the department, every count a conditional aggregate of the same scan. A
+node's groups are then added to every ancestor by code prefix (a node's code
+begins every code below it). docs/indicators.md says what each count is.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Aggregate, Count, Exists, F, OuterRef, QuerySet, Sum
+from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,130 +69,124 @@ def handling_score(
     return row
 
 
+# The counts kept for departments: their own work, not the dispatching level's.
+DEPARTMENT_COLUMNS = frozenset(
+    {
+        "handled",
+        "handled_on_time",
+        "closed",
+        "closed_on_time",
+        "reworked",
+        "rating_count",
+        "rating_sum",
+        "centre_score_count",
+        "centre_score_sum",
+        "whistle_summoned",
+        "whistle_reported_on_time",
+    }
+)
+REGISTER_DECISIONS = (Command.REGISTER, Command.REJECT, Command.SELF_HANDLE)
+REWORK_COMMANDS = (Command.REWORK, Command.REOPEN)
+
+Counts = dict[str, Aggregate]
+
+
 @dataclass(frozen=True)
-class Measure:
-    """One count column: the rows of a day, how they reach a node and a department, what to add.
+class Source:
+    """One table read once per day: its rows touching the day, the paths from a row to its
+    owning node's code and to its department, and the counts taken from those rows."""
 
-    A key left empty means the count is not kept for that kind of unit.
-    """
-
-    column: str
     rows: Callable[[datetime, datetime], QuerySet[Any]]
-    node_code: str = ""
-    department: str = ""
-    total: Callable[[], Aggregate] = lambda: Count("pk")
+    node_code: str
+    department: str
+    counts: Callable[[datetime, datetime], Counts]
 
 
-def _transitions(*commands: str) -> Callable[[datetime, datetime], QuerySet[Any]]:
-    def rows(start: datetime, end: datetime) -> QuerySet[Any]:
-        return EventTransition.objects.filter(at__gte=start, at__lt=end, command__in=commands)
-
-    return rows
-
-
-def _on_time(
-    stage: Stage, rows: Callable[[datetime, datetime], QuerySet[Any]]
-) -> Callable[[datetime, datetime], QuerySet[Any]]:
-    """The steps that ended the stage's clock (same instant) no later than it was due."""
-
-    def on_time(start: datetime, end: datetime) -> QuerySet[Any]:
-        clock = Deadline.objects.filter(
+def _ended_on_time(stage: Stage) -> Exists:
+    """The step ended the stage's clock (the same instant) no later than it was due."""
+    return Exists(
+        Deadline.objects.filter(
             event=OuterRef("event"), stage=stage, ended_at=OuterRef("at"), ended_at__lte=F("due_at")
         )
-        return rows(start, end).filter(Exists(clock))
-
-    return on_time
-
-
-def _reported(start: datetime, end: datetime) -> QuerySet[Any]:
-    return Event.objects.filter(reported_at__gte=start, reported_at__lt=end).exclude(
-        status__in=VOID_STATUSES
     )
 
 
-def _closed(start: datetime, end: datetime) -> QuerySet[Any]:
-    return Event.objects.filter(closed_at__gte=start, closed_at__lt=end, status__in=CLOSED_STATUSES)
+def _in(field: str, start: datetime, end: datetime) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def _closed_on_time(start: datetime, end: datetime) -> QuerySet[Any]:
-    late = Deadline.objects.filter(event=OuterRef("pk"), ended_at__gt=F("due_at"))
-    return _closed(start, end).exclude(Exists(late))
+def _event_rows(start: datetime, end: datetime) -> QuerySet[Any]:
+    return Event.objects.filter(
+        _in("reported_at", start, end)
+        | _in("closed_at", start, end)
+        | _in("evaluated_at", start, end)
+    )
 
 
-def _rated(start: datetime, end: datetime) -> QuerySet[Any]:
-    return Event.objects.filter(evaluated_at__gte=start, evaluated_at__lt=end, rating__isnull=False)
+def _event_counts(start: datetime, end: datetime) -> Counts:
+    reported = _in("reported_at", start, end) & ~Q(status__in=VOID_STATUSES)
+    closed = _in("closed_at", start, end) & Q(status__in=CLOSED_STATUSES)
+    late = Exists(Deadline.objects.filter(event=OuterRef("pk"), ended_at__gt=F("due_at")))
+    rated = _in("evaluated_at", start, end) & Q(rating__isnull=False)
+    return {
+        "reported": Count("pk", filter=reported),
+        "closed": Count("pk", filter=closed),
+        "closed_on_time": Count("pk", filter=closed & ~Q(late)),
+        "rating_count": Count("pk", filter=rated),
+        "rating_sum": Sum("rating", filter=rated),
+    }
 
 
-def _scored(start: datetime, end: datetime) -> QuerySet[Any]:
-    return HandlingScore.objects.filter(at__gte=start, at__lt=end)
+def _transition_rows(start: datetime, end: datetime) -> QuerySet[Any]:
+    commands = (*REGISTER_DECISIONS, Command.DISPATCH, Command.RETURN, Command.HANDLE)
+    return EventTransition.objects.filter(
+        _in("at", start, end), command__in=(*commands, *REWORK_COMMANDS)
+    )
 
 
-def _summoned(start: datetime, end: datetime) -> QuerySet[Any]:
+def _transition_counts(start: datetime, end: datetime) -> Counts:
+    registered = Q(command__in=REGISTER_DECISIONS)
+    dispatched = Q(command=Command.DISPATCH)
+    handled = Q(command=Command.HANDLE)
+    return {
+        "registered": Count("pk", filter=registered),
+        "registered_on_time": Count("pk", filter=registered & Q(_ended_on_time(Stage.REGISTER))),
+        "dispatched": Count("pk", filter=dispatched),
+        "dispatched_on_time": Count("pk", filter=dispatched & Q(_ended_on_time(Stage.DISPATCH))),
+        "dispatch_returned": Count("pk", filter=Q(command=Command.RETURN)),
+        "handled": Count("pk", filter=handled),
+        "handled_on_time": Count("pk", filter=handled & Q(_ended_on_time(Stage.HANDLE))),
+        "reworked": Count("pk", filter=Q(command__in=REWORK_COMMANDS)),
+    }
+
+
+def _score_rows(start: datetime, end: datetime) -> QuerySet[Any]:
+    return HandlingScore.objects.filter(_in("at", start, end))
+
+
+def _score_counts(start: datetime, end: datetime) -> Counts:
+    return {"centre_score_count": Count("pk"), "centre_score_sum": Sum("score")}
+
+
+def _summons_rows(start: datetime, end: datetime) -> QuerySet[Any]:
     """Whistle summonses falling due on the day: the one place whistle data enters."""
-    return Summons.objects.filter(report_due_at__gte=start, report_due_at__lt=end)
+    return Summons.objects.filter(_in("report_due_at", start, end))
 
 
-def _summons_on_time(start: datetime, end: datetime) -> QuerySet[Any]:
-    return _summoned(start, end).filter(reported_at__lte=F("report_due_at"))
+def _summons_counts(start: datetime, end: datetime) -> Counts:
+    return {
+        "whistle_summoned": Count("pk"),
+        "whistle_reported_on_time": Count("pk", filter=Q(reported_at__lte=F("report_due_at"))),
+    }
 
 
-_registered = _transitions(Command.REGISTER, Command.REJECT, Command.SELF_HANDLE)
-_dispatched = _transitions(Command.DISPATCH)
-_handled = _transitions(Command.HANDLE)
 _OWNER, _DEPARTMENT = "event__owner__code", "event__assigned_department"
-
-MEASURES: tuple[Measure, ...] = (
-    Measure("reported", _reported, node_code="owner__code"),
-    Measure("registered", _registered, node_code=_OWNER),
-    Measure("registered_on_time", _on_time(Stage.REGISTER, _registered), node_code=_OWNER),
-    Measure("dispatched", _dispatched, node_code=_OWNER),
-    Measure("dispatched_on_time", _on_time(Stage.DISPATCH, _dispatched), node_code=_OWNER),
-    Measure("dispatch_returned", _transitions(Command.RETURN), node_code=_OWNER),
-    Measure("handled", _handled, node_code=_OWNER, department=_DEPARTMENT),
-    Measure(
-        "handled_on_time",
-        _on_time(Stage.HANDLE, _handled),
-        node_code=_OWNER,
-        department=_DEPARTMENT,
-    ),
-    Measure("closed", _closed, node_code="owner__code", department="assigned_department"),
-    Measure(
-        "closed_on_time",
-        _closed_on_time,
-        node_code="owner__code",
-        department="assigned_department",
-    ),
-    Measure(
-        "reworked",
-        _transitions(Command.REWORK, Command.REOPEN),
-        node_code=_OWNER,
-        department=_DEPARTMENT,
-    ),
-    Measure("rating_count", _rated, node_code="owner__code", department="assigned_department"),
-    Measure(
-        "rating_sum",
-        _rated,
-        node_code="owner__code",
-        department="assigned_department",
-        total=lambda: Sum("rating"),
-    ),
-    Measure("centre_score_count", _scored, node_code=_OWNER, department=_DEPARTMENT),
-    Measure(
-        "centre_score_sum",
-        _scored,
-        node_code=_OWNER,
-        department=_DEPARTMENT,
-        total=lambda: Sum("score"),
-    ),
-    Measure(
-        "whistle_summoned", _summoned, node_code="whistle__node__code", department="department"
-    ),
-    Measure(
-        "whistle_reported_on_time",
-        _summons_on_time,
-        node_code="whistle__node__code",
-        department="department",
-    ),
+SOURCES: tuple[Source, ...] = (
+    Source(_event_rows, "owner__code", "assigned_department", _event_counts),
+    Source(_transition_rows, _OWNER, _DEPARTMENT, _transition_counts),
+    Source(_score_rows, _OWNER, _DEPARTMENT, _score_counts),
+    # A summons counts for its department and for the subdistrict that blew the whistle.
+    Source(_summons_rows, "whistle__node__code", "department", _summons_counts),
 )
 
 _PREFIX_LENGTHS = sorted(CODE_LENGTH.values())
@@ -203,25 +198,29 @@ def day_window(day: date) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _grouped(rows: QuerySet[Any], key: str, total: Aggregate) -> list[tuple[Any, int]]:
-    pairs = rows.order_by().values(key).annotate(n=total).values_list(key, "n")
-    return [(k, int(n)) for k, n in pairs if k is not None and n]
-
-
 def _day_counts(day: date) -> tuple[dict[str, Counter[str]], dict[int, Counter[str]]]:
+    """Each source grouped by (owner code, department) in one query; the groups are then
+    added to the owner and each of its ancestors, and to the department."""
     start, end = day_window(day)
     by_code: dict[str, Counter[str]] = defaultdict(Counter)
     by_department: dict[int, Counter[str]] = defaultdict(Counter)
-    for measure in MEASURES:
-        rows = measure.rows(start, end)
-        if measure.node_code:
-            for code, n in _grouped(rows, measure.node_code, measure.total()):
-                for length in _PREFIX_LENGTHS:
-                    if length <= len(code):
-                        by_code[code[:length]][measure.column] += n
-        if measure.department:
-            for department_id, n in _grouped(rows, measure.department, measure.total()):
-                by_department[department_id][measure.column] += n
+    for source in SOURCES:
+        counts = source.counts(start, end)
+        groups = (
+            source.rows(start, end)
+            .order_by()
+            .values(source.node_code, source.department)
+            .annotate(**counts)
+        )
+        for group in groups:
+            found = Counter({c: int(group[c] or 0) for c in counts if group[c]})
+            code, department_id = group[source.node_code], group[source.department]
+            for length in _PREFIX_LENGTHS:
+                if length <= len(code):
+                    by_code[code[:length]].update(found)
+            mine = Counter({c: n for c, n in found.items() if c in DEPARTMENT_COLUMNS})
+            if department_id is not None and mine:
+                by_department[department_id].update(mine)
     return by_code, by_department
 
 
