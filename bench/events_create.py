@@ -1,0 +1,162 @@
+"""Create-and-route over real HTTP: concurrent clients POST /api/v1/events, then plain INSERTs.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridgov_bench \\
+        .venv/bin/python bench/events_create.py [--seconds 20] [--clients 8]
+
+Run after `manage.py seed_demo --scale city`. The demo's district commander
+(account dc, Qinhuai) reports through the API with a bearer token, at
+points where the demo's events lie, to a server started by
+bench/events_server.py (wsgiref, 8 pooled threads, DEBUG off). Each request
+authenticates the token, checks the input, locates the point in its grid,
+numbers the event from the day's counter, writes the event, its first
+transition, its register deadline and an audit row, and answers with the
+event as JSON. The very same event rows are then written again with
+psycopg's executemany (one INSERT per row, pipelined) and with COPY, the
+floor no request can reach. Every row the benchmark wrote is deleted
+afterwards (audit rows stay: the trail is append-only).
+Exit status: 0 when p95 < 50 ms, 2 above, 1 on errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_P95_MS = 50.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--category", default="0101")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Max
+    from events_server import hammer, served
+
+    from gridgov.accounts.actions import api_token_create
+    from gridgov.accounts.models import ApiToken, User
+    from gridgov.events.models import Event
+
+    if connection.vendor != "postgresql":
+        print("This benchmark needs PostgreSQL (DATABASE_URL=postgres://…).")
+        return 1
+    commander = User.objects.filter(username="dc").select_related("node").first()
+    if commander is None or commander.node is None:
+        print("No demo accounts: run `manage.py seed_demo --scale city` first.")
+        return 1
+    points = list(
+        Event.objects.filter(node__code__startswith=commander.node.code)
+        .order_by("id")
+        .values_list("lon", "lat")[:5000]
+    )
+    if not points:
+        print("No demo events to take places from: seed the demo with its history.")
+        return 1
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"events before: {Event.objects.count():,}")
+    before = Event.objects.aggregate(top=Max("id"))["top"] or 0
+    token, key = api_token_create(actor=commander, name="bench events_create")
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+
+    def report(client: int, k: int) -> tuple[str, str, bytes, dict[str, str]]:
+        lon, lat = points[(client * 7919 + k) % len(points)]
+        body = {
+            "category": args.category,
+            "description": f"bench {client}-{k}: 路边暴露垃圾",
+            "lon": lon,
+            "lat": lat,
+            "channel": "hotline",
+        }
+        return "POST", "/api/v1/events", json.dumps(body).encode(), headers
+
+    try:
+        with served(threads=args.clients) as port:
+            hammer(port, report, clients=2, seconds=2.0, limit=50)  # warm up both processes
+            load = hammer(port, report, clients=args.clients, seconds=args.seconds)
+        created = Event.objects.filter(pk__gt=before)
+        print(f"server: wsgiref with {args.clients} pooled threads; clients: {args.clients}")
+        print(load.summary("POST /api/v1/events"))
+        if load.failures:
+            print("first failures:", *load.failures[:3], sep="\n  ")
+        rate = len(load.latencies) / load.seconds
+        rows = _event_rows(created)
+        many_s, copy_s = _plain_inserts(rows)
+        print(
+            f"same {len(rows):,} event rows, psycopg executemany: {len(rows) / many_s:,.0f} rows/s"
+        )
+        print(
+            f"same {len(rows):,} event rows, COPY:                {len(rows) / copy_s:,.0f} rows/s"
+        )
+        print(f"ratio API / executemany: {rate / (len(rows) / many_s):.3f}")
+        print(f"ratio API / COPY:        {rate / (len(rows) / copy_s):.4f}")
+        p95 = load.percentile(0.95)
+        print(f"p95 {p95:.1f} ms (goal < {GOAL_P95_MS:.0f} ms)")
+    finally:
+        removed = Event.objects.filter(pk__gt=before).delete()[0]
+        ApiToken.objects.filter(pk=token.pk).delete()
+        print(f"cleaned up: {removed:,} rows")
+    if load.failures or not load.latencies:
+        return 1
+    return 0 if p95 < GOAL_P95_MS else 2
+
+
+def _event_rows(events: Any) -> list[tuple[Any, ...]]:
+    """The created events' columns as stored, with fresh numbers so they can go in again."""
+    from psycopg.types.json import Jsonb
+
+    from gridgov.events.models import Event
+
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    rows = []
+    for k, values in enumerate(events.values_list(*[f.attname for f in fields])):
+        row = list(values)
+        for i, f in enumerate(fields):
+            if f.name == "number":
+                row[i] = f"BX{k:014d}"
+            elif f.get_internal_type() == "JSONField":
+                row[i] = Jsonb(row[i])
+        rows.append(tuple(row))
+    return rows
+
+
+def _plain_inserts(rows: list[tuple[Any, ...]]) -> tuple[float, float]:
+    from django.db import connection, transaction
+
+    from gridgov.events.models import Event
+
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    table = Event._meta.db_table
+    columns = ", ".join(str(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    timings = []
+    for kind in ("executemany", "copy"):
+        with transaction.atomic(), connection.cursor() as wrapper:
+            cursor = wrapper.cursor
+            started = time.perf_counter()
+            if kind == "executemany":
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+            else:
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            timings.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+    return timings[0], timings[1]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
