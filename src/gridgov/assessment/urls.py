@@ -7,4 +7,5 @@ app_name = "assessment"
 urlpatterns = [
     path("", views.scorecard, name="scorecard"),
     path("ranking/", views.ranking, name="ranking"),
+    path("events/<str:number>/score/", views.handling_score, name="handling_score"),
 ]

@@ -5,18 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.roles import Role
-from gridgov.assessment import selectors
+from gridgov.assessment import actions, selectors
 from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.models import UnitKind
 from gridgov.core.errors import InvalidInput, Problem
 from gridgov.core.pages import UserRequest, page_view
+from gridgov.events.selectors import event_get
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import scope_root
 
@@ -111,3 +115,33 @@ def ranking(request: UserRequest) -> HttpResponse:
         "periods": _periods(),
     }
     return render(request, "assessment/ranking.html", context)
+
+
+class HandlingScoreForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=gettext_lazy("Score"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@page_view
+def handling_score(request: UserRequest, number: str) -> HttpResponse:
+    """The centre scores the handling of a closed event; the score, once given, is shown."""
+    event = event_get(request.user, number)
+    form = HandlingScoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.handling_score(
+            actor=request.user,
+            event_number=event.number,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("The handling of %(number)s is scored.") % {"number": number})
+        return redirect("assessment:handling_score", number)
+    return render(
+        request,
+        "assessment/handling_score.html",
+        {"event": event, "form": form, "given": selectors.handling_score_of(event)},
+    )

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from gridgov.assessment.actions import indicators_rebuild
+from gridgov.assessment.models import HandlingScore
 from gridgov.assessment.tests.conftest import DAY, SUBDISTRICT, History
 from gridgov.conftest import login
 
@@ -71,3 +72,34 @@ def test_ranking_page_within_a_sibling_is_404(built: History) -> None:
 
 def test_login_required(db: None) -> None:
     assert Client().get("/assessment/").status_code == 302
+
+
+def test_the_centre_scores_from_the_page(built: History) -> None:
+    number = built.events["e3"].number
+    c = client(built, "dispatcher")
+    assert c.get(f"/assessment/events/{number}/score/").status_code == 200
+    answer = c.post(f"/assessment/events/{number}/score/", {"score": "4", "comment": "及时"})
+    assert answer.status_code == 302
+    page = c.get(answer["Location"]).content.decode()
+    assert "4 / 5" in page
+    assert "及时" in page
+
+
+def test_scoring_an_open_event_from_the_page_is_refused(built: History) -> None:
+    number = built.events["e5"].number
+    answer = client(built, "dispatcher").post(f"/assessment/events/{number}/score/", {"score": "4"})
+    assert answer.status_code == 409
+    assert not HandlingScore.objects.filter(event=built.events["e5"]).exists()
+
+
+def test_a_bad_score_from_the_page_shows_the_form_again(built: History) -> None:
+    number = built.events["e3"].number
+    answer = client(built, "dispatcher").post(f"/assessment/events/{number}/score/", {"score": "9"})
+    assert answer.status_code == 200
+    assert not HandlingScore.objects.filter(event=built.events["e3"]).exists()
+
+
+def test_scoring_page_outside_scope_is_404(built: History) -> None:
+    number = built.events["e3"].number
+    answer = client(built, "sibling_commander").get(f"/assessment/events/{number}/score/")
+    assert answer.status_code == 404
