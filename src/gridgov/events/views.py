@@ -38,7 +38,7 @@ from gridgov.events.workflow import (
     Stage,
     Status,
 )
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.selectors import nodes_visible, scope_root
 
 PAGE_SIZE = 50
 
@@ -82,20 +82,20 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.tree = selectors.category_tree()
+        tree = selectors.category_tree()
         _choice_field(self, "category_class").choices = [("", "—")] + [
-            (c.code, f"{c.code} {c.name}") for c in self.tree
+            (c.code, f"{c.code} {c.name}") for c in tree
         ]
         chosen_class = self._value("category_class")
         chosen = self._value("category")
         if not chosen_class and chosen:
             chosen_class = chosen[:2]
-        self.subclasses = next((c.subclasses for c in self.tree if c.code == chosen_class), [])
+        subclasses = next((c.subclasses for c in tree if c.code == chosen_class), [])
         _choice_field(self, "category").choices = [("", "—")] + [
-            (s.code, f"{s.code} {s.name}") for s in self.subclasses
+            (s.code, f"{s.code} {s.name}") for s in subclasses
         ]
         self.chosen_class = chosen_class
-        self.chosen_category = next((s for s in self.subclasses if s.code == chosen), None)
+        self.chosen_category = next((s for s in subclasses if s.code == chosen), None)
         self.extra_specs = self.chosen_category.extra_fields if self.chosen_category else []
         for spec in self.extra_specs:
             self.fields[f"extra_{spec['code']}"] = _extra_field(spec)
@@ -261,8 +261,7 @@ def hotline(request: UserRequest) -> HttpResponse:
 def report_fields(request: UserRequest) -> HttpResponse:
     """The subclass select and the chosen subclass's extra fields, swapped in as the user
     picks; without script the form still posts and comes back with the right fields."""
-    if request.user.role not in REPORTER_ROLES | COMMAND_ROLES[Command.REGISTER]:
-        raise PermissionDenied(_("Your role may not report events."))
+    _reporter_only(request.user)
     return render(request, "events/_report_fields.html", {"form": ReportForm(initial=request.GET)})
 
 
@@ -395,7 +394,7 @@ class CommandForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea)
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, widget=forms.Textarea)
-    department = forms.CharField(required=False)
+    target = forms.RegexField(regex=r"^(department|node):[\w-]+$", required=False)
     score = forms.TypedChoiceField(
         label=gettext_lazy("Rating"),
         required=False,
@@ -410,8 +409,9 @@ class CommandForm(forms.Form):
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
         payload: dict[str, Any] = {}
-        if data.get("department"):
-            payload["department"] = data["department"]
+        if data.get("target"):
+            kind, code = data["target"].split(":", 1)
+            payload[kind] = code
         if data.get("score") is not None:
             payload["score"] = data["score"]
         if data.get("minutes") is not None:
@@ -426,7 +426,7 @@ COMMAND_INPUTS: dict[Command, tuple[str, ...]] = {
     Command.REGISTER: ("note",),
     Command.REJECT: ("reason",),
     Command.SELF_HANDLE: ("note", "photos"),
-    Command.DISPATCH: ("department", "note"),
+    Command.DISPATCH: ("target", "note"),
     Command.ACCEPT: ("note",),
     Command.RETURN: ("reason",),
     Command.HANDLE: ("note", "photos"),
@@ -548,13 +548,19 @@ def _detail_context(
         "duplicates": (
             selectors.duplicate_candidates(user, event) if Command.MERGE in commands else []
         ),
-        "departments": (
-            selectors.dispatch_departments(user, event).order_by("node__level", "code")
-            if Command.DISPATCH in commands
-            else []
-        ),
-        "failed": failed,
+        **(_dispatch_targets(user, event) if Command.DISPATCH in commands else {}),
         "can_blow": user.role == Role.SUBDISTRICT_DISPATCHER and event.status in OPEN_STATUSES,
+    }
+
+
+def _dispatch_targets(user: User, event: Event) -> dict[str, Any]:
+    """Departments serving the event, and the levels below the dispatcher's that hold it,
+    where the grid or community can solve it (小事不出网格)."""
+    root = scope_root(user)
+    place = [*event.node.ancestor_codes(), event.node.code]
+    return {
+        "departments": selectors.dispatch_departments(user, event).order_by("node__level", "code"),
+        "levels": nodes_visible(user).filter(code__in=place).exclude(pk=root.pk).order_by("code"),
     }
 
 

@@ -154,7 +154,7 @@ def test_report_to_close_across_three_people(live_server: Any, people: Callable[
     # The dispatcher registers and dispatches it.
     open_from_queue(dispatcher, base, "to_register", number)
     give(dispatcher, "register", note="立案")
-    give(dispatcher, "dispatch", department="320104-fire")
+    give(dispatcher, "dispatch", target="department:320104-fire")
     expect(dispatcher.locator("#event-status")).to_have_text("已派遣")
 
     # The brigade accepts and reports the work with a photo of the result.

@@ -357,7 +357,9 @@ def test_detail_shows_card_timeline_and_the_users_commands(walk: Walk, as_user: 
     assert page.count('data-command="report"') == 1
     assert page.count('data-command="register"') == 1
     assert '<details data-command="dispatch"' in page
-    assert '<option value="320104-fire">' in page
+    assert '<option value="department:320104-fire">' in page
+    assert '<option value="node:320104001001001">' in page
+    assert '<option value="node:320104001">' not in page
     assert f'name="version" value="{event.version}"' in page
     worker_page = html(as_user("grid_worker").get(f"/events/{event.number}/"))
     assert '<details data-command="register"' not in worker_page
@@ -440,9 +442,9 @@ def test_the_full_loop_through_the_forms(catalogue: None, as_user: Any) -> None:
         assert answer.status_code == 302, html(answer)
 
     step(dispatcher, "register", note="立案")
-    step(dispatcher, "dispatch", department="320104-fire")
+    step(dispatcher, "dispatch", target="department:320104-fire")
     step(handler, "return", reason="非本部门职责")
-    step(dispatcher, "dispatch", department="320104-fire", note="再派")
+    step(dispatcher, "dispatch", target="department:320104-fire", note="再派")
     step(handler, "accept")
     step(handler, "handle", note="已拆除飞线", photos=[png("after.png")])
     step(worker, "rework", reason="仍有飞线")
@@ -490,3 +492,21 @@ def test_merge_escalate_and_supervise_through_the_forms(report: Report, as_user:
     )
     assert supervised.status_code == 302
     assert 'id="supervised"' in html(dispatcher.get(f"/events/{first.number}/"))
+
+
+def test_dispatch_to_the_grid_through_the_form(walk: Walk, as_user: Any) -> None:
+    event = walk(Status.REGISTERED)
+    answer = as_user("dispatcher").post(
+        f"/events/{event.number}/commands/dispatch",
+        {"version": event.version, "target": "node:320104001001001"},
+    )
+    assert answer.status_code == 302
+    event.refresh_from_db()
+    assert event.owner.code == "320104001001001"
+    assert event.assigned_department is None
+    page = html(as_user("grid_worker").get(f"/events/{event.number}/"))
+    assert '<details data-command="accept"' in page
+    bad = as_user("dispatcher").post(
+        f"/events/{event.number}/commands/reject", {"version": event.version, "target": "x"}
+    )
+    assert bad.status_code == 422
