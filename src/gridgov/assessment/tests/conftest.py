@@ -112,17 +112,19 @@ def make_late(event: Event, stage: Stage) -> None:
     )
 
 
-def move_history_to(day: date, at: time = time(10, 0)) -> None:
-    """Shift every timestamp of the history by one offset, so its first report is at `at`."""
-    first = Event.objects.order_by("reported_at").values_list("reported_at", flat=True)[0]
+def move_history_to(day: date, at: time = time(10, 0), *, after_pk: int = 0) -> None:
+    """Shift every timestamp of the events numbered above after_pk by one offset, so the first
+    of them is reported at `at` on `day`."""
+    events = Event.objects.filter(pk__gt=after_pk)
+    first = events.order_by("reported_at").values_list("reported_at", flat=True)[0]
     assert first is not None
     delta = timezone.make_aware(datetime.combine(day, at)) - first
-    Event.objects.update(**{f: F(f) + delta for f in _EVENT_STAMPS})
-    EventTransition.objects.update(at=F("at") + delta)
-    Deadline.objects.update(
+    events.update(**{f: F(f) + delta for f in _EVENT_STAMPS})
+    EventTransition.objects.filter(event__in=events).update(at=F("at") + delta)
+    Deadline.objects.filter(event__in=events).update(
         **{f: F(f) + delta for f in ("started_at", "due_at", "ended_at", "escalated_at")}
     )
-    HandlingScore.objects.update(at=F("at") + delta)
+    HandlingScore.objects.filter(event__in=events).update(at=F("at") + delta)
 
 
 @dataclass

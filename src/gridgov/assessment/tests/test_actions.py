@@ -4,13 +4,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gridgov.assessment.actions import handling_score, indicators_rebuild
 from gridgov.assessment.models import COUNT_COLUMNS, HandlingScore, IndicatorDaily, UnitKind
-from gridgov.assessment.tests.conftest import DAY, GRID, SUBDISTRICT, History
+from gridgov.assessment.tests.conftest import DAY, GRID, SUBDISTRICT, History, move_history_to, walk
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.events.workflow import Command
 from gridgov.whistle.models import Reason, Summons, Whistle
 
 
@@ -183,3 +186,18 @@ class TestHandlingScore:
                 score=4,
             )
         assert HandlingScore.objects.count() == 1
+
+
+def test_rebuild_queries_do_not_grow_with_events(history: History) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            indicators_rebuild(actor=None, day_from=DAY, day_to=DAY)
+        return len(captured)
+
+    before = queries()
+    last = max(e.pk for e in history.events.values())
+    for _ in range(3):
+        walk(history.people, Command.REGISTER, Command.DISPATCH, Command.ACCEPT, Command.HANDLE)
+    move_history_to(DAY, after_pk=last)
+    assert queries() == before
+    assert node_row(SUBDISTRICT).handled == 6
