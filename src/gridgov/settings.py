@@ -197,6 +197,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded files (event photos) are served only through scoped views, never as static files.
+MEDIA_ROOT = Path(os.environ.get("GRIDGOV_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("GRIDGOV_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR)]

@@ -71,7 +71,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # role: (apps with full model permissions, apps with view permission)
     Role.SYSTEM_ADMIN: (
-        frozenset({"jurisdiction", "departments", "staffing", "worktime", "events"}),
+        frozenset(
+            {
+                "jurisdiction",
+                "departments",
+                "staffing",
+                "worktime",
+                "events",
+                "whistle",
+                "assessment",
+            }
+        ),
         frozenset(),
     ),
     Role.SECURITY_ADMIN: (

@@ -17,6 +17,8 @@ def test_each_admin_role_gets_only_its_apps(users):
         "staffing",
         "worktime",
         "events",
+        "whistle",
+        "assessment",
     }
     assert apps_of(users["security_admin"]) == {"accounts", "axes"}
     assert apps_of(users["auditor"]) == {"audit", "axes"}
