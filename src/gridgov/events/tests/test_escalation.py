@@ -7,7 +7,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -170,6 +170,8 @@ def test_the_management_command_sweeps(report: Report) -> None:
     call_command("events_sweep", stdout=out)
     assert "escalated 0" in out.getvalue()
     assert len(auto_steps(event)) == 1
+    with pytest.raises(CommandError):
+        call_command("events_sweep", "--batch-size", "0")
 
 
 def test_overdue_events_are_flagged_red(

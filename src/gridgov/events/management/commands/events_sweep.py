@@ -26,9 +26,10 @@ class Command(BaseCommand):
         if interval < 0 or batch_size < 1:
             raise CommandError("--loop must be ≥ 0 and --batch-size ≥ 1")
         while True:
-            close_old_connections()
             result = events_sweep(batch_size=batch_size)
             self.stdout.write(f"escalated {result.escalated} in {result.batches} batch(es)")
             if not interval:
                 return
             time.sleep(interval)
+            # A daemon outlives database restarts and connection limits: reconnect when stale.
+            close_old_connections()
