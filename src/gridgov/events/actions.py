@@ -625,7 +625,14 @@ def _merge(step: _Step) -> None:
 
 
 def _escalate(step: _Step) -> None:
+    """Only the owning level, or one above it, hands a case up: a grid worker cannot push a
+    subdistrict's case to the district."""
     owner = step.event.owner
+    if not owner.code.startswith(scope_root(step.actor).code):
+        raise PermissionDenied(
+            _("Only the level that owns the event, or one above it, may escalate it."),
+            code="not_owner",
+        )
     parent = owner.parent
     if parent is None:
         return

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.errors import ProblemList
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Nine, as a phone's photo picker offers; more is an album, not evidence of one problem.
+MAX_PHOTOS = 9
 
 
 # Django's File: what an upload, a test's SimpleUploadedFile or a file on disk all are.
@@ -48,6 +50,13 @@ def photos_checked(uploads: list[Upload], problems: ProblemList) -> list[Photo]:
     """Every upload read and checked; each bad one adds a problem naming the file."""
     limit = max_bytes()
     photos: list[Photo] = []
+    if len(uploads) > MAX_PHOTOS:
+        problems.add(
+            "too_many_photos",
+            _("Send at most %(n)d photos at a time.") % {"n": MAX_PHOTOS},
+            field="photos",
+        )
+        return photos
     for index, upload in enumerate(uploads):
         name = (upload.name or f"photo-{index + 1}")[-200:]
         # Read no more than one byte past the limit, whatever the client claimed the size was.

@@ -64,6 +64,11 @@ def test_escalate_needs_a_reason_and_a_role(report: Report, loop_users: dict[str
     with pytest.raises(PermissionDenied):
         apply(loop_users, event, Command.ESCALATE, actor=loop_users["commander"])
     assert owner_code(event) == "320104001001001"
+    event = apply(loop_users, event, Command.ESCALATE, actor=loop_users["community_staff"])
+    with pytest.raises(PermissionDenied) as refused:
+        apply(loop_users, event, Command.ESCALATE, actor=loop_users["grid_worker"])
+    assert refused.value.code == "not_owner"
+    assert owner_code(event) == "320104001001"
 
 
 def test_supervision_by_the_centre(report: Report, loop_users: dict[str, User]) -> None:

@@ -146,3 +146,10 @@ def test_attachment_get_is_scoped(report: Report, loop_users: dict[str, User]) -
         attachment_get(loop_users["sibling_dispatcher"], event.number, attachment.pk)
     with pytest.raises(NotFound):
         attachment_get(loop_users["dispatcher"], event.number, attachment.pk + 1)
+
+
+def test_at_most_nine_photos_at_a_time(report: Report) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        report(photos=[SimpleUploadedFile(f"{i}.jpg", JPEG) for i in range(10)])
+    assert [p.code for p in refused.value.problems] == ["too_many_photos"]
+    assert not Event.objects.exists()
