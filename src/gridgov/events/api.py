@@ -399,6 +399,8 @@ class ResponseStatsOut(Schema):
     within_five_minutes: float | None = Field(
         description="Share of events registered within five minutes of the report."
     )
+    median_working_minutes: float | None
+    p90_working_minutes: float | None
 
 
 def _node(request: HttpRequest, code: str | None) -> Any:

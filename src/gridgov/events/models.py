@@ -233,6 +233,11 @@ class Event(models.Model):
                 name="event_rating_one_to_five",
             ),
             models.UniqueConstraint(
+                fields=["hotline_ticket"],
+                condition=models.Q(channel="hotline") & ~models.Q(hotline_ticket=""),
+                name="event_hotline_ticket_once",
+            ),
+            models.UniqueConstraint(
                 fields=["source_system", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="event_idempotency_key_per_source",

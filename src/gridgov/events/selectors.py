@@ -253,6 +253,8 @@ class ResponseStats:
     median_minutes: float | None
     p90_minutes: float | None
     within_five_minutes: float | None
+    median_working_minutes: float | None
+    p90_working_minutes: float | None
 
 
 def _p90(values: list[float]) -> float:
@@ -271,12 +273,17 @@ def response_time_stats(user: User, node: Node, since: datetime) -> ResponseStat
         .filter(first_registered__isnull=False)
         .values_list("reported_at", "first_registered")
     )
-    minutes = sorted((registered - reported).total_seconds() / 60 for reported, registered in pairs)
-    if not minutes:
-        return ResponseStats(0, None, None, None)
+    moments = [(start, done) for start, done in pairs if start is not None]
+    if not moments:
+        return ResponseStats(0, None, None, None, None, None)
+    minutes = sorted((done - start).total_seconds() / 60 for start, done in moments)
+    calendar = current_calendar()
+    working = sorted(calendar.working_minutes_between(a, b) for a, b in moments)
     return ResponseStats(
         count=len(minutes),
         median_minutes=statistics.median(minutes),
         p90_minutes=_p90(minutes),
         within_five_minutes=sum(m <= FIVE_MINUTES for m in minutes) / len(minutes),
+        median_working_minutes=statistics.median(working),
+        p90_working_minutes=_p90(working),
     )

@@ -95,6 +95,9 @@ def test_response_time_is_report_to_first_registration(
     assert stats.median_minutes == pytest.approx(6.5, abs=0.1)
     assert stats.p90_minutes == pytest.approx(60, abs=0.1)
     assert stats.within_five_minutes == 0.5
+    assert stats.median_working_minutes is not None
+    assert stats.p90_working_minutes is not None
+    assert stats.median_working_minutes <= stats.p90_working_minutes <= 60.01
     none = response_time_stats(loop_users["commander"], tree["320104"], now + timedelta(hours=1))
     assert (none.count, none.median_minutes, none.within_five_minutes) == (0, None, None)
     since = (now - timedelta(hours=2)).isoformat()
