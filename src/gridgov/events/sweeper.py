@@ -58,21 +58,29 @@ def _claim_sql() -> str:
 
 
 @transaction.atomic
-def _sweep_batch(now: datetime, batch_size: int) -> int:
+def _sweep_batch(now: datetime, batch_size: int) -> tuple[int, int]:
+    """Escalate up to batch_size due stages; answers how many were claimed and escalated."""
     with connection.cursor() as cursor:
         cursor.execute(_claim_sql(), [now, now, batch_size])
         claimed: list[tuple[int, int, str]] = cursor.fetchall()
     if not claimed:
-        return 0
-    event_ids = {event_id for _, event_id, _ in claimed}
-    # Locked in id order, as event_apply locks them, so the sweep and a person never deadlock.
+        return 0, 0
+    # A person's command locks its event and then ends the stage's deadline, which this batch
+    # has just locked: waiting for that event would deadlock, so it is left for the next run.
     before = {
         row[0]: row[1:]
-        for row in Event.objects.select_for_update(of=("self",))
-        .filter(pk__in=event_ids)
+        for row in Event.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(pk__in={event_id for _, event_id, _ in claimed})
         .order_by("pk")
         .values_list("pk", "status", "owner__code", "owner__level", "owner__parent__code")
     }
+    busy = [deadline_id for deadline_id, event_id, _ in claimed if event_id not in before]
+    if busy:
+        Deadline.objects.filter(pk__in=busy).update(escalated_at=None)
+    taken = [row for row in claimed if row[1] in before]
+    if not taken:
+        return len(claimed), 0
+    event_ids = set(before)
     parent_below_top = Node.objects.filter(
         pk=OuterRef("owner_id"), level__gt=Level.DISTRICT
     ).values("parent_id")
@@ -81,7 +89,7 @@ def _sweep_batch(now: datetime, batch_size: int) -> int:
     )
     reason = gettext("The stage's time limit passed.")
     steps = []
-    for _, event_id, stage in claimed:
+    for _, event_id, stage in taken:
         status, code, level, parent_code = before[event_id]
         to = parent_code if level > Level.DISTRICT and parent_code else code
         steps.append(
@@ -97,15 +105,15 @@ def _sweep_batch(now: datetime, batch_size: int) -> int:
             )
         )
     EventTransition.objects.bulk_create(steps)
+    count = len(taken)
     audit_record(
         actor=None,
         action="events.sweep",
         target_type="events.event",
-        detail={"escalated": len(claimed), "events": sorted(event_ids)[:50]},
+        detail={"escalated": count, "events": sorted(event_ids)[:50]},
     )
-    count = len(claimed)
     transaction.on_commit(lambda: logger.info("events sweep: %d overdue stages escalated", count))
-    return count
+    return len(claimed), count
 
 
 def events_sweep(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> SweepResult:
@@ -114,8 +122,9 @@ def events_sweep(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -
     now = now or timezone.now()
     escalated = batches = 0
     while True:
-        count = _sweep_batch(now, batch_size)
+        claimed, count = _sweep_batch(now, batch_size)
         escalated += count
         batches += 1
-        if count < batch_size:
+        # A full batch of cases all busy with people is left whole for the next run.
+        if claimed < batch_size or not count:
             return SweepResult(escalated=escalated, batches=batches)

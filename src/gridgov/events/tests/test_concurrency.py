@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict
@@ -84,3 +84,36 @@ def test_two_sweepers_at_once_escalate_each_stage_once(report: Report) -> None:
     assert not Deadline.objects.filter(escalated_at__isnull=True).exists()
     assert {e.version for e in Event.objects.all()} == {2}
     assert events_sweep(moment).escalated == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeper_leaves_a_case_someone_is_working_on_for_the_next_run(
+    report: Report,
+) -> None:
+    busy, idle = report(), report()
+    moment = max(overdue_now(e) for e in (busy, idle))
+    locked, release = threading.Event(), threading.Event()
+
+    def person() -> None:
+        """Holds the event's row lock, as event_apply does while it checks a command."""
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update().get(pk=busy.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=person)
+    thread.start()
+    assert locked.wait(timeout=30)
+    try:
+        assert events_sweep(moment).escalated == 1
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert Deadline.objects.get(event=busy).escalated_at is None
+    assert Deadline.objects.get(event=idle).escalated_at == moment
+    assert events_sweep(moment).escalated == 1
+    assert EventTransition.objects.filter(command=AUTO_ESCALATE).count() == 2
