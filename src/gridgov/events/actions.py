@@ -391,16 +391,24 @@ def event_hotline_report(
         problems.add("bad_phone", _("A phone number is 5 to 15 digits."), field="caller_phone")
     digits = digits.lstrip("+")
     intake = _Intake(category_code, description, lon, lat, crs, extra, address, photos or [])
-    return _file_event(
-        actor,
-        intake,
-        Channel.HOTLINE,
-        problems,
-        hotline_ticket=ticket,
-        caller_name_masked=mask_name(caller_name),
-        caller_phone_masked=mask_phone(digits) if digits else "",
-        caller_phone_last4=digits[-4:],
-    )
+    try:
+        with transaction.atomic():
+            return _file_event(
+                actor,
+                intake,
+                Channel.HOTLINE,
+                problems,
+                hotline_ticket=ticket,
+                caller_name_masked=mask_name(caller_name),
+                caller_phone_masked=mask_phone(digits) if digits else "",
+                caller_phone_last4=digits[-4:],
+            )
+    except IntegrityError as exc:
+        # Two dispatchers entered the same call at the same moment.
+        raise Conflict(
+            _("Ticket %(ticket)s was entered already.") % {"ticket": ticket},
+            code="duplicate_ticket",
+        ) from exc
 
 
 MACHINE_CHANNELS = frozenset({Channel.SENSOR, Channel.DEPARTMENT_REFERRAL, Channel.API})

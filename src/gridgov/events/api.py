@@ -317,9 +317,10 @@ def _parse(schema: type[SchemaT], data: str) -> SchemaT:
 
 
 def _report(request: HttpRequest, payload: EventIn, photos: list[UploadedFile]) -> Status[Event]:
-    user = _user(request)
+    """Answers with the event filed even when the reporter cannot read it afterwards (a
+    department's referral is seen by its department only once dispatched to it)."""
     event = actions.event_report(
-        actor=user,
+        actor=_user(request),
         category_code=payload.category,
         description=payload.description,
         lon=payload.lon,
@@ -330,7 +331,7 @@ def _report(request: HttpRequest, payload: EventIn, photos: list[UploadedFile]) 
         address=payload.address,
         photos=list(photos),
     )
-    return Status(201, selectors.event_get(user, event.number))
+    return Status(201, event)
 
 
 @router.post("", response={201: ReportOut})

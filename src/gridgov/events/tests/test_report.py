@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
+from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.events.models import Channel, Deadline, EventTransition
 from gridgov.events.tests.conftest import THERE, Report
@@ -49,6 +51,26 @@ def test_urgent_categories_run_on_natural_time(report: Report) -> None:
 def test_a_department_referral_from_a_handler(report: Report, loop_users: dict[str, User]) -> None:
     event = report(actor=loop_users["handler"], channel=Channel.DEPARTMENT_REFERRAL)
     assert event.channel == Channel.DEPARTMENT_REFERRAL
+
+
+def test_a_department_hears_back_about_the_referral_it_cannot_read(
+    catalogue: None, loop_users: dict[str, User]
+) -> None:
+    client = login(Client(), loop_users["handler"])
+    answer = client.post(
+        "/api/v1/events",
+        {
+            "category": "0402",
+            "description": "商铺堵塞消防通道",
+            "lon": 118.1,
+            "lat": 31.7,
+            "channel": "department_referral",
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["allowed_commands"] == []
+    assert client.get(f"/api/v1/events/{answer.json()['number']}").status_code == 404
 
 
 @pytest.mark.parametrize(
