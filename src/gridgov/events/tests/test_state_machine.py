@@ -7,18 +7,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hypothesis import settings
-from hypothesis import strategies as st
 from django.db.models import Count
 from django.utils import timezone
+from hypothesis import settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict
 from gridgov.events.models import Event, EventTransition
 from gridgov.events.selectors import commands_open
-from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.sweeper import events_sweep
+from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import AUTO_ESCALATE, TRANSITIONS, Command, Status
 
 
