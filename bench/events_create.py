@@ -45,7 +45,7 @@ def main() -> int:
     django.setup()
     from django.db import connection
     from django.db.models import Max
-    from events_server import hammer, served
+    from events_server import hammer, machine, served
 
     from gridgov.accounts.actions import api_token_create
     from gridgov.accounts.models import ApiToken, User
@@ -67,7 +67,7 @@ def main() -> int:
         print("No demo events to take places from: seed the demo with its history.")
         return 1
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"events before: {Event.objects.count():,}")
+    print(f"events before: {Event.objects.count():,}; {machine()}")
     before = Event.objects.aggregate(top=Max("id"))["top"] or 0
     token, key = api_token_create(actor=commander, name="bench events_create")
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
@@ -104,7 +104,7 @@ def main() -> int:
         print(f"ratio API / executemany: {rate / (len(rows) / many_s):.3f}")
         print(f"ratio API / COPY:        {rate / (len(rows) / copy_s):.4f}")
         p95 = load.percentile(0.95)
-        print(f"p95 {p95:.1f} ms (goal < {GOAL_P95_MS:.0f} ms)")
+        print(f"p95 {p95:.1f} ms (goal < {GOAL_P95_MS:.0f} ms); after: {machine()}")
     finally:
         removed = Event.objects.filter(pk__gt=before).delete()[0]
         ApiToken.objects.filter(pk=token.pk).delete()

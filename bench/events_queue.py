@@ -40,7 +40,7 @@ def main() -> int:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from events_server import hammer, served
+    from events_server import hammer, machine, served
 
     from gridgov.accounts.actions import api_token_create
     from gridgov.accounts.models import ApiToken, User
@@ -51,7 +51,7 @@ def main() -> int:
     if len(accounts) < 2 or not Event.objects.exists():
         print("No demo events: run `manage.py seed_demo --scale city` first.")
         return 1
-    print(f"events: {Event.objects.count():,}")
+    print(f"events: {Event.objects.count():,}; {machine()}")
     store = import_module(settings.SESSION_ENGINE).SessionStore
     sessions, tokens = [], []
     failed = False
@@ -89,6 +89,7 @@ def main() -> int:
         for session in sessions:
             session.delete()
         ApiToken.objects.filter(pk__in=tokens).delete()
+    print(f"after: {machine()}")
     return 1 if failed else 0
 
 

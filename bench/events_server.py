@@ -71,6 +71,12 @@ def serve(port: int, threads: int) -> None:
     server.serve_forever()
 
 
+def machine() -> str:
+    """The CPUs and their load: the benchmarks share the machine, so figures need this beside."""
+    one, five, fifteen = os.getloadavg()
+    return f"{os.cpu_count()} CPUs, load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))

@@ -44,6 +44,7 @@ def main() -> int:
     django.setup()
     from django.db import connection
     from django.db.models import Max
+    from events_server import machine
 
     from gridgov.events.models import Deadline, Event
     from gridgov.events.sweeper import events_sweep
@@ -57,7 +58,7 @@ def main() -> int:
         print("No open demo event to copy: run `manage.py seed_demo --scale city` first.")
         return 1
     open_now = Event.objects.filter(status__in=OPEN_STATUSES).count()
-    print(f"events: {Event.objects.count():,}, open: {open_now:,}")
+    print(f"events: {Event.objects.count():,}, open: {open_now:,}; {machine()}")
     before = Event.objects.aggregate(top=Max("id"))["top"] or 0
     added = max(args.open - open_now, 0)
     try:
@@ -79,7 +80,7 @@ def main() -> int:
                 cursor.execute(f"DELETE FROM {table} WHERE event_id > %s", [before])  # noqa: S608
             cursor.execute("DELETE FROM events_event WHERE id > %s", [before])
         print(f"cleaned up in {time.perf_counter() - started:.1f} s")
-    print(f"first sweep {first:.3f} s (goal < {GOAL_S:.0f} s)")
+    print(f"first sweep {first:.3f} s (goal < {GOAL_S:.0f} s); after: {machine()}")
     return 0 if first < GOAL_S else 2
 
 
@@ -102,7 +103,7 @@ def _add_open_events(template_id: int, count: int, after_id: int) -> None:
         cursor.execute(
             "INSERT INTO events_deadline (event_id, stage, started_at, due_at) "
             "SELECT id, 'handle', now() - interval '1 hour', "
-            "now() + interval '1 day' + (id % 10080) * interval '1 minute' "
+            "now() + interval '1 day' + (id %% 10080) * interval '1 minute' "
             "FROM events_event WHERE id > %s",
             [after_id],
         )
