@@ -1,0 +1,472 @@
+"""Every route, called by an account of the neighbouring jurisdiction, reveals nothing.
+
+Targets live in subdistrict 320104001; the callers sit in its sibling
+320104002 (or in district 320105 for the roles that only exist at district
+level). Routes that name a target answer 404; routes that list "what is
+mine" answer 200 without a trace of the target. The meta-test at the end
+fails when a route exists that this matrix does not cover, so a new route
+cannot ship without its scope being checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import shapely
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from gridgov.accounts.actions import api_token_create
+from gridgov.accounts.roles import Role
+from gridgov.core.api import api
+from gridgov.departments.models import Department
+from gridgov.events.actions import catalogue_load, event_report
+from gridgov.events.tests.conftest import default_catalogue
+from gridgov.jurisdiction import actions as jurisdiction_actions
+from gridgov.jurisdiction.models import LayerKind
+from gridgov.staffing.models import (
+    GroupRole,
+    StaffAssignment,
+    StaffKind,
+    StaffMember,
+    WorkGroup,
+    WorkGroupMember,
+)
+from gridgov.testing.users import make_user
+from gridgov.whistle.actions import whistle_blow
+from gridgov.whistle.models import Reason as WhistleReason
+
+# The target subtree and the strings that must never reach a sibling.
+COMMUNITY = "320104001001"
+GRID = "320104001001001"
+BEAT = "JG-SCOPE"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+SECRET_NAMES = ("北街道一社区", "目标网格员", "目标工作组", "目标事件", "目标城管局")
+
+
+@dataclass
+class Targets:
+    staff_id: int
+    group_id: int
+    member_id: int
+    token_id: int
+    user_id: int
+    event_number: str
+    attachment_id: int
+    whistle_id: int
+    summons_id: int
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request by a sibling account and what it must answer."""
+
+    caller: str
+    method: str
+    url: str
+    body: dict[str, Any] | None = None
+    expect: int = 404
+    # For listings of "mine": the answer is 200 and shows none of the target's names.
+    shows_nothing_foreign: bool = False
+    # A page form posts form-encoded data; the API takes JSON.
+    form: bool = False
+
+
+def geojson(geometry: shapely.Geometry) -> dict[str, Any]:
+    return dict(json.loads(shapely.to_geojson(geometry)))
+
+
+def node_page(url: str) -> Callable[[Targets], Probe]:
+    return lambda t: Probe("sibling_dispatcher", "GET", url)
+
+
+def own_listing(url: str, caller: str = "sibling_dispatcher") -> Callable[[Targets], Probe]:
+    return lambda t: Probe(caller, "GET", url, expect=200, shows_nothing_foreign=True)
+
+
+API = "/api/v1"
+J = f"{API}/jurisdiction"
+S = f"{API}/staffing"
+E = f"{API}/events"
+W = f"{API}/whistle"
+A = f"{API}/assessment"
+
+MATRIX: dict[str, Callable[[Targets], Probe]] = {
+    # Pages.
+    "GET /": own_listing("/"),
+    "GET /jurisdiction/nodes/": own_listing("/jurisdiction/nodes/"),
+    "GET /jurisdiction/nodes/<str:code>/": node_page(f"/jurisdiction/nodes/{COMMUNITY}/"),
+    "GET /jurisdiction/nodes/<str:code>/children": node_page(
+        f"/jurisdiction/nodes/{COMMUNITY}/children"
+    ),
+    "GET /jurisdiction/map/": own_listing("/jurisdiction/map/"),
+    "GET /jurisdiction/map/<str:code>/": node_page(f"/jurisdiction/map/{COMMUNITY}/"),
+    "GET /jurisdiction/grids/<str:code>/": node_page(f"/jurisdiction/grids/{GRID}/"),
+    "GET /jurisdiction/grids/<str:code>/card": node_page(f"/jurisdiction/grids/{GRID}/card"),
+    "GET /jurisdiction/import/": lambda t: Probe(
+        "sibling_system_admin", "GET", "/jurisdiction/import/", expect=200
+    ),
+    "GET /staffing/coverage/": own_listing("/staffing/coverage/"),
+    "GET /staffing/coverage/<str:code>/": node_page(f"/staffing/coverage/{COMMUNITY}/"),
+    "GET /events/": own_listing("/events/?tab=all"),
+    "GET /events/counts": own_listing("/events/counts"),
+    "GET /events/report/": own_listing("/events/report/"),
+    "GET /events/report/fields": own_listing("/events/report/fields?category_class=04"),
+    "GET /events/hotline/": own_listing("/events/hotline/"),
+    "GET /events/<str:number>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/events/{t.event_number}/"
+    ),
+    "GET /events/<str:number>/commands/<str:name>": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/events/{t.event_number}/commands/register"
+    ),
+    "GET /events/<str:number>/photos/<int:attachment_id>": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/events/{t.event_number}/photos/{t.attachment_id}"
+    ),
+    "GET /whistle/": own_listing("/whistle/"),
+    "GET /whistle/<int:whistle_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/whistle/{t.whistle_id}/"
+    ),
+    "GET /whistle/blow/<str:number>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/whistle/blow/{t.event_number}/"
+    ),
+    "GET /whistle/summons/": own_listing("/whistle/summons/", "sibling_handler"),
+    **{
+        # Each step is a form posted from the whistle page.
+        f"GET /whistle/summons/<int:summons_id>/{step}/": (
+            lambda t, step=step: Probe(
+                "sibling_handler",
+                "POST",
+                f"/whistle/summons/{t.summons_id}/{step}/",
+                {"description": "x", "rating": "5"},
+                form=True,
+            )
+        )
+        for step in ("report", "part-done", "verify", "rate")
+    },
+    "GET /assessment/": node_page(f"/assessment/?unit=node&code={COMMUNITY}"),
+    "GET /assessment/ranking/": node_page(
+        f"/assessment/ranking/?unit=node&within={COMMUNITY}&indicator=closure_rate"
+    ),
+    "GET /assessment/events/<str:number>/score/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/assessment/events/{t.event_number}/score/"
+    ),
+    # Jurisdiction API.
+    f"GET {J}/tree": own_listing(f"{J}/tree?depth=5"),
+    f"GET {J}/nodes/{{code}}": node_page(f"{J}/nodes/{COMMUNITY}"),
+    f"GET {J}/nodes/{{code}}/children": node_page(f"{J}/nodes/{COMMUNITY}/children"),
+    f"GET {J}/nodes/{{code}}/geojson": node_page(f"{J}/nodes/{COMMUNITY}/geojson"),
+    f"GET {J}/nodes/{{code}}/overlaps": node_page(f"{J}/nodes/{GRID}/overlaps"),
+    f"GET {J}/locate": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{J}/locate?lon=118.1&lat=31.7"
+    ),
+    f"POST {J}/locate/bulk": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{J}/locate/bulk",
+        {"crs": "wgs84", "points": [[118.1, 31.7]]},
+        expect=200,
+        shows_nothing_foreign=True,
+    ),
+    f"GET {J}/layers": own_listing(f"{J}/layers"),
+    f"GET {J}/layers/{{kind}}/units": own_listing(f"{J}/layers/police_beat/units"),
+    f"GET {J}/layers/{{kind}}/units/{{code}}": node_page(f"{J}/layers/police_beat/units/{BEAT}"),
+    f"POST {J}/import": lambda t: Probe(
+        "sibling_system_admin",
+        "POST",
+        f"{J}/import",
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"code": COMMUNITY, "name": "改名", "level": "community"},
+                    "geometry": geojson(shapely.box(118.0, 31.5, 118.5, 32.0)),
+                }
+            ],
+        },
+        # A file is checked feature by feature: a code outside the caller's
+        # jurisdiction is one of its errors, worded as for a code that does not exist.
+        expect=422,
+    ),
+    f"GET {J}/export": lambda t: Probe(
+        "sibling_system_admin", "GET", f"{J}/export?root={COMMUNITY}"
+    ),
+    # Staffing API.
+    f"GET {S}/staff": node_page(f"{S}/staff?node={COMMUNITY}"),
+    f"POST {S}/staff": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{S}/staff",
+        {"name": "外来人员", "kind": "full_time", "home_node": COMMUNITY, "grids": [GRID]},
+    ),
+    f"GET {S}/staff/{{staff_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{S}/staff/{t.staff_id}"
+    ),
+    f"PATCH {S}/staff/{{staff_id}}": lambda t: Probe(
+        "sibling_dispatcher", "PATCH", f"{S}/staff/{t.staff_id}", {"name": "改名"}
+    ),
+    f"POST {S}/staff/{{staff_id}}/deactivate": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{S}/staff/{t.staff_id}/deactivate", {}
+    ),
+    f"POST {S}/staff/{{staff_id}}/assignments": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{S}/staff/{t.staff_id}/assignments", {"grid_code": GRID}
+    ),
+    f"DELETE {S}/staff/{{staff_id}}/assignments/{{grid_code}}": lambda t: Probe(
+        "sibling_dispatcher", "DELETE", f"{S}/staff/{t.staff_id}/assignments/{GRID}"
+    ),
+    f"GET {S}/groups": node_page(f"{S}/groups?node={COMMUNITY}"),
+    f"POST {S}/groups": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{S}/groups", {"name": "组", "node": COMMUNITY, "grids": []}
+    ),
+    f"GET {S}/groups/{{group_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{S}/groups/{t.group_id}"
+    ),
+    f"PUT {S}/groups/{{group_id}}/grids": lambda t: Probe(
+        "sibling_dispatcher", "PUT", f"{S}/groups/{t.group_id}/grids", {"grids": [GRID]}
+    ),
+    f"POST {S}/groups/{{group_id}}/members": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{S}/groups/{t.group_id}/members",
+        {"role": "member", "name": "外来人员"},
+    ),
+    f"DELETE {S}/groups/{{group_id}}/members/{{member_id}}": lambda t: Probe(
+        "sibling_dispatcher", "DELETE", f"{S}/groups/{t.group_id}/members/{t.member_id}"
+    ),
+    f"GET {S}/coverage": node_page(f"{S}/coverage?node={COMMUNITY}"),
+    # Accounts API: another account's token and account are not there.
+    f"DELETE {API}/accounts/tokens/{{token_id}}": lambda t: Probe(
+        "sibling_dispatcher", "DELETE", f"{API}/accounts/tokens/{t.token_id}"
+    ),
+    f"GET {API}/accounts/users": own_listing(f"{API}/accounts/users", "sibling_security_admin"),
+    f"GET {API}/accounts/users/{{user_id}}": lambda t: Probe(
+        "sibling_security_admin", "GET", f"{API}/accounts/users/{t.user_id}"
+    ),
+    # Events API.
+    f"GET {E}": own_listing(E),
+    f"POST {E}": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        E,
+        {"category": "0101", "description": "暴露垃圾", "lon": 118.1, "lat": 31.7},
+        expect=422,
+    ),
+    f"POST {E}/hotline": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{E}/hotline",
+        {"ticket": "12345-1", "category": "0101", "description": "x", "lon": 118.1, "lat": 31.7},
+        expect=422,
+    ),
+    f"POST {E}/intake": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{E}/intake",
+        {
+            "source_system": "sensors",
+            "idempotency_key": "k1",
+            "category": "0101",
+            "description": "x",
+            "lon": 118.1,
+            "lat": 31.7,
+        },
+        expect=422,
+    ),
+    f"POST {E}/with-photos": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{E}/with-photos",
+        {"data": json.dumps({"category": "0101", "description": "x", "lon": 118.1, "lat": 31.7})},
+        expect=422,
+        form=True,
+    ),
+    f"GET {E}/stats/closure-by-level": node_page(f"{E}/stats/closure-by-level?node={COMMUNITY}"),
+    f"GET {E}/stats/response-time": node_page(
+        f"{E}/stats/response-time?node={COMMUNITY}&since=2026-01-01T00:00:00%2B08:00"
+    ),
+    f"GET {E}/{{number}}": lambda t: Probe("sibling_dispatcher", "GET", f"{E}/{t.event_number}"),
+    f"GET {E}/{{number}}/duplicates": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{E}/{t.event_number}/duplicates"
+    ),
+    f"POST {E}/{{number}}/commands/{{command}}/with-photos": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{E}/{t.event_number}/commands/register/with-photos",
+        {"data": json.dumps({"expected_version": 1})},
+        form=True,
+    ),
+    f"GET {E}/{{number}}/timeline": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{E}/{t.event_number}/timeline"
+    ),
+    f"POST {E}/{{number}}/commands/{{command}}": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{E}/{t.event_number}/commands/register",
+        {"expected_version": 1},
+    ),
+    # Whistle-and-report API.
+    f"GET {W}/whistles": own_listing(f"{W}/whistles"),
+    f"POST {W}/whistles": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{W}/whistles",
+        {
+            "event_number": t.event_number,
+            "reason": "several_departments",
+            "department_codes": ["320104-cg"],
+        },
+    ),
+    f"GET {W}/whistles/{{whistle_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{W}/whistles/{t.whistle_id}"
+    ),
+    f"GET {W}/summons": own_listing(f"{W}/summons", "sibling_handler"),
+    f"POST {W}/summons/{{summons_id}}/report": lambda t: Probe(
+        "sibling_handler", "POST", f"{W}/summons/{t.summons_id}/report", {}
+    ),
+    f"POST {W}/summons/{{summons_id}}/part-done": lambda t: Probe(
+        "sibling_handler", "POST", f"{W}/summons/{t.summons_id}/part-done", {"description": "x"}
+    ),
+    f"POST {W}/summons/{{summons_id}}/verify": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{W}/summons/{t.summons_id}/verify", {}
+    ),
+    f"POST {W}/summons/{{summons_id}}/rating": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{W}/summons/{t.summons_id}/rating", {"rating": 5}
+    ),
+    f"GET {W}/stats": node_page(f"{W}/stats?node={COMMUNITY}"),
+    # Assessment API.
+    f"GET {A}/scorecards": node_page(
+        f"{A}/scorecards?unit=node&code={COMMUNITY}&period=month&start=2026-11-01"
+    ),
+    f"GET {A}/rankings": node_page(
+        f"{A}/rankings?unit=node&level=5&within={COMMUNITY}&indicator=closure_rate&start=2026-11-01"
+    ),
+    f"POST {A}/events/{{number}}/handling-score": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{A}/events/{t.event_number}/handling-score", {"score": 5}
+    ),
+}
+
+# Routes with nothing of a jurisdiction in them, and why.
+UNSCOPED: dict[str, str] = {
+    "GET /accounts/login/": "the login page",
+    "GET /accounts/logout/": "logging out",
+    "GET /i18n/setlang/": "the language switch",
+    "GET /api/docs": "redirect to the API documentation",
+    "GET /worktime/years/": "the national holiday calendar is the same everywhere",
+    "GET /worktime/years/<int:year>/": "the national holiday calendar is the same everywhere",
+    f"GET {API}/accounts/me": "the caller's own account",
+    f"GET {API}/accounts/tokens": "the caller's own tokens",
+    f"POST {API}/accounts/tokens": "creates a token for the caller only",
+    f"GET {E}/categories": "the event catalogue is the same everywhere",
+}
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def all_routes() -> set[str]:
+    """Every page (as GET) and every API operation (with each of its methods)."""
+    pages = {
+        f"GET /{route}"
+        for route in _walk(get_resolver().url_patterns)
+        if not route.startswith(("admin/", "api/v1/"))
+    }
+    operations = {
+        f"{method} {API}{prefix}{path}"
+        for prefix, router in api._routers
+        for path, view in router.path_operations.items()
+        for operation in view.operations
+        for method in operation.methods
+    }
+    return pages | operations
+
+
+@pytest.fixture
+def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> Targets:
+    community, grid = tree[COMMUNITY], tree[GRID]
+    staff = StaffMember.objects.create(
+        name="目标网格员", kind=StaffKind.FULL_TIME, home_node=community
+    )
+    StaffAssignment.objects.create(staff=staff, grid=grid)
+    group = WorkGroup.objects.create(name="目标工作组", node=community)
+    group.grids.add(grid)
+    member = WorkGroupMember.objects.create(group=group, role=GroupRole.LEADER, name="目标组长")
+    jurisdiction_actions.layer_unit_upsert(
+        actor=None,
+        layer_kind=LayerKind.POLICE_BEAT,
+        code=BEAT,
+        name="目标警格",
+        boundary=geojson(shapely.box(118.0, 31.5, 118.2, 32.0)),
+    )
+    jurisdiction_actions.overlaps_recompute(actor=None)
+    token, _key = api_token_create(actor=users["dispatcher"], name="target")
+    catalogue_load(actor=None, data=default_catalogue())
+    settings.MEDIA_ROOT = str(tmp_path)
+    event = event_report(
+        actor=users["grid_worker"],
+        category_code="0101",
+        description="目标事件",
+        lon=118.1,
+        lat=31.7,
+        photos=[SimpleUploadedFile("before.png", PNG, content_type="image/png")],
+    )
+    bureau = Department.objects.create(code="320104-cg", name="目标城管局", node=tree["320104"])
+    whistle = whistle_blow(
+        actor=users["dispatcher"],
+        event_number=event.number,
+        reason=WhistleReason.SEVERAL_DEPARTMENTS,
+        department_codes=[bureau.code],
+    )
+    other = Department.objects.create(code="320105-cg", name="建邺城管局", node=tree["320105"])
+    users["sibling_handler"] = make_user("dh2", Role.DEPARTMENT_HANDLER, department=other)
+    users["sibling_system_admin"] = make_user("sa2", Role.SYSTEM_ADMIN, node=tree["320105"])
+    users["sibling_security_admin"] = make_user("se2", Role.SECURITY_ADMIN, node=tree["320105"])
+    return Targets(
+        staff_id=staff.pk,
+        group_id=group.pk,
+        member_id=member.pk,
+        token_id=token.pk,
+        user_id=users["dispatcher"].pk,
+        event_number=event.number,
+        attachment_id=event.attachments.get().pk,
+        whistle_id=whistle.pk,
+        summons_id=whistle.summonses.get().pk,
+    )
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_sibling_sees_nothing(route: str, targets: Targets, users: dict[str, Any]) -> None:
+    probe = MATRIX[route](targets)
+    client = Client()
+    client.force_login(users[probe.caller], backend="gridgov.accounts.backends.RoleBackend")
+    send = getattr(client, probe.method.lower())
+    if probe.body is None:
+        # Pages may redirect (a fragment URL opened directly, the tree to my node): follow.
+        response = send(probe.url, follow=True)
+    elif probe.form:
+        response = send(probe.url, probe.body)
+    else:
+        response = send(probe.url, probe.body, content_type="application/json")
+    assert response.status_code == probe.expect, response.content[:300]
+    body = response.content.decode()
+    for secret in SECRET_NAMES:
+        assert secret not in body
+    if probe.shows_nothing_foreign:
+        assert COMMUNITY not in body
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    routes = all_routes()
+    missing = routes - MATRIX.keys() - UNSCOPED.keys()
+    assert not missing, f"routes without a scope check: {sorted(missing)}"
+    stale = (MATRIX.keys() | UNSCOPED.keys()) - routes
+    assert not stale, f"matrix entries for routes that no longer exist: {sorted(stale)}"
