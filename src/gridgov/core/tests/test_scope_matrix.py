@@ -89,6 +89,17 @@ def own_listing(url: str, caller: str = "sibling_dispatcher") -> Callable[[Targe
     return lambda t: Probe(caller, "GET", url, expect=200, shows_nothing_foreign=True)
 
 
+def summons_step(step: str) -> Callable[[Targets], Probe]:
+    """Each step is a form posted from the whistle page, by the other district's department."""
+    return lambda t: Probe(
+        "sibling_handler",
+        "POST",
+        f"/whistle/summons/{t.summons_id}/{step}/",
+        {"description": "x", "rating": "5"},
+        form=True,
+    )
+
+
 API = "/api/v1"
 J = f"{API}/jurisdiction"
 S = f"{API}/staffing"
@@ -136,16 +147,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     "GET /whistle/summons/": own_listing("/whistle/summons/", "sibling_handler"),
     **{
-        # Each step is a form posted from the whistle page.
-        f"GET /whistle/summons/<int:summons_id>/{step}/": (
-            lambda t, step=step: Probe(
-                "sibling_handler",
-                "POST",
-                f"/whistle/summons/{t.summons_id}/{step}/",
-                {"description": "x", "rating": "5"},
-                form=True,
-            )
-        )
+        f"GET /whistle/summons/<int:summons_id>/{step}/": summons_step(step)
         for step in ("report", "part-done", "verify", "rate")
     },
     "GET /assessment/": node_page(f"/assessment/?unit=node&code={COMMUNITY}"),
