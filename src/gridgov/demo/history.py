@@ -123,7 +123,7 @@ RETURN = 0.03
 EXTENSION = 0.02
 REWORK = 0.035
 EVALUATED = 0.6
-STUCK = 0.003  # stalled in an open state, among the last STALL_DAYS' events
+STUCK = 0.0015  # stalled in an open state, among the last STALL_DAYS' events
 STALL_DAYS = 14
 SCORES = ((5, 0.55), (4, 0.30), (3, 0.10), (2, 0.03), (1, 0.02))
 
