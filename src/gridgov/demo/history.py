@@ -255,7 +255,7 @@ class Replay:
         self.writer, self.event_id, self.cat, self.out = writer, event_id, cat, out
         self.owners = [(grid.id, grid.code), grid.community, grid.subdistrict, grid.district]
         self.owner = 0
-        self.status = Status.REPORTED
+        self.status: str = str(Status.REPORTED)
         self.version = 1
         self.stamps = dict.fromkeys(STAMPS, -1)
         self.department: int | None = None
@@ -292,9 +292,9 @@ class Replay:
     def apply(self, command: str, at: int, reason: str, payload: str, actor: int | None) -> None:
         self.sweep(at)
         before = self.status
-        self.status = TRANSITIONS[Status(before), Command(command)]
+        self.status = NEXT[before, command]
         self.version += 1
-        data = json.loads(payload)
+        data = json.loads(payload) if command in WITH_DATA else {}
         if command == Command.REGISTER:
             self.owner = 3 if self.cat.severity == "urgent" else 2
         elif command == Command.DISPATCH:
@@ -317,7 +317,7 @@ class Replay:
         elif command == Command.EVALUATE:
             self.rating = int(data["score"])
         self.record(before, command, at, actor, reason, payload)
-        old, new = STAGE_OF_STATUS.get(Status(before)), STAGE_OF_STATUS.get(self.status)
+        old, new = STAGE.get(before), STAGE.get(self.status)
         if old != new:
             if old is not None:
                 self.clocks[old][2] = at
@@ -331,7 +331,7 @@ class Replay:
         self.clocks[stage] = [at, due, -1, escalated]
 
     def sweep(self, before: int) -> None:
-        stage = STAGE_OF_STATUS.get(self.status)
+        stage = STAGE.get(self.status)
         clock = self.clocks.get(stage) if stage is not None else None
         if clock is None or clock[3] >= 0 or clock[1] + ESCALATION_LAG >= before:
             return
@@ -881,6 +881,12 @@ EVENT_COLUMNS = (
     "created_at",
     *STAMPS,
 )
+# The loop's tables keyed by plain strings: a million events' lookups skip the enum constructors.
+NEXT: dict[tuple[str, str], str] = {(str(s), str(c)): str(t) for (s, c), t in TRANSITIONS.items()}
+STAGE: dict[str, str] = {str(s): str(stage) for s, stage in STAGE_OF_STATUS.items()}
+WITH_DATA = frozenset(
+    {Command.DISPATCH, Command.REQUEST_EXTENSION, Command.APPROVE_EXTENSION, Command.EVALUATE}
+)
 PHOTOS = '{"photos": []}'
 # The open states reached only through a dispatch, where self-handling would skip them.
 DISPATCHED_STATES = frozenset(
@@ -894,9 +900,9 @@ def _cut(steps: list[Step], stuck: str | None) -> list[Step]:
         return steps
     if stuck == Status.REPORTED:
         return []
-    status = Status.REPORTED
+    status: str = str(Status.REPORTED)
     for k, item in enumerate(steps):
-        status = TRANSITIONS[status, Command(item[0])]
+        status = NEXT[status, item[0]]
         if status == stuck:
             return steps[: k + 1]
     return steps
