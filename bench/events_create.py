@@ -35,6 +35,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes sharing --clients threads"
+    )
     parser.add_argument("--category", default="0101")
     args = parser.parse_args()
 
@@ -84,11 +87,14 @@ def main() -> int:
         return "POST", "/api/v1/events", json.dumps(body).encode(), headers
 
     try:
-        with served(threads=args.clients) as port:
+        with served(threads=args.clients, processes=args.processes) as port:
             hammer(port, report, clients=2, seconds=2.0, limit=50)  # warm up both processes
             load = hammer(port, report, clients=args.clients, seconds=args.seconds)
         created = Event.objects.filter(pk__gt=before)
-        print(f"server: wsgiref with {args.clients} pooled threads; clients: {args.clients}")
+        print(
+            f"server: wsgiref, {args.processes} process(es) with {args.clients} pooled threads "
+            f"in all; clients: {args.clients}"
+        )
         print(load.summary("POST /api/v1/events"))
         if load.failures:
             print("first failures:", *load.failures[:3], sep="\n  ")

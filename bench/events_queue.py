@@ -31,6 +31,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes sharing --clients threads"
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "src"))
@@ -56,7 +59,7 @@ def main() -> int:
     sessions, tokens = [], []
     failed = False
     try:
-        with served(threads=args.clients) as port:
+        with served(threads=args.clients, processes=args.processes) as port:
             for user in accounts:
                 session = store()
                 session[SESSION_KEY] = str(user.pk)

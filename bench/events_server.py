@@ -3,9 +3,10 @@
     .venv/bin/python bench/events_server.py PORT [THREADS]
 
 serves GridGov on 127.0.0.1:PORT with the standard library's wsgiref and a
-fixed pool of THREADS worker threads (gunicorn is not installed; Django's
-runserver starts a thread per request, so every request would open a new
-database connection, which is not how a deployment runs). DEBUG is off and
+fixed pool of THREADS worker threads; several such processes may share the
+port (gunicorn is not installed; Django's runserver starts a thread per
+request, so every request would open a new database connection, which is
+not how a deployment runs). DEBUG is off and
 each worker keeps its database connection (GRIDGOV_DB_CONN_MAX_AGE=600);
 the app's INFO log lines are off.
 The benchmark scripts import `served` and `hammer` from here.
@@ -39,7 +40,12 @@ class QuietHandler(WSGIRequestHandler):
 
 
 class PooledWSGIServer(WSGIServer):
-    """Hands each connection to one of a fixed set of threads, which keep their DB connection."""
+    """Hands each connection to one of a fixed set of threads, which keep their DB connection.
+
+    Several such processes may listen on one port (SO_REUSEPORT), as gunicorn's workers do.
+    """
+
+    allow_reuse_port = True
 
     def __init__(self, address: tuple[str, int], threads: int) -> None:
         super().__init__(address, QuietHandler)
@@ -84,17 +90,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(threads: int = 8) -> Iterator[int]:
-    """Start the server in a child process, wait until it answers, stop it afterwards."""
+def served(threads: int = 8, processes: int = 1) -> Iterator[int]:
+    """Start `processes` server processes sharing `threads` threads on one port, wait until
+    they answer, stop them afterwards."""
     port = free_port()
     env = {**os.environ, "GRIDGOV_DEBUG": "0", "GRIDGOV_DB_CONN_MAX_AGE": "600"}
-    child = subprocess.Popen(  # noqa: S603 — our own script
-        [sys.executable, __file__, str(port), str(threads)], cwd=ROOT, env=env
-    )
+    each = str(max(1, threads // processes))
+    children = [
+        subprocess.Popen(  # noqa: S603 — our own script
+            [sys.executable, __file__, str(port), each], cwd=ROOT, env=env
+        )
+        for _ in range(processes)
+    ]
     try:
         for _ in range(600):
-            if child.poll() is not None:
-                raise RuntimeError(f"the server exited with {child.returncode}")
+            if any(child.poll() is not None for child in children):
+                raise RuntimeError("a server process exited")
             try:
                 with socket.create_connection((HOST, port), timeout=0.2):
                     break
@@ -102,10 +113,13 @@ def served(threads: int = 8) -> Iterator[int]:
                 time.sleep(0.1)
         else:
             raise RuntimeError("the server did not start within a minute")
+        time.sleep(2.0)  # the other processes may still be loading Django
         yield port
     finally:
-        child.terminate()
-        child.wait(timeout=30)
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=30)
 
 
 @dataclass
