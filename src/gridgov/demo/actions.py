@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,13 @@ from gridgov.demo.selectors import (
 )
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load
-from gridgov.events.models import Deadline, Event, EventCounter, EventTransition
+from gridgov.events.models import (
+    Deadline,
+    Event,
+    EventAttachment,
+    EventCounter,
+    EventTransition,
+)
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -268,7 +274,15 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
                 code="demo_city_in_use",
             ) from error
 
-    _events_drop(code, deleted)
+    # The demo's events go first, their photos, then their timeline and deadlines in one
+    # statement each: the ORM's cascade would load a city's year of steps into memory.
+    events = Event.objects.filter(node__code__startswith=code)
+    drop(EventAttachment.objects.filter(event__in=events.values("pk")))
+    for model in (EventTransition, Deadline):
+        deleted[model._meta.label] = _delete_of_events(model, events)
+    drop(events)
+    if not Event.objects.exists():  # a fresh seed numbers each day from 1 again
+        EventCounter.objects.all().delete()
     drop(GridOverlap.objects.filter(grid__code__startswith=code))
     drop(LayerUnit.objects.filter(node__code__startswith=code))
     drop(WorkGroup.objects.filter(node__code__startswith=code))
@@ -285,17 +299,15 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     return deleted
 
 
-def _events_drop(code: str, deleted: dict[str, int]) -> None:
-    """The demo's events go first, their timeline and deadlines in one statement each rather
-    than through the ORM's cascade, which would load a city's year of events into memory.
-    Day counters go too once no event is left, so a fresh seed numbers from 1 again."""
-    inside = Event.objects.filter(node__code__startswith=code).values("pk")
-    for model in (EventTransition, Deadline):
-        count = model._default_manager.filter(event__in=inside).delete()[0]
-        deleted[model._meta.label] = count
-    deleted[Event._meta.label] = Event.objects.filter(pk__in=inside).delete()[0]
-    if not Event.objects.exists():
-        EventCounter.objects.all().delete()
+def _delete_of_events(model: type[models.Model], events: models.QuerySet[Event]) -> int:
+    select, params = events.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
+            f"WHERE event_id IN ({select})",
+            params,
+        )
+        return int(cursor.rowcount)
 
 
 @dataclass(frozen=True)
