@@ -35,8 +35,10 @@ from django.db import connection, models
 from django.utils import timezone
 
 from gridgov.accounts.models import User
+from gridgov.demo import names
 from gridgov.demo.logins import DEMO_USERNAMES
 from gridgov.departments.models import Department
+from gridgov.events.actions import mask_name, mask_phone
 from gridgov.events.models import Category, Channel, Deadline, Event, EventCounter, EventTransition
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
@@ -673,6 +675,7 @@ class HistoryWriter:
             extension_minutes=replay.extension,
             rating=replay.rating,
             extra=json.dumps(self._extra(cat, grid), ensure_ascii=False),
+            **self._caller(channel, number),
             created_at=reported,
             **replay.stamps,
         )
@@ -790,6 +793,18 @@ class HistoryWriter:
     def _handler(self, code: str) -> int | None:
         return self.handler[0] if self.departments.get(code) == self.handler[1] else None
 
+    def _caller(self, channel: str, number: str) -> dict[str, str]:
+        """A hotline call keeps its ticket and the caller, masked, as the hotline intake does."""
+        if channel != Channel.HOTLINE:
+            return dict.fromkeys(CALLER_COLUMNS, "")
+        digits = f"1{self.pick.choice('3589')}{self.pick.randrange(10**9):09d}"
+        return {
+            "hotline_ticket": f"12345{number[2:]}",
+            "caller_name_masked": mask_name(names.person(self.pick)),
+            "caller_phone_masked": mask_phone(digits),
+            "caller_phone_last4": digits[-4:],
+        }
+
     def _description(self, cat: CategoryInfo, grid: GridInfo) -> str:
         return f"{grid.name}{self.pick.choice(SPOTS)}发现{cat.name}，请及时处理。"
 
@@ -857,6 +872,12 @@ class HistoryWriter:
                 cursor.execute(sql)
 
 
+CALLER_COLUMNS = (
+    "hotline_ticket",
+    "caller_name_masked",
+    "caller_phone_masked",
+    "caller_phone_last4",
+)
 STAMPS = tuple(f"{s}_at" for s in Status.values)
 EVENT_COLUMNS = (
     "id",
@@ -878,6 +899,7 @@ EVENT_COLUMNS = (
     "extension_minutes",
     "rating",
     "extra",
+    *CALLER_COLUMNS,
     "created_at",
     *STAMPS,
 )

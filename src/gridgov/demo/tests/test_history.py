@@ -63,6 +63,11 @@ def test_a_year_of_events_in_the_shares_of_a_real_city(history):
     channels = Counter(events.values_list("channel", flat=True))
     assert channels.most_common(1)[0][0] == Channel.GRID_WORKER
     assert {Channel.HOTLINE, Channel.SNAP_REPORT, Channel.SENSOR} <= set(channels)
+    hotline = events.filter(channel=Channel.HOTLINE)
+    assert not hotline.filter(hotline_ticket="").exists()
+    for phone, last4 in hotline.values_list("caller_phone_masked", "caller_phone_last4"):
+        assert phone == f"{phone[:3]}****{last4}"
+    assert not events.exclude(channel=Channel.HOTLINE).exclude(hotline_ticket="").exists()
     reworked = events.filter(rework_count__gt=0).count()
     assert 0.01 <= reworked / events.count() <= 0.06
     assert set(events.exclude(rating=None).values_list("rating", flat=True)) == {1, 2, 3, 4, 5}
