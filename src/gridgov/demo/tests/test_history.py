@@ -71,17 +71,21 @@ def test_a_year_of_events_in_the_shares_of_a_real_city(history):
     reworked = events.filter(rework_count__gt=0).count()
     assert 0.01 <= reworked / events.count() <= 0.06
     assert set(events.exclude(rating=None).values_list("rating", flat=True)) == {1, 2, 3, 4, 5}
-    first, last = events.order_by("reported_at")[0], events.order_by("-reported_at")[0]
-    assert UNTIL - timedelta(days=366) <= first.reported_at < last.reported_at <= UNTIL
+    moments = sorted(m for m in events.values_list("reported_at", flat=True) if m is not None)
+    assert len(moments) == events.count()
+    assert UNTIL - timedelta(days=366) <= moments[0] < moments[-1] <= UNTIL
     calendar = current_calendar()
     zone = calendar.hours.zone
+    local = [
+        m.astimezone(zone)
+        for m in events.filter(channel=Channel.GRID_WORKER).values_list("reported_at", flat=True)
+        if m is not None
+    ]
     in_office = sum(
         1
-        for moment in events.filter(channel=Channel.GRID_WORKER).values_list(
-            "reported_at", flat=True
-        )
-        if calendar.is_working_day(moment.astimezone(zone).date())
-        and any(b <= moment.astimezone(zone).time() < e for b, e in calendar.hours.periods)
+        for m in local
+        if calendar.is_working_day(m.date())
+        and any(b <= m.time() < e for b, e in calendar.hours.periods)
     )
     assert in_office / channels[Channel.GRID_WORKER] > 0.8
     categories = Counter(events.values_list("category__code", flat=True))
@@ -157,7 +161,7 @@ def test_deadlines_follow_the_categories_limits_on_the_working_calendar(history)
         moved = entries[row.event_id, row.stage] > 1 or row.event_id in extended
         if row.escalated_at is not None and not moved:
             assert row.escalated_at > row.due_at
-        overdue += (row.ended_at or UNTIL) > row.due_at
+        overdue += int((row.ended_at or UNTIL) > row.due_at)
     # Most stages finish in time; a few run over and escalate.
     assert 0.005 < overdue / len(rows) < 0.08
     assert len(escalations) > 0
@@ -167,14 +171,14 @@ def test_deadlines_follow_the_categories_limits_on_the_working_calendar(history)
 
 def digest() -> str:
     h = hashlib.sha256()
-    for row in Event.objects.order_by("number").values_list(
+    for event in Event.objects.order_by("number").values_list(
         "number", "status", "category__code", "grid__code", "reported_at", "closed_at", "lon"
     ):
-        h.update(repr(row).encode())
-    for row in EventTransition.objects.order_by("event__number", "at", "id").values_list(
+        h.update(repr(event).encode())
+    for step in EventTransition.objects.order_by("event__number", "at", "id").values_list(
         "event__number", "command", "at", "actor__username"
     ):
-        h.update(repr(row).encode())
+        h.update(repr(step).encode())
     return h.hexdigest()
 
 
