@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "gridgov.events",
     "gridgov.whistle",
     "gridgov.assessment",
+    "gridgov.addresses",
+    "gridgov.registry",
     "gridgov.demo",
 ]
 

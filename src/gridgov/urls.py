@@ -13,6 +13,8 @@ urlpatterns = [
     path("events/", include("gridgov.events.urls")),
     path("whistle/", include("gridgov.whistle.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
+    path("addresses/", include("gridgov.addresses.urls")),
+    path("registry/", include("gridgov.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -123,9 +123,11 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def register_routers() -> None:
     """Mount every domain's router; called once from the URLconf."""
     from gridgov.accounts.api import router as accounts_router
+    from gridgov.addresses.api import router as addresses_router
     from gridgov.assessment.api import router as assessment_router
     from gridgov.events.api import router as events_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
+    from gridgov.registry.api import router as registry_router
     from gridgov.staffing.api import router as staffing_router
     from gridgov.whistle.api import router as whistle_router
 
@@ -133,6 +135,8 @@ def register_routers() -> None:
     api.add_router("/events", events_router)
     api.add_router("/whistle", whistle_router)
     api.add_router("/assessment", assessment_router)
+    api.add_router("/addresses", addresses_router)
+    api.add_router("/registry", registry_router)
     api.add_router("/jurisdiction", jurisdiction_router)
     api.add_router("/staffing", staffing_router)
 

@@ -1,0 +1,1 @@
+"""The base data registry: people, homes, organisations, compounds; personal data protection."""
