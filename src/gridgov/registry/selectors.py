@@ -1,0 +1,229 @@
+"""Every read of the registry, scoped to the caller's jurisdiction by the record's grid code.
+
+A record outside the caller's tree answers NotFound, exactly like one that
+does not exist. Nothing here decrypts: lists and pages show the masked
+columns, and plaintext comes only from actions.pii_unmask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.errors import NotFound
+from gridgov.jurisdiction.models import Level, Node
+from gridgov.jurisdiction.selectors import scope_root
+from gridgov.registry.crypto import blind_index
+from gridgov.registry.models import (
+    Compound,
+    Home,
+    Household,
+    Organisation,
+    Person,
+    Provenance,
+    ResidentKind,
+    Tenancy,
+    Tenure,
+)
+from gridgov.registry.validation import resident_id_normalise
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+M = TypeVar("M", bound=Provenance)
+SEARCH_LIMIT = 100
+
+
+def visible(user: User, model: type[M]) -> QuerySet[M]:
+    root = scope_root(user).code
+    return model._default_manager.filter(grid__code__startswith=root).select_related(
+        "grid", "community"
+    )
+
+
+def _get(user: User, model: type[M], pk: int) -> M:
+    row = visible(user, model).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(
+            _("No such %(what)s.") % {"what": model._meta.verbose_name}, code="not_found"
+        )
+    return row
+
+
+def person_search(
+    user: User, *, id_number: str = "", name: str = "", address: str = ""
+) -> QuerySet[Person]:
+    """Exact ID number through the blind index; name and address by substring; all combined."""
+    rows = visible(user, Person).select_related("home", "household")
+    if not (id_number.strip() or name.strip() or address.strip()):
+        return rows.none()
+    if id_number.strip():
+        index = blind_index(resident_id_normalise(id_number), field="person.id_number")
+        rows = rows.filter(id_number_index=index)
+    if name.strip():
+        rows = rows.filter(name__icontains=name.strip())
+    if address.strip():
+        text = address.strip()
+        rows = rows.filter(Q(home__address__icontains=text) | Q(address_code=text))
+    return rows.order_by("name", "id")[:SEARCH_LIMIT]
+
+
+def person_get(user: User, person_id: int) -> Person:
+    return _get(user, Person, person_id)
+
+
+def household_get(user: User, household_id: int) -> Household:
+    return _get(user, Household, household_id)
+
+
+def household_members(user: User, household: Household) -> QuerySet[Person]:
+    return visible(user, Person).filter(household=household)
+
+
+def home_get(user: User, home_id: int) -> Home:
+    return _get(user, Home, home_id)
+
+
+def home_tenancies(user: User, home: Home) -> QuerySet[Tenancy]:
+    """Tenancies of a home already fetched through home_get, newest first."""
+    return Tenancy.objects.filter(home=home, person__in=visible(user, Person)).select_related(
+        "person"
+    )
+
+
+def home_residents(user: User, home: Home) -> QuerySet[Person]:
+    return visible(user, Person).filter(home=home)
+
+
+def tenancy_get(user: User, tenancy_id: int) -> Tenancy:
+    row = (
+        Tenancy.objects.filter(pk=tenancy_id, home__in=visible(user, Home))
+        .select_related("home", "person")
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No such tenancy."), code="not_found")
+    return row
+
+
+def organisation_get(user: User, organisation_id: int) -> Organisation:
+    return _get(user, Organisation, organisation_id)
+
+
+def compound_get(user: User, compound_id: int) -> Compound:
+    return _get(user, Compound, compound_id)
+
+
+def compound_homes(user: User, compound: Compound) -> QuerySet[Home]:
+    return (
+        visible(user, Home)
+        .filter(compound=compound)
+        .prefetch_related(
+            Prefetch(
+                "tenancies", Tenancy.objects.filter(end__isnull=True), to_attr="open_tenancies"
+            )
+        )
+    )
+
+
+def grid_get(user: User, code: str) -> Node:
+    grid = Node.objects.filter(
+        code=code, level=Level.GRID, code__startswith=scope_root(user).code
+    ).first()
+    if grid is None:
+        raise NotFound(_("No such grid: %(code)s") % {"code": code}, code="node_not_found")
+    return grid
+
+
+@dataclass(frozen=True)
+class Verification:
+    total: int
+    verified: int
+    oldest_pending_since: datetime | None
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.verified
+
+    @property
+    def verified_share(self) -> float | None:
+        return self.verified / self.total if self.total else None
+
+    @property
+    def oldest_pending_age(self) -> timedelta | None:
+        if self.oldest_pending_since is None:
+            return None
+        return timezone.now() - self.oldest_pending_since
+
+
+@dataclass(frozen=True)
+class BlockCard:
+    """A grid's block data (块数据): what the registry holds about that place."""
+
+    grid: Node
+    people_by_kind: dict[str, int]
+    homes: int
+    rentals: int
+    organisations: int
+    small_venues: int
+    compounds: int
+    managed_compounds: int
+    verification: Verification
+
+    @property
+    def people(self) -> int:
+        return sum(self.people_by_kind.values())
+
+    @property
+    def people_rows(self) -> list[tuple[str, int]]:
+        return [(str(kind.label), self.people_by_kind[kind.value]) for kind in ResidentKind]
+
+
+def grid_block_card(user: User, grid: Node) -> BlockCard:
+    grid = grid_get(user, grid.code)
+    people = Person.objects.filter(grid=grid, moved_out__isnull=True)
+    by_kind = {kind.value: 0 for kind in ResidentKind}
+    by_kind.update(dict(people.values_list("kind").annotate(n=Count("id")).order_by()))
+    homes = Home.objects.filter(grid=grid).aggregate(
+        total=Count("id"), rented=Count("id", filter=Q(tenure=Tenure.RENTED))
+    )
+    orgs = Organisation.objects.filter(grid=grid).aggregate(
+        total=Count("id"), small=Count("id", filter=Q(small_venue=True))
+    )
+    compounds = Compound.objects.filter(grid=grid).aggregate(
+        total=Count("id"), managed=Count("id", filter=Q(managed=True))
+    )
+    total = verified = 0
+    oldest: datetime | None = None
+    sets: list[QuerySet[Any]] = [
+        people,
+        Home.objects.filter(grid=grid),
+        Organisation.objects.filter(grid=grid),
+        Compound.objects.filter(grid=grid),
+    ]
+    for rows in sets:
+        stats = rows.aggregate(
+            total=Count("id"),
+            verified=Count("id", filter=Q(verified_at__isnull=False)),
+            oldest=Min("created_at", filter=Q(verified_at__isnull=True)),
+        )
+        total += stats["total"]
+        verified += stats["verified"]
+        if stats["oldest"] is not None and (oldest is None or stats["oldest"] < oldest):
+            oldest = stats["oldest"]
+    return BlockCard(
+        grid=grid,
+        people_by_kind=by_kind,
+        homes=homes["total"],
+        rentals=homes["rented"],
+        organisations=orgs["total"],
+        small_venues=orgs["small"],
+        compounds=compounds["total"],
+        managed_compounds=compounds["managed"],
+        verification=Verification(total, verified, oldest),
+    )

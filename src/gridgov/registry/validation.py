@@ -1,0 +1,106 @@
+"""Checks on identity numbers with python-stdnum, each failure a Problem naming field and reason."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+
+from gridgov.core.errors import ProblemList
+from gridgov.registry.models import Sex
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str
+    birth_date: date
+    sex: str
+
+
+def resident_id_check(
+    problems: ProblemList,
+    raw: str,
+    *,
+    birth_date: date | None = None,
+    sex: str = "",
+    field: str = "id_number",
+) -> ResidentId | None:
+    """Validate an 18-digit resident ID; the birth date and sex it encodes must match any given."""
+    try:
+        number = ric.validate(raw)
+    except InvalidChecksum:
+        problems.add("invalid_checksum", _("The ID number's check digit is wrong."), field=field)
+        return None
+    except InvalidComponent:
+        problems.add(
+            "invalid_birth_date", _("The ID number holds an impossible birth date."), field=field
+        )
+        return None
+    except ValidationError:
+        problems.add(
+            "invalid_format", _("An ID number is 17 digits and a check digit."), field=field
+        )
+        return None
+    if len(number) != 18:
+        problems.add(
+            "invalid_format", _("An ID number is 17 digits and a check digit."), field=field
+        )
+        return None
+    encoded = ric.get_birth_date(number)
+    derived_sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
+    ok = True
+    if birth_date is not None and birth_date != encoded:
+        problems.add(
+            "birth_date_mismatch",
+            _("The birth date does not match the ID number (%(date)s).")
+            % {"date": encoded.isoformat()},
+            field="birth_date",
+        )
+        ok = False
+    if sex and sex != derived_sex:
+        problems.add("sex_mismatch", _("The sex does not match the ID number."), field="sex")
+        ok = False
+    return ResidentId(number, encoded, derived_sex) if ok else None
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s()-]")
+
+
+def phone_check(problems: ProblemList, raw: str, *, field: str = "phone") -> str:
+    """Digits only, without +86; a mobile is 11 digits from 13x–19x, a landline 7–12 digits."""
+    digits = _PHONE_SEPARATORS.sub("", raw)
+    digits = digits.removeprefix("+86")
+    if not digits:
+        return ""
+    if not digits.isdigit() or not 7 <= len(digits) <= 12:
+        problems.add("invalid_phone", _("A phone number is 7 to 12 digits."), field=field)
+        return ""
+    if len(digits) == 11 and digits[0] == "1" and digits[1] not in "3456789":
+        problems.add("invalid_phone", _("This is not a mobile number."), field=field)
+        return ""
+    return digits
+
+
+def credit_code_check(problems: ProblemList, raw: str, *, field: str = "credit_code") -> str:
+    try:
+        return str(uscc.validate(raw))
+    except InvalidChecksum:
+        problems.add(
+            "invalid_checksum", _("The credit code's check character is wrong."), field=field
+        )
+    except ValidationError:
+        problems.add(
+            "invalid_format",
+            _("A unified social credit code is 18 digits and capital letters."),
+            field=field,
+        )
+    return ""
+
+
+def resident_id_normalise(raw: str) -> str:
+    """The form the blind index is computed on: no spaces, capital X."""
+    return str(ric.compact(raw)).upper()
