@@ -52,6 +52,7 @@ from gridgov.events.selectors import (
     commands_open,
     dispatch_departments,
     events_visible,
+    may_escalate,
 )
 from gridgov.events.workflow import (
     COMMAND_ROLES,
@@ -633,14 +634,7 @@ def _merge(step: _Step) -> None:
 
 
 def _escalate(step: _Step) -> None:
-    """Only the owning level, or one above it, hands a case up: a grid worker cannot push a
-    subdistrict's case to the district."""
     owner = step.event.owner
-    if not owner.code.startswith(scope_root(step.actor).code):
-        raise PermissionDenied(
-            _("Only the level that owns the event, or one above it, may escalate it."),
-            code="not_owner",
-        )
     parent = owner.parent
     if parent is None:
         return
@@ -681,6 +675,21 @@ def _conflict_not_allowed(event: Event, command: Command) -> Conflict:
     )
 
 
+def _forbidden(actor: User, event: Event, command: Command) -> PermissionDenied:
+    """Why command_permitted said no, when the role alone does not say it."""
+    if command == Command.ESCALATE and actor.role in COMMAND_ROLES[command]:
+        if not may_escalate(actor, event):
+            return PermissionDenied(
+                _("Only the level that owns the event, or one above it, may escalate it."),
+                code="not_owner",
+            )
+    return PermissionDenied(
+        _("Your role may not give the command “%(command)s” on this event.")
+        % {"command": command.label},
+        code="command_forbidden",
+    )
+
+
 @transaction.atomic
 def event_apply(
     *,
@@ -706,11 +715,7 @@ def event_apply(
         )
     cmd = Command(command)
     if not command_permitted(actor, event, cmd):
-        raise PermissionDenied(
-            _("Your role may not give the command “%(command)s” on this event.")
-            % {"command": cmd.label},
-            code="command_forbidden",
-        )
+        raise _forbidden(actor, event, cmd)
     if cmd not in commands_open(event):
         raise _conflict_not_allowed(event, cmd)
     if expected_version != event.version:

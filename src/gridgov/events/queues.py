@@ -35,6 +35,7 @@ class Queue:
 
 MINE = Queue("mine", _("My reports"))
 TO_VERIFY = Queue("to_verify", _("To verify"))
+TO_EVALUATE = Queue("to_evaluate", _("To evaluate"))
 TO_REGISTER = Queue("to_register", _("To register"))
 TO_DISPATCH = Queue("to_dispatch", _("To dispatch"))
 TO_ACCEPT = Queue("to_accept", _("To accept"))
@@ -44,7 +45,7 @@ ALL = Queue("all", _("All events"))
 
 _CENTRE_QUEUES = (TO_REGISTER, TO_DISPATCH, TO_VERIFY, OVERDUE, ALL)
 QUEUES_OF_ROLE: dict[str, tuple[Queue, ...]] = {
-    Role.GRID_WORKER: (MINE, TO_VERIFY, OVERDUE),
+    Role.GRID_WORKER: (MINE, TO_VERIFY, TO_EVALUATE, OVERDUE),
     Role.COMMUNITY_STAFF: _CENTRE_QUEUES,
     Role.SUBDISTRICT_DISPATCHER: _CENTRE_QUEUES,
     Role.DISTRICT_COMMANDER: _CENTRE_QUEUES,
@@ -71,6 +72,9 @@ def _in_queue(user: User, key: str) -> QuerySet[Event]:
         return events.filter(reporter=user)
     if key == TO_VERIFY.key:
         return events.filter(status=Status.HANDLED)
+    if key == TO_EVALUATE.key:
+        # Closed and not yet rated: the reporter's say on how it was handled.
+        return events.filter(reporter=user, status=Status.CLOSED)
     if key == TO_REGISTER.key:
         return events.filter(status=Status.REPORTED)
     if key == TO_DISPATCH.key:

@@ -22,6 +22,7 @@ from gridgov.events.workflow import (
     ADDRESSEE_COMMANDS,
     COMMAND_ROLES,
     OPEN_STATUSES,
+    REPORTER_COMMANDS,
     Command,
     Status,
     commands_from,
@@ -35,7 +36,10 @@ if TYPE_CHECKING:
 
 
 def events_visible(user: User) -> QuerySet[Event]:
-    """Annotated with `is_overdue` (a stage still running past its limit), to show red."""
+    """Annotated with `is_overdue` (a stage still running past its limit), to show red.
+
+    A department also sees the events whose open whistle summoned it, to report in and do its
+    part, without taking over the loop (which stays with the department dispatched to)."""
     overdue = Deadline.objects.filter(
         event=OuterRef("pk"), ended_at__isnull=True, due_at__lt=timezone.now()
     )
@@ -43,7 +47,13 @@ def events_visible(user: User) -> QuerySet[Event]:
         "category", "node", "grid", "owner", "assigned_department", "master"
     ).annotate(is_overdue=Exists(overdue))
     if user.role == Role.DEPARTMENT_HANDLER:
-        return events.filter(assigned_department_id=user.department_id)
+        # 0 matches nothing should a handler's account ever lack its department.
+        department_id = user.department_id or 0
+        # Through the whistle's related names: gridgov.whistle imports this package.
+        summoned = Event.objects.filter(
+            whistles__closed_at__isnull=True, whistles__summonses__department_id=department_id
+        ).values("pk")
+        return events.filter(Q(assigned_department_id=department_id) | Q(pk__in=summoned))
     return events.filter(node__code__startswith=scope_root(user).code)
 
 
@@ -95,15 +105,29 @@ def commands_open(event: Event) -> list[Command]:
 
 
 def command_permitted(user: User, event: Event, command: Command) -> bool:
-    """Whether the user's role may give the command, and, for the addressee's commands, whether
-    the event was dispatched to the user's department (when it went to one)."""
-    if not user.is_active or user.role not in COMMAND_ROLES[command]:
+    """Whether the user's role may give the command (or the user reported the event, for the
+    reporter's commands); for the addressee's commands, whether the event was dispatched to
+    the user's department (when it went to one); for escalation, whether the user's level
+    owns the event or sits above its owner."""
+    if not user.is_active:
+        return False
+    if command in REPORTER_COMMANDS and event.reporter_id == user.pk:
+        return True
+    if user.role not in COMMAND_ROLES[command]:
         return False
     if command in ADDRESSEE_COMMANDS:
         if event.assigned_department_id is not None:
             return user.department_id == event.assigned_department_id
         return user.role != Role.DEPARTMENT_HANDLER
+    if command == Command.ESCALATE:
+        return may_escalate(user, event)
     return True
+
+
+def may_escalate(user: User, event: Event) -> bool:
+    """Only the owning level, or one above it, hands a case up: a grid worker cannot push a
+    subdistrict's case to the district."""
+    return event.owner.code.startswith(scope_root(user).code)
 
 
 def allowed_commands(user: User, event: Event) -> list[Command]:
@@ -199,13 +223,17 @@ class LevelShare:
     share: float
 
 
-def closure_by_level(user: User, node: Node) -> list[LevelShare]:
-    """Closed events under the node by the level that owned them when they closed (the owner
-    does not change after closing), for "小事不出网格、大事不出社区、难事不出街道"."""
+def closure_by_level(user: User, node: Node, since: datetime | None = None) -> list[LevelShare]:
+    """Closed events under the node (closed since `since`, when given) by the level that owned
+    them when they closed (the owner does not change after closing), for
+    "小事不出网格、大事不出社区、难事不出街道"."""
+    closed = events_visible(user).filter(
+        node__code__startswith=node.code, status__in=CLOSED_STATUSES
+    )
+    if since is not None:
+        closed = closed.filter(closed_at__gte=since)
     rows = dict(
-        events_visible(user)
-        .filter(node__code__startswith=node.code, status__in=CLOSED_STATUSES)
-        .order_by()
+        closed.order_by()
         .values_list("owner__level")
         .annotate(n=Count("id"))
         .values_list("owner__level", "n")

@@ -148,6 +148,10 @@ COMMAND_ROLES: dict[Command, frozenset[Role]] = {
 # What the overdue sweeper writes in the timeline; no person gives it, so no role holds it.
 AUTO_ESCALATE = "auto_escalate"
 
+# Commands the event's own reporter may give whatever their role: after closure the grid worker
+# (or the resident, through a dispatcher) rates how their report was handled.
+REPORTER_COMMANDS = frozenset({C.EVALUATE})
+
 # Commands given by the addressee of a dispatch: the department it went to, when there is one.
 ADDRESSEE_COMMANDS = frozenset({C.ACCEPT, C.RETURN, C.HANDLE, C.REQUEST_EXTENSION})
 

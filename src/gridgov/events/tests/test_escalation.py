@@ -13,9 +13,14 @@ from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.conftest import login
-from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied
+from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.events.models import Deadline, Event, EventTransition
-from gridgov.events.selectors import commands_open, events_visible, overdue_flag
+from gridgov.events.selectors import (
+    allowed_commands,
+    commands_open,
+    events_visible,
+    overdue_flag,
+)
 from gridgov.events.sweeper import events_sweep
 from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import AUTO_ESCALATE, Command, Stage, Status
@@ -53,8 +58,10 @@ def test_escalate_climbs_one_level_at_a_time_up_to_the_district(
     assert step.payload == {"from": "320104001", "to": "320104"}
     assert step.reason == "超出网格处置权限"
     assert Command.ESCALATE not in commands_open(event)
-    with pytest.raises(Conflict):
+    # The district owns it now: the subdistrict may no longer hand it anywhere.
+    with pytest.raises(PermissionDenied) as refused:
         apply(loop_users, event, Command.ESCALATE, actor=loop_users["dispatcher"])
+    assert refused.value.code == "not_owner"
 
 
 def test_escalate_needs_a_reason_and_a_role(report: Report, loop_users: dict[str, User]) -> None:
@@ -69,6 +76,24 @@ def test_escalate_needs_a_reason_and_a_role(report: Report, loop_users: dict[str
         apply(loop_users, event, Command.ESCALATE, actor=loop_users["grid_worker"])
     assert refused.value.code == "not_owner"
     assert owner_code(event) == "320104001001"
+
+
+def test_escalate_is_offered_only_where_it_would_be_accepted(
+    report: Report, loop_users: dict[str, User], as_user: Any
+) -> None:
+    event = apply(loop_users, report(), Command.ESCALATE, actor=loop_users["community_staff"])
+    worker = loop_users["grid_worker"]
+    assert Command.ESCALATE not in allowed_commands(worker, event)
+    assert Command.ESCALATE in allowed_commands(loop_users["community_staff"], event)
+    page = as_user("grid_worker").get(f"/events/{event.number}/")
+    assert page.status_code == 200
+    assert '<details data-command="escalate"' not in page.content.decode()
+    read = as_user("grid_worker").get(f"{BASE}/{event.number}")
+    assert "escalate" not in read.json()["allowed_commands"]
+    assert (
+        '<details data-command="escalate"'
+        in as_user("dispatcher").get(f"/events/{event.number}/").content.decode()
+    )
 
 
 def test_supervision_by_the_centre(report: Report, loop_users: dict[str, User]) -> None:

@@ -231,7 +231,7 @@ def tabs_of(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("name", "tabs"),
     [
-        ("grid_worker", ["mine", "to_verify", "overdue"]),
+        ("grid_worker", ["mine", "to_verify", "to_evaluate", "overdue"]),
         ("dispatcher", ["to_register", "to_dispatch", "to_verify", "overdue", "all"]),
         ("handler", ["to_accept", "in_hand", "overdue"]),
         ("analyst", ["all"]),
