@@ -410,9 +410,12 @@ def _node(request: HttpRequest, code: str | None) -> Any:
 
 
 @router.get("/stats/closure-by-level", response=list[LevelShareOut])
-def closure_by_level(request: HttpRequest, node: str | None = None) -> list[Any]:
-    """Closed events under the node (default: the caller's jurisdiction) by closing level."""
-    return selectors.closure_by_level(_user(request), _node(request, node))
+def closure_by_level(
+    request: HttpRequest, node: str | None = None, since: datetime | None = None
+) -> list[Any]:
+    """Closed events under the node (default: the caller's jurisdiction) by closing level,
+    those closed since `since` when it is given."""
+    return selectors.closure_by_level(_user(request), _node(request, node), since)
 
 
 @router.get("/stats/response-time", response=ResponseStatsOut)

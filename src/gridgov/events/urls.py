@@ -10,6 +10,7 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("report/fields", views.report_fields, name="report_fields"),
     path("hotline/", views.hotline, name="hotline"),
+    path("stats/", views.stats, name="stats"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/commands/<str:name>", views.command, name="command"),
     path("<str:number>/photos/<int:attachment_id>", views.attachment, name="attachment"),

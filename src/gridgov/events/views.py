@@ -8,7 +8,7 @@ action's problems back into errors beside the fields they concern.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django import forms
@@ -38,7 +38,7 @@ from gridgov.events.workflow import (
     Stage,
     Status,
 )
-from gridgov.jurisdiction.selectors import nodes_visible, scope_root
+from gridgov.jurisdiction.selectors import node_get, nodes_visible, scope_root
 
 PAGE_SIZE = 50
 
@@ -310,6 +310,32 @@ def _whistle_link(user: User) -> tuple[str | Promise, str] | None:
     return None
 
 
+# Who reads the loop's figures: the centre at each level, and analysts.
+STATS_ROLES = frozenset(COMMAND_ROLES[Command.REGISTER] | {Role.ANALYST})
+STATS_DAYS = 30
+
+
+@page_view
+def stats(request: UserRequest) -> HttpResponse:
+    """Where cases closed and how fast reports were answered ("问题响应五分钟") over the last
+    30 days, for the user's jurisdiction or a node inside it."""
+    user = request.user
+    if user.role not in STATS_ROLES:
+        raise PermissionDenied(_("Your role has no event figures."))
+    code = request.GET.get("node", "")
+    node = node_get(user, code) if code else scope_root(user)
+    since = timezone.now() - timedelta(days=STATS_DAYS)
+    context = {
+        "node": node,
+        "days": STATS_DAYS,
+        "since": since,
+        "levels": selectors.closure_by_level(user, node, since),
+        "response": selectors.response_time_stats(user, node, since),
+        "five_minutes": int(selectors.FIVE_MINUTES),
+    }
+    return render(request, "events/stats.html", context)
+
+
 @page_view
 def queue(request: UserRequest) -> HttpResponse:
     user = request.user
@@ -326,6 +352,7 @@ def queue(request: UserRequest) -> HttpResponse:
         "query": _query_without(request, "page"),
         "can_report": user.role in REPORTER_ROLES,
         "can_enter_hotline": user.role in COMMAND_ROLES[Command.REGISTER],
+        "can_see_stats": user.role in STATS_ROLES,
     }
     return render(request, "events/queue.html", context)
 
