@@ -36,9 +36,20 @@ def resident_id_check(
         problems.add("invalid_checksum", _("The ID number's check digit is wrong."), field=field)
         return None
     except InvalidComponent:
-        problems.add(
-            "invalid_birth_date", _("The ID number holds an impossible birth date."), field=field
-        )
+        try:
+            ric.get_birth_date(raw)
+        except ValidationError:
+            problems.add(
+                "invalid_birth_date",
+                _("The ID number holds an impossible birth date."),
+                field=field,
+            )
+        else:
+            problems.add(
+                "invalid_region",
+                _("The ID number's region code did not exist in its birth year."),
+                field=field,
+            )
         return None
     except ValidationError:
         problems.add(

@@ -17,14 +17,14 @@ PHONE = "13812345678"
 
 
 def resident_id(first17: str) -> str:
-    return first17 + ric.calc_check_digit(first17)
+    return first17 + ric.calc_check_digit(first17 + "0")
 
 
 def credit_code(first17: str) -> str:
     return first17 + uscc.calc_check_digit(first17)
 
 
-ID_NUMBER = resident_id("32010219900101123")  # a man born 1990-01-01
+ID_NUMBER = resident_id("32010219900105123")  # 320102199001051234, a man born 1990-01-05
 CREDIT_CODE = credit_code("91320104MA1XY1234")
 
 
