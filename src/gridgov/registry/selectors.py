@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,23 +81,37 @@ def household_get(user: User, household_id: int) -> Household:
     return _get(user, Household, household_id)
 
 
-def household_members(user: User, household: Household) -> QuerySet[Person]:
-    return visible(user, Person).filter(household=household)
+@dataclass(frozen=True)
+class HouseholdDetail:
+    household: Household
+    members: list[Person]
+
+
+def household_detail(user: User, household_id: int) -> HouseholdDetail:
+    household = household_get(user, household_id)
+    return HouseholdDetail(household, list(visible(user, Person).filter(household=household)))
 
 
 def home_get(user: User, home_id: int) -> Home:
     return _get(user, Home, home_id)
 
 
-def home_tenancies(user: User, home: Home) -> QuerySet[Tenancy]:
-    """Tenancies of a home already fetched through home_get, newest first."""
-    return Tenancy.objects.filter(home=home, person__in=visible(user, Person)).select_related(
-        "person"
+@dataclass(frozen=True)
+class HomeDetail:
+    home: Home
+    tenancies: list[Tenancy]
+    residents: list[Person]
+
+
+def home_detail(user: User, home_id: int) -> HomeDetail:
+    """A home with its tenants, newest tenancy first, and the people living there."""
+    home = home_get(user, home_id)
+    tenancies = Tenancy.objects.filter(home=home, person__in=visible(user, Person))
+    return HomeDetail(
+        home,
+        list(tenancies.select_related("person")),
+        list(visible(user, Person).filter(home=home)),
     )
-
-
-def home_residents(user: User, home: Home) -> QuerySet[Person]:
-    return visible(user, Person).filter(home=home)
 
 
 def tenancy_get(user: User, tenancy_id: int) -> Tenancy:
@@ -119,16 +133,15 @@ def compound_get(user: User, compound_id: int) -> Compound:
     return _get(user, Compound, compound_id)
 
 
-def compound_homes(user: User, compound: Compound) -> QuerySet[Home]:
-    return (
-        visible(user, Home)
-        .filter(compound=compound)
-        .prefetch_related(
-            Prefetch(
-                "tenancies", Tenancy.objects.filter(end__isnull=True), to_attr="open_tenancies"
-            )
-        )
-    )
+@dataclass(frozen=True)
+class CompoundDetail:
+    compound: Compound
+    homes: list[Home]
+
+
+def compound_detail(user: User, compound_id: int) -> CompoundDetail:
+    compound = compound_get(user, compound_id)
+    return CompoundDetail(compound, list(visible(user, Home).filter(compound=compound)))
 
 
 def grid_get(user: User, code: str) -> Node:

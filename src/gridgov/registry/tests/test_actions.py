@@ -242,7 +242,7 @@ REGISTRY_TABLES = [
 
 
 def raw_dump() -> str:
-    text = []
+    text: list[str] = []
     with connection.cursor() as cursor:
         for table in REGISTRY_TABLES:
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
