@@ -1,0 +1,353 @@
+"""Free-text address → standard address, from an in-memory index of the whole library.
+
+The library has over a million rows; a query must cost microseconds, so
+nothing scans it. Blocking is hierarchical: the district (when the text
+names one) narrows the roads and compounds; a road or compound is found by
+an exact dictionary lookup on its normalised key, and only when that fails
+by rapidfuzz within the block (the district's names, or the names sharing a
+character pair with the query). The door is a dictionary lookup, and the
+building/unit/room below it one vectorised binary search over packed integer
+keys for the whole batch. Each process keeps the index and rebuilds it when
+LibraryVersion moves, as the jurisdiction's spatial index does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from gridgov.addresses.normalise import Parsed, Places, compound_key, parse, road_stem
+
+FUZZ_CUTOFF = 60.0
+MATCH_THRESHOLD = 0.6
+MARGIN = 0.05
+TOP = 5
+# A fuzzy hit on a different district than the text named is possible (an old
+# district name, a road on the border) but less likely than one inside it.
+OTHER_DISTRICT = 0.85
+NO_UNIT = 0.95
+
+_B, _U = 24, 18  # bit offsets of building and unit in a packed key; the room takes 18 bits
+_DOOR = 34
+
+
+# (query position, door row, score so far, building, unit, room)
+_Wanted = tuple[int, int, float, int | None, int | None, int | None]
+
+
+class RoadRow(NamedTuple):
+    code: str
+    name: str
+    district: str
+    aliases: tuple[str, ...]
+
+
+class AddressRow(NamedTuple):
+    code: str
+    level: int
+    road: int  # position in the road list
+    door: int
+    compound: str
+    building: int | None
+    unit: int | None
+    room: int | None
+    grid: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    code: str
+    label: str
+    grid: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """matched | ambiguous | not_found | outside_city; `reason` says why not matched."""
+
+    status: str
+    code: str = ""
+    label: str = ""
+    grid: str = ""
+    confidence: float = 0.0
+    reason: str = ""
+    candidates: tuple[Candidate, ...] = ()
+
+
+def _key(door: int, building: int | None, unit: int | None, room: int | None) -> int:
+    return (door << _DOOR) | ((building or 0) << _B) | ((unit or 0) << _U) | (room or 0)
+
+
+def _bigrams(text: str) -> set[str]:
+    """Adjacent and one-apart character pairs: one typo in three characters leaves one intact."""
+    pairs = {text[i : i + 2] for i in range(len(text) - 1)}
+    return pairs | {text[i] + text[i + 2] for i in range(len(text) - 2)} or {text}
+
+
+@dataclass
+class _Names:
+    """Keys of one kind (road stems or compound keys) with their blocks for fuzzy search."""
+
+    targets: dict[str, list[int]] = field(default_factory=dict)
+    by_district: dict[str, list[str]] = field(default_factory=dict)
+    by_bigram: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, key: str, target: int, district: str) -> None:
+        if key not in self.targets:
+            self.targets[key] = []
+            self.by_district.setdefault(district, []).append(key)
+            for gram in _bigrams(key):
+                self.by_bigram.setdefault(gram, []).append(key)
+        self.targets[key].append(target)
+
+    def find(self, key: str, district: str | None) -> list[tuple[int, float]]:
+        exact = self.targets.get(key)
+        if exact:
+            return [(t, 1.0) for t in exact]
+        if district is not None and district in self.by_district:
+            choices: Sequence[str] = self.by_district[district]
+        else:
+            block: set[str] = set()
+            for gram in _bigrams(key):
+                block.update(self.by_bigram.get(gram, ()))
+            choices = list(block)
+        hits = process.extract(key, choices, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZ_CUTOFF)
+        return [(t, score / 100) for name, score, _ in hits for t in self.targets[name]]
+
+
+class MatchIndex:
+    def __init__(
+        self,
+        version: int,
+        places: Places,
+        district_names: dict[str, str],
+        roads: Sequence[RoadRow],
+        addresses: Iterable[AddressRow],
+    ) -> None:
+        self.version = version
+        self.places = places
+        self.road_codes = [r.code for r in roads]
+        self.road_names = [r.name for r in roads]
+        self.road_district = [r.district for r in roads]
+        self.district_names = district_names
+        self.roads = _Names()
+        for pos, road_row in enumerate(roads):
+            for name in (road_row.name, *road_row.aliases):
+                self.roads.add(road_stem(name)[0], pos, road_row.district)
+        self.compounds = _Names()
+        self.compound_names: list[str] = []
+        compound_pos: dict[str, int] = {}
+        self.doors: dict[int, int] = {}
+        codes: list[bytes] = []
+        grids: list[int] = []
+        grid_pos: dict[str, int] = {}
+        columns: list[list[int]] = [[] for _ in range(7)]
+        for idx, row in enumerate(addresses):
+            codes.append(row.code.encode())
+            grids.append(grid_pos.setdefault(row.grid, len(grid_pos)))
+            cpos = -1
+            if row.compound:
+                cpos = compound_pos.setdefault(row.compound, len(compound_pos))
+                if cpos == len(self.compound_names):
+                    self.compound_names.append(row.compound)
+            for column, value in zip(
+                columns,
+                (row.level, row.road, row.door, cpos, row.building, row.unit, row.room),
+                strict=True,
+            ):
+                column.append(value or 0)
+            if row.level == 1:
+                self.doors[(row.road << 20) | row.door] = idx
+                if row.compound:
+                    district = self.road_district[row.road]
+                    self.compounds.add(compound_key(row.compound), idx, district)
+        self.codes = np.array(codes, dtype=np.bytes_)
+        self.grid_codes = list(grid_pos)
+        self.grid = np.array(grids, dtype=np.int32)
+        level, road, door, compound, building, unit, room = (
+            np.array(c, dtype=np.int64) for c in columns
+        )
+        self.level = level.astype(np.int8)
+        self.road = road.astype(np.int32)
+        self.door = door.astype(np.int32)
+        self.compound = compound.astype(np.int32)
+        self.building = building.astype(np.int16)
+        self.unit = unit.astype(np.int16)
+        self.room = room.astype(np.int32)
+        door_of = self._door_positions(level, road, door)
+        keys = (door_of << _DOOR) | (building << _B) | (unit << _U) | room
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.key_pos = keys[order], order.astype(np.int32)
+        rooms = np.flatnonzero(room > 0)
+        nu_keys = (door_of[rooms] << _DOOR) | (building[rooms] << _B) | room[rooms]
+        order = np.argsort(nu_keys, kind="stable")
+        self.nu_keys, self.nu_pos = nu_keys[order], rooms[order].astype(np.int32)
+
+    def _door_positions(
+        self, level: npt.NDArray[np.int64], road: npt.NDArray[np.int64], door: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
+        """Each row's door-level address, by its (road, door) key."""
+        packed = (road << 20) | door
+        door_rows = np.flatnonzero(level == 1)
+        order = np.argsort(packed[door_rows], kind="stable")
+        sorted_keys = packed[door_rows][order]
+        at = np.clip(np.searchsorted(sorted_keys, packed), 0, max(len(sorted_keys) - 1, 0))
+        if not len(sorted_keys):
+            return np.zeros(len(level), dtype=np.int64)
+        return door_rows[order][at].astype(np.int64)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def label(self, pos: int) -> str:
+        road = int(self.road[pos])
+        text = self.district_names.get(self.road_district[road], "") + self.road_names[road]
+        text += f"{self.door[pos]}号"
+        if self.compound[pos] >= 0:
+            text += self.compound_names[self.compound[pos]]
+        for value, marker in (
+            (self.building[pos], "幢"),
+            (self.unit[pos], "单元"),
+            (self.room[pos], "室"),
+        ):
+            if value:
+                text += f"{value}{marker}"
+        return text
+
+    def candidate(self, pos: int, score: float) -> Candidate:
+        return Candidate(
+            self.codes[pos].decode(),
+            self.label(pos),
+            self.grid_codes[self.grid[pos]],
+            round(score, 3),
+        )
+
+    # Matching -------------------------------------------------------------
+
+    def match(self, text: str) -> Match:
+        return self.match_many([text])[0]
+
+    def match_many(self, texts: Sequence[str]) -> list[Match]:
+        """Blocking per text in Python, then every building/unit/room lookup in one search."""
+        plans: list[tuple[Parsed, list[tuple[int, float]]] | Match] = []
+        for text in texts:
+            plans.append(self._doors(text))
+        wanted: list[_Wanted] = []
+        for i, plan in enumerate(plans):
+            if isinstance(plan, Match):
+                continue
+            parsed, doors = plan
+            for door, score in doors:
+                wanted.append((i, door, score, parsed.building, parsed.unit, parsed.room))
+        found = self._lookup(wanted)
+        results: list[Match] = []
+        for i, plan in enumerate(plans):
+            if isinstance(plan, Match):
+                results.append(plan)
+            else:
+                results.append(self._decide(found.get(i, [])))
+        return results
+
+    def _doors(self, text: str) -> tuple[Parsed, list[tuple[int, float]]] | Match:
+        parsed = parse(text, self.places)
+        if parsed is None:
+            return Match("not_found", reason="unparsed")
+        if parsed.outside:
+            return Match("outside_city", reason="outside_city")
+        doors = self._door_candidates(parsed)
+        if isinstance(doors, str) and parsed.stem_stripped:
+            # 秦淮花园 is a compound, not 花园 in 秦淮区.
+            whole = parse(text, self.places, strip_stems=False)
+            again = self._door_candidates(whole) if whole is not None else doors
+            if not isinstance(again, str) and whole is not None:
+                return whole, again
+        if isinstance(doors, str):
+            return Match("not_found", reason=doors)
+        return parsed, doors
+
+    def _door_candidates(self, p: Parsed) -> list[tuple[int, float]] | str:
+        if not p.road and not p.compound:
+            return "no_place"
+        roads = self._roads(p) if p.road else []
+        compounds: list[tuple[int, float]] = []
+        if p.compound:
+            compounds = self.compounds.find(compound_key(p.compound), p.district)
+            if roads:
+                on_road = {r for r, _ in roads}
+                compounds = [(d, s) for d, s in compounds if self.road[d] in on_road] or compounds
+        if not roads and p.road and not compounds:
+            # 太平南路 may be part of a compound's name after all.
+            compounds = self.compounds.find(compound_key(p.road + p.compound), p.district)
+        doors: list[tuple[int, float]] = []
+        if roads and p.door is not None:
+            for road, score in roads:
+                door = self.doors.get((road << 20) | p.door)
+                if door is not None:
+                    doors.append((door, score))
+            if compounds:
+                named = {d: s for d, s in compounds}
+                both = [(d, s * named[d]) for d, s in doors if d in named]
+                doors = both or doors or [(d, s * 0.9) for d, s in compounds]
+        elif compounds:
+            doors = compounds
+        if doors:
+            return doors
+        if p.road and not roads:
+            return "road_not_found"
+        if p.compound and not compounds:
+            return "compound_not_found"
+        return "door_not_found" if p.door is not None else "no_door_number"
+
+    def _roads(self, p: Parsed) -> list[tuple[int, float]]:
+        found = self.roads.find(road_stem(p.road)[0], p.district)
+        if p.district is None:
+            return found
+        return [
+            (r, s if self.road_district[r] == p.district else s * OTHER_DISTRICT) for r, s in found
+        ]
+
+    def _lookup(self, wanted: list[_Wanted]) -> dict[int, list[tuple[int, float]]]:
+        found: dict[int, list[tuple[int, float]]] = {}
+        if not wanted:
+            return found
+        keys = np.array([_key(d, b, u, r) for _, d, _, b, u, r in wanted], dtype=np.int64)
+        at = np.searchsorted(self.keys, keys)
+        hit = at < len(self.keys)
+        hit[hit] = self.keys[at[hit]] == keys[hit]
+        for (i, _door, score, _b, _u, _r), ok, pos in zip(wanted, hit, at, strict=True):
+            if ok:
+                found.setdefault(i, []).append((int(self.key_pos[pos]), score))
+        loose = [
+            (i, d, s, b, r)
+            for (i, d, s, b, u, r), ok in zip(wanted, hit, strict=True)
+            if not ok and u is None and r is not None
+        ]
+        if loose:
+            nu = np.array([_key(d, b, None, r) for _, d, _, b, r in loose], dtype=np.int64)
+            lo = np.searchsorted(self.nu_keys, nu, side="left")
+            hi = np.searchsorted(self.nu_keys, nu, side="right")
+            for (i, _, score, _, _), start, stop in zip(loose, lo, hi, strict=True):
+                for pos in range(start, stop):
+                    found.setdefault(i, []).append((int(self.nu_pos[pos]), score * NO_UNIT))
+        return found
+
+    def _decide(self, hits: list[tuple[int, float]]) -> Match:
+        if not hits:
+            return Match("not_found", reason="part_not_found")
+        best: dict[int, float] = {}
+        for pos, score in hits:
+            best[pos] = max(score, best.get(pos, 0.0))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+        candidates = tuple(self.candidate(pos, score) for pos, score in ranked)
+        top = candidates[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top.score >= MATCH_THRESHOLD and ranked[0][1] - second >= MARGIN:
+            return Match("matched", top.code, top.label, top.grid, top.score, candidates=candidates)
+        reason = "ambiguous" if ranked[0][1] - second < MARGIN else "low_confidence"
+        return Match("ambiguous", reason=reason, candidates=candidates)
