@@ -114,6 +114,12 @@ def home_detail(user: User, home_id: int) -> HomeDetail:
     )
 
 
+def person_tenancies(user: User, person: Person) -> list[Tenancy]:
+    """The homes a person rents or rented, among those the caller may see."""
+    rows = Tenancy.objects.filter(person=person, home__in=visible(user, Home))
+    return list(rows.select_related("home"))
+
+
 def tenancy_get(user: User, tenancy_id: int) -> Tenancy:
     row = (
         Tenancy.objects.filter(pk=tenancy_id, home__in=visible(user, Home))
