@@ -1,3 +1,125 @@
-from ninja import Router
+"""Address matching and the standard address library over JSON.
+
+Matching answers for the caller's jurisdiction only: a candidate outside it
+is never named, and an address outside it reads as not found.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from gridgov.accounts.models import User
+from gridgov.addresses import selectors
+from gridgov.addresses.matcher import Match
+from gridgov.addresses.models import Address
 
 router = Router(tags=["addresses"])
+
+BATCH_MAX = 10_000
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+class MatchIn(Schema):
+    text: str = Field(max_length=200)
+
+
+class BatchIn(Schema):
+    texts: list[str] = Field(max_length=BATCH_MAX)
+
+
+class CandidateOut(Schema):
+    code: str
+    label: str
+    grid: str
+    score: float
+
+
+class MatchOut(Schema):
+    status: str
+    code: str
+    label: str
+    grid: str
+    confidence: float
+    reason: str
+    candidates: list[CandidateOut]
+
+
+class BatchOut(Schema):
+    results: list[MatchOut]
+
+
+class AddressOut(Schema):
+    code: str
+    level: int
+    label: str
+    road: str
+    door: int
+    compound: str
+    building: int | None
+    unit: int | None
+    floor: int | None
+    room: int | None
+    lon: float
+    lat: float
+    grid: str
+    parent: str | None
+
+    @staticmethod
+    def resolve_road(obj: Address) -> str:
+        return obj.road.code
+
+    @staticmethod
+    def resolve_grid(obj: Address) -> str:
+        return obj.grid_code
+
+    @staticmethod
+    def resolve_parent(obj: Address) -> str | None:
+        return obj.code.rsplit("-", 1)[0] if obj.parent_id is not None else None
+
+
+class SearchIn(Schema):
+    road: str = ""
+    q: str = ""
+
+
+def _out(match: Match) -> MatchOut:
+    return MatchOut(
+        status=match.status,
+        code=match.code,
+        label=match.label,
+        grid=match.grid,
+        confidence=match.confidence,
+        reason=match.reason,
+        candidates=[
+            CandidateOut(code=c.code, label=c.label, grid=c.grid, score=c.score)
+            for c in match.candidates
+        ],
+    )
+
+
+@router.post("/match", response=MatchOut)
+def match(request: HttpRequest, body: MatchIn) -> MatchOut:
+    return _out(selectors.address_match(_user(request), body.text))
+
+
+@router.post("/match/batch", response=BatchOut)
+def match_batch(request: HttpRequest, body: BatchIn) -> BatchOut:
+    return BatchOut(
+        results=[_out(m) for m in selectors.address_match_many(_user(request), body.texts)]
+    )
+
+
+@router.get("/addresses", response=list[AddressOut])
+def address_list(request: HttpRequest, filters: Query[SearchIn]) -> list[Address]:
+    return list(selectors.address_search(_user(request), road=filters.road, q=filters.q))
+
+
+@router.get("/addresses/{code}", response=AddressOut)
+def address_detail(request: HttpRequest, code: str) -> Address:
+    return selectors.address_get(_user(request), code)

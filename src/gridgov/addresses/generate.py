@@ -201,15 +201,17 @@ def _addresses(
     next_door = [rng.randrange(1, 20, 2) for _ in roads]
     position = 0
     for site in sites:
-        doors = [(name, unit) for name, unit in site.compounds]
-        doors += [("", None)] * rng.randint(*density.shops)
+        # A grid without compound polygons still has housing: compounds named here.
+        compounds = site.compounds or ((("", None),) * rng.randint(1, 3))
+        doors = [(name, unit, True) for name, unit in compounds]
+        doors += [("", None, False)] * rng.randint(*density.shops)
         points = _points(site.geometry, len(doors) * (density.buildings[1] + 1), np_rng)
         spot = iter(points)
-        for compound, layer_unit in doors:
+        for compound, layer_unit, housing in doors:
             road = rng.choice(community_roads[site.community])
             door = next_door[road]
             next_door[road] += rng.choice((2, 2, 4, 6))
-            name = namer.compound(compound) if compound else ""
+            name = namer.compound(compound) if housing else ""
             base = f"{roads[road].code}-{door}"
             x, y = next(spot)
             door_pos = position

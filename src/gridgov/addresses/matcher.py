@@ -13,6 +13,7 @@ LibraryVersion moves, as the jurisdiction's spatial index does.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -351,3 +352,66 @@ class MatchIndex:
             return Match("matched", top.code, top.label, top.grid, top.score, candidates=candidates)
         reason = "ambiguous" if ranked[0][1] - second < MARGIN else "low_confidence"
         return Match("ambiguous", reason=reason, candidates=candidates)
+
+
+# The process's index ---------------------------------------------------------
+
+_lock = threading.Lock()
+_cached: MatchIndex | None = None
+
+
+def _current_version() -> int:
+    from gridgov.addresses.models import LibraryVersion
+
+    version = LibraryVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return int(version or 0)
+
+
+def _load(version: int) -> MatchIndex:
+    from gridgov.addresses.models import Address, Road
+    from gridgov.jurisdiction.models import Level, Node
+
+    districts = dict(Node.objects.filter(level=Level.DISTRICT).values_list("code", "name"))
+    areas = frozenset(
+        Node.objects.filter(level__in=(Level.SUBDISTRICT, Level.COMMUNITY)).values_list(
+            "name", flat=True
+        )
+    )
+    places = Places.from_names({name: code for code, name in districts.items()}, areas)
+    road_rows = list(
+        Road.objects.order_by("id").values_list("id", "code", "name", "district__code", "aliases")
+    )
+    road_pos = {pk: pos for pos, (pk, *_) in enumerate(road_rows)}
+    roads = [
+        RoadRow(code, name, district, tuple(aliases))
+        for _, code, name, district, aliases in road_rows
+    ]
+    columns = ("code", "level", "road_id", "door", "compound", "building", "unit", "room")
+    query = Address.objects.order_by("id").values_list(*columns, "grid_code")
+    rows = (
+        AddressRow(code, level, road_pos[road], door, compound, building, unit, room, grid)
+        for code, level, road, door, compound, building, unit, room, grid in query.iterator(
+            chunk_size=20_000
+        )
+    )
+    return MatchIndex(version, places, districts, roads, rows)
+
+
+def matcher_index() -> MatchIndex:
+    """The process's index, rebuilt when the library version moved; one query when it did not."""
+    global _cached
+    version = _current_version()
+    cached = _cached
+    if cached is not None and cached.version == version:
+        return cached
+    with _lock:
+        if _cached is None or _cached.version != version:
+            _cached = _load(version)
+        return _cached
+
+
+def matcher_index_reset() -> None:
+    """Forget the cached index (tests roll back library versions between cases)."""
+    global _cached
+    with _lock:
+        _cached = None

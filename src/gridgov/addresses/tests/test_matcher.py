@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from gridgov.addresses.actions import library_version_bump
+from gridgov.addresses.matcher import matcher_index
+from gridgov.addresses.models import Address
+from gridgov.addresses.testset import variant
+from gridgov.testing.tree import Tree
+
+QUERIES = 2_000
+
+
+def test_noisy_variants_match_their_address(library: Tree) -> None:
+    """Prefix drops, number formats, 幢/栋/号楼/座, 2-1-302, typos, compound names: ≥ 98 % top-1."""
+    index = matcher_index()
+    rng = random.Random(11)
+    picks = [rng.randrange(len(index)) for _ in range(QUERIES)]
+    queries = [variant(index, pos, rng) for pos in picks]
+    results = index.match_many(queries)
+    wrong = Counter(
+        m.status
+        for m, pos in zip(results, picks, strict=True)
+        if m.code != index.codes[pos].decode()
+    )
+    assert sum(wrong.values()) / QUERIES <= 0.02, wrong
+
+
+def test_matched_result_names_code_label_grid_and_candidates(library: Tree) -> None:
+    room = Address.objects.filter(level=4).select_related("road").first()
+    assert room is not None
+    text = f"南京市秦淮区{room.road.name}{room.door}号{room.building}栋{room.unit}单元{room.room}房"
+    match = matcher_index().match(text)
+    assert match.status == "matched"
+    assert match.code == room.code
+    assert match.grid == room.grid_code
+    assert match.confidence == 1.0
+    assert match.candidates[0].code == room.code
+    assert room.road.name in match.label
+
+
+def test_compound_name_instead_of_road_and_door(library: Tree) -> None:
+    room = Address.objects.filter(level=4).exclude(compound="").first()
+    assert room is not None
+    match = matcher_index().match(f"{room.compound}{room.building}-{room.unit}-{room.room}")
+    assert (match.status, match.code) == ("matched", room.code)
+
+
+def test_missing_unit_still_finds_a_single_room(library: Tree) -> None:
+    room = Address.objects.filter(level=4, unit=1).select_related("road").first()
+    assert room is not None
+    siblings = Address.objects.filter(
+        road=room.road, door=room.door, building=room.building, room=room.room
+    ).count()
+    match = matcher_index().match(f"{room.road.name}{room.door}号{room.building}幢{room.room}室")
+    if siblings == 1:
+        assert (match.status, match.code) == ("matched", room.code)
+        assert match.confidence < 1.0
+    else:
+        assert match.status == "ambiguous"
+        assert room.code in {c.code for c in match.candidates}
+
+
+def test_unknown_road_is_not_found(library: Tree) -> None:
+    match = matcher_index().match("秦淮区不存在的地方路999号")
+    assert (match.status, match.reason) == ("not_found", "road_not_found")
+
+
+def test_unknown_door_is_not_found(library: Tree) -> None:
+    road = Address.objects.select_related("road").first().road  # type: ignore[union-attr]
+    match = matcher_index().match(f"{road.name}99999号")
+    assert (match.status, match.reason) == ("not_found", "door_not_found")
+
+
+def test_other_city_is_outside(library: Tree) -> None:
+    assert matcher_index().match("上海市黄浦区南京东路1号").status == "outside_city"
+
+
+def test_gibberish_is_not_found(library: Tree) -> None:
+    assert matcher_index().match("1 2 3").status == "not_found"
+
+
+def test_index_rebuilds_after_a_library_change(library: Tree) -> None:
+    before = matcher_index()
+    library_version_bump()
+    assert matcher_index() is not before
+    assert len(matcher_index()) == Address.objects.count()
