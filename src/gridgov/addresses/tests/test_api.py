@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.test import Client
+
+from gridgov.addresses.models import Address
+from gridgov.testing.tree import Tree
+
+API = "/api/v1/addresses"
+
+
+def _room(grid_prefix: str) -> Address:
+    room = (
+        Address.objects.filter(level=4, grid_code__startswith=grid_prefix)
+        .select_related("road")
+        .first()
+    )
+    assert room is not None
+    return room
+
+
+def _text(room: Address) -> str:
+    return f"{room.road.name}{room.door}号{room.building}-{room.unit}-{room.room}"
+
+
+def test_match_one(library: Tree, client_for: Callable[[str], Client]) -> None:
+    room = _room("320104001")
+    response = client_for("dispatcher").post(
+        f"{API}/match", {"text": _text(room)}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["code"], body["grid"]) == ("matched", room.code, room.grid_code)
+    assert body["candidates"][0]["code"] == room.code
+
+
+def test_match_batch(library: Tree, client_for: Callable[[str], Client]) -> None:
+    room = _room("320104001")
+    texts = [_text(room), "上海市人民广场1号", "不知道哪里"]
+    response = client_for("dispatcher").post(
+        f"{API}/match/batch", {"texts": texts}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    statuses = [r["status"] for r in response.json()["results"]]
+    assert statuses == ["matched", "outside_city", "not_found"]
+
+
+def test_batch_is_limited(library: Tree, client_for: Callable[[str], Client]) -> None:
+    response = client_for("dispatcher").post(
+        f"{API}/match/batch", {"texts": ["x"] * 10_001}, content_type="application/json"
+    )
+    assert response.status_code == 422
+
+
+def test_a_match_outside_the_jurisdiction_reads_as_not_found(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    room = _room("320105")
+    body = (
+        client_for("dispatcher")
+        .post(f"{API}/match", {"text": _text(room)}, content_type="application/json")
+        .json()
+    )
+    assert body["status"] == "not_found"
+    assert room.code not in str(body)
+
+
+def test_address_detail_and_scope(library: Tree, client_for: Callable[[str], Client]) -> None:
+    room = _room("320104001")
+    mine = client_for("dispatcher").get(f"{API}/addresses/{room.code}")
+    assert mine.status_code == 200
+    assert mine.json()["parent"] == room.code.rsplit("-", 1)[0]
+    assert client_for("sibling_dispatcher").get(f"{API}/addresses/{room.code}").status_code == 404
+
+
+def test_address_search_by_road(library: Tree, client_for: Callable[[str], Client]) -> None:
+    room = _room("320104001")
+    response = client_for("dispatcher").get(f"{API}/addresses", {"road": room.road.name})
+    assert response.status_code == 200
+    rows: list[dict[str, Any]] = response.json()
+    assert rows
+    assert all(r["road"] == room.road.code for r in rows)
+    assert all(r["grid"].startswith("320104001") for r in rows)
