@@ -86,6 +86,28 @@ def road_create(
 
 
 @transaction.atomic
+def road_update(
+    *, actor: User | None, road: Road, name: str | None = None, aliases: Sequence[str] | None = None
+) -> Road:
+    """Rename a road (the old name is kept as an alias, as old records still use it)."""
+    _require_admin(actor)
+    detail: dict[str, object] = {}
+    if name is not None and name != road.name:
+        if Road.objects.filter(name=name).exclude(pk=road.pk).exists():
+            raise Conflict(_("A road with this code or name exists already."), code="road_exists")
+        detail["name"] = [road.name, name]
+        road.aliases = [*road.aliases, road.name]
+        road.name = name
+    if aliases is not None:
+        road.aliases = list(dict.fromkeys(a for a in aliases if a and a != road.name))
+        detail["aliases"] = road.aliases
+    road.save()
+    audit_record(actor=actor, action="addresses.road_update", target=road, detail=detail)
+    library_version_bump()
+    return road
+
+
+@transaction.atomic
 def address_create(
     *,
     actor: User | None,

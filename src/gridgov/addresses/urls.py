@@ -1,3 +1,9 @@
+from django.urls import path
+
+from gridgov.addresses import views
+
 app_name = "addresses"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.batch_match, name="batch"),
+]

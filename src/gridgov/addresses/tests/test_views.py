@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from gridgov.addresses.models import Address
+from gridgov.testing.tree import Tree
+
+PAGE = "/addresses/"
+
+
+def _text(grid_prefix: str) -> tuple[Address, str]:
+    room = Address.objects.filter(level=4, grid_code__startswith=grid_prefix).select_related("road")
+    first = room.first()
+    assert first is not None
+    return (
+        first,
+        f"南京秦淮{first.road.name}{first.door}号{first.building}栋{first.unit}单元{first.room}",
+    )
+
+
+def test_page_shows_the_form(library: Tree, client_for: Callable[[str], Client]) -> None:
+    response = client_for("grid_worker").get(PAGE)
+    assert response.status_code == 200
+    assert b'name="lines"' in response.content
+
+
+def test_pasted_lines_are_matched(library: Tree, client_for: Callable[[str], Client]) -> None:
+    room, text = _text("320104001")
+    response = client_for("dispatcher").post(PAGE, {"lines": f"{text}\n\n上海市人民路1号\n"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert room.code in page
+    assert "match-matched" in page
+    assert "match-outside_city" in page
+
+
+def test_csv_upload_and_download(library: Tree, client_for: Callable[[str], Client]) -> None:
+    room, text = _text("320104001")
+    upload = SimpleUploadedFile("a.csv", f"{text},x\n".encode("utf-8-sig"), "text/csv")
+    response = client_for("dispatcher").post(PAGE, {"file": upload, "download": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert room.code in response.content.decode("utf-8-sig")
+
+
+def test_empty_input_is_refused(library: Tree, client_for: Callable[[str], Client]) -> None:
+    assert client_for("dispatcher").post(PAGE, {"lines": "  \n"}).status_code == 422
+
+
+def test_a_sibling_sees_no_foreign_address(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    room, text = _text("320104001")
+    response = client_for("sibling_dispatcher").post(PAGE, {"lines": text})
+    assert response.status_code == 200
+    assert room.code not in response.content.decode()

@@ -1,0 +1,39 @@
+"""The batch matching page: paste or upload addresses, read or download the matches."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from gridgov.addresses import selectors
+from gridgov.addresses.forms import BatchForm
+from gridgov.core.pages import UserRequest, page_view
+
+
+@page_view
+def batch_match(request: UserRequest) -> HttpResponse:
+    form = BatchForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        status = 422 if form.errors else 200
+        return render(request, "addresses/batch.html", {"form": form}, status=status)
+    texts = form.cleaned_data["texts"]
+    rows = list(zip(texts, selectors.address_match_many(request.user, texts), strict=True))
+    if "download" in request.POST:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="address-matches.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [_("Input"), _("Status"), _("Code"), _("Standard address"), _("Grid"), _("Confidence"),
+             _("Candidates")]
+        )  # fmt: skip
+        for text, match in rows:
+            writer.writerow(
+                [text, match.status, match.code, match.label, match.grid, match.confidence,
+                 " | ".join(f"{c.label} ({c.score})" for c in match.candidates)]
+            )  # fmt: skip
+        return response
+    return render(request, "addresses/batch.html", {"form": form, "rows": rows})
