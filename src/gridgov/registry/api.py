@@ -91,6 +91,7 @@ class PersonIn(Placement):
 
 class SearchIn(Schema):
     id_number: str = Field("", description="Exact match; sent in the body to stay out of logs.")
+    phone: str = Field("", description="Exact match.")
     name: str = ""
     address: str = ""
 

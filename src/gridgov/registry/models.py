@@ -193,6 +193,11 @@ class Person(Provenance):
     def __str__(self) -> str:
         return f"{self.name} ({self.id_number_masked})"
 
+    @property
+    def service_tag_labels(self) -> list[str]:
+        labels = dict(ServiceTag.choices)
+        return [str(labels.get(tag, tag)) for tag in self.service_tags]
+
 
 class Tenancy(models.Model):
     home = models.ForeignKey(

@@ -15,7 +15,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.errors import NotFound
+from gridgov.core.errors import NotFound, ProblemList
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.registry.crypto import blind_index
@@ -30,7 +30,7 @@ from gridgov.registry.models import (
     Tenancy,
     Tenure,
 )
-from gridgov.registry.validation import resident_id_normalise
+from gridgov.registry.validation import phone_check, resident_id_normalise
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -56,15 +56,21 @@ def _get(user: User, model: type[M], pk: int) -> M:
 
 
 def person_search(
-    user: User, *, id_number: str = "", name: str = "", address: str = ""
+    user: User, *, id_number: str = "", phone: str = "", name: str = "", address: str = ""
 ) -> QuerySet[Person]:
-    """Exact ID number through the blind index; name and address by substring; all combined."""
+    """ID number and phone exactly, through their blind indexes; name and address by substring.
+
+    All given criteria must hold.
+    """
     rows = visible(user, Person).select_related("home", "household")
-    if not (id_number.strip() or name.strip() or address.strip()):
+    if not (id_number.strip() or phone.strip() or name.strip() or address.strip()):
         return rows.none()
     if id_number.strip():
         index = blind_index(resident_id_normalise(id_number), field="person.id_number")
         rows = rows.filter(id_number_index=index)
+    if phone.strip():
+        digits = phone_check(ProblemList(), phone)
+        rows = rows.filter(phone_index=blind_index(digits, field="person.phone") if digits else "-")
     if name.strip():
         rows = rows.filter(name__icontains=name.strip())
     if address.strip():

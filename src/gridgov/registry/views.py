@@ -19,6 +19,7 @@ from gridgov.registry import actions, selectors
 
 class SearchForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=32)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
     name = forms.CharField(label=_("Name"), required=False, max_length=64)
     address = forms.CharField(label=_("Address"), required=False, max_length=255)
 

@@ -17,10 +17,16 @@ def post(client: Any, url: str, body: dict[str, Any]) -> Any:
 
 def test_search_by_id_number_name_address(records: Records, client_for: Any) -> None:
     client = client_for("grid_worker")
-    for body in ({"id_number": ID_NUMBER}, {"name": "目标居民"}, {"address": "目标路1号"}):
+    for body in (
+        {"id_number": ID_NUMBER},
+        {"phone": "138-1234-5678"},
+        {"name": "目标居民"},
+        {"address": "目标路1号"},
+    ):
         response = post(client, f"{R}/people/search", body)
         assert response.status_code == 200
         assert records.person.pk in [p["id"] for p in response.json()]
+    assert post(client, f"{R}/people/search", {"phone": "12"}).json() == []
     only = post(client, f"{R}/people/search", {"id_number": ID_NUMBER}).json()
     assert [p["id"] for p in only] == [records.person.pk]
     assert only[0]["id_number"] == "3201**********1234"
