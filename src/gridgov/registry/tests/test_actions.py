@@ -319,3 +319,21 @@ class _Sink:
 
     def flush(self) -> None:
         pass
+
+
+def test_service_tags_with_consent_and_verification(users: dict[str, Any]) -> None:
+    person = new_person(
+        users["grid_worker"],
+        service_tags=["elderly_alone", "disability", "disability"],
+        tags_consent=True,
+        verified=True,
+        source="公安户籍",
+    )
+    assert person.service_tags == ["disability", "elderly_alone"]
+    assert person.tags_consent_at is not None
+    assert person.verified_by == users["grid_worker"]
+    assert person.verified_at is not None
+    cleared = new_person(users["grid_worker"])
+    assert cleared.service_tags == []
+    assert cleared.tags_consent_at is None
+    assert cleared.verified_at is not None
