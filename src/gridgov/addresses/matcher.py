@@ -14,6 +14,7 @@ LibraryVersion moves, as the jurisdiction's spatial index does.
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -146,9 +147,9 @@ class MatchIndex:
         compound_pos: dict[str, int] = {}
         self.doors: dict[int, int] = {}
         codes: list[bytes] = []
-        grids: list[int] = []
+        grids = array("i")
         grid_pos: dict[str, int] = {}
-        columns: list[list[int]] = [[] for _ in range(7)]
+        columns = [array("q") for _ in range(7)]
         for idx, row in enumerate(addresses):
             codes.append(row.code.encode())
             grids.append(grid_pos.setdefault(row.grid, len(grid_pos)))
@@ -170,9 +171,9 @@ class MatchIndex:
                     self.compounds.add(compound_key(row.compound), idx, district)
         self.codes = np.array(codes, dtype=np.bytes_)
         self.grid_codes = list(grid_pos)
-        self.grid = np.array(grids, dtype=np.int32)
+        self.grid = np.frombuffer(grids, dtype=np.int32)
         level, road, door, compound, building, unit, room = (
-            np.array(c, dtype=np.int64) for c in columns
+            np.frombuffer(c, dtype=np.int64) for c in columns
         )
         self.level = level.astype(np.int8)
         self.road = road.astype(np.int32)
