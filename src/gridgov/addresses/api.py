@@ -115,11 +115,11 @@ def match_batch(request: HttpRequest, body: BatchIn) -> BatchOut:
     )
 
 
-@router.get("/addresses", response=list[AddressOut])
+@router.get("", response=list[AddressOut])
 def address_list(request: HttpRequest, filters: Query[SearchIn]) -> list[Address]:
     return list(selectors.address_search(_user(request), road=filters.road, q=filters.q))
 
 
-@router.get("/addresses/{code}", response=AddressOut)
+@router.get("/{code}", response=AddressOut)
 def address_detail(request: HttpRequest, code: str) -> Address:
     return selectors.address_get(_user(request), code)

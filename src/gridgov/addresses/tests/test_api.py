@@ -69,15 +69,15 @@ def test_a_match_outside_the_jurisdiction_reads_as_not_found(
 
 def test_address_detail_and_scope(library: Tree, client_for: Callable[[str], Client]) -> None:
     room = _room("320104001")
-    mine = client_for("dispatcher").get(f"{API}/addresses/{room.code}")
+    mine = client_for("dispatcher").get(f"{API}/{room.code}")
     assert mine.status_code == 200
     assert mine.json()["parent"] == room.code.rsplit("-", 1)[0]
-    assert client_for("sibling_dispatcher").get(f"{API}/addresses/{room.code}").status_code == 404
+    assert client_for("sibling_dispatcher").get(f"{API}/{room.code}").status_code == 404
 
 
 def test_address_search_by_road(library: Tree, client_for: Callable[[str], Client]) -> None:
     room = _room("320104001")
-    response = client_for("dispatcher").get(f"{API}/addresses", {"road": room.road.name})
+    response = client_for("dispatcher").get(API, {"road": room.road.name})
     assert response.status_code == 200
     rows: list[dict[str, Any]] = response.json()
     assert rows
