@@ -4,7 +4,13 @@ import pytest
 import shapely
 
 from gridgov.accounts.models import User
-from gridgov.addresses.actions import address_create, address_update, library_generate, road_create
+from gridgov.addresses.actions import (
+    address_create,
+    address_update,
+    library_clear,
+    library_generate,
+    road_create,
+)
 from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address, AddressLevel, Road
 from gridgov.audit.models import AuditEntry
@@ -69,3 +75,12 @@ def test_only_boundary_managers_edit(tree: Tree, users: dict[str, User]) -> None
     with pytest.raises(PermissionDenied):
         road_create(actor=users["dispatcher"], code="X1", name="无权路", district_code="320104")
     assert not Road.objects.exists()
+
+
+def test_clear_removes_the_library_so_the_tree_can_go(library: Tree) -> None:
+    deleted = library_clear(actor=None, code="3201")
+    assert deleted["addresses.Address"] > 500
+    assert not Address.objects.exists()
+    assert not Road.objects.exists()
+    assert len(matcher_index()) == 0
+    library["320104001001001"].delete()
