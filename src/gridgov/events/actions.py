@@ -164,23 +164,25 @@ def catalogue_load(*, actor: User | None, data: Any) -> CatalogueResult:
 def _next_number(now: datetime) -> str:
     """SJ + the local date + the day's sequence; the counter row's UPDATE serialises writers."""
     day = timezone.localdate(now)
-    EventCounter.objects.get_or_create(day=day)
-    EventCounter.objects.filter(day=day).update(last=F("last") + 1)
+    if not EventCounter.objects.filter(day=day).update(last=F("last") + 1):
+        # The day's first event: a writer racing to create the row waits on its unique day.
+        EventCounter.objects.get_or_create(day=day)
+        EventCounter.objects.filter(day=day).update(last=F("last") + 1)
     last = EventCounter.objects.filter(day=day).values_list("last", flat=True).get()
     return f"SJ{day:%Y%m%d}{last:06d}"
 
 
-def _start_clock(event: Event, stage: Stage, now: datetime) -> None:
+def _clock(event: Event, stage: Stage, now: datetime) -> dict[str, Any]:
     category = event.category
-    Deadline.objects.update_or_create(
-        event=event,
-        stage=stage,
-        defaults={
-            "started_at": now,
-            "due_at": deadline(now, category.limit_minutes(stage), natural=category.natural_time),
-            "ended_at": None,
-        },
-    )
+    return {
+        "started_at": now,
+        "due_at": deadline(now, category.limit_minutes(stage), natural=category.natural_time),
+        "ended_at": None,
+    }
+
+
+def _start_clock(event: Event, stage: Stage, now: datetime) -> None:
+    Deadline.objects.update_or_create(event=event, stage=stage, defaults=_clock(event, stage, now))
 
 
 def _move_clocks(event: Event, before: str, after: str, now: datetime) -> None:
@@ -300,7 +302,11 @@ def _file_event(
         event=event, to_status=Status.REPORTED, command="report", actor=actor, at=now
     )
     _store_photos(event, photos, actor, now, transition)
-    _start_clock(event, Stage.REGISTER, now)
+    # A new event has no clock to restart: insert, without update_or_create's savepoints.
+    clock = Deadline.objects.create(
+        event=event, stage=Stage.REGISTER, **_clock(event, Stage.REGISTER, now)
+    )
+    event.deadlines_loaded = [clock]
     audit_record(
         actor=actor,
         action="events.report",

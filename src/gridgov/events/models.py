@@ -219,13 +219,22 @@ class Event(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
 
+    # Left by the action that filed the event, so that its answer need not read them back.
+    deadlines_loaded: list[Deadline]
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # Every list walks this, newest first, and stops at its page.
+            models.Index(
+                models.F("created_at").desc(), models.F("id").desc(), name="event_created_desc"
+            ),
             models.Index(fields=["status", "created_at"], name="event_status_created"),
             models.Index(fields=["category", "status", "created_at"], name="event_cat_status"),
+            # Duplicate candidates: one category's reports of the last days, however many open.
+            models.Index(fields=["category", "reported_at"], name="event_cat_reported"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -63,6 +63,10 @@ def overdue_flag(event: Event) -> bool:
     annotated = getattr(event, "is_overdue", None)
     if annotated is not None:
         return bool(annotated)
+    loaded = getattr(event, "deadlines_loaded", None)
+    if loaded is not None:
+        now = timezone.now()
+        return any(d.ended_at is None and d.due_at < now for d in loaded)
     return Deadline.objects.filter(
         event=event, ended_at__isnull=True, due_at__lt=timezone.now()
     ).exists()
@@ -90,8 +94,12 @@ def event_timeline(user: User, event: Event) -> QuerySet[EventTransition]:
     return EventTransition.objects.filter(event=event).select_related("actor").order_by("at", "id")
 
 
-def event_deadlines(event: Event) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(event=event).order_by("started_at", "id")
+def event_deadlines(event: Event) -> list[Deadline]:
+    """Oldest first; not read again when the action that wrote them left them on the event."""
+    loaded = getattr(event, "deadlines_loaded", None)
+    if loaded is not None:
+        return sorted(loaded, key=lambda d: (d.started_at, d.pk))
+    return list(Deadline.objects.filter(event=event).order_by("started_at", "id"))
 
 
 def commands_open(event: Event) -> list[Command]:
@@ -191,7 +199,8 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 def duplicate_candidates(user: User, event: Event) -> list[Event]:
     """Open events of the same category reported near the event shortly before it, nearest
     first: the dispatcher decides whether to merge. The radius (EVENT_DUPLICATE_RADIUS_M,
-    100 m) and window (EVENT_DUPLICATE_HOURS, 72 h) are settings."""
+    100 m) and window (EVENT_DUPLICATE_HOURS, 72 h) are settings. Loads only what a candidate
+    shows: its number, status, description, report time and place."""
     radius = float(getattr(settings, "EVENT_DUPLICATE_RADIUS_M", 100))
     hours = float(getattr(settings, "EVENT_DUPLICATE_HOURS", 72))
     dlat = math.degrees(radius / EARTH_RADIUS_M)
@@ -199,6 +208,8 @@ def duplicate_candidates(user: User, event: Event) -> list[Event]:
     since = (event.reported_at or event.created_at) - timedelta(hours=hours)
     nearby = (
         events_visible(user)
+        .select_related(None)
+        .only("number", "status", "description", "reported_at", "lon", "lat")
         .filter(
             category_id=event.category_id,
             status__in=OPEN_STATUSES,
@@ -265,6 +276,9 @@ _FIRST_REGISTERED = Min("transitions__at", filter=Q(transitions__command=Command
 
 def response_time(event: Event) -> ResponseTime | None:
     """Report → first registration, in natural and in office minutes; None until registered."""
+    if event.reported_at is None or event.registered_at is None:
+        # Every register step stamps registered_at: an event without it was never registered.
+        return None
     registered = EventTransition.objects.filter(event=event, command=Command.REGISTER).aggregate(
         first=Min("at")
     )["first"]
