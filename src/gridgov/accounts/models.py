@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -113,3 +114,17 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    # Last use is shown to the minute; a write per request would serialise a busy client.
+    USE_STAMP_EVERY = timedelta(minutes=1)
+
+    def mark_used(self, now: datetime) -> None:
+        """Stamp the use when the stored stamp is a minute old or more. The UPDATE's own
+        condition keeps concurrent requests from stamping it again."""
+        if self.last_used_at is not None and now - self.last_used_at < self.USE_STAMP_EVERY:
+            return
+        stale = models.Q(last_used_at__isnull=True) | models.Q(
+            last_used_at__lte=now - self.USE_STAMP_EVERY
+        )
+        ApiToken.objects.filter(stale, pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now

@@ -53,7 +53,7 @@ class TokenAuth(HttpBearer):
         )
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        row.mark_used(timezone.now())
         request.user = row.user
         return row.user
 
