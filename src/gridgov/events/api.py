@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ValidationError, WithJsonSchema
 
 from gridgov.core.errors import InvalidInput, Problem
 from gridgov.events import actions, selectors
 from gridgov.events.models import Channel, Event, EventAttachment, EventTransition
+from gridgov.events.paging import CappedPageNumberPagination
 from gridgov.events.workflow import Status as EventStatus
 from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.worktime.selectors import calendar_warning_for
@@ -426,7 +427,7 @@ def response_time_stats(
 
 
 @router.get("", response=list[EventOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(CappedPageNumberPagination, page_size=50)
 def event_list(
     request: HttpRequest, status: StatusValue | None = None, category: str | None = None
 ) -> list[Event]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.events.models import Deadline, Event
+from gridgov.events.paging import capped_count
 from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import OPEN_STATUSES, Status
 
@@ -120,9 +121,14 @@ def queue_events(user: User, key: str, filters: QueueFilter | None = None) -> Qu
     return events.annotate(due_at=due_at).select_related("reporter").order_by("-created_at", "-id")
 
 
+# A tab shows 999+ beyond this: a district's whole queue is not worth a full count every 30 s.
+TAB_COUNT_CAP = 999
+
+
 def queue_counts(user: User) -> dict[str, int]:
-    """How many events wait in each of the user's tabs, unfiltered."""
-    return {q.key: _in_queue(user, q.key).count() for q in queues_for(user)}
+    """How many events wait in each of the user's tabs, unfiltered, counted no further than
+    TAB_COUNT_CAP + 1."""
+    return {q.key: capped_count(_in_queue(user, q.key), TAB_COUNT_CAP) for q in queues_for(user)}
 
 
 def _day_start(day: date) -> datetime:

@@ -13,7 +13,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.core.pages import UserRequest, page_view
 from gridgov.events import actions, queues, selectors
 from gridgov.events.models import Event, EventAttachment
+from gridgov.events.paging import CappedPaginator
 from gridgov.events.photos import Upload
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
@@ -342,7 +342,7 @@ def queue(request: UserRequest) -> HttpResponse:
     key = request.GET.get("tab") or queues.queues_for(user)[0].key
     form = QueueFilterForm(request.GET)
     events = queues.queue_events(user, key, form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "tabs": _tabs(user),
         "tab": key,
@@ -382,6 +382,12 @@ class Tab:
     key: str
     label: str | Promise
     count: int
+
+    @property
+    def shown(self) -> str:
+        """999+ past the cap the tabs count to."""
+        cap = queues.TAB_COUNT_CAP
+        return f"{cap}+" if self.count > cap else str(self.count)
 
 
 def _tabs(user: User) -> list[Tab]:
