@@ -226,10 +226,15 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Unmasking personal data is rate-limited per account and hour, and audited.
+GRIDGOV_UNMASK_PER_HOUR = env_int("GRIDGOV_UNMASK_PER_HOUR", 20)
+
+# Every log record passes a filter that masks ID numbers and mobile numbers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("GRIDGOV_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -80,9 +80,10 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "events",
                 "whistle",
                 "assessment",
+                "addresses",
             }
         ),
-        frozenset(),
+        frozenset({"registry"}),
     ),
     Role.SECURITY_ADMIN: (
         frozenset({"accounts", "axes", "otp_static", "otp_totp"}),

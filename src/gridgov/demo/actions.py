@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_ROLES
+from gridgov.addresses.actions import library_clear, library_generate
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
@@ -166,6 +167,9 @@ def _city_write(
     bar.set_description(_("Computing overlaps"))
     counts = plan.counts()
     counts["overlaps"] = overlaps_recompute(actor=actor)
+    counts["addresses"] = library_generate(
+        actor=actor, scale=plan.scale.name, seed=plan.seed
+    ).addresses
     bar.update(1)
     bar.set_description(_("Creating accounts"))
     demo_accounts_ensure(actor=actor)
@@ -283,6 +287,8 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     drop(events)
     if not Event.objects.exists():  # a fresh seed numbers each day from 1 again
         EventCounter.objects.all().delete()
+    for label, count in library_clear(actor=actor, code=code).items():
+        deleted[label] = count
     drop(GridOverlap.objects.filter(grid__code__startswith=code))
     drop(LayerUnit.objects.filter(node__code__startswith=code))
     drop(WorkGroup.objects.filter(node__code__startswith=code))

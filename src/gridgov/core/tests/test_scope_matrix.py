@@ -23,12 +23,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from gridgov.accounts.actions import api_token_create
 from gridgov.accounts.roles import Role
+from gridgov.addresses.tests.factories import make_target_address
 from gridgov.core.api import api
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_report
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import LayerKind
+from gridgov.registry.tests.factories import Records, make_records
 from gridgov.staffing.models import (
     GroupRole,
     StaffAssignment,
@@ -46,7 +48,15 @@ COMMUNITY = "320104001001"
 GRID = "320104001001001"
 BEAT = "JG-SCOPE"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-SECRET_NAMES = ("北街道一社区", "目标网格员", "目标工作组", "目标事件", "目标城管局")
+SECRET_NAMES = (
+    "北街道一社区",
+    "目标网格员",
+    "目标工作组",
+    "目标事件",
+    "目标城管局",
+    "目标居民1",
+    "目标小吃店1",
+)
 
 
 @dataclass
@@ -60,6 +70,8 @@ class Targets:
     attachment_id: int
     whistle_id: int
     summons_id: int
+    registry: Records
+    address: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,8 @@ S = f"{API}/staffing"
 E = f"{API}/events"
 W = f"{API}/whistle"
 A = f"{API}/assessment"
+RG = f"{API}/registry"
+AD = f"{API}/addresses"
 
 MATRIX: dict[str, Callable[[Targets], Probe]] = {
     # Pages.
@@ -126,6 +140,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /staffing/coverage/<str:code>/": node_page(f"/staffing/coverage/{COMMUNITY}/"),
     "GET /events/": own_listing("/events/?tab=all"),
     "GET /events/counts": own_listing("/events/counts"),
+    "GET /events/stats/": node_page(f"/events/stats/?node={COMMUNITY}"),
     "GET /events/report/": own_listing("/events/report/"),
     "GET /events/report/fields": own_listing("/events/report/fields?category_class=04"),
     "GET /events/hotline/": own_listing("/events/hotline/"),
@@ -157,6 +172,36 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /assessment/events/<str:number>/score/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/assessment/events/{t.event_number}/score/"
     ),
+    # The batch matching page answers a posted list; a foreign address reads as not found.
+    "GET /addresses/": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        "/addresses/",
+        {"lines": "目标路8号2幢"},
+        expect=200,
+        shows_nothing_foreign=True,
+        form=True,
+    ),
+    "GET /registry/": own_listing("/registry/"),
+    "GET /registry/people/<int:person_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/registry/people/{t.registry.person.pk}/"
+    ),
+    "GET /registry/people/<int:person_id>/unmask": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/registry/people/{t.registry.person.pk}/unmask"
+    ),
+    "GET /registry/households/<int:household_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/registry/households/{t.registry.household.pk}/"
+    ),
+    "GET /registry/homes/<int:home_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/registry/homes/{t.registry.home.pk}/"
+    ),
+    "GET /registry/organisations/<int:organisation_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/registry/organisations/{t.registry.organisation.pk}/"
+    ),
+    "GET /registry/compounds/<int:compound_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/registry/compounds/{t.registry.compound.pk}/"
+    ),
+    "GET /registry/grids/<str:code>/": node_page(f"/registry/grids/{GRID}/"),
     # Jurisdiction API.
     f"GET {J}/tree": own_listing(f"{J}/tree?depth=5"),
     f"GET {J}/nodes/{{code}}": node_page(f"{J}/nodes/{COMMUNITY}"),
@@ -340,6 +385,105 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "POST", f"{W}/summons/{t.summons_id}/rating", {"rating": 5}
     ),
     f"GET {W}/stats": node_page(f"{W}/stats?node={COMMUNITY}"),
+    # Registry API.
+    f"POST {RG}/people/search": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RG}/people/search",
+        {"name": "目标"},
+        expect=200,
+        shows_nothing_foreign=True,
+    ),
+    f"POST {RG}/people": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RG}/people",
+        {
+            "id_number": "320102199001051234",
+            "name": "改名",
+            "kind": "registered",
+            "grid_code": GRID,
+        },
+    ),
+    f"GET {RG}/people/{{person_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{RG}/people/{t.registry.person.pk}"
+    ),
+    f"POST {RG}/people/{{person_id}}/unmask": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RG}/people/{t.registry.person.pk}/unmask",
+        {"field": "phone", "purpose": "x"},
+    ),
+    f"GET {RG}/households/{{household_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{RG}/households/{t.registry.household.pk}"
+    ),
+    f"POST {RG}/households": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RG}/households",
+        {"number": "H2", "home_id": t.registry.home.pk},
+    ),
+    f"GET {RG}/homes/{{home_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{RG}/homes/{t.registry.home.pk}"
+    ),
+    f"POST {RG}/homes": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{RG}/homes", {"address": "x", "grid_code": GRID}
+    ),
+    f"POST {RG}/homes/{{home_id}}/tenancies": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RG}/homes/{t.registry.home.pk}/tenancies",
+        {"person_id": t.registry.person.pk, "start": "2026-01-01"},
+    ),
+    f"POST {RG}/tenancies/{{tenancy_id}}/end": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RG}/tenancies/{t.registry.tenancy.pk}/end",
+        {"end": "2026-12-31"},
+    ),
+    f"GET {RG}/organisations/{{organisation_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{RG}/organisations/{t.registry.organisation.pk}"
+    ),
+    f"POST {RG}/organisations": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RG}/organisations",
+        {
+            "credit_code": t.registry.organisation.credit_code,
+            "name": "x",
+            "kind": "enterprise",
+            "grid_code": GRID,
+        },
+    ),
+    f"GET {RG}/compounds/{{compound_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{RG}/compounds/{t.registry.compound.pk}"
+    ),
+    f"POST {RG}/compounds": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RG}/compounds",
+        {"name": "x", "managed": False, "grid_code": GRID},
+    ),
+    f"GET {RG}/grids/{{code}}/card": node_page(f"{RG}/grids/{GRID}/card"),
+    # Address library API.
+    f"POST {AD}/match": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{AD}/match",
+        {"text": "目标路8号2幢"},
+        expect=200,
+        shows_nothing_foreign=True,
+    ),
+    f"POST {AD}/match/batch": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{AD}/match/batch",
+        {"texts": ["目标路8号2幢"]},
+        expect=200,
+        shows_nothing_foreign=True,
+    ),
+    f"GET {AD}": own_listing(f"{AD}?road=目标路"),
+    f"GET {AD}/{{code}}": lambda t: Probe("sibling_dispatcher", "GET", f"{AD}/{t.address}"),
     # Assessment API.
     f"GET {A}/scorecards": node_page(
         f"{A}/scorecards?unit=node&code={COMMUNITY}&period=month&start=2026-11-01"
@@ -442,6 +586,8 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         attachment_id=event.attachments.get().pk,
         whistle_id=whistle.pk,
         summons_id=whistle.summonses.get().pk,
+        registry=make_records(users["community_staff"]),
+        address=make_target_address().code,
     )
 
 
