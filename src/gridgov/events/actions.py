@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -173,12 +173,10 @@ def _next_number(now: datetime) -> str:
 
 
 def _clock(event: Event, stage: Stage, now: datetime) -> dict[str, Any]:
+    """In UTC, as the database gives it back: the filing's answer shows these without reading."""
     category = event.category
-    return {
-        "started_at": now,
-        "due_at": deadline(now, category.limit_minutes(stage), natural=category.natural_time),
-        "ended_at": None,
-    }
+    due = deadline(now, category.limit_minutes(stage), natural=category.natural_time)
+    return {"started_at": now, "due_at": due.astimezone(UTC), "ended_at": None}
 
 
 def _start_clock(event: Event, stage: Stage, now: datetime) -> None:
