@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.test import RequestFactory
 
+from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from gridgov.core.pages import UserRequest, breadcrumbs, page_view
 
 
-def request_as(user):
+def request_as(user: User | AnonymousUser) -> HttpRequest:
     request = RequestFactory().get("/somewhere/")
     request.user = user
-    request.session = {}
-    request._messages = FallbackStorage(request)
     return request
 
 
-def raising(exc):
+def raising(exc: Exception) -> Callable[[HttpRequest], HttpResponse]:
     @page_view
     def view(request: UserRequest) -> HttpResponse:
         raise exc
