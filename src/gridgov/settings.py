@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "gridgov.assessment",
     "gridgov.addresses",
     "gridgov.registry",
+    "gridgov.exchange",
+    "gridgov.verification",
     "gridgov.demo",
 ]
 

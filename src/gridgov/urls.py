@@ -15,6 +15,8 @@ urlpatterns = [
     path("assessment/", include("gridgov.assessment.urls")),
     path("addresses/", include("gridgov.addresses.urls")),
     path("registry/", include("gridgov.registry.urls")),
+    path("exchange/", include("gridgov.exchange.urls")),
+    path("verification/", include("gridgov.verification.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

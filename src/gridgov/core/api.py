@@ -126,9 +126,11 @@ def register_routers() -> None:
     from gridgov.addresses.api import router as addresses_router
     from gridgov.assessment.api import router as assessment_router
     from gridgov.events.api import router as events_router
+    from gridgov.exchange.api import router as exchange_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.registry.api import router as registry_router
     from gridgov.staffing.api import router as staffing_router
+    from gridgov.verification.api import router as verification_router
     from gridgov.whistle.api import router as whistle_router
 
     api.add_router("/accounts", accounts_router)
@@ -137,8 +139,10 @@ def register_routers() -> None:
     api.add_router("/assessment", assessment_router)
     api.add_router("/addresses", addresses_router)
     api.add_router("/registry", registry_router)
+    api.add_router("/exchange", exchange_router)
     api.add_router("/jurisdiction", jurisdiction_router)
     api.add_router("/staffing", staffing_router)
+    api.add_router("/verification", verification_router)
 
 
 register_routers()

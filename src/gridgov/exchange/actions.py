@@ -1,0 +1,164 @@
+"""Start, run and preview imports; every write happens in a batch transaction of the pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.audit.actions import audit_record
+from gridgov.core.errors import InvalidInput, PermissionDenied, Problem
+from gridgov.exchange.models import ImportJob, ImportKind, ImportStatus
+from gridgov.exchange.pipeline import (
+    BATCH_SIZE,
+    SPECS,
+    BatchResult,
+    Preparer,
+    RowIssue,
+    batches,
+    column_map,
+    commit_batch,
+)
+from gridgov.exchange.readers import _reject, file_sha256, read_rows
+from gridgov.jurisdiction.selectors import scope_root
+from gridgov.registry.actions import WRITE_ROLES
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+Progress = Callable[[ImportJob], None]
+
+
+def _require_importer(actor: User, kind: str) -> None:
+    if actor.role not in WRITE_ROLES or not actor.is_active:
+        raise PermissionDenied(_("Your role may not change the registry."), code="cannot_write")
+    if kind not in ImportKind.values:
+        raise InvalidInput(
+            _("Unknown kind of import."),
+            problems=[Problem("invalid_kind", _("Unknown kind of import."), field="kind")],
+        )
+
+
+def _header(kind: str, path: Path) -> tuple[list[str], int]:
+    rows = read_rows(path)
+    first = next(rows, None)
+    if first is None:
+        raise _reject("empty", _("The file is empty."))
+    column_map(kind, first[1])
+    count = sum(1 for _ in rows)
+    if not count:
+        raise _reject("no_rows", _("The file has a header but no rows."))
+    return first[1], count
+
+
+@transaction.atomic
+def import_job_start(*, actor: User, kind: str, path: Path, file_name: str) -> ImportJob:
+    """The job for this file: a new one, or the one already made for the same content."""
+    _require_importer(actor, kind)
+    _header_row, count = _header(kind, path)
+    digest = file_sha256(path)
+    scope = scope_root(actor).code
+    job = ImportJob.objects.filter(kind=kind, sha256=digest, scope_code=scope).first()
+    if job is not None:
+        return job
+    stored = Path(settings.MEDIA_ROOT) / "imports" / f"{digest}{path.suffix.lower()}"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    if path.resolve() != stored.resolve():
+        shutil.copyfile(path, stored)
+    job = ImportJob.objects.create(
+        kind=kind,
+        file_name=file_name[:255],
+        file_path=str(stored),
+        sha256=digest,
+        scope_code=scope,
+        rows_total=count,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="exchange.import_start",
+        target=job,
+        detail={"kind": kind, "file": job.file_name, "rows": count},
+    )
+    return job
+
+
+def import_job_run(
+    *, actor: User, job: ImportJob, batch_size: int = BATCH_SIZE, progress: Progress | None = None
+) -> ImportJob:
+    """Import the rows after the checkpoint, one committed batch at a time."""
+    _require_importer(actor, job.kind)
+    if job.status == ImportStatus.DONE:
+        return job
+    path = Path(job.file_path)
+    rows = read_rows(path)
+    _number, header = next(rows)
+    columns = column_map(job.kind, header)
+    job.status, job.started_at = ImportStatus.RUNNING, job.started_at or timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    preparer = Preparer(job.kind, actor, source=f"import:{job.pk}:{job.file_name}")
+    spec = SPECS[job.kind]
+    pending = ((n, cells) for n, cells in rows if n > job.checkpoint)
+    for batch in batches(pending, batch_size):
+        result = preparer.prepare(columns, batch)
+        try:
+            commit_batch(job, spec, result, last_row=batch[-1][0])
+        except DatabaseError as exc:
+            job.refresh_from_db()
+            job.status = ImportStatus.FAILED
+            job.message = str(
+                _("Rows %(first)s–%(last)s were not written: %(error)s")
+                % {"first": batch[0][0], "last": batch[-1][0], "error": str(exc)[:500]}
+            )
+            job.save(update_fields=["status", "message"])
+            return job
+        if progress is not None:
+            progress(job)
+    job.status, job.finished_at, job.message = ImportStatus.DONE, timezone.now(), ""
+    job.save(update_fields=["status", "finished_at", "message"])
+    audit_record(
+        actor=actor,
+        action="exchange.import_done",
+        target=job,
+        detail={
+            "ok": job.rows_ok,
+            "bad": job.rows_bad,
+            "created": job.rows_created,
+            "updated": job.rows_updated,
+            "merged": job.rows_merged,
+        },
+    )
+    return job
+
+
+@dataclass
+class Preview:
+    rows: int = 0
+    ok: int = 0
+    merged: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+
+
+def import_preview(*, actor: User, kind: str, path: Path, batch_size: int = BATCH_SIZE) -> Preview:
+    """Parse and check every row, write nothing, and list every refused row."""
+    _require_importer(actor, kind)
+    _header(kind, path)
+    rows = read_rows(path)
+    _number, header = next(rows)
+    columns = column_map(kind, header)
+    preparer = Preparer(kind, actor, source="preview")
+    preview = Preview()
+    for batch in batches(rows, batch_size):
+        result: BatchResult = preparer.prepare(columns, batch)
+        preview.rows += len(batch)
+        preview.ok += len(result.records)
+        preview.merged += len(result.merged)
+        preview.issues.extend(result.issues)
+    return preview

@@ -1,0 +1,143 @@
+"""Imports over the API: upload (or preview) a file, poll its job, fetch its error report."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from gridgov.exchange import actions, selectors
+from gridgov.exchange.columns import example_row, headers
+from gridgov.exchange.models import ImportJob, ImportKind
+from gridgov.exchange.readers import write_csv, xlsx_bytes
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+router = Router(tags=["exchange"])
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    file_name: str
+    sha256: str
+    status: str
+    rows_total: int
+    rows_ok: int
+    rows_bad: int
+    rows_created: int
+    rows_updated: int
+    rows_merged: int
+    batches_committed: int
+    checkpoint: int
+    percent: int
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    value: str
+    code: str
+    reason: str
+
+
+class PreviewOut(Schema):
+    rows: int
+    ok: int
+    merged: int
+    errors: list[RowErrorOut]
+
+
+class ImportIn(Schema):
+    kind: ImportKind
+
+
+def saved_upload(upload: UploadedFile) -> Path:
+    """The upload on disk, where the readers stream it from."""
+    suffix = Path(upload.name or "").suffix.lower()[:8]
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return Path(handle.name)
+
+
+def run_upload(
+    actor: User, kind: str, upload: UploadedFile, preview: bool
+) -> ImportJob | actions.Preview:
+    path = saved_upload(upload)
+    try:
+        if preview:
+            return actions.import_preview(actor=actor, kind=kind, path=path)
+        job = actions.import_job_start(
+            actor=actor, kind=kind, path=path, file_name=upload.name or path.name
+        )
+        return actions.import_job_run(actor=actor, job=job)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@router.post("/imports", response={200: PreviewOut, 201: JobOut})
+def import_create(
+    request: HttpRequest,
+    data: Form[ImportIn],
+    file: File[UploadedFile],
+    preview: bool = False,
+) -> tuple[int, ImportJob | PreviewOut]:
+    """Upload a file; with ?preview=1 only check it and list every refused row."""
+    result = run_upload(_user(request), data.kind, file, preview)
+    if isinstance(result, actions.Preview):
+        errors = [RowErrorOut(**vars(i)) for i in result.issues]
+        return 200, PreviewOut(rows=result.rows, ok=result.ok, merged=result.merged, errors=errors)
+    return 201, result
+
+
+@router.get("/imports/{job_id}", response=JobOut)
+def import_get(request: HttpRequest, job_id: int) -> ImportJob:
+    return selectors.import_job_get(_user(request), job_id)
+
+
+def error_report(job: ImportJob) -> StreamingHttpResponse:
+    buffer = io.StringIO()
+    write_csv(buffer, selectors.import_error_rows(job))
+    response = StreamingHttpResponse([buffer.getvalue()], content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+@router.get("/imports/{job_id}/errors.csv")
+def import_errors(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
+    return error_report(selectors.import_job_get(_user(request), job_id))
+
+
+def template_response(kind: str, fmt: str) -> HttpResponse:
+    rows = [headers(kind), example_row(kind)]
+    if fmt == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        buffer = io.StringIO()
+        write_csv(buffer, rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
+    return response
+
+
+@router.get("/templates/{kind}.{fmt}")
+def import_template(request: HttpRequest, kind: ImportKind, fmt: str) -> HttpResponse:
+    return template_response(kind, "xlsx" if fmt == "xlsx" else "csv")

@@ -1,0 +1,437 @@
+"""Collect → verify: proposals become tasks, and a grid worker's decision updates the record.
+
+A change is applied only through the registry's own actions, so the record
+keeps one set of validation rules and its provenance: the source and time
+of the accepted values, and who verified them on the ground, when.
+
+Decisions:
+- confirm: the proposed values are applied; the record's source becomes the
+  task's source (a stale task proposes nothing, so the record is re-stamped
+  as verified with its source unchanged);
+- correct: the worker's own values are applied; the source becomes
+  "field_check" at the time of the decision;
+- reject: the record keeps its values. For a change from a source the worker
+  has just checked the record against the ground, so it is stamped verified
+  as it stands; for a stale task, rejecting means the worker could not
+  verify it, so it stays unverified and the next sweep asks again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.roles import Role
+from gridgov.audit.actions import audit_record
+from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemList
+from gridgov.jurisdiction.selectors import scope_root
+from gridgov.registry import actions as registry_actions
+from gridgov.registry import crypto
+from gridgov.registry import selectors as registry_selectors
+from gridgov.registry.models import Home, Organisation, Person, Provenance
+from gridgov.staffing.models import StaffAssignment
+from gridgov.verification import fields
+from gridgov.verification.models import RecordKind, Source, Status, VerificationTask
+from gridgov.verification.selectors import record_get, task_get
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+# Those who keep the registry true on the ground decide; department systems may also propose.
+DECIDE_ROLES = registry_actions.WRITE_ROLES
+PROPOSE_ROLES = DECIDE_ROLES | {Role.DEPARTMENT_HANDLER}
+FIELD_CHECK = "field_check"
+SEALED_PHONE = "verification.phone"
+FINGERPRINT_FIELD = "verification.proposal"
+SWEEP_LIMIT = 500
+MODELS: dict[str, type[Provenance]] = {
+    RecordKind.PERSON: Person,
+    RecordKind.HOME: Home,
+    RecordKind.ORGANISATION: Organisation,
+}
+
+
+class Decision:
+    CONFIRM = "confirm"
+    CORRECT = "correct"
+    REJECT = "reject"
+    ALL = (CONFIRM, CORRECT, REJECT)
+
+
+def _fingerprint(kind: str, record_id: int, source: str, values: dict[str, Any]) -> str:
+    """A keyed hash, so equal proposals collide without the plaintext phone being stored."""
+    plain = {name: str(value) if value is not None else None for name, value in values.items()}
+    text = json.dumps([kind, record_id, source, plain], sort_keys=True, ensure_ascii=False)
+    return crypto.blind_index(text, field=FINGERPRINT_FIELD)
+
+
+def _grid_workers(grid_ids: set[int]) -> dict[int, User]:
+    """The grid worker with a login for each grid: by staff assignment, else by account node."""
+    workers: dict[int, User] = {}
+    assignments = (
+        StaffAssignment.objects.filter(
+            grid_id__in=grid_ids,
+            staff__active=True,
+            staff__user__role=Role.GRID_WORKER,
+            staff__user__is_active=True,
+        )
+        .select_related("staff__user")
+        .order_by("grid_id", "staff_id")
+    )
+    for assignment in assignments:
+        user = assignment.staff.user
+        if user is not None:
+            workers.setdefault(assignment.grid_id, user)
+    missing = grid_ids - workers.keys()
+    if missing:
+        accounts = get_user_model()._default_manager.filter(
+            node_id__in=missing, role=Role.GRID_WORKER, is_active=True
+        )
+        for account in accounts.order_by("node_id", "pk"):
+            if account.node_id is not None:
+                workers.setdefault(account.node_id, account)
+    return workers
+
+
+def _resolve(
+    actor: User,
+    kind: str,
+    *,
+    record_id: int | None,
+    id_number: str,
+    credit_code: str,
+    grid_code: str,
+    address: str,
+) -> Provenance:
+    """The record a proposal is about, by id or by its natural key, inside the caller's scope."""
+    if record_id is not None:
+        return record_get(actor, kind, record_id)
+    found: Provenance | None = None
+    if kind == RecordKind.PERSON and id_number.strip():
+        found = registry_selectors.person_search(actor, id_number=id_number).first()
+    elif kind == RecordKind.ORGANISATION and credit_code.strip():
+        found = (
+            registry_selectors.visible(actor, Organisation)
+            .filter(credit_code=credit_code.strip().upper())
+            .first()
+        )
+    elif kind == RecordKind.HOME and grid_code.strip() and address.strip():
+        found = (
+            registry_selectors.visible(actor, Home)
+            .filter(grid__code=grid_code.strip(), address=address.strip())
+            .first()
+        )
+    else:
+        problems = ProblemList()
+        problems.add(
+            "record_required",
+            _("Name the record: its id, or its ID number, credit code, or grid and address."),
+            field="record_id",
+        )
+        problems.raise_if_any(_("The proposal is not valid."))
+    if found is None:
+        raise NotFound(_("No such record in the registry."), code="not_found")
+    return found
+
+
+@dataclass(frozen=True)
+class Proposal:
+    task: VerificationTask | None
+    created: bool
+
+
+@transaction.atomic
+def change_propose(
+    *,
+    actor: User,
+    source: str,
+    record_kind: str,
+    changes: dict[str, Any],
+    record_id: int | None = None,
+    id_number: str = "",
+    credit_code: str = "",
+    grid_code: str = "",
+    address: str = "",
+    batch: str = "",
+    source_time: datetime | None = None,
+) -> Proposal:
+    """A task for the grid worker when the source differs from the registry; none when equal."""
+    if actor.role not in PROPOSE_ROLES or not actor.is_active:
+        raise PermissionDenied(
+            _("Your role may not propose registry changes."), code="cannot_propose"
+        )
+    problems = ProblemList()
+    if source not in Source.values or source == Source.STALE:
+        problems.add("invalid_source", _("Unknown source."), field="source")
+    if record_kind not in RecordKind.values:
+        problems.add("invalid_kind", _("Unknown record kind."), field="record_kind")
+    problems.raise_if_any(_("The proposal is not valid."))
+    values = fields.values_parse(problems, record_kind, changes)
+    problems.raise_if_any(_("The proposal is not valid."))
+    record = _resolve(
+        actor,
+        record_kind,
+        record_id=record_id,
+        id_number=id_number,
+        credit_code=credit_code,
+        grid_code=grid_code,
+        address=address,
+    )
+    diff = {name: value for name, value in values.items() if fields.differs(record, name, value)}
+    if not diff:
+        return Proposal(None, created=False)
+    fingerprint = _fingerprint(record_kind, record.pk, source, diff)
+    pending = VerificationTask.objects.filter(
+        record_kind=record_kind, record_id=record.pk, fingerprint=fingerprint, status=Status.PENDING
+    )
+    existing = pending.first()
+    if existing is not None:
+        return Proposal(existing, created=False)
+    sealed = {}
+    if diff.get(fields.PHONE):
+        sealed[fields.PHONE] = crypto.encrypt(diff[fields.PHONE], field=SEALED_PHONE)
+    task = VerificationTask(
+        record_kind=record_kind,
+        record_id=record.pk,
+        grid=record.grid,
+        source=source,
+        batch=batch.strip()[:64],
+        source_time=source_time,
+        proposed=fields.shown_all(diff),
+        sealed=sealed,
+        fingerprint=fingerprint,
+        assigned_to=_grid_workers({record.grid_id}).get(record.grid_id),
+    )
+    try:
+        with transaction.atomic():
+            task.save()
+    except IntegrityError:
+        # The same change, proposed at the same moment by another request.
+        return Proposal(pending.get(), created=False)
+    audit_record(
+        actor=actor,
+        action="verification.propose",
+        target=task,
+        detail={
+            "kind": record_kind,
+            "record": record.pk,
+            "source": source,
+            "proposed": task.proposed,
+        },
+    )
+    return Proposal(task, created=True)
+
+
+@transaction.atomic
+def stale_sweep(*, actor: User | None, days: int, limit: int = SWEEP_LIMIT) -> int:
+    """Tasks for records not verified within `days`, at most `limit` per run.
+
+    Records that already wait on a stale task are skipped, so running it again
+    makes nothing new; the oldest-verified records come first.
+    """
+    if actor is not None and (actor.role not in DECIDE_ROLES or not actor.is_active):
+        raise PermissionDenied(_("Your role may not start a sweep."), code="cannot_sweep")
+    cutoff = timezone.now() - timedelta(days=days)
+    made: list[VerificationTask] = []
+    for kind, model in MODELS.items():
+        room = limit - len(made)
+        if room <= 0:
+            break
+        rows = model._default_manager.filter(
+            Q(verified_at__isnull=True) | Q(verified_at__lt=cutoff)
+        )
+        if model is Person:
+            rows = rows.filter(Q(moved_out__isnull=True))
+        if actor is not None:
+            rows = rows.filter(grid__code__startswith=scope_root(actor).code)
+        waiting = VerificationTask.objects.filter(
+            record_kind=kind, record_id=OuterRef("pk"), source=Source.STALE, status=Status.PENDING
+        )
+        due = list(
+            rows.exclude(Exists(waiting))
+            .order_by("verified_at", "pk")
+            .values_list("pk", "grid_id")[:room]
+        )
+        workers = _grid_workers({grid_id for _pk, grid_id in due})
+        made.extend(
+            VerificationTask(
+                record_kind=kind,
+                record_id=pk,
+                grid_id=grid_id,
+                source=Source.STALE,
+                fingerprint=_fingerprint(kind, pk, Source.STALE, {}),
+                assigned_to=workers.get(grid_id),
+            )
+            for pk, grid_id in due
+        )
+    VerificationTask.objects.bulk_create(made, ignore_conflicts=True)
+    audit_record(
+        actor=actor,
+        action="verification.stale_sweep",
+        target_type="verification.verificationtask",
+        detail={"days": days, "created": len(made)},
+    )
+    return len(made)
+
+
+def _proposed_values(task: VerificationTask) -> dict[str, Any]:
+    """The task's values typed again; a phone opened from its seal only now, to apply it."""
+    problems = ProblemList()
+    raw = {name: value for name, value in task.proposed.items() if name != fields.PHONE}
+    values = fields.values_parse(problems, task.record_kind, raw) if raw else {}
+    if fields.PHONE in task.proposed:
+        sealed = task.sealed.get(fields.PHONE, "")
+        values[fields.PHONE] = crypto.decrypt(sealed, field=SEALED_PHONE) if sealed else ""
+    problems.raise_if_any(_("The proposal is not valid."))
+    return values
+
+
+def _apply(
+    actor: User,
+    kind: str,
+    record: Provenance,
+    values: dict[str, Any],
+    *,
+    source: str,
+    source_time: datetime | None,
+) -> None:
+    """Write through the registry's upsert, repeating every field the change does not touch."""
+    common: dict[str, Any] = {
+        "actor": actor,
+        "grid_code": record.grid.code,
+        "address_code": values.get("address_code", record.address_code),
+        "source": source,
+        "source_time": source_time,
+        "verified": True,
+    }
+    if kind == RecordKind.PERSON:
+        assert isinstance(record, Person)  # noqa: S101
+        if fields.PHONE in values:
+            phone = values[fields.PHONE]
+        elif record.phone_encrypted:
+            phone = crypto.decrypt(
+                record.phone_encrypted, field=registry_actions.UNMASK_FIELDS["phone"]
+            )
+        else:
+            phone = ""
+        registry_actions.person_upsert(
+            **common,
+            id_number=crypto.decrypt(
+                record.id_number_encrypted, field=registry_actions.UNMASK_FIELDS["id_number"]
+            ),
+            name=values.get("name", record.name),
+            kind=values.get("kind", record.kind),
+            phone=phone,
+            birth_date=record.birth_date,
+            sex=record.sex,
+            household=record.household,
+            home=record.home,
+            moved_in=values.get("moved_in", record.moved_in),
+            moved_out=values.get("moved_out", record.moved_out),
+            service_tags=record.service_tags,
+            tags_consent=record.tags_consent_at is not None,
+        )
+    elif kind == RecordKind.HOME:
+        assert isinstance(record, Home)  # noqa: S101
+        registry_actions.home_upsert(
+            **common,
+            address=record.address,
+            floor_area=values.get("floor_area", record.floor_area),
+            use=values.get("use", record.use),
+            tenure=values.get("tenure", record.tenure),
+            compound=record.compound,
+        )
+    else:
+        assert isinstance(record, Organisation)  # noqa: S101
+        registry_actions.organisation_upsert(
+            **common,
+            credit_code=record.credit_code,
+            name=values.get("name", record.name),
+            kind=values.get("kind", record.kind),
+            address=values.get("address", record.address),
+            staff_count=values.get("staff_count", record.staff_count),
+            small_venue=values.get("small_venue", record.small_venue),
+        )
+
+
+def _source_label(task: VerificationTask) -> str:
+    return f"{task.source}:{task.batch}"[:64] if task.batch else task.source
+
+
+@transaction.atomic
+def task_decide(
+    *,
+    actor: User,
+    task_id: int,
+    decision: str,
+    corrected_values: dict[str, Any] | None = None,
+    note: str = "",
+) -> VerificationTask:
+    task = task_get(actor, task_id)
+    if actor.role not in DECIDE_ROLES or not actor.is_active:
+        raise PermissionDenied(
+            _("Your role may not decide verification tasks."), code="cannot_decide"
+        )
+    task = VerificationTask.objects.select_for_update().select_related("grid").get(pk=task.pk)
+    if task.status != Status.PENDING:
+        raise Conflict(_("This task has already been decided."), code="already_decided")
+    problems = ProblemList()
+    values: dict[str, Any] = {}
+    if decision not in Decision.ALL:
+        problems.add("invalid_decision", _("Decide confirm, correct or reject."), field="decision")
+    elif decision == Decision.CORRECT:
+        values = fields.values_parse(
+            problems, task.record_kind, corrected_values, field="corrected_values"
+        )
+    problems.raise_if_any(_("The decision is not valid."))
+    record = record_get(actor, task.record_kind, task.record_id)
+    now = timezone.now()
+    stale = task.source == Source.STALE
+    if decision == Decision.CONFIRM:
+        task.status = Status.CONFIRMED
+        values = _proposed_values(task)
+        source, source_time = (
+            (record.source, record.source_time)
+            if stale
+            else (_source_label(task), task.source_time or task.created_at)
+        )
+        _apply(actor, task.record_kind, record, values, source=source, source_time=source_time)
+    elif decision == Decision.CORRECT:
+        task.status = Status.CORRECTED
+        _apply(actor, task.record_kind, record, values, source=FIELD_CHECK, source_time=now)
+    else:
+        task.status = Status.REJECTED
+        if not stale:
+            _apply(
+                actor,
+                task.record_kind,
+                record,
+                {},
+                source=record.source,
+                source_time=record.source_time,
+            )
+    task.applied = fields.shown_all(values)
+    task.decided_at = now
+    task.decided_by = actor
+    task.note = crypto.redact(note.strip())
+    task.save(update_fields=["status", "applied", "decided_at", "decided_by", "note"])
+    audit_record(
+        actor=actor,
+        action="verification.decide",
+        target=task,
+        detail={
+            "decision": decision,
+            "kind": task.record_kind,
+            "record": task.record_id,
+            "applied": task.applied,
+        },
+    )
+    return task

@@ -1,0 +1,93 @@
+"""Verification tasks: a change from a source, or a stale record, waiting for the grid worker.
+
+A task holds what was proposed in masked form only (`proposed`); an ID
+number or phone it carries is sealed with the registry's field encryption
+(`sealed`) and opened only when the decision applies it. The fingerprint is
+a keyed hash of the record, the source and the exact proposed values, so
+the same change arriving twice while the first is pending makes one task.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.jurisdiction.models import Node
+
+
+class RecordKind(models.TextChoices):
+    PERSON = "person", _("person")
+    HOME = "home", _("home")
+    ORGANISATION = "organisation", _("organisation")
+
+
+class Source(models.TextChoices):
+    DEPARTMENT_FILE = "department_file", _("department file")
+    API_PUSH = "api_push", _("API push")
+    SELF_DECLARATION = "self_declaration", _("self-declaration")
+    STALE = "stale", _("not verified for too long")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("pending")
+    CONFIRMED = "confirmed", _("confirmed")
+    CORRECTED = "corrected", _("corrected")
+    REJECTED = "rejected", _("rejected")
+
+
+class VerificationTask(models.Model):
+    record_kind = models.CharField(_("record kind"), max_length=16, choices=RecordKind)
+    record_id = models.PositiveBigIntegerField(_("record id"))
+    grid = models.ForeignKey(
+        Node, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=32, choices=Source)
+    batch = models.CharField(_("batch"), max_length=64, blank=True)
+    source_time = models.DateTimeField(_("source time"), null=True, blank=True)
+    proposed = models.JSONField(_("proposed changes"), default=dict, blank=True)
+    sealed = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    applied = models.JSONField(_("applied values"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("verification task")
+        verbose_name_plural = _("verification tasks")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_kind", "record_id", "fingerprint"],
+                condition=models.Q(status="pending"),
+                name="verification_one_pending_per_change",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["grid", "status", "created_at"], name="verification_grid_queue"),
+            models.Index(fields=["record_kind", "record_id"], name="verification_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_record_kind_display()} #{self.record_id} ({self.get_source_display()})"
