@@ -15,16 +15,18 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import (
@@ -64,11 +66,9 @@ from gridgov.events.workflow import (
     Stage,
     Status,
 )
+from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import PointLocation, locate_points, nodes_visible, scope_root
 from gridgov.worktime.calendar import deadline
-
-if TYPE_CHECKING:
-    from gridgov.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,7 @@ _CATEGORY_FIELDS = (
     "self_handle",
     "extra_fields",
     "active",
+    "public",
 )
 
 
@@ -131,6 +132,7 @@ def catalogue_load(*, actor: User | None, data: Any) -> CatalogueResult:
             "self_handle": spec.self_handle,
             "extra_fields": spec.extra_fields,
             "active": True,
+            "public": spec.public,
         }
         row = existing.get(spec.code)
         if row is None:
@@ -198,6 +200,16 @@ def _announce(number: str, command: str, status: str) -> None:
     logger.info("event %s: %s → %s", number, command, status)
 
 
+def _placer(actor: User | None, within: Node | None) -> User:
+    """Whose jurisdiction bounds the point: the reporter's, or for a resident a stand-in
+    account placed on `within` that is never saved (as export_geojson reads everything)."""
+    if actor is not None:
+        return actor
+    if within is None:
+        raise ValueError("a report without an account needs the node it must lie within")
+    return User(username="resident", node=within)
+
+
 def _locate(
     actor: User, lon: float, lat: float, crs: str, problems: ProblemList
 ) -> PointLocation | None:
@@ -247,10 +259,17 @@ class _Intake:
 
 
 def _file_event(
-    actor: User, intake: _Intake, channel: str, problems: ProblemList, **facts: Any
+    actor: User | None,
+    intake: _Intake,
+    channel: str,
+    problems: ProblemList,
+    *,
+    within: Node | None = None,
+    **facts: Any,
 ) -> Event:
     """Check the intake, adding to the channel's own problems, and file the event where the
-    point lies; its register clock starts now. Nothing is written when anything is wrong."""
+    point lies; its register clock starts now. Nothing is written when anything is wrong.
+    A resident has no account: `within` then bounds where the point may lie."""
     category = (
         Category.objects.filter(code=intake.category_code, active=True).exclude(parent=None).first()
     )
@@ -273,7 +292,7 @@ def _file_event(
         )
     if category is not None:
         problems.problems += check_extra(category.extra_fields, intake.extra or {}).problems
-    where = _locate(actor, intake.lon, intake.lat, intake.crs, problems)
+    where = _locate(_placer(actor, within), intake.lon, intake.lat, intake.crs, problems)
     photos = photos_checked(intake.photos, problems)
     if problems or where is None or category is None:
         raise InvalidInput(_("The event cannot be reported."), problems=problems.problems)
@@ -391,10 +410,7 @@ def event_hotline_report(
         )
     if len(caller_name.strip()) > CALLER_NAME_MAX:
         problems.add("too_long", _("The caller's name is too long."), field="caller_name")
-    digits = re.sub(r"[\s-]", "", caller_phone)
-    if digits and not re.fullmatch(r"\+?[0-9]{5,15}", digits):
-        problems.add("bad_phone", _("A phone number is 5 to 15 digits."), field="caller_phone")
-    digits = digits.lstrip("+")
+    digits = _phone_digits(caller_phone, problems, "caller_phone")
     intake = _Intake(category_code, description, lon, lat, crs, extra, address, photos or [])
     try:
         with transaction.atomic():
@@ -414,6 +430,14 @@ def event_hotline_report(
             _("Ticket %(ticket)s was entered already.") % {"ticket": ticket},
             code="duplicate_ticket",
         ) from exc
+
+
+def _phone_digits(phone: str, problems: ProblemList, name: str) -> str:
+    """The digits of a phone number as people write it (spaces, dashes, a leading +)."""
+    digits = re.sub(r"[\s-]", "", phone)
+    if digits and not re.fullmatch(r"\+?[0-9]{5,15}", digits):
+        problems.add("bad_phone", _("A phone number is 5 to 15 digits."), field=name)
+    return digits.lstrip("+")
 
 
 MACHINE_CHANNELS = frozenset({Channel.SENSOR, Channel.DEPARTMENT_REFERRAL, Channel.API})
@@ -741,14 +765,41 @@ def event_apply(
             effect(step)
     checked = photos_checked(photos or [], step.problems)
     step.problems.raise_if_any(_("The command cannot be applied."))
+    return _advance(
+        event,
+        cmd,
+        actor=actor,
+        note=note,
+        reason=reason,
+        payload=step.payload,
+        updates=step.updates,
+        photos=checked,
+        extend_by=step.extend_by,
+    )
 
+
+def _advance(
+    event: Event,
+    cmd: Command,
+    *,
+    actor: User | None,
+    note: str,
+    reason: str,
+    payload: dict[str, Any],
+    updates: dict[str, Any],
+    photos: list[Photo],
+    extend_by: int | None = None,
+    audit_detail: dict[str, Any] | None = None,
+) -> Event:
+    """Write one checked step: status, stamp and version, the timeline row, photos, clocks,
+    audit. The version the event was read at guards the update, as in event_apply."""
     before = Status(event.status)
     after = TRANSITIONS[before, cmd]
     now = timezone.now()
     # A command that leaves the state (escalate, supervise) is no new entry into it.
     stamp = {f"{after}_at": now} if after != before else {}
-    changed = Event.objects.filter(pk=event.pk, version=expected_version).update(
-        status=after, version=expected_version + 1, **stamp, **step.updates
+    changed = Event.objects.filter(pk=event.pk, version=event.version).update(
+        status=after, version=event.version + 1, **stamp, **updates
     )
     if changed != 1:
         raise Conflict(_("The event changed since you read it; reload it."), code="stale_version")
@@ -762,12 +813,12 @@ def event_apply(
         at=now,
         note=note.strip(),
         reason=reason.strip(),
-        payload=step.payload,
+        payload=payload,
     )
-    _store_photos(event, checked, actor, now, transition)
+    _store_photos(event, photos, actor, now, transition)
     _move_clocks(event, before, after, now)
-    if step.extend_by:
-        _extend_handle_clock(event, step.extend_by)
+    if extend_by:
+        _extend_handle_clock(event, extend_by)
     audit_record(
         actor=actor,
         action=f"events.{cmd}",
@@ -777,7 +828,8 @@ def event_apply(
             "from": before,
             "to": after,
             "version": event.version,
-            "photos": len(checked),
+            "photos": len(photos),
+            **(audit_detail or {}),
         },
     )
     transaction.on_commit(partial(_announce, event.number, cmd, after))
@@ -788,3 +840,171 @@ def _extend_handle_clock(event: Event, minutes: int) -> None:
     row = Deadline.objects.select_for_update().get(event=event, stage=Stage.HANDLE)
     row.due_at = deadline(row.due_at, minutes, natural=event.category.natural_time)
     row.save(update_fields=["due_at"])
+
+
+# Residents ------------------------------------------------------------------------------------
+
+RESIDENT_CHANNELS = frozenset({Channel.SNAP_REPORT, Channel.API})
+DESCRIPTION_MAX = 4000
+DEFAULT_REOPEN_DAYS = 7
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>|&[a-zA-Z]+;|&#[0-9]+;")
+
+
+def reopen_days() -> int:
+    return int(getattr(settings, "RESIDENT_REOPEN_DAYS", DEFAULT_REOPEN_DAYS))
+
+
+@transaction.atomic
+def event_resident_report(
+    *,
+    within: Node,
+    channel: str,
+    source_system: str,
+    idempotency_key: str,
+    category_code: str,
+    description: str,
+    lon: float,
+    lat: float,
+    extra: dict[str, Any] | None = None,
+    address: str = "",
+    photos: list[Upload] | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> tuple[Event, bool]:
+    """A report by a resident, who has no account: through the residents' page or an Open311
+    client. As for a hotline call only the masked name and phone are kept, and the last four
+    digits let the resident follow the report. The key makes a form sent twice, or a client's
+    retry, the same event (created is False)."""
+    problems = ProblemList()
+    if channel not in RESIDENT_CHANNELS:
+        problems.add("unknown_channel", _("No such channel."), field="channel", item=channel)
+    if len(description) > DESCRIPTION_MAX:
+        problems.add(
+            "too_long",
+            _("Keep the description under %(n)d characters.") % {"n": DESCRIPTION_MAX},
+            field="description",
+        )
+    if _MARKUP.search(description):
+        problems.add(
+            "markup",
+            _("Write the description as plain text, without HTML tags or entities."),
+            field="description",
+        )
+    if len(contact_name.strip()) > CALLER_NAME_MAX:
+        problems.add("too_long", _("The name is too long."), field="contact_name")
+    digits = _phone_digits(contact_phone, problems, "contact_phone")
+    source_system, idempotency_key = source_system.strip(), idempotency_key.strip()
+    if not source_system or not idempotency_key or len(idempotency_key) > KEY_MAX:
+        problems.add("required", _("Send the form again."), field="idempotency_key")
+    digest = canonical_sha256(
+        {
+            "category": category_code,
+            "description": description,
+            "lon": lon,
+            "lat": lat,
+            "extra": extra or {},
+            "address": address,
+        }
+    )
+    earlier = _earlier_delivery(source_system, idempotency_key, digest) if not problems else None
+    if earlier is not None:
+        return earlier, False
+    intake = _Intake(category_code, description, lon, lat, "wgs84", extra, address, photos or [])
+    try:
+        with transaction.atomic():
+            event = _file_event(
+                None,
+                intake,
+                channel,
+                problems,
+                within=within,
+                caller_name_masked=mask_name(contact_name),
+                caller_phone_masked=mask_phone(digits) if digits else "",
+                caller_phone_last4=digits[-4:],
+                source_system=source_system,
+                idempotency_key=idempotency_key,
+                body_sha256=digest,
+            )
+    except IntegrityError:
+        earlier = _earlier_delivery(source_system, idempotency_key, digest)
+        if earlier is None:
+            raise
+        return earlier, False
+    return event, True
+
+
+RESIDENT_COMMANDS = frozenset({Command.EVALUATE, Command.REOPEN})
+
+
+@transaction.atomic
+def event_resident_apply(
+    *, event_id: int, command: str, score: int | None = None, reason: str = ""
+) -> Event:
+    """A resident's word on their own closed report: a rating, or a complaint that reopens it
+    within RESIDENT_REOPEN_DAYS of closure. The caller (gridgov.residents.actions) has matched
+    the number and the phone; the loop's rules are checked here."""
+    event = Event.objects.select_for_update().get(pk=event_id)
+    if command not in RESIDENT_COMMANDS:
+        raise InvalidInput(
+            _("Unknown command %(command)s.") % {"command": command}, code="unknown_command"
+        )
+    cmd = Command(command)
+    if (Status(event.status), cmd) not in TRANSITIONS:
+        message = (
+            _("The report can be rated once, after it was closed.")
+            if cmd == Command.EVALUATE
+            else _("Only a closed report can be reopened.")
+        )
+        raise Conflict(message, code="command_not_allowed")
+    problems = ProblemList()
+    updates: dict[str, Any] = {}
+    payload: dict[str, Any] = {"by": "resident"}
+    if cmd == Command.EVALUATE:
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+            problems.add("bad_score", _("The score is 1 to 5."), field="score")
+        updates["rating"] = payload["score"] = score
+    else:
+        if not reason.strip():
+            problems.add("required", _("Say what is still wrong."), field="reason")
+        closed = event.closed_at
+        if closed is None or timezone.now() > closed + timedelta(days=reopen_days()):
+            raise Conflict(
+                _("A report can be reopened within %(n)d days of its closure.")
+                % {"n": reopen_days()},
+                code="reopen_period_over",
+            )
+    problems.raise_if_any(_("The command cannot be applied."))
+    return _advance(
+        event,
+        cmd,
+        actor=None,
+        note="",
+        reason=reason,
+        payload=payload,
+        updates=updates,
+        photos=[],
+        audit_detail={"by": "resident"},
+    )
+
+
+@transaction.atomic
+def attachment_publish(*, actor: User, attachment_ids: list[int], approved: bool) -> int:
+    """Staff decide which photos residents may see; a photo can show faces or doorways, so
+    none is public until someone of the event's jurisdiction has looked at it."""
+    ids = list(
+        EventAttachment.objects.filter(
+            pk__in=attachment_ids, event__in=events_visible(actor)
+        ).values_list("pk", flat=True)
+    )
+    changed = (
+        EventAttachment.objects.filter(pk__in=ids)
+        .exclude(public_approved=approved)
+        .update(public_approved=approved)
+    )
+    audit_record(
+        actor=actor,
+        action="events.attachment_publish" if approved else "events.attachment_withdraw",
+        target_type="events.eventattachment",
+        detail={"ids": ids, "changed": changed},
+    )
+    return changed

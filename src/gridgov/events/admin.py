@@ -8,9 +8,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
+from gridgov.events.actions import attachment_publish
 from gridgov.events.models import Category, Event, EventAttachment, EventTransition
 from gridgov.events.selectors import events_visible
 
@@ -29,9 +32,10 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
         "handle_minutes",
         "natural_time",
         "self_handle",
+        "public",
         "active",
     ]
-    list_filter = ["severity", "natural_time", "self_handle", "active"]
+    list_filter = ["severity", "natural_time", "self_handle", "public", "active"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent", "department"]
 
@@ -69,7 +73,7 @@ ATTACHMENT_FIELDS = ("at", "name", "content_type", "size", "sha256", "uploaded_b
 
 
 class AttachmentInline(admin.TabularInline[EventAttachment, Event]):
-    """Photos are evidence: read-only here; public approval comes with the residents' pages."""
+    """Photos are evidence: read-only here; approve them for the public in their own list."""
 
     model = EventAttachment
     fields = (*ATTACHMENT_FIELDS, "public_approved")
@@ -101,3 +105,46 @@ class EventAdmin(admin.ModelAdmin[Event]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(EventAttachment)
+class EventAttachmentAdmin(admin.ModelAdmin[EventAttachment]):
+    """Where staff look at photos and approve those residents may see on the public map."""
+
+    list_display = ["event", "name", "content_type", "size", "at", "public_approved"]
+    list_filter = ["public_approved", "content_type"]
+    search_fields = ["event__number", "name"]
+    fields = (*ATTACHMENT_FIELDS, "event", "file", "public_approved")
+    readonly_fields = fields
+    actions = ["approve_for_public", "withdraw_from_public"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EventAttachment]:
+        return EventAttachment.objects.filter(
+            event__in=events_visible(_actor(request))
+        ).select_related("event")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(
+        description=gettext_lazy("Approve the photos for the public"), permissions=["view"]
+    )
+    def approve_for_public(self, request: HttpRequest, queryset: QuerySet[EventAttachment]) -> None:
+        changed = attachment_publish(
+            actor=_actor(request), attachment_ids=[a.pk for a in queryset], approved=True
+        )
+        self.message_user(request, _("%(n)d photos approved.") % {"n": changed})
+
+    @admin.action(
+        description=gettext_lazy("Withdraw the photos from the public"), permissions=["view"]
+    )
+    def withdraw_from_public(
+        self, request: HttpRequest, queryset: QuerySet[EventAttachment]
+    ) -> None:
+        changed = attachment_publish(
+            actor=_actor(request), attachment_ids=[a.pk for a in queryset], approved=False
+        )
+        self.message_user(request, _("%(n)d photos withdrawn.") % {"n": changed})

@@ -3,8 +3,8 @@
 A catalogue file is JSON: {"classes": [{"code": "01", "name": …, "subclasses":
 [{"code": "0101", "name": …, "department": "urban", "severity": "normal",
 "limits": {"register": 30, "dispatch": 60, "handle": 1440, "verify": 240},
-"natural": false, "self_handle": true, "fields": [{"code", "label", "type",
-"required", "choices"}]}]}]}. Every problem in the file is reported at once,
+"natural": false, "self_handle": true, "public": true, "fields": [{"code", "label",
+"type", "required", "choices"}]}]}]}. Every problem in the file is reported at once,
 each naming the code it was found under.
 """
 
@@ -44,6 +44,7 @@ class CategorySpec:
     natural_time: bool = False
     self_handle: bool = False
     extra_fields: list[dict[str, Any]] = field(default_factory=list)
+    public: bool = False
 
 
 def parse_catalogue(data: Any) -> list[CategorySpec]:
@@ -148,6 +149,9 @@ def _parse_subclass(
         )
     fields = sub.get("fields", [])
     problems.problems += [replace(p, **where) for p in field_schema_problems(fields).problems]
+    public = sub.get("public", False)
+    if not isinstance(public, bool):
+        problems.add("bad_public", _("public is true or false."), field="public", **where)
     department = sub.get("department") or ""
     if not isinstance(department, str):
         problems.add(
@@ -163,6 +167,7 @@ def _parse_subclass(
         natural_time=bool(natural),
         self_handle=bool(self_handle),
         extra_fields=fields if isinstance(fields, list) else [],
+        public=bool(public),
     )
 
 

@@ -75,6 +75,14 @@ class Category(models.Model):
     self_handle = models.BooleanField(_("the grid may solve it itself"), default=False)
     extra_fields = models.JSONField(_("extra fields"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    public = models.BooleanField(
+        _("shown to the public"),
+        default=False,
+        help_text=_(
+            "Reports of this category appear on the public map and in Open311 lists; "
+            "leave it off where a report says something about a person or a home."
+        ),
+    )
 
     class Meta:
         verbose_name = _("event category")
