@@ -92,9 +92,13 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    # A file object, not the path: openpyxl judges a path by its suffix, and the content
+    # decides here (an .xlsx renamed to .csv is still a workbook).
+    handle = path.open("rb")
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        handle.close()
         raise _reject("corrupt", _("The Excel file is damaged or not an .xlsx workbook.")) from exc
     try:
         sheet = book.worksheets[0] if book.worksheets else None
@@ -104,6 +108,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
             yield [_cell(v) for v in values]
     finally:
         book.close()
+        handle.close()
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:

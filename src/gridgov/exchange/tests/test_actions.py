@@ -130,7 +130,7 @@ def test_organisations_with_an_invalid_credit_code(library, users, tmp_path):
         ["甲公司", "91320104MA1XXXXX0P", "企业", place[0], "12"],
         ["乙公司", "91320104MA1XXXXX0Q", "企业", place[1], ""],
     ]
-    job = run(users, write(tmp_path / "o.csv", "organisations", rows))
+    job = run(users, write(tmp_path / "o.csv", "organisations", rows), kind="organisations")
     assert (job.rows_ok, job.rows_bad) == (1, 1)
     assert job.errors.get().code == "invalid_checksum"
     assert Organisation.objects.get().address_code
