@@ -13,7 +13,6 @@ LibraryVersion moves, as the jurisdiction's spatial index does.
 
 from __future__ import annotations
 
-import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from gridgov.addresses.normalise import Parsed, Places, compound_key, parse, road_stem
+from gridgov.core.versioned import VersionedCache
 
 FUZZ_CUTOFF = 60.0
 MATCH_THRESHOLD = 0.6
@@ -357,9 +357,6 @@ class MatchIndex:
 
 # The process's index ---------------------------------------------------------
 
-_lock = threading.Lock()
-_cached: MatchIndex | None = None
-
 
 def _current_version() -> int:
     from gridgov.addresses.models import LibraryVersion
@@ -398,21 +395,7 @@ def _load(version: int) -> MatchIndex:
     return MatchIndex(version, places, districts, roads, rows)
 
 
-def matcher_index() -> MatchIndex:
-    """The process's index, rebuilt when the library version moved; one query when it did not."""
-    global _cached
-    version = _current_version()
-    cached = _cached
-    if cached is not None and cached.version == version:
-        return cached
-    with _lock:
-        if _cached is None or _cached.version != version:
-            _cached = _load(version)
-        return _cached
-
-
-def matcher_index_reset() -> None:
-    """Forget the cached index (tests roll back library versions between cases)."""
-    global _cached
-    with _lock:
-        _cached = None
+_index = VersionedCache(_current_version, _load)
+# The process's index, rebuilt when the library version moved; one query when it did not.
+matcher_index = _index.get
+matcher_index_reset = _index.reset

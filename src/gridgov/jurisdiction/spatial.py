@@ -8,7 +8,6 @@ only when BoundaryVersion says a boundary changed.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+from gridgov.core.versioned import VersionedCache
 from gridgov.jurisdiction.models import BoundaryVersion, LayerUnit, Level, Node
 
 IntArray = npt.NDArray[np.int64]
@@ -98,10 +98,6 @@ class Location:
         return self.node_codes[-1] if self.node_codes else None
 
 
-_lock = threading.Lock()
-_cached: SpatialIndex | None = None
-
-
 def _current_version() -> int:
     version = BoundaryVersion.objects.filter(pk=1).values_list("version", flat=True).first()
     return int(version or 0)
@@ -124,24 +120,10 @@ def _build(version: int) -> SpatialIndex:
     return SpatialIndex(version=version, levels=levels, layers=layers)
 
 
-def spatial_index() -> SpatialIndex:
-    """The process's index, rebuilt when the boundary version moved; one query when it did not."""
-    global _cached
-    version = _current_version()
-    cached = _cached
-    if cached is not None and cached.version == version:
-        return cached
-    with _lock:
-        if _cached is None or _cached.version != version:
-            _cached = _build(version)
-        return _cached
-
-
-def spatial_index_reset() -> None:
-    """Forget the cached index (tests roll back boundary versions between cases)."""
-    global _cached
-    with _lock:
-        _cached = None
+_index = VersionedCache(_current_version, _build)
+# The process's index, rebuilt when the boundary version moved; one query when it did not.
+spatial_index = _index.get
+spatial_index_reset = _index.reset
 
 
 @dataclass(frozen=True)

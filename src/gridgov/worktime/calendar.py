@@ -13,11 +13,13 @@ warn instead of the event loop stopping on 1 January.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from gridgov.core.versioned import VersionedCache
 from gridgov.worktime.models import CalendarDay, CalendarYear, DayKind, OfficeHours
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -67,7 +69,6 @@ class Calendar:
     days: Mapping[date, str]
     official_years: frozenset[int]
     hours: Hours
-    revision: str | None = None
 
     def is_working_day(self, day: date) -> bool:
         kind = self.days.get(day)
@@ -143,27 +144,17 @@ def load_calendar() -> Calendar:
             CalendarYear.objects.filter(complete=True).values_list("year", flat=True)
         ),
         hours=Hours.from_row(row or OfficeHours()),
-        revision=str(row.revision) if row else None,
     )
 
 
-_cached: Calendar | None = None
+def _revision() -> uuid.UUID | None:
+    return OfficeHours.objects.filter(pk=1).values_list("revision", flat=True).first()
 
 
-def current_calendar() -> Calendar:
-    """The cached snapshot, rebuilt when another process (or this one) stored a new revision."""
-    global _cached
-    stamp = OfficeHours.objects.filter(pk=1).values_list("revision", flat=True).first()
-    snapshot = _cached
-    if snapshot is None or stamp is None or snapshot.revision != str(stamp):
-        snapshot = load_calendar()
-        _cached = snapshot
-    return snapshot
-
-
-def calendar_cache_clear() -> None:
-    global _cached
-    _cached = None
+_snapshot = VersionedCache(_revision, lambda _revision: load_calendar())
+# The snapshot, rebuilt when another process (or this one) stored a new revision.
+current_calendar = _snapshot.get
+calendar_cache_clear = _snapshot.reset
 
 
 def _calendar(hours: Hours | None) -> Calendar:
