@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "gridgov.registry",
     "gridgov.exchange",
     "gridgov.verification",
+    "gridgov.residents",
+    "gridgov.open311",
     "gridgov.demo",
 ]
 

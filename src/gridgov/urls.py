@@ -17,6 +17,8 @@ urlpatterns = [
     path("registry/", include("gridgov.registry.urls")),
     path("exchange/", include("gridgov.exchange.urls")),
     path("verification/", include("gridgov.verification.urls")),
+    path("residents/", include("gridgov.residents.urls")),
+    path("open311/v2/", include("gridgov.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,135 @@
+"""What the public may read: a resident's own report by number and phone, and the recent
+reports of public categories, rounded and stripped of anything personal.
+
+Both the residents' pages and the Open311 API read through here, so the two
+never disagree about what is public.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.addresses.matcher import matcher_index
+from gridgov.addresses.models import Address
+from gridgov.core.errors import NotFound
+from gridgov.events.models import Channel, Event, EventAttachment
+from gridgov.events.workflow import OPEN_STATUSES, Status
+from gridgov.jurisdiction.models import Node
+
+# Three decimals of a degree: about 100 m, enough to find the street, not the door.
+PUBLIC_DECIMALS = 3
+MAP_DAYS = 30
+MAP_LIMIT = 500
+
+_NOTES: dict[str, Promise] = {
+    Status.REPORTED: _("Received; waiting to be registered."),
+    Status.REGISTERED: _("Registered; being assigned to whoever will handle it."),
+    Status.RETURNED: _("Registered; being assigned to whoever will handle it."),
+    Status.DISPATCHED: _("Assigned; waiting for the handler to take it up."),
+    Status.ACCEPTED: _("Being handled."),
+    Status.HANDLED: _("The handler reported the work done; it is being checked on site."),
+    Status.VERIFIED: _("Checked on site; about to be closed."),
+    Status.SUSPENDED: _("On hold for now."),
+    Status.CLOSED: _("Resolved and closed."),
+    Status.EVALUATED: _("Resolved, closed and rated."),
+    Status.REJECTED: _("Not taken up as a case."),
+    Status.CANCELLED: _("Withdrawn."),
+    Status.MERGED: _("A duplicate of %(number)s, which is followed instead."),
+}
+
+
+def public_state(event: Event) -> tuple[str, str]:
+    """open or closed, and a sentence saying where the report is, as FixMyStreet collapses
+    its states; never the staff's notes, which may name people."""
+    state = "open" if event.status in OPEN_STATUSES else "closed"
+    note = str(_NOTES[event.status])
+    if event.status == Status.MERGED:
+        note = note % {"number": event.master.number if event.master else ""}
+    return state, note
+
+
+def updated_at(event: Event) -> datetime:
+    """The last step's time, from the stamps on the row: no timeline read per event."""
+    stamps = [
+        getattr(event, f"{status}_at") for status in Status.values if status != Status.REPORTED
+    ]
+    return max([s for s in stamps if s is not None], default=event.reported_at or event.created_at)
+
+
+def public_point(event: Event) -> tuple[float, float]:
+    return round(event.lon, PUBLIC_DECIMALS), round(event.lat, PUBLIC_DECIMALS)
+
+
+def public_root() -> Node:
+    """The node every public report must lie within: the top of the deployment's tree."""
+    root = Node.objects.filter(parent__isnull=True).order_by("code").first()
+    if root is None:
+        raise NotFound(_("No jurisdiction is set up yet."), code="no_jurisdiction")
+    return root
+
+
+def approved_photos() -> Prefetch[Any]:
+    return Prefetch(
+        "attachments",
+        queryset=EventAttachment.objects.filter(public_approved=True).order_by("at", "id"),
+        to_attr="public_photos",
+    )
+
+
+def events_public() -> QuerySet[Event]:
+    """Events of public categories, newest first, with what a public answer shows."""
+    return (
+        Event.objects.filter(category__public=True)
+        .select_related("category__parent", "assigned_department", "master")
+        .prefetch_related(approved_photos())
+        .order_by("-created_at", "-id")
+    )
+
+
+def recent_public(*, days: int = MAP_DAYS, limit: int = MAP_LIMIT) -> list[Event]:
+    since = timezone.now() - timedelta(days=days)
+    return list(events_public().filter(created_at__gte=since)[:limit])
+
+
+# Channels a resident reports through and can follow by number and phone.
+RESIDENT_FILED = Q(channel__in=[Channel.SNAP_REPORT, Channel.HOTLINE]) | Q(
+    channel=Channel.API, source_system="open311"
+)
+
+
+def resident_event(number: str, phone_last4: str) -> Event:
+    """A resident's report by its number, and the last four digits of the phone when one was
+    given. A wrong number and a wrong phone answer alike, so neither can be probed."""
+    event = (
+        Event.objects.filter(RESIDENT_FILED, number=number.strip().upper())
+        .select_related("category", "master")
+        .prefetch_related(approved_photos())
+        .first()
+    )
+    if event is None or event.caller_phone_last4 != phone_last4.strip():
+        raise NotFound(_("No report matches this number and phone."), code="report_not_found")
+    return event
+
+
+def address_point(root: Node, *, text: str = "", code: str = "") -> tuple[float, float] | None:
+    """The point of a standard address inside `root`, by its code or by its written form
+    when the address library matches it with confidence."""
+    if not code and text.strip():
+        match = matcher_index().match_many([text.strip()])[0]
+        if match.status != "matched":
+            return None
+        code = match.code
+    if not code:
+        return None
+    found = (
+        Address.objects.filter(code=code, grid_code__startswith=root.code)
+        .values_list("lon", "lat")
+        .first()
+    )
+    return (float(found[0]), float(found[1])) if found else None

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gridgov.residents import views
+
+app_name = "residents"
+
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("reported/<str:number>/", views.reported, name="reported"),
+    path("status/", views.status, name="status"),
+    path("map/", views.public_map, name="map"),
+    path("map.json", views.public_map_data, name="map_data"),
+    path("photos/<int:attachment_id>", views.photo, name="photo"),
+]

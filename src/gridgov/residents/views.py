@@ -1,0 +1,341 @@
+"""The residents' pages: report a problem, follow it by number, rate it or complain, and the
+public map. No login: every entry is rate-limited per address, forms carry a honeypot and a
+one-time key, and nothing personal is ever shown back."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Concatenate, ParamSpec, cast
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gridgov.core.errors import DomainError, InvalidInput, NotFound, Problem
+from gridgov.events.actions import DESCRIPTION_MAX, event_resident_report, reopen_days
+from gridgov.events.models import Category, Channel, Event, EventAttachment
+from gridgov.events.selectors import category_tree
+from gridgov.events.views import PhotosField
+from gridgov.events.workflow import Status
+from gridgov.residents import actions, selectors
+
+P = ParamSpec("P")
+
+DEFAULT_REPORTS_PER_HOUR = 10
+DEFAULT_LOOKUPS_PER_HOUR = 30
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The caller's address, behind as many proxies as GRIDGOV_PROXY_COUNT says."""
+    proxies = int(getattr(settings, "PROXY_COUNT", 0))
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR") or "")
+    forwarded = [a.strip() for a in header.split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+def limit(request: HttpRequest, kind: str, setting: str, default: int) -> None:
+    actions.rate_take(
+        bucket=f"{kind}:{actions.hashed(client_ip(request))}",
+        limit=int(getattr(settings, setting, default)),
+        seconds=3600,
+    )
+
+
+def public_view(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Domain errors as a browser expects them, without the login a staff page asks for."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except DomainError as exc:
+            return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+    return wrapper
+
+
+# Report ---------------------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("What is the problem?"))
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea({"rows": 4}),
+    )
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=200)
+    photos = PhotosField()
+    contact_name = forms.CharField(
+        label=gettext_lazy("Your name (optional)"), required=False, max_length=16
+    )
+    contact_phone = forms.CharField(
+        label=gettext_lazy("Your phone (optional)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput({"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    consent = forms.BooleanField(label=gettext_lazy("I have read the privacy notice above."))
+    # Hidden from people by the stylesheet; robots fill every field they find.
+    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
+    form_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tree = category_tree()
+        field = cast(forms.ChoiceField, self.fields["category"])
+        field.choices = [("", "—")] + [
+            (c.name, [(s.code, s.name) for s in c.subclasses]) for c in self.tree
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("form_key", uuid.uuid4().hex)
+
+    @property
+    def extra_groups(self) -> list[tuple[Category, list[dict[str, Any]]]]:
+        """Each subclass's own questions; the page shows those of the chosen one."""
+        return [
+            (sub, [spec for spec in sub.extra_fields if spec["type"] != "photo"])
+            for c in self.tree
+            for sub in c.subclasses
+            if any(spec["type"] != "photo" for spec in sub.extra_fields)
+        ]
+
+    def extra_values(self) -> dict[str, Any]:
+        code = self.cleaned_data["category"]
+        specs = next((specs for sub, specs in self.extra_groups if sub.code == code), [])
+        values: dict[str, Any] = {}
+        for spec in specs:
+            raw = str(self.data.get(f"extra-{code}-{spec['code']}", "")).strip()
+            if not raw:
+                continue
+            values[spec["code"]] = _typed(spec["type"], raw)
+        return values
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            name = problem.field if problem.field in self.fields else None
+            self.add_error(name, str(problem.message))
+
+
+def _typed(kind: str, raw: str) -> Any:
+    if kind != "number":
+        return raw
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw
+    return int(number) if number.is_integer() else number
+
+
+def _report_page(request: HttpRequest, form: ReportForm, status: int) -> HttpResponse:
+    root = selectors.public_root()
+    x0, y0, x1, y1 = root.geometry().bounds
+    return render(
+        request,
+        "residents/report.html",
+        {
+            "form": form,
+            "bounds": f"{y0},{x0},{y1},{x1}",
+            "reopen_days": reopen_days(),
+            "chosen": str(form.data.get("category", "")) if form.is_bound else "",
+        },
+        status=status,
+    )
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _report_page(request, ReportForm(), 200)
+    limit(request, "report", "RESIDENT_REPORTS_PER_HOUR", DEFAULT_REPORTS_PER_HOUR)
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _report_page(request, form, 422)
+    data = form.cleaned_data
+    if data["website"]:
+        form.add_error(None, _("The report could not be sent."))
+        return _report_page(request, form, 400)
+    root = selectors.public_root()
+    lon, lat = data["lon"], data["lat"]
+    if lon is None or lat is None:
+        point = selectors.address_point(root, text=data["address"])
+        if point is None:
+            form.add_error(
+                None, _("Tap the map where the problem is, or write an address we know.")
+            )
+            return _report_page(request, form, 422)
+        lon, lat = point
+    try:
+        event, _created = event_resident_report(
+            within=root,
+            channel=Channel.SNAP_REPORT,
+            source_system="residents",
+            idempotency_key=data["form_key"],
+            category_code=data["category"],
+            description=data["description"],
+            lon=lon,
+            lat=lat,
+            extra=form.extra_values(),
+            address=data["address"],
+            photos=data["photos"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+        )
+    except InvalidInput as exc:
+        form.show_problems(exc.problems)
+        return _report_page(request, form, 422)
+    return redirect("residents:reported", event.number)
+
+
+@public_view
+@require_GET
+def reported(request: HttpRequest, number: str) -> HttpResponse:
+    """The number to keep; it says nothing else, so showing it to anyone is harmless."""
+    return render(request, "residents/reported.html", {"number": number})
+
+
+# Follow, rate, complain -----------------------------------------------------------------------
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("Report number"), max_length=16)
+    phone_last4 = forms.CharField(
+        label=gettext_lazy("Last four digits of your phone (if you gave one)"),
+        required=False,
+        max_length=4,
+        widget=forms.TextInput({"inputmode": "numeric", "pattern": "[0-9]{4}"}),
+    )
+    score = forms.TypedChoiceField(
+        required=False, coerce=int, choices=[(i, i) for i in range(1, 6)], empty_value=None
+    )
+    reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea({"rows": 3}))
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest) -> HttpResponse:
+    """Looked up by POST, so the phone digits stay out of addresses and logs."""
+    if request.method != "POST":
+        return render(request, "residents/status.html", {"form": LookupForm()})
+    limit(request, "lookup", "RESIDENT_LOOKUPS_PER_HOUR", DEFAULT_LOOKUPS_PER_HOUR)
+    form = LookupForm(request.POST)
+    context: dict[str, Any] = {"form": form}
+    if not form.is_valid():
+        return render(request, "residents/status.html", context, status=422)
+    data = form.cleaned_data
+    doing = request.POST.get("do", "")
+    try:
+        if doing == "rate":
+            actions.resident_rate(
+                number=data["number"], phone_last4=data["phone_last4"], score=data["score"]
+            )
+            context["done"] = _("Thank you for your rating.")
+        elif doing == "reopen":
+            actions.resident_reopen(
+                number=data["number"], phone_last4=data["phone_last4"], reason=data["reason"]
+            )
+            context["done"] = _("Your complaint reopened the report.")
+        event = selectors.resident_event(data["number"], data["phone_last4"])
+    except NotFound as exc:
+        context["error"] = exc.message
+        return render(request, "residents/status.html", context, status=404)
+    except DomainError as exc:
+        context["error"] = exc.message
+        context["problems"] = exc.problems
+        event = selectors.resident_event(data["number"], data["phone_last4"])
+    state, note = selectors.public_state(event)
+    context.update(
+        event=event,
+        state=state,
+        note=note,
+        updated=selectors.updated_at(event),
+        may_rate=event.status == Status.CLOSED,
+        may_reopen=event.status in (Status.CLOSED, Status.EVALUATED) and _within_reopen(event),
+        reopen_days=reopen_days(),
+    )
+    return render(request, "residents/status.html", context)
+
+
+def _within_reopen(event: Event) -> bool:
+    return bool(
+        event.closed_at and timezone.now() <= event.closed_at + timedelta(days=reopen_days())
+    )
+
+
+# Public map -----------------------------------------------------------------------------------
+
+
+@public_view
+@require_GET
+def public_map(request: HttpRequest) -> HttpResponse:
+    root = selectors.public_root()
+    x0, y0, x1, y1 = root.geometry().bounds
+    return render(
+        request,
+        "residents/map.html",
+        {"bounds": f"{y0},{x0},{y1},{x1}", "days": selectors.MAP_DAYS},
+    )
+
+
+@public_view
+@require_GET
+def public_map_data(request: HttpRequest) -> JsonResponse:
+    """Recent reports of public categories as GeoJSON: rounded point, category, state."""
+    features = []
+    for event in selectors.recent_public():
+        lon, lat = selectors.public_point(event)
+        state, note = selectors.public_state(event)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "number": event.number,
+                    "category": event.category.name,
+                    "state": state,
+                    "note": note,
+                    "reported": event.created_at.isoformat(),
+                    "photos": [
+                        reverse("residents:photo", args=[p.pk])
+                        for p in getattr(event, "public_photos", [])
+                    ],
+                },
+            }
+        )
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@public_view
+@require_GET
+def photo(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """A photo staff approved, of an event in a public category; nothing else exists here."""
+    found = EventAttachment.objects.filter(
+        pk=attachment_id, public_approved=True, event__category__public=True
+    ).first()
+    if found is None:
+        raise Http404
+    with found.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=found.content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
