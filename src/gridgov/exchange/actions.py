@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from gridgov.exchange.pipeline import (
     BATCH_SIZE,
     SPECS,
     BatchResult,
+    CheckpointMoved,
     Preparer,
     RowIssue,
     batches,
@@ -35,10 +37,18 @@ if TYPE_CHECKING:
 
 Progress = Callable[[ImportJob], None]
 
+# What one polling request of the page may spend on a job before it answers with the progress.
+PAGE_SLICE_SECONDS = 1.0
 
-def _require_importer(actor: User, kind: str) -> None:
+
+def importer_check(actor: User) -> None:
+    """Importing writes the registry: the roles that may write it may import."""
     if actor.role not in WRITE_ROLES or not actor.is_active:
         raise PermissionDenied(_("Your role may not change the registry."), code="cannot_write")
+
+
+def _require_importer(actor: User, kind: str) -> None:
+    importer_check(actor)
     if kind not in ImportKind.values:
         raise InvalidInput(
             _("Unknown kind of import."),
@@ -91,12 +101,23 @@ def import_job_start(*, actor: User, kind: str, path: Path, file_name: str) -> I
 
 
 def import_job_run(
-    *, actor: User, job: ImportJob, batch_size: int = BATCH_SIZE, progress: Progress | None = None
+    *,
+    actor: User,
+    job: ImportJob,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    seconds: float | None = None,
 ) -> ImportJob:
-    """Import the rows after the checkpoint, one committed batch at a time."""
+    """Import the rows after the checkpoint, one committed batch at a time.
+
+    With `seconds`, stop after the first batch that ends past that budget and leave the
+    job running for the next call; without, run to the end of the file. Each batch is its
+    own transaction, so no outer one may wrap this.
+    """
     _require_importer(actor, job.kind)
     if job.status == ImportStatus.DONE:
         return job
+    deadline = None if seconds is None else time.monotonic() + seconds
     path = Path(job.file_path)
     rows = read_rows(path)
     _number, header = next(rows)
@@ -110,6 +131,10 @@ def import_job_run(
         result = preparer.prepare(columns, batch)
         try:
             commit_batch(job, spec, result, last_row=batch[-1][0])
+        except CheckpointMoved:
+            # The other run owns the job now; it reports the progress and the end.
+            job.refresh_from_db()
+            return job
         except DatabaseError as exc:
             job.refresh_from_db()
             job.status = ImportStatus.FAILED
@@ -121,8 +146,13 @@ def import_job_run(
             return job
         if progress is not None:
             progress(job)
+        if deadline is not None and time.monotonic() > deadline:
+            return job
+    # The stored file holds plaintext ID numbers and phones: keep it no longer than needed.
+    path.unlink(missing_ok=True)
     job.status, job.finished_at, job.message = ImportStatus.DONE, timezone.now(), ""
-    job.save(update_fields=["status", "finished_at", "message"])
+    job.file_path = ""
+    job.save(update_fields=["status", "finished_at", "message", "file_path"])
     audit_record(
         actor=actor,
         action="exchange.import_done",
@@ -136,6 +166,19 @@ def import_job_run(
         },
     )
     return job
+
+
+def import_job_advance(*, actor: User, job: ImportJob) -> ImportJob:
+    """One slice of a page's import, run by the polling request of the account that started it.
+
+    Only the importer advances a job: the rows are placed within the importer's
+    jurisdiction, and the job was keyed to it.
+    """
+    if job.created_by_id != actor.pk:
+        raise PermissionDenied(
+            _("Only the account that uploaded this file may import it."), code="not_importer"
+        )
+    return import_job_run(actor=actor, job=job, seconds=PAGE_SLICE_SECONDS)
 
 
 @dataclass

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gridgov.exchange import actions, selectors
-from gridgov.exchange.columns import example_row, headers
+from gridgov.exchange.downloads import error_report, template_response
 from gridgov.exchange.models import ImportJob, ImportKind
-from gridgov.exchange.readers import write_csv, xlsx_bytes
+from gridgov.exchange.readers import saved_upload
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -66,15 +63,6 @@ class ImportIn(Schema):
     kind: ImportKind
 
 
-def saved_upload(upload: UploadedFile) -> Path:
-    """The upload on disk, where the readers stream it from."""
-    suffix = Path(upload.name or "").suffix.lower()[:8]
-    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return Path(handle.name)
-
-
 def run_upload(
     actor: User, kind: str, upload: UploadedFile, preview: bool
 ) -> ImportJob | actions.Preview:
@@ -96,13 +84,15 @@ def import_create(
     data: Form[ImportIn],
     file: File[UploadedFile],
     preview: bool = False,
-) -> tuple[int, ImportJob | PreviewOut]:
+) -> Status[PreviewOut | ImportJob]:
     """Upload a file; with ?preview=1 only check it and list every refused row."""
     result = run_upload(_user(request), data.kind, file, preview)
     if isinstance(result, actions.Preview):
         errors = [RowErrorOut(**vars(i)) for i in result.issues]
-        return 200, PreviewOut(rows=result.rows, ok=result.ok, merged=result.merged, errors=errors)
-    return 201, result
+        return Status(
+            200, PreviewOut(rows=result.rows, ok=result.ok, merged=result.merged, errors=errors)
+        )
+    return Status(201, result)
 
 
 @router.get("/imports/{job_id}", response=JobOut)
@@ -110,32 +100,9 @@ def import_get(request: HttpRequest, job_id: int) -> ImportJob:
     return selectors.import_job_get(_user(request), job_id)
 
 
-def error_report(job: ImportJob) -> StreamingHttpResponse:
-    buffer = io.StringIO()
-    write_csv(buffer, selectors.import_error_rows(job))
-    response = StreamingHttpResponse([buffer.getvalue()], content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-    return response
-
-
 @router.get("/imports/{job_id}/errors.csv")
 def import_errors(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
     return error_report(selectors.import_job_get(_user(request), job_id))
-
-
-def template_response(kind: str, fmt: str) -> HttpResponse:
-    rows = [headers(kind), example_row(kind)]
-    if fmt == "xlsx":
-        response = HttpResponse(
-            xlsx_bytes(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        buffer = io.StringIO()
-        write_csv(buffer, rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
-    return response
 
 
 @router.get("/templates/{kind}.{fmt}")

@@ -68,10 +68,17 @@ class ImportJob(models.Model):
         return f"{self.kind}: {self.file_name}"
 
     @property
+    def rows_done(self) -> int:
+        """Every row read so far is imported, refused, or merged into a later duplicate."""
+        return self.rows_ok + self.rows_bad + self.rows_merged
+
+    @property
     def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
         if not self.rows_total:
-            return 100 if self.status == ImportStatus.DONE else 0
-        return min(100, round(100 * (self.rows_ok + self.rows_bad) / self.rows_total))
+            return 0
+        return min(100, 100 * self.rows_done // self.rows_total)
 
 
 class ImportRowError(models.Model):

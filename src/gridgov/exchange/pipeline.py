@@ -2,7 +2,10 @@
 
 Each batch is one transaction that also moves the job's checkpoint, so a
 process killed at any moment leaves whole batches and a checkpoint that
-names exactly the last of them; a re-run starts after it. The upsert
+names exactly the last of them; a re-run starts after it. The batch locks
+the job row and refuses to commit when the checkpoint moved since the run
+read it, so two runs of one job (a command and a polling page) never count
+a row twice. The upsert
 touches a record only when a compared column differs, so importing the
 same rows again writes nothing. On PostgreSQL a batch is COPYed into a
 temporary staging table and merged with one INSERT … ON CONFLICT; other
@@ -22,8 +25,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.addresses.matcher import MatchIndex, matcher_index
-from gridgov.core.errors import ProblemList
+from gridgov.addresses.selectors import address_match_many
+from gridgov.core.errors import Conflict, ProblemList
 from gridgov.exchange.columns import COLUMNS, Column, choice
 from gridgov.exchange.models import ImportJob, ImportKind, ImportRowError
 from gridgov.exchange.readers import _reject
@@ -38,6 +41,12 @@ if TYPE_CHECKING:
 
 BATCH_SIZE = 5000
 _DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
+
+
+class CheckpointMoved(Conflict):
+    """Another run of the same job committed past the rows this run prepared."""
+
+    code = "checkpoint_moved"
 
 
 @dataclass
@@ -148,6 +157,7 @@ class Preparer:
         from gridgov.jurisdiction.selectors import scope_root
 
         self.kind = kind
+        self.actor = actor
         self.spec = SPECS[kind]
         self.root = scope_root(actor).code
         self.source = source[:64]
@@ -158,7 +168,6 @@ class Preparer:
                 level=Level.GRID, code__startswith=self.root
             ).values_list("id", "code", "parent_id")
         }
-        self.index: MatchIndex = matcher_index()
         self.ring = crypto.keyring()
         self.personal = {c.field for c in COLUMNS[kind] if c.personal}
         self.headers = {c.field: c.header for c in COLUMNS[kind]}
@@ -189,29 +198,20 @@ class Preparer:
                 result.issues.extend(issues)
             else:
                 pending.append((number, raw, values))
-        matches = self.index.match_many([raw["address"] for _, raw, _ in pending])
+        # Scoped like the address pages: an address of another jurisdiction reads as not found.
+        matches = address_match_many(self.actor, [raw["address"] for _, raw, _ in pending])
         by_key: dict[tuple[Any, ...], Prepared] = {}
         for (number, raw, values), match in zip(pending, matches, strict=True):
-            if match.status != "matched":
-                result.issues.append(
-                    self._issue(
-                        number,
-                        "address",
-                        raw["address"],
-                        f"address_{match.reason or match.status}",
-                        _("The address matches no single standard address."),
-                    )
-                )
-                continue
-            placed = self.grids.get(match.grid)
+            placed = self.grids.get(match.grid) if match.status == "matched" else None
             if placed is None:
+                reason = match.reason or match.status if match.status != "matched" else "not_found"
                 result.issues.append(
                     self._issue(
                         number,
                         "address",
                         raw["address"],
-                        "outside_jurisdiction",
-                        _("The address lies outside your jurisdiction."),
+                        f"address_{reason}",
+                        _("The address matches no single standard address."),
                     )
                 )
                 continue
@@ -501,6 +501,13 @@ def commit_batch(job: ImportJob, spec: Spec, result: BatchResult, last_row: int)
     from gridgov.audit.actions import audit_record
 
     with transaction.atomic():
+        stored = (
+            ImportJob.objects.select_for_update()
+            .values_list("checkpoint", flat=True)
+            .get(pk=job.pk)
+        )
+        if stored != job.checkpoint:
+            raise CheckpointMoved(_("Another run of this import committed these rows first."))
         elsewhere = _elsewhere(spec, result.records, job.scope_code)
         records = [r for r in result.records if r.key(spec) not in elsewhere]
         issues = list(result.issues)

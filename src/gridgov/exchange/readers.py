@@ -11,12 +11,14 @@ import codecs
 import csv
 import hashlib
 import io
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import InvalidInput, Problem
@@ -142,3 +144,12 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def saved_upload(upload: UploadedFile[bytes]) -> Path:
+    """An upload on disk, where the readers stream it from; the caller removes it."""
+    suffix = Path(upload.name or "").suffix.lower()[:8]
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return Path(handle.name)

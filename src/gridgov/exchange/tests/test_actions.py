@@ -10,18 +10,10 @@ from gridgov.exchange.actions import import_job_run, import_job_start, import_pr
 from gridgov.exchange.columns import headers
 from gridgov.exchange.models import ImportJob, ImportStatus
 from gridgov.exchange.readers import FileRejected
-from gridgov.exchange.tests.conftest import addresses, id_number, write
+from gridgov.exchange.tests.conftest import addresses, id_number, people_rows, write
 from gridgov.registry.models import Organisation, Person
 
 pytestmark = pytest.mark.django_db
-
-
-def people_rows(count: int, prefix: str = "320104001") -> list[list[str]]:
-    places = addresses(prefix, count)
-    return [
-        [f"居民{i}", id_number(i), "", "", f"1381234{i:04d}", "户籍人口", places[i], "2020-01-01"]
-        for i in range(count)
-    ]
 
 
 def run(users, path: Path, kind: str = "people", batch_size: int = 4) -> ImportJob:
@@ -104,7 +96,7 @@ def test_bad_rows_are_reported_and_never_written(library, users, tmp_path):
         3: "birth_date_mismatch",
         4: "address_road_not_found",
         5: "invalid_choice",
-        6: "outside_jurisdiction",
+        6: "address_not_found",
     }
     masked = job.errors.get(row=2)
     assert masked.value.startswith("3201*")
