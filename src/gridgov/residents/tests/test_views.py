@@ -1,0 +1,248 @@
+"""The residents' pages through the Django client: report, number, status, rating, reopening,
+the public map, and what abuse meets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from gridgov.accounts.models import User
+from gridgov.accounts.roles import Role
+from gridgov.audit.models import AuditEntry
+from gridgov.events.actions import attachment_publish, event_apply
+from gridgov.events.models import Channel, Event, EventAttachment
+from gridgov.events.tests.conftest import HERE, PNG, THERE
+from gridgov.events.workflow import Command, Status
+from gridgov.residents.models import RateWindow
+from gridgov.testing.tree import Tree
+from gridgov.testing.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def form(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "category": "0202",
+        "description": "小区门口路灯不亮",
+        "lon": HERE[0],
+        "lat": HERE[1],
+        "address": "",
+        "contact_name": "张三",
+        "contact_phone": "138 1234 5678",
+        "consent": "on",
+        "website": "",
+        "form_key": "k-1",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_report(client: Client, **overrides: Any) -> Any:
+    return client.post("/residents/", form(**overrides))
+
+
+def test_the_page_opens_without_login_and_shows_the_privacy_notice(catalogue: None) -> None:
+    page = Client().get("/residents/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="privacy-notice"' in text
+    assert "leaflet/leaflet.js" in text
+    assert "unpkg" not in text
+    assert "cdn" not in text.lower()
+
+
+def test_a_report_gets_a_number_and_keeps_the_phone_masked(catalogue: None) -> None:
+    photo = SimpleUploadedFile("lamp.png", PNG, content_type="image/png")
+    answer = Client().post("/residents/", {**form(), "photos": [photo]})
+    assert answer.status_code == 302
+    event = Event.objects.get()
+    assert answer["Location"] == f"/residents/reported/{event.number}/"
+    assert event.channel == Channel.SNAP_REPORT
+    assert event.reporter is None
+    assert event.grid is not None
+    assert event.grid.code == "320104001001001"
+    assert event.caller_phone_masked == "138****5678"
+    assert event.caller_phone_last4 == "5678"
+    assert event.caller_name_masked == "张*"
+    assert EventAttachment.objects.filter(event=event).count() == 1
+    assert AuditEntry.objects.filter(action="events.report", actor=None).exists()
+    done = Client().get(answer["Location"])
+    assert event.number in done.content.decode()
+
+
+def test_the_same_form_sent_twice_is_one_report(catalogue: None) -> None:
+    client = Client()
+    first, second = post_report(client), post_report(client)
+    assert first["Location"] == second["Location"]
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"website": "http://spam.example"}, "could not be sent"),
+        ({"description": "<script>alert(1)</script>"}, "HTML"),
+        ({"lon": THERE[0] + 5, "lat": THERE[1]}, "outside"),
+        ({"lon": "", "lat": "", "address": "不存在路1号"}, "address"),
+        ({"consent": ""}, "required"),
+        ({"category": "0401"}, "required"),
+    ],
+)
+def test_bad_reports_create_nothing(catalogue: None, overrides: Any, message: str) -> None:
+    answer = post_report(Client(), **overrides)
+    assert answer.status_code in (400, 422)
+    assert message.lower() in answer.content.decode().lower() or answer.status_code == 422
+    assert not Event.objects.exists()
+
+
+def test_a_description_over_4000_characters_is_refused(catalogue: None) -> None:
+    answer = post_report(Client(), description="路" * 4001)
+    assert answer.status_code == 422
+    assert not Event.objects.exists()
+
+
+def test_photos_are_checked_by_their_bytes(catalogue: None) -> None:
+    fake = SimpleUploadedFile("lamp.png", b"MZ\x90\x00not an image", content_type="image/png")
+    answer = Client().post("/residents/", {**form(), "photos": [fake]})
+    assert answer.status_code == 422
+    assert "PNG" in answer.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_reports_are_limited_per_address(catalogue: None, settings: Any) -> None:
+    settings.RESIDENT_REPORTS_PER_HOUR = 2
+    client = Client()
+    assert post_report(client, form_key="a").status_code == 302
+    assert post_report(client, form_key="b").status_code == 302
+    third = post_report(client, form_key="c")
+    assert third.status_code == 429
+    assert Event.objects.count() == 2
+    assert not RateWindow.objects.filter(bucket__contains="127.0.0.1").exists()
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert post_report(other, form_key="d").status_code == 302
+
+
+def _reported(client: Client) -> Event:
+    post_report(client, category="0103", description="电线杆上贴满小广告")
+    return Event.objects.get()
+
+
+def _close(event: Event, users: dict[str, User]) -> Event:
+    for command, actor, note in [
+        (Command.SELF_HANDLE, "grid_worker", "已清除"),
+        (Command.VERIFY, "grid_worker", ""),
+        (Command.CLOSE, "dispatcher", ""),
+    ]:
+        event = event_apply(
+            actor=users[actor],
+            event_id=event.pk,
+            command=command,
+            expected_version=event.version,
+            note=note,
+        )
+    return event
+
+
+def test_status_needs_the_number_and_the_phone_digits(catalogue: None) -> None:
+    client = Client()
+    event = _reported(client)
+    wrong = client.post("/residents/status/", {"number": event.number, "phone_last4": "0000"})
+    assert wrong.status_code == 404
+    right = client.post("/residents/status/", {"number": event.number, "phone_last4": "5678"})
+    assert right.status_code == 200
+    text = right.content.decode()
+    assert 'data-state="open"' in text
+    assert "138" not in text
+    assert "张*" not in text
+
+
+def test_rate_after_closure_then_reopen_within_the_period(
+    catalogue: None, users: dict[str, User]
+) -> None:
+    client = Client()
+    event = _close(_reported(client), users)
+    who = {"number": event.number, "phone_last4": "5678"}
+    page = client.post("/residents/status/", who)
+    assert 'id="rate-form"' in page.content.decode()
+    rated = client.post("/residents/status/", {**who, "do": "rate", "score": "4"})
+    assert rated.status_code == 200
+    event.refresh_from_db()
+    assert event.status == Status.EVALUATED
+    assert event.rating == 4
+    again = client.post("/residents/status/", {**who, "do": "rate", "score": "5"})
+    assert "once" in again.content.decode()
+    event.refresh_from_db()
+    assert event.rating == 4
+    reopened = client.post("/residents/status/", {**who, "do": "reopen", "reason": "路灯还是不亮"})
+    assert reopened.status_code == 200
+    event.refresh_from_db()
+    assert event.status == Status.REGISTERED
+    last = event.transitions.last()
+    assert last is not None
+    assert last.command == Command.REOPEN
+    assert last.actor is None
+    assert AuditEntry.objects.filter(action="events.reopen", detail__by="resident").exists()
+
+
+def test_reopening_after_the_period_is_refused(
+    catalogue: None, users: dict[str, User], settings: Any
+) -> None:
+    settings.RESIDENT_REOPEN_DAYS = 3
+    client = Client()
+    event = _close(_reported(client), users)
+    Event.objects.filter(pk=event.pk).update(closed_at=timezone.now() - timedelta(days=4))
+    who = {"number": event.number, "phone_last4": "5678"}
+    answer = client.post("/residents/status/", {**who, "do": "reopen", "reason": "没修好"})
+    assert "3" in answer.content.decode()
+    event.refresh_from_db()
+    assert event.status == Status.CLOSED
+
+
+def test_the_public_map_shows_public_categories_rounded_and_approved_photos_only(
+    catalogue: None, users: dict[str, User]
+) -> None:
+    client = Client()
+    photo = SimpleUploadedFile("lamp.png", PNG, content_type="image/png")
+    client.post("/residents/", {**form(lon=118.123456, lat=31.765432), "photos": [photo]})
+    post_report(
+        client,
+        category="0601",
+        form_key="k-2",
+        description="群租",
+        **{"extra-0601-address": "1栋101"},
+    )
+    data = client.get("/residents/map.json").json()
+    [feature] = data["features"]
+    assert feature["geometry"]["coordinates"] == [118.123, 31.765]
+    assert feature["properties"]["photos"] == []
+    assert "138" not in str(data)
+    attachment = EventAttachment.objects.get()
+    assert client.get(f"/residents/photos/{attachment.pk}").status_code == 404
+    attachment_publish(actor=users["dispatcher"], attachment_ids=[attachment.pk], approved=True)
+    data = client.get("/residents/map.json").json()
+    assert data["features"][0]["properties"]["photos"] == [f"/residents/photos/{attachment.pk}"]
+    served = client.get(f"/residents/photos/{attachment.pk}")
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+    assert client.get("/residents/map/").status_code == 200
+
+
+def test_photo_approval_is_scoped_and_audited(
+    catalogue: None, users: dict[str, User], tree: Tree
+) -> None:
+    client = Client()
+    photo = SimpleUploadedFile("lamp.png", PNG, content_type="image/png")
+    client.post("/residents/", {**form(), "photos": [photo]})
+    attachment = EventAttachment.objects.get()
+    sibling = make_user("sib", Role.SUBDISTRICT_DISPATCHER, node=tree["320104002"])
+    assert attachment_publish(actor=sibling, attachment_ids=[attachment.pk], approved=True) == 0
+    assert (
+        attachment_publish(actor=users["dispatcher"], attachment_ids=[attachment.pk], approved=True)
+        == 1
+    )
+    assert AuditEntry.objects.filter(action="events.attachment_publish").count() == 2
