@@ -26,6 +26,7 @@ from gridgov.registry.models import (
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
+    from gridgov.verification.selectors import GridStats
 
 router = Router(tags=["registry"])
 
@@ -209,7 +210,11 @@ class VerificationOut(Schema):
     oldest_pending_days: float | None
 
     @staticmethod
-    def resolve_oldest_pending_days(obj: selectors.Verification) -> float | None:
+    def resolve_total(obj: GridStats) -> int:
+        return obj.records
+
+    @staticmethod
+    def resolve_oldest_pending_days(obj: GridStats) -> float | None:
         age = obj.oldest_pending_age
         return None if age is None else round(age.total_seconds() / 86400, 1)
 

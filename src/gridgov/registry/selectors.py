@@ -8,11 +8,9 @@ columns, and plaintext comes only from actions.pii_unmask.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Count, Min, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound, ProblemList
@@ -34,6 +32,7 @@ from gridgov.registry.validation import phone_check, resident_id_normalise
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
+    from gridgov.verification.selectors import GridStats
 
 M = TypeVar("M", bound=Provenance)
 SEARCH_LIMIT = 100
@@ -166,27 +165,6 @@ def grid_get(user: User, code: str) -> Node:
 
 
 @dataclass(frozen=True)
-class Verification:
-    total: int
-    verified: int
-    oldest_pending_since: datetime | None
-
-    @property
-    def pending(self) -> int:
-        return self.total - self.verified
-
-    @property
-    def verified_share(self) -> float | None:
-        return self.verified / self.total if self.total else None
-
-    @property
-    def oldest_pending_age(self) -> timedelta | None:
-        if self.oldest_pending_since is None:
-            return None
-        return timezone.now() - self.oldest_pending_since
-
-
-@dataclass(frozen=True)
 class BlockCard:
     """A grid's block data (块数据): what the registry holds about that place."""
 
@@ -198,7 +176,7 @@ class BlockCard:
     small_venues: int
     compounds: int
     managed_compounds: int
-    verification: Verification
+    verification: GridStats
 
     @property
     def people(self) -> int:
@@ -210,6 +188,12 @@ class BlockCard:
 
 
 def grid_block_card(user: User, grid: Node) -> BlockCard:
+    """The registry's counts, and the verification figures as the verification page has them.
+
+    Imported here: the verification package reads the registry through this module.
+    """
+    from gridgov.verification.selectors import grid_figures
+
     grid = grid_get(user, grid.code)
     people = Person.objects.filter(grid=grid, moved_out__isnull=True)
     by_kind = {kind.value: 0 for kind in ResidentKind}
@@ -223,24 +207,6 @@ def grid_block_card(user: User, grid: Node) -> BlockCard:
     compounds = Compound.objects.filter(grid=grid).aggregate(
         total=Count("id"), managed=Count("id", filter=Q(managed=True))
     )
-    total = verified = 0
-    oldest: datetime | None = None
-    sets: list[QuerySet[Any]] = [
-        people,
-        Home.objects.filter(grid=grid),
-        Organisation.objects.filter(grid=grid),
-        Compound.objects.filter(grid=grid),
-    ]
-    for rows in sets:
-        stats = rows.aggregate(
-            total=Count("id"),
-            verified=Count("id", filter=Q(verified_at__isnull=False)),
-            oldest=Min("created_at", filter=Q(verified_at__isnull=True)),
-        )
-        total += stats["total"]
-        verified += stats["verified"]
-        if stats["oldest"] is not None and (oldest is None or stats["oldest"] < oldest):
-            oldest = stats["oldest"]
     return BlockCard(
         grid=grid,
         people_by_kind=by_kind,
@@ -250,5 +216,5 @@ def grid_block_card(user: User, grid: Node) -> BlockCard:
         small_venues=orgs["small"],
         compounds=compounds["total"],
         managed_compounds=compounds["managed"],
-        verification=Verification(total, verified, oldest),
+        verification=grid_figures(user, grid),
     )

@@ -142,6 +142,14 @@ def _resolve(
     return found
 
 
+def proposer_check(actor: User) -> None:
+    """Also asked before a page offers the declaration form, so nobody fills it in vain."""
+    if actor.role not in PROPOSE_ROLES or not actor.is_active:
+        raise PermissionDenied(
+            _("Your role may not propose registry changes."), code="cannot_propose"
+        )
+
+
 @dataclass(frozen=True)
 class Proposal:
     task: VerificationTask | None
@@ -163,11 +171,12 @@ def change_propose(
     batch: str = "",
     source_time: datetime | None = None,
 ) -> Proposal:
-    """A task for the grid worker when the source differs from the registry; none when equal."""
-    if actor.role not in PROPOSE_ROLES or not actor.is_active:
-        raise PermissionDenied(
-            _("Your role may not propose registry changes."), code="cannot_propose"
-        )
+    """A task for the grid worker when the source differs from the registry; none when equal.
+
+    Every source comes through here: a department file, an API push, and a
+    resident's self-declaration taken at the desk or at the door.
+    """
+    proposer_check(actor)
     problems = ProblemList()
     if source not in Source.values or source == Source.STALE:
         problems.add("invalid_source", _("Unknown source."), field="source")

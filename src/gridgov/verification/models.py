@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.jurisdiction.models import Node
 
@@ -31,10 +32,11 @@ class Source(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", _("pending")
-    CONFIRMED = "confirmed", _("confirmed")
-    CORRECTED = "corrected", _("corrected")
-    REJECTED = "rejected", _("rejected")
+    # In context: an event's "rejected" (not filed) is another word than a rejected change.
+    PENDING = "pending", pgettext_lazy("verification task", "pending")
+    CONFIRMED = "confirmed", pgettext_lazy("verification task", "confirmed")
+    CORRECTED = "corrected", pgettext_lazy("verification task", "corrected")
+    REJECTED = "rejected", pgettext_lazy("verification task", "rejected")
 
 
 class VerificationTask(models.Model):

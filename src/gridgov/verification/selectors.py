@@ -143,29 +143,21 @@ class GridStats:
         return self.verified / self.records if self.records else None
 
     @property
+    def window_days(self) -> int:
+        return verify_days()
+
+    @property
     def oldest_pending_age(self) -> timedelta | None:
         if self.oldest_pending_at is None:
             return None
         return timezone.now() - self.oldest_pending_at
 
 
-def grid_verification_stats(user: User, node: Node) -> list[GridStats]:
-    """For each grid under the node: records verified within the window, pending tasks, oldest.
+def _figures(grids: list[Node]) -> list[GridStats]:
+    """Records verified within the window, pending tasks and the oldest, for each grid given.
 
     People who moved out are no longer the grid's to verify, so they are not counted.
     """
-    if user.role not in STATS_ROLES:
-        raise PermissionDenied(
-            _("Your role does not see verification figures."), code="cannot_see_stats"
-        )
-    if not nodes_visible(user).filter(pk=node.pk).exists():
-        raise NotFound(
-            _("No such jurisdiction node: %(code)s") % {"code": node.code},
-            code="node_not_found",
-        )
-    grids = list(
-        nodes_visible(user).filter(code__startswith=node.code, level=Level.GRID).order_by("code")
-    )
     cutoff = timezone.now() - timedelta(days=verify_days())
     records: dict[int, int] = {}
     verified: dict[int, int] = {}
@@ -200,3 +192,28 @@ def grid_verification_stats(user: User, node: Node) -> list[GridStats]:
         )
         for grid in grids
     ]
+
+
+def grid_verification_stats(user: User, node: Node) -> list[GridStats]:
+    """The figures of every grid under the node, for those who steer several grids."""
+    if user.role not in STATS_ROLES:
+        raise PermissionDenied(
+            _("Your role does not see verification figures."), code="cannot_see_stats"
+        )
+    if not nodes_visible(user).filter(pk=node.pk).exists():
+        raise NotFound(
+            _("No such jurisdiction node: %(code)s") % {"code": node.code},
+            code="node_not_found",
+        )
+    grids = nodes_visible(user).filter(code__startswith=node.code, level=Level.GRID)
+    return _figures(list(grids.order_by("code")))
+
+
+def grid_figures(user: User, grid: Node) -> GridStats:
+    """One grid's figures for anyone who sees the grid: its block-data card shows them."""
+    if not nodes_visible(user).filter(pk=grid.pk, level=Level.GRID).exists():
+        raise NotFound(
+            _("No such jurisdiction node: %(code)s") % {"code": grid.code},
+            code="node_not_found",
+        )
+    return _figures([grid])[0]

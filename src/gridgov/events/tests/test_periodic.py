@@ -1,4 +1,4 @@
-"""run_periodic: the three periodic jobs, once through, on a real database."""
+"""run_periodic: the periodic jobs, once through, on a real database."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from gridgov.whistle.actions import whistle_blow
 from gridgov.whistle.models import Summons
 
 
-def test_once_through_runs_the_three_jobs_in_order(
+def test_once_through_runs_the_jobs_in_order(
     report: Report, loop_users: dict[str, User], caplog: pytest.LogCaptureFixture
 ) -> None:
     late = report()
@@ -39,6 +39,7 @@ def test_once_through_runs_the_three_jobs_in_order(
         "events_sweep",
         "whistle_sweep",
         "indicators_rebuild",
+        "verification_stale_sweep",
     ]
     assert lines[0] == "events_sweep: escalated 1 in 1 batch(es)"
     assert lines[1] == "whistle_sweep: escalated 1"

@@ -1,7 +1,8 @@
 """The one periodic entry point: a deployment schedules this, not each job on its own.
 
 The jobs run in order because each feeds the next: overdue stages climb first, then late
-whistle reports go to the district, then the daily indicators count what both changed.
+whistle reports go to the district, then the daily indicators count what both changed;
+records left unverified for too long become grid workers' tasks last, feeding none of them.
 Each job commits its own work in its own transactions (the sweeper one per batch, the
 whistle sweep one per summons, the rebuild one per day); wrapping a job in one more
 transaction would hold every row it touched locked until its end and lose all of it on a
@@ -22,13 +23,13 @@ from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
-JOBS = ("events_sweep", "whistle_sweep", "indicators_rebuild")
+JOBS = ("events_sweep", "whistle_sweep", "indicators_rebuild", "verification_stale_sweep")
 
 
 class Command(BaseCommand):
     help = (
-        "Run events_sweep, whistle_sweep and indicators_rebuild in that order, once, or every "
-        "SECONDS with --loop; each job's counts are logged and printed."
+        "Run events_sweep, whistle_sweep, indicators_rebuild and verification_stale_sweep in "
+        "that order, once, or every SECONDS with --loop; each job's counts are logged and printed."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
