@@ -30,7 +30,7 @@ from gridgov.events.actions import catalogue_load, event_report
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import LayerKind
-from gridgov.registry.tests.factories import Records, make_records
+from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
 from gridgov.staffing.models import (
     GroupRole,
     StaffAssignment,
@@ -40,6 +40,7 @@ from gridgov.staffing.models import (
     WorkGroupMember,
 )
 from gridgov.testing.users import make_user
+from gridgov.verification.tests.factories import propose_phone
 from gridgov.whistle.actions import whistle_blow
 from gridgov.whistle.models import Reason as WhistleReason
 
@@ -72,6 +73,7 @@ class Targets:
     summons_id: int
     registry: Records
     address: str
+    verification_task: int
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ W = f"{API}/whistle"
 A = f"{API}/assessment"
 RG = f"{API}/registry"
 AD = f"{API}/addresses"
+VF = f"{API}/verification"
 
 MATRIX: dict[str, Callable[[Targets], Probe]] = {
     # Pages.
@@ -202,6 +205,19 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/registry/compounds/{t.registry.compound.pk}/"
     ),
     "GET /registry/grids/<str:code>/": node_page(f"/registry/grids/{GRID}/"),
+    "GET /verification/": own_listing("/verification/"),
+    "GET /verification/tasks/<int:task_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/verification/tasks/{t.verification_task}/"
+    ),
+    # The declaration form names a record by its ID number; a foreign one is not found.
+    "GET /verification/declare/": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        "/verification/declare/?kind=person",
+        {"id_number": ID_NUMBER, "new-name": "改名"},
+        form=True,
+    ),
+    "GET /verification/grids/<str:code>/": node_page(f"/verification/grids/{COMMUNITY}/"),
     # Jurisdiction API.
     f"GET {J}/tree": own_listing(f"{J}/tree?depth=5"),
     f"GET {J}/nodes/{{code}}": node_page(f"{J}/nodes/{COMMUNITY}"),
@@ -484,6 +500,29 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     f"GET {AD}": own_listing(f"{AD}?road=目标路"),
     f"GET {AD}/{{code}}": lambda t: Probe("sibling_dispatcher", "GET", f"{AD}/{t.address}"),
+    # Verification API.
+    f"GET {VF}/tasks": own_listing(f"{VF}/tasks"),
+    f"GET {VF}/tasks/{{task_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{VF}/tasks/{t.verification_task}"
+    ),
+    f"POST {VF}/tasks/{{task_id}}/decision": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{VF}/tasks/{t.verification_task}/decision",
+        {"decision": "confirm"},
+    ),
+    f"POST {VF}/proposals": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{VF}/proposals",
+        {
+            "source": "api_push",
+            "record_kind": "person",
+            "id_number": ID_NUMBER,
+            "changes": {"name": "改名"},
+        },
+    ),
+    f"GET {VF}/stats": node_page(f"{VF}/stats?node={COMMUNITY}"),
     # Assessment API.
     f"GET {A}/scorecards": node_page(
         f"{A}/scorecards?unit=node&code={COMMUNITY}&period=month&start=2026-11-01"
@@ -588,6 +627,7 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         summons_id=whistle.summonses.get().pk,
         registry=make_records(users["community_staff"]),
         address=make_target_address().code,
+        verification_task=propose_phone(users["community_staff"]).pk,
     )
 
 
