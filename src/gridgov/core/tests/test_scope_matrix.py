@@ -28,6 +28,7 @@ from gridgov.core.api import api
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_report
 from gridgov.events.tests.conftest import default_catalogue
+from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import LayerKind
 from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
@@ -73,6 +74,7 @@ class Targets:
     summons_id: int
     registry: Records
     address: str
+    import_job: int
     verification_task: int
 
 
@@ -122,6 +124,7 @@ W = f"{API}/whistle"
 A = f"{API}/assessment"
 RG = f"{API}/registry"
 AD = f"{API}/addresses"
+X = f"{API}/exchange"
 VF = f"{API}/verification"
 
 MATRIX: dict[str, Callable[[Targets], Probe]] = {
@@ -205,6 +208,15 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/registry/compounds/{t.registry.compound.pk}/"
     ),
     "GET /registry/grids/<str:code>/": node_page(f"/registry/grids/{GRID}/"),
+    # Import pages: a sibling's job is not there; the sibling's own list shows none of it.
+    "GET /exchange/": own_listing("/exchange/"),
+    "GET /exchange/imports/<int:job_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/exchange/imports/{t.import_job}/"
+    ),
+    # Polling by POST commits the next slice of the file: the stronger probe.
+    "GET /exchange/imports/<int:job_id>/progress": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"/exchange/imports/{t.import_job}/progress", {}, form=True
+    ),
     "GET /verification/": own_listing("/verification/"),
     "GET /verification/tasks/<int:task_id>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/verification/tasks/{t.verification_task}/"
@@ -500,6 +512,29 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     f"GET {AD}": own_listing(f"{AD}?road=目标路"),
     f"GET {AD}/{{code}}": lambda t: Probe("sibling_dispatcher", "GET", f"{AD}/{t.address}"),
+    # Exchange API: a row at the target's address reads as not found, as on the address routes.
+    f"POST {X}/imports": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{X}/imports?preview=1",
+        {
+            "kind": "people",
+            "file": SimpleUploadedFile(
+                "p.csv",
+                "姓名,身份证号,人员类别,地址\n某人,320104199001011235,户籍人口,目标路8号2幢\n".encode(),
+            ),
+        },
+        expect=200,
+        shows_nothing_foreign=True,
+        form=True,
+    ),
+    f"GET {X}/imports/{{job_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{X}/imports/{t.import_job}"
+    ),
+    f"GET {X}/imports/{{job_id}}/errors.csv": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{X}/imports/{t.import_job}/errors.csv"
+    ),
+    f"GET {X}/templates/{{kind}}.{{fmt}}": own_listing(f"{X}/templates/people.csv"),
     # Verification API.
     f"GET {VF}/tasks": own_listing(f"{VF}/tasks"),
     f"GET {VF}/tasks/{{task_id}}": lambda t: Probe(
@@ -547,6 +582,19 @@ UNSCOPED: dict[str, str] = {
     f"GET {API}/accounts/tokens": "the caller's own tokens",
     f"POST {API}/accounts/tokens": "creates a token for the caller only",
     f"GET {E}/categories": "the event catalogue is the same everywhere",
+    "GET /residents/": "public: a resident's report form, no jurisdiction",
+    "GET /residents/reported/<str:number>/": "public: shows the number it was given, nothing else",
+    "GET /residents/status/": "public: a report by its number and the resident's phone digits",
+    "GET /residents/map/": "public: the map of recent reports of public categories",
+    "GET /residents/map.json": "public: rounded reports of public categories, nothing personal",
+    "GET /residents/photos/<int:attachment_id>": "public: only staff-approved photos",
+    "GET /open311/v2/discovery.<fmt:fmt>": "public Open311: the endpoint's description",
+    "GET /open311/v2/services.<fmt:fmt>": "public Open311: the catalogue, the same everywhere",
+    "GET /open311/v2/services/<str:code>.<fmt:fmt>": "public Open311: one service's fields",
+    "GET /open311/v2/requests.<fmt:fmt>": "public Open311: public categories, rounded; POST by key",
+    "GET /open311/v2/requests/<str:number>.<fmt:fmt>": "public Open311: one public request",
+    "GET /open311/v2/tokens/<str:token>.<fmt:fmt>": "public Open311: a token's request id",
+    "GET /open311/v2/servicerequestupdates.<fmt:fmt>": "public Open311: public requests' steps",
 }
 
 
@@ -627,6 +675,7 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         summons_id=whistle.summonses.get().pk,
         registry=make_records(users["community_staff"]),
         address=make_target_address().code,
+        import_job=make_target_import_job(users["dispatcher"]).pk,
         verification_task=propose_phone(users["community_staff"]).pk,
     )
 
