@@ -37,8 +37,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[ImportJob], None]
 
-# What one polling request of the page may spend on a job before it answers with the progress.
+# What one polling request of the page may spend on a job before it answers with the progress,
+# in batches small enough that a slice ends near its budget.
 PAGE_SLICE_SECONDS = 1.0
+PAGE_BATCH_SIZE = 1000
 
 
 def importer_check(actor: User) -> None:
@@ -178,7 +180,9 @@ def import_job_advance(*, actor: User, job: ImportJob) -> ImportJob:
         raise PermissionDenied(
             _("Only the account that uploaded this file may import it."), code="not_importer"
         )
-    return import_job_run(actor=actor, job=job, seconds=PAGE_SLICE_SECONDS)
+    return import_job_run(
+        actor=actor, job=job, batch_size=PAGE_BATCH_SIZE, seconds=PAGE_SLICE_SECONDS
+    )
 
 
 @dataclass

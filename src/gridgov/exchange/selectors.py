@@ -33,3 +33,8 @@ def import_error_rows(job: ImportJob) -> Iterator[list[str]]:
     errors: QuerySet[ImportRowError] = job.errors.order_by("row", "id")
     for e in errors.iterator(chunk_size=5000):
         yield [str(e.row), e.column, e.value, e.code, e.reason]
+
+
+def import_jobs_mine(actor: User, limit: int = 50) -> QuerySet[ImportJob]:
+    """The caller's own latest jobs, still bounded by their jurisdiction."""
+    return import_jobs_visible(actor).filter(created_by=actor)[:limit]
