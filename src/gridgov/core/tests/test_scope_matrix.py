@@ -29,7 +29,6 @@ from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_report
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.exchange.tests.factories import make_target_import_job
-from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import LayerKind
 from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
@@ -75,7 +74,6 @@ class Targets:
     summons_id: int
     registry: Records
     address: str
-    import_job: int
     import_job: int
     verification_task: int
 
@@ -126,7 +124,6 @@ W = f"{API}/whistle"
 A = f"{API}/assessment"
 RG = f"{API}/registry"
 AD = f"{API}/addresses"
-X = f"{API}/exchange"
 X = f"{API}/exchange"
 VF = f"{API}/verification"
 
@@ -211,15 +208,6 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/registry/compounds/{t.registry.compound.pk}/"
     ),
     "GET /registry/grids/<str:code>/": node_page(f"/registry/grids/{GRID}/"),
-    # Import pages: a sibling's job is not there; the sibling's own list shows none of it.
-    "GET /exchange/": own_listing("/exchange/"),
-    "GET /exchange/imports/<int:job_id>/": lambda t: Probe(
-        "sibling_dispatcher", "GET", f"/exchange/imports/{t.import_job}/"
-    ),
-    # Polling by POST commits the next slice of the file: the stronger probe.
-    "GET /exchange/imports/<int:job_id>/progress": lambda t: Probe(
-        "sibling_dispatcher", "POST", f"/exchange/imports/{t.import_job}/progress", {}, form=True
-    ),
     # Import pages: a sibling's job is not there; the sibling's own list shows none of it.
     "GET /exchange/": own_listing("/exchange/"),
     "GET /exchange/imports/<int:job_id>/": lambda t: Probe(
@@ -547,29 +535,6 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"{X}/imports/{t.import_job}/errors.csv"
     ),
     f"GET {X}/templates/{{kind}}.{{fmt}}": own_listing(f"{X}/templates/people.csv"),
-    # Exchange API: a row at the target's address reads as not found, as on the address routes.
-    f"POST {X}/imports": lambda t: Probe(
-        "sibling_dispatcher",
-        "POST",
-        f"{X}/imports?preview=1",
-        {
-            "kind": "people",
-            "file": SimpleUploadedFile(
-                "p.csv",
-                "姓名,身份证号,人员类别,地址\n某人,320104199001011235,户籍人口,目标路8号2幢\n".encode(),
-            ),
-        },
-        expect=200,
-        shows_nothing_foreign=True,
-        form=True,
-    ),
-    f"GET {X}/imports/{{job_id}}": lambda t: Probe(
-        "sibling_dispatcher", "GET", f"{X}/imports/{t.import_job}"
-    ),
-    f"GET {X}/imports/{{job_id}}/errors.csv": lambda t: Probe(
-        "sibling_dispatcher", "GET", f"{X}/imports/{t.import_job}/errors.csv"
-    ),
-    f"GET {X}/templates/{{kind}}.{{fmt}}": own_listing(f"{X}/templates/people.csv"),
     # Verification API.
     f"GET {VF}/tasks": own_listing(f"{VF}/tasks"),
     f"GET {VF}/tasks/{{task_id}}": lambda t: Probe(
@@ -710,7 +675,6 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         summons_id=whistle.summonses.get().pk,
         registry=make_records(users["community_staff"]),
         address=make_target_address().code,
-        import_job=make_target_import_job(users["dispatcher"]).pk,
         import_job=make_target_import_job(users["dispatcher"]).pk,
         verification_task=propose_phone(users["community_staff"]).pk,
     )
