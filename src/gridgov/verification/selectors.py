@@ -113,7 +113,9 @@ def task_view(user: User, task_id: int) -> TaskView:
     """Current against proposed values; a stale task lists every field to check as it is."""
     task = task_get(user, task_id)
     record = record_get(user, task.record_kind, task.record_id)
-    names = list(task.proposed) or list(fields.FIELDS[task.record_kind])
+    # In the form's order: a JSON object's keys come back in any order from PostgreSQL.
+    everything = not task.proposed
+    names = [n for n in fields.FIELDS[task.record_kind] if everything or n in task.proposed]
     rows = []
     for name in names:
         current = fields.current_shown(record, name)

@@ -60,8 +60,8 @@ def test_a_proposal_lists_only_what_changes(users: dict[str, Any], records: Any)
     task = propose_phone(users["community_staff"])
     view = selectors.task_view(users["grid_worker"], task.pk)
     assert [(r.name, r.current, r.proposed, r.changed) for r in view.rows] == [
-        ("phone", "138****5678", "139****1111", True),
         ("name", "目标居民1", "目标居民新名", True),
+        ("phone", "138****5678", "139****1111", True),
     ]
     assert view.title == "目标居民1 (3201**********1234)"
 
