@@ -1,0 +1,70 @@
+"""A resident on a phone, in Debian's chromium through Playwright against the live server and
+with no tile layer: reads the notice, reports with a photo and a point on the map, keeps the
+number and looks the report up with the phone's last four digits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from gridgov.events.actions import catalogue_load
+from gridgov.events.models import Event, EventAttachment
+from gridgov.events.tests.conftest import default_catalogue
+from gridgov.events.tests.test_browser_loop import BEFORE, PHONE, SHOTS, photo
+from gridgov.jurisdiction.tests import test_browser_map
+from gridgov.testing.tree import build_tree
+
+browser = test_browser_map.browser
+
+
+@pytest.mark.browser
+def test_report_with_a_photo_then_look_it_up(
+    live_server: Any, transactional_db: Any, browser: Browser, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    build_tree()
+    catalogue_load(actor=None, data=default_catalogue())
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server.url}/residents/")
+        expect(page.locator("#privacy-notice")).to_be_visible()
+        expect(page.locator("#resident-map")).to_have_attribute("data-loaded", "true")
+        page.select_option("#id_category", "0401")
+        expect(page.locator('fieldset[data-category="0401"]')).to_be_visible()
+        page.fill("#extra-0401-building", "3栋")
+        page.fill("#id_description", "楼道里有人飞线给电动车充电")
+        box = page.locator("#resident-map").bounding_box()
+        assert box is not None
+        # The map is centred on the box tree's city, whose centre is where four grids meet:
+        # a little up and left of it lies grid 320104001001002, whatever the zoom.
+        page.locator("#resident-map").click(
+            position={"x": box["width"] / 2 - 12, "y": box["height"] / 2 - 12}
+        )
+        expect(page.locator("#point-chosen")).to_be_visible()
+        page.set_input_files("#id_photos", files=[photo("before.png", BEFORE)])
+        page.fill("#id_contact_phone", "13812345678")
+        page.check("#id_consent")
+        page.screenshot(path=SHOTS / "residents_report.png", full_page=True)
+        page.click("#resident-form button[type=submit]")
+        page.wait_for_url("**/residents/reported/**")
+        page.screenshot(path=SHOTS / "residents_number.png", full_page=True)
+        number = page.locator("#report-number").inner_text().strip()
+        event = Event.objects.get(number=number)
+        assert EventAttachment.objects.filter(event=event).count() == 1
+        assert event.caller_phone_last4 == "5678"
+        assert event.grid is not None
+        assert event.grid.code == "320104001001002"
+
+        page.click('a[href="/residents/status/"]')
+        page.fill("#id_number", number)
+        page.fill("#id_phone_last4", "5678")
+        page.click("#lookup-form button[type=submit]")
+        expect(page.locator("#report-state")).to_have_attribute("data-state", "open")
+        expect(page.locator("#status-card h2")).to_contain_text(number)
+        page.screenshot(path=SHOTS / "residents_status.png", full_page=True)
+    finally:
+        context.close()
