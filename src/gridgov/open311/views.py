@@ -198,6 +198,7 @@ def _client(request: HttpRequest, params: Any, *, required: bool) -> ClientAppli
         raise Open311Error(403, [_("api_key is missing or not valid.")])
     if client is not None:
         rate_take(bucket=f"open311-key:{client.pk}", limit=client.requests_per_hour, seconds=3600)
+        actions.client_count_use(client=client, requests=1)
     else:
         rate_take(
             bucket=f"open311-ip:{hashed(client_ip(request))}",
@@ -473,7 +474,6 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request, params, required=True)
     if client is None:
         raise Open311Error(403, [_("api_key is missing or not valid.")])
-    actions.client_count_use(client=client, requests=1)
     jurisdiction = _jurisdiction(params)
     code = str(params.get("service_code", "")).strip()
     if not code:
