@@ -146,7 +146,7 @@ def _typed(kind: str, raw: str) -> Any:
 
 def _report_page(request: HttpRequest, form: ReportForm, status: int) -> HttpResponse:
     root = selectors.public_root()
-    x0, y0, x1, y1 = root.geometry().bounds
+    x0, y0, x1, y1 = root.geometry.bounds
     return render(
         request,
         "residents/report.html",
@@ -287,7 +287,7 @@ def _within_reopen(event: Event) -> bool:
 @require_GET
 def public_map(request: HttpRequest) -> HttpResponse:
     root = selectors.public_root()
-    x0, y0, x1, y1 = root.geometry().bounds
+    x0, y0, x1, y1 = root.geometry.bounds
     return render(
         request,
         "residents/map.html",
