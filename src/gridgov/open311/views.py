@@ -1,5 +1,5 @@
 """Open311 GeoReport v2 under /open311/v2/, in JSON and XML, exactly as the specification
-and FixMyStreet's extensions name things; docs/adr/0008 says why it is not in the ninja API.
+and FixMyStreet's extensions name things; docs/adr/0009 says why it is not in the ninja API.
 
 Errors are the specification's list of {code, description} with the HTTP status as code.
 POST needs a registered client's api_key; reads are public, rate-limited per address, or per
