@@ -15,7 +15,7 @@ databases take a bulk_create/bulk_update path with the same outcome.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -470,6 +470,9 @@ def _upsert_postgres(spec: Spec, records: list[Prepared]) -> tuple[int, int]:
             f"CREATE TEMP TABLE IF NOT EXISTS {staging}_{table} "  # noqa: S608
             f"({', '.join(f'{c} {column_types[c]}' for c in columns)}) ON COMMIT DELETE ROWS"
         )
+        # A batch inside an outer transaction (a test, a caller's atomic block) commits only a
+        # savepoint, which does not empty the table: an earlier batch's rows would merge again.
+        cursor.execute(f"TRUNCATE {staging}_{table}")
         raw = cursor.cursor
         with raw.copy(f"COPY {staging}_{table} ({', '.join(columns)}) FROM STDIN") as copy:
             for record in records:
@@ -494,6 +497,11 @@ def _upsert_postgres(spec: Spec, records: list[Prepared]) -> tuple[int, int]:
         flags = [row[0] for row in cursor.fetchall()]
     created = sum(1 for f in flags if f)
     return created, len(flags) - created
+
+
+Upsert = Callable[[Spec, list[Prepared]], tuple[int, int]]
+# By database vendor; any other takes the portable path.
+UPSERTS: dict[str, Upsert] = {"postgresql": _upsert_postgres}
 
 
 def commit_batch(job: ImportJob, spec: Spec, result: BatchResult, last_row: int) -> None:
@@ -524,7 +532,7 @@ def commit_batch(job: ImportJob, spec: Spec, result: BatchResult, last_row: int)
                 )
         created = updated = 0
         if records:
-            upsert = _upsert_postgres if connection.vendor == "postgresql" else _upsert_generic
+            upsert = UPSERTS.get(connection.vendor, _upsert_generic)
             created, updated = upsert(spec, records)
         ImportRowError.objects.bulk_create(
             ImportRowError(
