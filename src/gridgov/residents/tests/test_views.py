@@ -83,20 +83,20 @@ def test_the_same_form_sent_twice_is_one_report(catalogue: None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "status"),
     [
-        ({"website": "http://spam.example"}, "could not be sent"),
-        ({"description": "<script>alert(1)</script>"}, "HTML"),
-        ({"lon": THERE[0] + 5, "lat": THERE[1]}, "outside"),
-        ({"lon": "", "lat": "", "address": "不存在路1号"}, "address"),
-        ({"consent": ""}, "required"),
-        ({"category": "0401"}, "required"),
+        ({"website": "http://spam.example"}, 400),
+        ({"description": "<script>alert(1)</script>"}, 422),
+        ({"lon": THERE[0] + 5, "lat": THERE[1]}, 422),
+        ({"lon": "", "lat": "", "address": "不存在路1号"}, 422),
+        ({"consent": ""}, 422),
+        ({"category": "0401"}, 422),
     ],
 )
-def test_bad_reports_create_nothing(catalogue: None, overrides: Any, message: str) -> None:
+def test_bad_reports_create_nothing(catalogue: None, overrides: Any, status: int) -> None:
     answer = post_report(Client(), **overrides)
-    assert answer.status_code in (400, 422)
-    assert message.lower() in answer.content.decode().lower() or answer.status_code == 422
+    assert answer.status_code == status
+    assert 'id="resident-form"' in answer.content.decode()
     assert not Event.objects.exists()
 
 
@@ -175,7 +175,7 @@ def test_rate_after_closure_then_reopen_within_the_period(
     assert event.status == Status.EVALUATED
     assert event.rating == 4
     again = client.post("/residents/status/", {**who, "do": "rate", "score": "5"})
-    assert "once" in again.content.decode()
+    assert 'id="status-error"' in again.content.decode()
     event.refresh_from_db()
     assert event.rating == 4
     reopened = client.post("/residents/status/", {**who, "do": "reopen", "reason": "路灯还是不亮"})
