@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import Severity, field_schema_problems
-from gridgov.events.workflow import AUTO_ESCALATE, Stage, Status
+from gridgov.events.workflow import AUTO_ESCALATE, OPEN_STATUSES, Stage, Status
 from gridgov.jurisdiction.models import Node
 
 
@@ -241,8 +241,13 @@ class Event(models.Model):
             ),
             models.Index(fields=["status", "created_at"], name="event_status_created"),
             models.Index(fields=["category", "status", "created_at"], name="event_cat_status"),
-            # Duplicate candidates: one category's reports of the last days, however many open.
-            models.Index(fields=["category", "reported_at"], name="event_cat_reported"),
+            # Duplicate candidates: the open events of one category in a band of latitude, a
+            # handful however many of that category were reported or closed lately.
+            models.Index(
+                fields=["category", "lat"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="event_open_cat_lat",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
