@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import override_settings
 from django.utils import translation
 
@@ -74,6 +75,16 @@ def test_seed_writes_the_whole_small_city(seeded):
     seed_entry = AuditEntry.objects.filter(action="demo.city_seed").get()
     assert seed_entry.detail["scale"] == "small"
     assert seed_entry.detail["seed"] == 1
+
+
+def test_the_seed_leaves_the_planner_real_figures(seeded):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'jurisdiction_node'")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'jurisdiction_node'")
+        (figure,) = cursor.fetchone()
+    assert figure > 0
 
 
 def test_each_community_has_a_work_group_with_leader_deputies_and_members(seeded):
