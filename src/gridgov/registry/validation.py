@@ -44,18 +44,24 @@ def _region_existed(region: str, year: int) -> bool:
     return True
 
 
-def _ric_validate(raw: str) -> str:
-    """`ric.validate`, in its order and with its exceptions, asking the region through the cache."""
-    number = ric.compact(raw)
+# Most numbers arrive already compact; stdnum's compact() filters them a character at a time.
+_COMPACT_ID = re.compile(r"\d{17}[\dX]")
+
+
+def _ric_validate(raw: str) -> tuple[str, date]:
+    """`ric.validate`, in its order and with its exceptions, asking the region through the cache;
+    with the birth date it read, which stdnum would parse again."""
+    number = raw if _COMPACT_ID.fullmatch(raw) else ric.compact(raw)
     if len(number) != 18:
         raise InvalidLength()
     if not isdigits(number[:-1]):
         raise InvalidFormat()
     if number[-1] != ric.calc_check_digit(number):
         raise InvalidChecksum()
-    if not _region_existed(number[:6], ric.get_birth_date(number).year):
+    born = ric.get_birth_date(number)
+    if not _region_existed(number[:6], born.year):
         raise InvalidComponent()
-    return number
+    return number, born
 
 
 def resident_id_check(
@@ -68,7 +74,7 @@ def resident_id_check(
 ) -> ResidentId | None:
     """Validate an 18-digit resident ID; the birth date and sex it encodes must match any given."""
     try:
-        number = _ric_validate(raw)
+        number, encoded = _ric_validate(raw)
     except InvalidChecksum:
         problems.add("invalid_checksum", _("The ID number's check digit is wrong."), field=field)
         return None
@@ -93,7 +99,6 @@ def resident_id_check(
             "invalid_format", _("An ID number is 17 digits and a check digit."), field=field
         )
         return None
-    encoded = ric.get_birth_date(number)
     derived_sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     ok = True
     if birth_date is not None and birth_date != encoded:
