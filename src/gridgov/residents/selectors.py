@@ -54,11 +54,13 @@ def public_state(event: Event) -> tuple[str, str]:
     return state, note
 
 
+# Every state's stamp but the first; the latest of them is when the request last changed.
+_STEP_STAMPS = tuple(f"{status}_at" for status in Status.values if status != Status.REPORTED)
+
+
 def updated_at(event: Event) -> datetime:
     """The last step's time, from the stamps on the row: no timeline read per event."""
-    stamps = [
-        getattr(event, f"{status}_at") for status in Status.values if status != Status.REPORTED
-    ]
+    stamps = [getattr(event, name) for name in _STEP_STAMPS]
     return max([s for s in stamps if s is not None], default=event.reported_at or event.created_at)
 
 
@@ -82,11 +84,31 @@ def approved_photos() -> Prefetch[Any]:
     )
 
 
+# What a public answer reads of an event: a thousand full rows, with a full copy of each one's
+# master, took most of an Open311 list's time.
+_PUBLIC_FIELDS = (
+    "number",
+    "status",
+    "description",
+    "lon",
+    "lat",
+    "created_at",
+    "reported_at",
+    *_STEP_STAMPS,
+    "category__code",
+    "category__name",
+    "category__public",
+    "assigned_department__name",
+    "master__number",
+)
+
+
 def events_public() -> QuerySet[Event]:
     """Events of public categories, newest first, with what a public answer shows."""
     return (
         Event.objects.filter(category__public=True)
-        .select_related("category__parent", "assigned_department", "master")
+        .select_related("category", "assigned_department", "master")
+        .only(*_PUBLIC_FIELDS)
         .prefetch_related(approved_photos())
         .order_by("-created_at", "-id")
     )
