@@ -132,7 +132,7 @@ def import_job_run(
     for batch in batches(pending, batch_size):
         result = preparer.prepare(columns, batch)
         try:
-            commit_batch(job, spec, result, last_row=batch[-1][0])
+            commit_batch(job, spec, result, last_row=batch[-1][0], actor=actor)
         except CheckpointMoved:
             # The other run owns the job now; it reports the progress and the end.
             job.refresh_from_db()
@@ -164,6 +164,7 @@ def import_job_run(
             "bad": job.rows_bad,
             "created": job.rows_created,
             "updated": job.rows_updated,
+            "held": job.rows_held,
             "merged": job.rows_merged,
         },
     )

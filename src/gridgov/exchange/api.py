@@ -35,6 +35,7 @@ class JobOut(Schema):
     rows_bad: int
     rows_created: int
     rows_updated: int
+    rows_held: int
     rows_merged: int
     batches_committed: int
     checkpoint: int

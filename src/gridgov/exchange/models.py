@@ -40,6 +40,8 @@ class ImportJob(models.Model):
     rows_created = models.PositiveIntegerField(_("records created"), default=0)
     rows_updated = models.PositiveIntegerField(_("records updated"), default=0)
     rows_merged = models.PositiveIntegerField(_("duplicate rows merged"), default=0)
+    # Imported rows that would change a verified record: each waits as a grid worker's task.
+    rows_held = models.PositiveIntegerField(_("changes held for verification"), default=0)
     batches_committed = models.PositiveIntegerField(_("batches committed"), default=0)
     checkpoint = models.PositiveIntegerField(_("last committed row"), default=0)
     message = models.TextField(_("message"), blank=True)

@@ -10,6 +10,12 @@ touches a record only when a compared column differs, so importing the
 same rows again writes nothing. On PostgreSQL a batch is COPYed into a
 temporary staging table and merged with one INSERT … ON CONFLICT; other
 databases take a bulk_create/bulk_update path with the same outcome.
+
+A row that would change a record someone has verified on the ground is not
+written: it becomes a verification task for that grid's worker in the same
+transaction (collect → verify), and the worker's decision updates the
+record. New records and records never verified are written directly; the
+stale sweep sends them to a worker later (ADR 10).
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +42,8 @@ from gridgov.registry import crypto
 from gridgov.registry.actions import UNMASK_FIELDS
 from gridgov.registry.models import Home, Organisation, Person
 from gridgov.registry.validation import credit_code_check, phone_check, resident_id_check
+from gridgov.verification.actions import import_changes_propose
+from gridgov.verification.models import RecordKind
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -60,11 +69,18 @@ class RowIssue:
 
 @dataclass(frozen=True)
 class Spec:
-    """How one kind's records are keyed, compared and written."""
+    """How one kind's records are keyed, compared and written.
+
+    `proposed` names the prepared values a verified record's change is held
+    with: fields a source may propose (verification.fields), the phone in
+    plaintext so the task can seal it.
+    """
 
     model: type[models.Model]
+    record_kind: str
     key: tuple[str, ...]
     compared: tuple[str, ...]
+    proposed: tuple[str, ...]
     insert_only: tuple[str, ...] = ()
     constants: dict[str, Any] = field(default_factory=dict)
 
@@ -77,6 +93,7 @@ _PLACED = ("grid_id", "community_id", "address_code")
 SPECS: dict[str, Spec] = {
     ImportKind.PEOPLE: Spec(
         Person,
+        RecordKind.PERSON,
         key=("id_number_index",),
         compared=(
             "name",
@@ -90,18 +107,23 @@ SPECS: dict[str, Spec] = {
             "phone_encrypted",
             *_PLACED,
         ),
+        proposed=("name", "phone", "kind", "moved_in", "address_code"),
         insert_only=("id_number_encrypted",),
         constants={"service_tags": "[]"},
     ),
     ImportKind.HOMES: Spec(
         Home,
+        RecordKind.HOME,
         key=("grid_id", "address"),
         compared=("floor_area", "use", "tenure", "community_id", "address_code"),
+        proposed=("floor_area", "use", "tenure", "address_code"),
     ),
     ImportKind.ORGANISATIONS: Spec(
         Organisation,
+        RecordKind.ORGANISATION,
         key=("credit_code",),
         compared=("name", "kind", "address", "staff_count", *_PLACED),
+        proposed=("name", "kind", "address", "staff_count", "address_code"),
         constants={"small_venue": False},
     ),
 }
@@ -117,12 +139,18 @@ class Prepared:
     def key(self, spec: Spec) -> tuple[Any, ...]:
         return tuple(self.values[k] for k in spec.key)
 
+    def proposal(self, spec: Spec) -> dict[str, Any]:
+        return {name: self.values[name] for name in spec.proposed}
+
 
 @dataclass
 class BatchResult:
     records: list[Prepared] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     merged: list[RowIssue] = field(default_factory=list)
+    # Where the batch's values come from, for the provenance of held changes.
+    source: str = ""
+    source_time: datetime | None = None
 
 
 def column_map(kind: str, header: Sequence[str]) -> list[Column | None]:
@@ -184,7 +212,7 @@ class Preparer:
     def prepare(
         self, columns: list[Column | None], rows: Iterable[tuple[int, list[str]]]
     ) -> BatchResult:
-        result = BatchResult()
+        result = BatchResult(source=self.source, source_time=self.source_time)
         pending: list[tuple[int, dict[str, str], dict[str, Any]]] = []
         for number, cells in rows:
             raw = {
@@ -318,6 +346,8 @@ class Preparer:
             if phone
             else "",
             "phone_masked": crypto.mask_phone(phone) if phone else "",
+            # Never written to the record; a held change seals it in its task.
+            "phone": phone,
         }
 
     def _homes(self, number: int, raw: dict[str, str], issues: list[RowIssue]) -> dict[str, Any]:
@@ -390,18 +420,43 @@ def batches(
 # Writing ----------------------------------------------------------------------
 
 
-def _elsewhere(spec: Spec, records: list[Prepared], root: str) -> set[tuple[Any, ...]]:
-    """Keys already registered in a grid outside the importer's jurisdiction."""
-    if spec.key != ("id_number_index",) and spec.key != ("credit_code",):
-        return set()
-    name = spec.key[0]
-    keys = [r.values[name] for r in records]
-    found = (
-        spec.model._default_manager.filter(**{f"{name}__in": keys})
-        .exclude(grid__code__startswith=root)
-        .values_list(name, flat=True)
-    )
-    return {(k,) for k in found}
+def _existing(
+    spec: Spec, records: list[Prepared], root: str
+) -> tuple[set[tuple[Any, ...]], dict[tuple[Any, ...], int]]:
+    """Keys registered outside the importer's jurisdiction, and verified records' keys → pks.
+
+    One indexed query per batch, as the jurisdiction check alone was, so a
+    file of new records (the department-scale case) pays nothing more. A
+    person or an organisation is keyed city-wide and may sit in any grid; a
+    home is keyed inside its grid, which the matcher placed in the
+    importer's jurisdiction.
+    """
+    manager = spec.model._default_manager
+    verified = Q(verified_at__isnull=False)
+    elsewhere: set[tuple[Any, ...]] = set()
+    held: dict[tuple[Any, ...], int] = {}
+    if len(spec.key) == 1:
+        name = spec.key[0]
+        found = (
+            manager.filter(**{f"{name}__in": [r.values[name] for r in records]})
+            .filter(verified | ~Q(grid__code__startswith=root))
+            .values_list(name, "pk", "grid__code")
+        )
+        for key, pk, code in found:
+            if code.startswith(root):
+                held[(key,)] = pk
+            else:
+                elsewhere.add((key,))
+        return elsewhere, held
+    wanted = {r.key(spec) for r in records}
+    found = manager.filter(
+        verified,
+        grid_id__in={r.values["grid_id"] for r in records},
+        address__in={r.values["address"] for r in records},
+    ).values_list("grid_id", "address", "pk")
+    return elsewhere, {
+        (grid, address): pk for grid, address, pk in found if (grid, address) in wanted
+    }
 
 
 def _upsert_generic(spec: Spec, records: list[Prepared]) -> tuple[int, int]:
@@ -427,7 +482,12 @@ def _upsert_generic(spec: Spec, records: list[Prepared]) -> tuple[int, int]:
         obj = existing.get(record.key(spec))
         if obj is None:
             new.append(
-                spec.model(**record.values, **_constants(spec), created_at=now, updated_at=now)
+                spec.model(
+                    **{c: record.values[c] for c in spec.columns},
+                    **_constants(spec),
+                    created_at=now,
+                    updated_at=now,
+                )
             )
             continue
         if all(_same(getattr(obj, c), record.values[c]) for c in compared):
@@ -504,8 +564,11 @@ Upsert = Callable[[Spec, list[Prepared]], tuple[int, int]]
 UPSERTS: dict[str, Upsert] = {"postgresql": _upsert_postgres}
 
 
-def commit_batch(job: ImportJob, spec: Spec, result: BatchResult, last_row: int) -> None:
-    """One transaction: the records, the batch's refused rows, the job's counters and checkpoint."""
+def commit_batch(
+    job: ImportJob, spec: Spec, result: BatchResult, last_row: int, *, actor: User
+) -> None:
+    """One transaction: the records, the held changes' tasks, the batch's refused rows, the
+    job's counters and checkpoint."""
     from gridgov.audit.actions import audit_record
 
     with transaction.atomic():
@@ -516,11 +579,13 @@ def commit_batch(job: ImportJob, spec: Spec, result: BatchResult, last_row: int)
         )
         if stored != job.checkpoint:
             raise CheckpointMoved(_("Another run of this import committed these rows first."))
-        elsewhere = _elsewhere(spec, result.records, job.scope_code)
-        records = [r for r in result.records if r.key(spec) not in elsewhere]
+        elsewhere, verified = _existing(spec, result.records, job.scope_code)
+        records: list[Prepared] = []
+        changes: dict[int, dict[str, Any]] = {}
         issues = list(result.issues)
         for record in result.records:
-            if record.key(spec) in elsewhere:
+            key = record.key(spec)
+            if key in elsewhere:
                 issues.append(
                     RowIssue(
                         record.row,
@@ -530,21 +595,34 @@ def commit_batch(job: ImportJob, spec: Spec, result: BatchResult, last_row: int)
                         _("This record is registered in another jurisdiction."),
                     )
                 )
-        created = updated = 0
+            elif key in verified:
+                changes[verified[key]] = record.proposal(spec)
+            else:
+                records.append(record)
+        created = updated = held = 0
         if records:
             upsert = UPSERTS.get(connection.vendor, _upsert_generic)
             created, updated = upsert(spec, records)
+        if changes:
+            held = import_changes_propose(
+                actor=actor,
+                record_kind=spec.record_kind,
+                changes=changes,
+                batch=result.source,
+                source_time=result.source_time,
+            )
         ImportRowError.objects.bulk_create(
             ImportRowError(
                 job=job, row=i.row, column=i.column, value=i.value, code=i.code, reason=i.reason
             )
             for i in (*issues, *result.merged)
         )
-        job.rows_ok += len(records)
+        job.rows_ok += len(records) + len(changes)
         job.rows_bad += len({i.row for i in issues})
         job.rows_merged += len(result.merged)
         job.rows_created += created
         job.rows_updated += updated
+        job.rows_held += held
         job.batches_committed += 1
         job.checkpoint = last_row
         job.save(
@@ -554,6 +632,7 @@ def commit_batch(job: ImportJob, spec: Spec, result: BatchResult, last_row: int)
                 "rows_merged",
                 "rows_created",
                 "rows_updated",
+                "rows_held",
                 "batches_committed",
                 "checkpoint",
             ]

@@ -150,6 +150,40 @@ def proposer_check(actor: User) -> None:
         )
 
 
+def _diff(record: Provenance, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if fields.differs(record, name, value)}
+
+
+def _change_task(
+    kind: str,
+    record: Provenance,
+    source: str,
+    diff: dict[str, Any],
+    *,
+    batch: str,
+    source_time: datetime | None,
+) -> VerificationTask:
+    """An unsaved task for one change: shown masked, the phone sealed, fingerprinted.
+
+    One builder for a single proposal and a file's batch, so the same change
+    from either makes the same fingerprint and collides into one pending task.
+    """
+    sealed = {}
+    if diff.get(fields.PHONE):
+        sealed[fields.PHONE] = crypto.encrypt(diff[fields.PHONE], field=SEALED_PHONE)
+    return VerificationTask(
+        record_kind=kind,
+        record_id=record.pk,
+        grid_id=record.grid_id,
+        source=source,
+        batch=batch.strip()[:64],
+        source_time=source_time,
+        proposed=fields.shown_all(diff),
+        sealed=sealed,
+        fingerprint=_fingerprint(kind, record.pk, source, diff),
+    )
+
+
 @dataclass(frozen=True)
 class Proposal:
     task: VerificationTask | None
@@ -194,31 +228,20 @@ def change_propose(
         grid_code=grid_code,
         address=address,
     )
-    diff = {name: value for name, value in values.items() if fields.differs(record, name, value)}
+    diff = _diff(record, values)
     if not diff:
         return Proposal(None, created=False)
-    fingerprint = _fingerprint(record_kind, record.pk, source, diff)
+    task = _change_task(record_kind, record, source, diff, batch=batch, source_time=source_time)
     pending = VerificationTask.objects.filter(
-        record_kind=record_kind, record_id=record.pk, fingerprint=fingerprint, status=Status.PENDING
+        record_kind=record_kind,
+        record_id=record.pk,
+        fingerprint=task.fingerprint,
+        status=Status.PENDING,
     )
     existing = pending.first()
     if existing is not None:
         return Proposal(existing, created=False)
-    sealed = {}
-    if diff.get(fields.PHONE):
-        sealed[fields.PHONE] = crypto.encrypt(diff[fields.PHONE], field=SEALED_PHONE)
-    task = VerificationTask(
-        record_kind=record_kind,
-        record_id=record.pk,
-        grid=record.grid,
-        source=source,
-        batch=batch.strip()[:64],
-        source_time=source_time,
-        proposed=fields.shown_all(diff),
-        sealed=sealed,
-        fingerprint=fingerprint,
-        assigned_to=_grid_workers({record.grid_id}).get(record.grid_id),
-    )
+    task.assigned_to = _grid_workers({record.grid_id}).get(record.grid_id)
     try:
         with transaction.atomic():
             task.save()
@@ -237,6 +260,72 @@ def change_propose(
         },
     )
     return Proposal(task, created=True)
+
+
+@transaction.atomic
+def import_changes_propose(
+    *,
+    actor: User,
+    record_kind: str,
+    changes: dict[int, dict[str, Any]],
+    batch: str = "",
+    source_time: datetime | None = None,
+) -> int:
+    """Tasks for a department file's rows that would change records verified on the ground.
+
+    `changes` maps a record's pk to the file's values of the fields a source
+    may propose, a phone in plaintext (it is sealed here, as change_propose
+    seals it). A batch of an import is thousands of rows, so this reads the
+    records, the grid workers and writes the tasks in a few set-based
+    queries; a change already pending (the same file again, or another file
+    saying the same) collides on the fingerprint and is not made twice.
+    Returns how many records the file would change, each now held for its
+    grid worker.
+    """
+    proposer_check(actor)
+    problems = ProblemList()
+    if record_kind not in RecordKind.values:
+        problems.add("invalid_kind", _("Unknown record kind."), field="record_kind")
+    problems.raise_if_any(_("The proposal is not valid."))
+    parsed = {pk: fields.values_parse(problems, record_kind, raw) for pk, raw in changes.items()}
+    problems.raise_if_any(_("The proposal is not valid."))
+    if not parsed:
+        return 0
+    records = registry_selectors.visible(actor, MODELS[record_kind]).in_bulk(list(parsed))
+    if len(records) != len(parsed):
+        raise NotFound(_("No such record in the registry."), code="not_found")
+    tasks = []
+    for pk, values in parsed.items():
+        diff = _diff(records[pk], values)
+        if diff:
+            tasks.append(
+                _change_task(
+                    record_kind,
+                    records[pk],
+                    Source.DEPARTMENT_FILE,
+                    diff,
+                    batch=batch,
+                    source_time=source_time,
+                )
+            )
+    if not tasks:
+        return 0
+    workers = _grid_workers({task.grid_id for task in tasks})
+    for task in tasks:
+        task.assigned_to = workers.get(task.grid_id)
+    VerificationTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    audit_record(
+        actor=actor,
+        action="verification.import_propose",
+        target_type="verification.verificationtask",
+        detail={
+            "kind": record_kind,
+            "source": Source.DEPARTMENT_FILE,
+            "batch": batch[:64],
+            "records": sorted(task.record_id for task in tasks),
+        },
+    )
+    return len(tasks)
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ def test_command_imports_in_batches_and_a_rerun_changes_nothing(
     path = write(tmp_path / "p.csv", "people", people_rows(7))
     out = run(path, batch_size=3)
     job = ImportJob.objects.get()
-    assert f"job {job.pk} done: 7 imported (7 created, 0 updated), 0 refused" in out
+    assert f"job {job.pk} done: 7 imported (7 created, 0 updated, 0 held for verification)" in out
     assert (job.batches_committed, job.checkpoint) == (3, 8)
     assert run(path, batch_size=3).startswith(f"job {job.pk} done")
     assert Person.objects.count() == 7
@@ -44,7 +44,7 @@ def test_command_reports_refused_rows(library: Any, users: Any, tmp_path: Path) 
     rows = people_rows(3)
     rows[1][1] = "3201041990"
     out = run(write(tmp_path / "p.csv", "people", rows))
-    assert "2 imported (2 created, 0 updated), 1 refused" in out
+    assert "2 imported (2 created, 0 updated, 0 held for verification), 1 refused" in out
 
 
 @pytest.mark.parametrize(

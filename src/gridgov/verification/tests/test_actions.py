@@ -12,7 +12,12 @@ from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.registry.models import Home, Organisation, Person
 from gridgov.registry.tests.factories import ID_NUMBER, PHONE, Records
-from gridgov.verification.actions import change_propose, stale_sweep, task_decide
+from gridgov.verification.actions import (
+    change_propose,
+    import_changes_propose,
+    stale_sweep,
+    task_decide,
+)
 from gridgov.verification.models import Status, VerificationTask
 from gridgov.verification.tests.factories import NEW_PHONE, propose_phone
 
@@ -50,6 +55,56 @@ def test_the_same_change_twice_makes_one_task_for_the_grid_worker(
     # A different value is a different change.
     propose_phone(users["community_staff"], phone="13900002222")
     assert VerificationTask.objects.count() == 2
+
+
+def test_a_files_batch_and_a_single_proposal_of_the_same_change_make_one_task(
+    users: dict[str, Any], records: Records
+) -> None:
+    task = propose_phone(users["community_staff"])
+    person = records.person
+    # The file carries every field it knows; only those that differ are the change.
+    row = {"name": "目标居民新名", "phone": NEW_PHONE, "kind": person.kind, "moved_in": None}
+    unchanged = {"name": records.tenant.name, "kind": records.tenant.kind}
+    held = import_changes_propose(
+        actor=users["dispatcher"],
+        record_kind="person",
+        changes={person.pk: row, records.tenant.pk: unchanged},
+        batch="import:1:公安.csv",
+    )
+    assert held == 1
+    assert VerificationTask.objects.get() == task
+    other = import_changes_propose(
+        actor=users["dispatcher"],
+        record_kind="person",
+        changes={person.pk: {**row, "phone": "13900002222"}},
+    )
+    assert other == 1
+    fresh = VerificationTask.objects.exclude(pk=task.pk).get()
+    assert (fresh.source, fresh.assigned_to, fresh.proposed) == (
+        "department_file",
+        users["grid_worker"],
+        {"phone": "139****2222", "name": "目标居民新名"},
+    )
+    assert "13900002222" not in json.dumps([fresh.proposed, fresh.sealed])
+    assert AuditEntry.objects.filter(action="verification.import_propose").count() == 2
+
+
+def test_a_files_batch_stays_in_the_importers_jurisdiction(
+    users: dict[str, Any], records: Records
+) -> None:
+    with pytest.raises(NotFound):
+        import_changes_propose(
+            actor=users["sibling_dispatcher"],
+            record_kind="person",
+            changes={records.person.pk: {"name": "x"}},
+        )
+    with pytest.raises(PermissionDenied):
+        import_changes_propose(
+            actor=users["analyst"],
+            record_kind="person",
+            changes={records.person.pk: {"name": "x"}},
+        )
+    assert not VerificationTask.objects.exists()
 
 
 def test_a_proposal_names_known_fields_with_valid_values(

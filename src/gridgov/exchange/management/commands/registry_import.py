@@ -54,7 +54,8 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.message} {details}".strip()) from exc
         self.stdout.write(
             f"job {job.pk} {job.status}: {job.rows_ok} imported ({job.rows_created} created, "
-            f"{job.rows_updated} updated), {job.rows_bad} refused, {job.rows_merged} merged"
+            f"{job.rows_updated} updated, {job.rows_held} held for verification), "
+            f"{job.rows_bad} refused, {job.rows_merged} merged"
         )
         if job.status != ImportStatus.DONE:
             raise CommandError(job.message)
