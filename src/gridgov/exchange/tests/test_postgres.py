@@ -1,4 +1,8 @@
-"""PostgreSQL only: kill -9 mid-import, the COPY path against the portable one, a refused batch."""
+"""PostgreSQL only: kill -9 mid-import, the COPY path against the portable one, a refused batch.
+
+Each also holds a change to a verified record for its grid worker, so the
+held rows go through the same transaction, checkpoint and resume.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from gridgov.exchange.tests.conftest import addresses, id_number, people_rows, w
 from gridgov.registry import crypto
 from gridgov.registry.actions import UNMASK_FIELDS
 from gridgov.registry.models import Home, Organisation, Person
+from gridgov.verification.actions import SEALED_PHONE, stale_sweep, task_decide
+from gridgov.verification.models import Source, VerificationTask
 
 pytestmark = pytest.mark.postgres
 
@@ -115,7 +121,7 @@ def test_kill_9_mid_import_loses_nothing_and_a_rerun_finishes(
 
 
 # Columns that differ between two correct imports of the same rows.
-_VOLATILE = {"id", "created_at", "updated_at", "source", "source_time"}
+_VOLATILE = {"id", "created_at", "updated_at", "source", "source_time", "verified_at"}
 
 
 def snapshot(model: type[models.Model]) -> list[tuple[Any, ...]]:
@@ -132,12 +138,37 @@ def snapshot(model: type[models.Model]) -> list[tuple[Any, ...]]:
     return sorted(result)
 
 
+def verify_every_other(model: type[models.Model], actor: Any) -> None:
+    """Every second record (by address) checked on the ground: its stale task confirmed."""
+    stale_sweep(actor=None, days=30)
+    codes = list(model._default_manager.order_by("address_code").values_list("pk", flat=True))
+    for pk in codes[::2]:
+        task = VerificationTask.objects.get(record_id=pk, source=Source.STALE)
+        task_decide(actor=actor, task_id=task.pk, decision="confirm")
+
+
+def held_tasks(model: type[models.Model]) -> list[tuple[Any, ...]]:
+    """The department-file tasks by their record's address, the sealed phone opened."""
+    places = dict(model._default_manager.values_list("pk", "address_code"))
+    return sorted(
+        (
+            places[t.record_id],
+            t.status,
+            t.assigned_to_id,
+            tuple(sorted(t.proposed.items())),
+            crypto.decrypt(t.sealed["phone"], field=SEALED_PHONE) if t.sealed else "",
+        )
+        for t in VerificationTask.objects.filter(source=Source.DEPARTMENT_FILE)
+    )
+
+
 def two_files(kind: str, tmp_path: Path) -> tuple[Path, Path]:
-    """A first file, and a second that changes, repeats and adds rows."""
+    """A first file, and a second that changes (a phone among them), repeats and adds rows."""
     if kind == "people":
         first = people_rows(8)
         second = [list(r) for r in first[2:]] + people_rows(10)[8:]
         second[0][0] = "改名"
+        second[0][4] = "13900000002"
         second[1][4] = "13900000000"
         second[2][5] = "流动人口"
     elif kind == "organisations":
@@ -177,13 +208,21 @@ def test_copy_path_and_portable_path_give_the_same_records(
         for path in files:
             job = import_job_start(actor=actor, kind=kind, path=path, file_name=path.name)
             job = import_job_run(actor=actor, job=job, batch_size=3)
-            seen.append((job.rows_ok, job.rows_bad, job.rows_created, job.rows_updated))
+            seen.append(
+                (job.rows_ok, job.rows_bad, job.rows_created, job.rows_updated, job.rows_held)
+            )
             seen.append(tuple(snapshot(model)))
+            if path == files[0]:
+                verify_every_other(model, actor)
+        seen.append(tuple(held_tasks(model)))
         return seen
 
     copied = import_both()
     assert copied[0][1] == 0, "every row of the first file is valid"
-    assert copied[2][3] > 0, "the second file updates records"
+    assert copied[2][3] + copied[2][4] > 0, "the second file changes records"
+    assert len(copied[4]) == copied[2][4] > 0, "a task for each change to a verified record"
+    assert kind != "people" or "13900000002" in {t[4] for t in copied[4]}, "a phone, sealed"
+    VerificationTask.objects.all().delete()
     model._default_manager.all().delete()
     ImportJob.objects.all().delete()
     monkeypatch.setattr(pipeline, "UPSERTS", {})
@@ -194,7 +233,16 @@ def test_copy_path_and_portable_path_give_the_same_records(
 def test_a_batch_the_database_refuses_writes_nothing_and_the_rerun_resumes(
     library: Any, users: Any, tmp_path: Path
 ) -> None:
+    actor = users["dispatcher"]
     rows = people_rows(6)
+    # Row 4 changes a verified record; row 5 is refused: neither is written, nor its task.
+    first = write(tmp_path / "first.csv", "people", [rows[2]])
+    import_job_run(
+        actor=actor,
+        job=import_job_start(actor=actor, kind="people", path=first, file_name="first.csv"),
+    )
+    verify_every_other(Person, actor)
+    rows[2][0] = "核后改名"
     rows[3][0] = "拒收"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -206,7 +254,6 @@ def test_a_batch_the_database_refuses_writes_nothing_and_the_rerun_resumes(
             "CREATE TRIGGER refuse_one BEFORE INSERT ON registry_person "
             "FOR EACH ROW EXECUTE FUNCTION refuse_one()"
         )
-    actor = users["dispatcher"]
     path = write(tmp_path / "p.csv", "people", rows)
     job = import_job_run(
         actor=actor,
@@ -217,7 +264,11 @@ def test_a_batch_the_database_refuses_writes_nothing_and_the_rerun_resumes(
     assert "4–5" in job.message
     # Batch 1 (rows 2–3) is in; batch 2 (rows 4–5) is not, not even its good row.
     assert job.checkpoint == 3
-    assert sorted(Person.objects.values_list("name", flat=True)) == ["居民0", "居民1"]
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["居民0", "居民1", "居民2"]
+    assert (job.rows_held, VerificationTask.objects.filter(source="department_file").count()) == (
+        0,
+        0,
+    )
     assert not job.errors.exists()
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER refuse_one ON registry_person")
@@ -225,5 +276,8 @@ def test_a_batch_the_database_refuses_writes_nothing_and_the_rerun_resumes(
     assert again.pk == job.pk
     done = import_job_run(actor=actor, job=again, batch_size=2)
     assert done.status == ImportStatus.DONE
-    assert (done.rows_ok, done.rows_created) == (6, 6)
+    assert (done.rows_ok, done.rows_created, done.rows_held) == (6, 5, 1)
     assert Person.objects.count() == 6
+    task = VerificationTask.objects.get(source=Source.DEPARTMENT_FILE)
+    assert task.proposed == {"name": "核后改名"}
+    assert Person.objects.get(pk=task.record_id).name == "居民2"
