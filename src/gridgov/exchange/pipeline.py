@@ -440,6 +440,7 @@ def _existing(
         found = (
             manager.filter(**{f"{name}__in": [r.values[name] for r in records]})
             .filter(verified | ~Q(grid__code__startswith=root))
+            .order_by()
             .values_list(name, "pk", "grid__code")
         )
         for key, pk, code in found:
@@ -449,11 +450,15 @@ def _existing(
                 elsewhere.add((key,))
         return elsewhere, held
     wanted = {r.key(spec) for r in records}
-    found = manager.filter(
-        verified,
-        grid_id__in={r.values["grid_id"] for r in records},
-        address__in={r.values["address"] for r in records},
-    ).values_list("grid_id", "address", "pk")
+    found = (
+        manager.filter(
+            verified,
+            grid_id__in={r.values["grid_id"] for r in records},
+            address__in={r.values["address"] for r in records},
+        )
+        .order_by()
+        .values_list("grid_id", "address", "pk")
+    )
     return elsewhere, {
         (grid, address): pk for grid, address, pk in found if (grid, address) in wanted
     }
