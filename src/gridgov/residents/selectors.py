@@ -1,5 +1,6 @@
-"""What the public may read: a resident's own report by number and phone, and the recent
-reports of public categories, rounded and stripped of anything personal.
+"""What the public may read: a resident's own report by number and phone, the recent reports
+of public categories, rounded and stripped of anything personal, and the outlines of the
+districts and subdistricts to find one's way on the map.
 
 Both the residents' pages and the Open311 API read through here, so the two
 never disagree about what is public.
@@ -7,9 +8,12 @@ never disagree about what is public.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+import shapely
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -18,9 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound
+from gridgov.core.versioned import VersionedCache
 from gridgov.events.models import Channel, Event, EventAttachment
 from gridgov.events.workflow import OPEN_STATUSES, Status
-from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.geojson_io import feature_collection
+from gridgov.jurisdiction.models import Level, Node
+from gridgov.jurisdiction.spatial import _current_version as boundary_version
 
 # Three decimals of a degree: about 100 m, enough to find the street, not the door.
 PUBLIC_DECIMALS = 3
@@ -74,6 +81,45 @@ def public_root() -> Node:
     if root is None:
         raise NotFound(_("No jurisdiction is set up yet."), code="no_jurisdiction")
     return root
+
+
+# The outlines are for finding one's way, not for surveying: lines within about 50 m of the true
+# boundary keep a city's districts and subdistricts small enough for a phone on a slow line, and
+# five decimals (about 1 m) is all such lines can mean.
+OUTLINE_TOLERANCE = 0.0005
+OUTLINE_DECIMALS = 5
+OUTLINE_LEVELS = (Level.DISTRICT, Level.SUBDISTRICT)
+
+
+def _outline_build(_version: int) -> bytes:
+    """The districts and subdistricts under the public root, simplified, as GeoJSON text:
+    names and levels only, since anyone may read it. Encoded once per boundary version, as
+    every resident's map asks for the same answer."""
+    root = public_root()
+    rows = list(
+        Node.objects.filter(code__startswith=root.code, level__in=OUTLINE_LEVELS)
+        .order_by("level", "code")
+        .values_list("name", "level", "boundary")
+    )
+    geoms = shapely.from_wkb(np.array([bytes(wkb) for _n, _l, wkb in rows], dtype=object))
+    simple = shapely.simplify(geoms, OUTLINE_TOLERANCE, preserve_topology=True)
+    rounded = shapely.transform(simple, lambda xy: np.round(xy, OUTLINE_DECIMALS))
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(text),
+            "properties": {"name": name, "level": Level(level).name.lower()},
+        }
+        for (name, level, _wkb), text in zip(rows, shapely.to_geojson(rounded), strict=True)
+    ]
+    body = json.dumps(feature_collection(features), ensure_ascii=False, separators=(",", ":"))
+    return body.encode()
+
+
+_outline = VersionedCache(boundary_version, _outline_build)
+# The outline JSON, rebuilt when the boundary version moved; one query when it did not.
+public_outline = _outline.get
+public_outline_reset = _outline.reset
 
 
 def approved_photos() -> Prefetch[Any]:

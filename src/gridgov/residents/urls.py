@@ -10,5 +10,6 @@ urlpatterns = [
     path("status/", views.status, name="status"),
     path("map/", views.public_map, name="map"),
     path("map.json", views.public_map_data, name="map_data"),
+    path("outline.json", views.public_outline, name="outline"),
     path("photos/<int:attachment_id>", views.photo, name="photo"),
 ]

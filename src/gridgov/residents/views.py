@@ -327,6 +327,16 @@ def public_map_data(request: HttpRequest) -> JsonResponse:
 
 @public_view
 @require_GET
+def public_outline(request: HttpRequest) -> HttpResponse:
+    """The districts' and subdistricts' outlines the residents' maps draw to orient by, with or
+    without tiles; the same for everyone, so browsers and proxies may keep it a while."""
+    response = HttpResponse(selectors.public_outline(), content_type="application/json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@public_view
+@require_GET
 def photo(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """A photo staff approved, of an event in a public category; nothing else exists here."""
     found = EventAttachment.objects.filter(

@@ -587,6 +587,7 @@ UNSCOPED: dict[str, str] = {
     "GET /residents/status/": "public: a report by its number and the resident's phone digits",
     "GET /residents/map/": "public: the map of recent reports of public categories",
     "GET /residents/map.json": "public: rounded reports of public categories, nothing personal",
+    "GET /residents/outline.json": "public: district and subdistrict outlines, names only",
     "GET /residents/photos/<int:attachment_id>": "public: only staff-approved photos",
     "GET /open311/v2/discovery.<fmt:fmt>": "public Open311: the endpoint's description",
     "GET /open311/v2/services.<fmt:fmt>": "public Open311: the catalogue, the same everywhere",

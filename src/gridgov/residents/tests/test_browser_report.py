@@ -1,6 +1,7 @@
 """A resident on a phone, in Debian's chromium through Playwright against the live server and
-with no tile layer: reads the notice, reports with a photo and a point on the map, keeps the
-number and looks the report up with the phone's last four digits."""
+with no tile layer: reads the notice, finds the place by the subdistricts' outlines, reports
+with a photo and a point on the map, keeps the number, looks the report up with the phone's last
+four digits and sees the outlines on the public map too."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def test_report_with_a_photo_then_look_it_up(
         page.goto(f"{live_server.url}/residents/")
         expect(page.locator("#privacy-notice")).to_be_visible()
         expect(page.locator("#resident-map")).to_have_attribute("data-loaded", "true")
+        expect(page.locator("#resident-map")).to_have_attribute("data-outline", "true")
+        assert page.locator("#resident-map path.leaflet-interactive").count() > 0
         page.select_option("#id_category", "0401")
         expect(page.locator('fieldset[data-category="0401"]')).to_be_visible()
         page.fill("#extra-0401-building", "3栋")
@@ -66,5 +69,10 @@ def test_report_with_a_photo_then_look_it_up(
         expect(page.locator("#report-state")).to_have_attribute("data-state", "open")
         expect(page.locator("#status-card h2")).to_contain_text(number)
         page.screenshot(path=SHOTS / "residents_status.png", full_page=True)
+
+        page.goto(f"{live_server.url}/residents/map/")
+        expect(page.locator("#public-map")).to_have_attribute("data-outline", "true")
+        expect(page.locator("#public-map")).to_have_attribute("data-loaded", "true")
+        assert page.locator("#public-map path.leaflet-interactive").count() > 0
     finally:
         context.close()
