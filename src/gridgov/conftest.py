@@ -12,6 +12,7 @@ from django.test import Client
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.jurisdiction.spatial import spatial_index_reset
+from gridgov.residents.selectors import public_outline_reset
 from gridgov.testing.tree import Tree, build_tree
 from gridgov.testing.users import make_user
 from gridgov.worktime.calendar import calendar_cache_clear
@@ -30,15 +31,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+CACHE_RESETS = (spatial_index_reset, calendar_cache_clear, public_outline_reset)
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
-    """The spatial index and the calendar are cached per process, but each test's data is
-    rolled back, so no cache may outlive the test that filled it."""
-    spatial_index_reset()
-    calendar_cache_clear()
+    """The spatial index, the calendar and the public outline are cached per process, but each
+    test's data is rolled back, so no cache may outlive the test that filled it."""
+    for reset in CACHE_RESETS:
+        reset()
     yield
-    spatial_index_reset()
-    calendar_cache_clear()
+    for reset in CACHE_RESETS:
+        reset()
 
 
 @pytest.fixture

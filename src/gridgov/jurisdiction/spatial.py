@@ -98,7 +98,7 @@ class Location:
         return self.node_codes[-1] if self.node_codes else None
 
 
-def _current_version() -> int:
+def boundary_version() -> int:
     version = BoundaryVersion.objects.filter(pk=1).values_list("version", flat=True).first()
     return int(version or 0)
 
@@ -120,7 +120,7 @@ def _build(version: int) -> SpatialIndex:
     return SpatialIndex(version=version, levels=levels, layers=layers)
 
 
-_index = VersionedCache(_current_version, _build)
+_index = VersionedCache(boundary_version, _build)
 # The process's index, rebuilt when the boundary version moved; one query when it did not.
 spatial_index = _index.get
 spatial_index_reset = _index.reset

@@ -27,7 +27,7 @@ from gridgov.events.models import Channel, Event, EventAttachment
 from gridgov.events.workflow import OPEN_STATUSES, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.spatial import _current_version as boundary_version
+from gridgov.jurisdiction.spatial import boundary_version
 
 # Three decimals of a degree: about 100 m, enough to find the street, not the door.
 PUBLIC_DECIMALS = 3

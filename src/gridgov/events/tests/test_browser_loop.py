@@ -110,7 +110,7 @@ def give(page: Page, command: str, **fields: str) -> None:
     expect(page.locator(".messages li")).to_be_visible()
 
 
-def settled(page: Page, act: Callable[[], None]) -> None:
+def settled(page: Page, act: Callable[[], object]) -> None:
     """Do what makes htmx swap, and wait until it has settled: a select swapped in listens only
     once htmx has processed it, and a choice made before then is lost (a person is slower)."""
     page.evaluate(
