@@ -477,10 +477,6 @@ def event_intake(
             field="channel",
             item=channel,
         )
-    digest = canonical_sha256(body)
-    earlier = _earlier_delivery(source_system, idempotency_key, digest) if not problems else None
-    if earlier is not None:
-        return earlier, False
     intake = _Intake(
         str(body.get("category", "")),
         str(body.get("description", "")),
@@ -490,6 +486,34 @@ def event_intake(
         body.get("extra") or {},
         str(body.get("address", "")),
     )
+    return _file_once(
+        actor,
+        intake,
+        channel,
+        problems,
+        source_system=source_system,
+        idempotency_key=idempotency_key,
+        digest=canonical_sha256(body),
+    )
+
+
+def _file_once(
+    actor: User | None,
+    intake: _Intake,
+    channel: str,
+    problems: ProblemList,
+    *,
+    source_system: str,
+    idempotency_key: str,
+    digest: str,
+    **facts: Any,
+) -> tuple[Event, bool]:
+    """File the event once per (source, key): a retry, or a delivery that lost the race to
+    another with the same key, gets the event already filed (and False); the same key with
+    another body is a conflict."""
+    earlier = _earlier_delivery(source_system, idempotency_key, digest) if not problems else None
+    if earlier is not None:
+        return earlier, False
     try:
         with transaction.atomic():
             event = _file_event(
@@ -500,9 +524,9 @@ def event_intake(
                 source_system=source_system,
                 idempotency_key=idempotency_key,
                 body_sha256=digest,
+                **facts,
             )
     except IntegrityError:
-        # Another delivery of the same key won the race; answer as a retry would be answered.
         earlier = _earlier_delivery(source_system, idempotency_key, digest)
         if earlier is None:
             raise
@@ -906,31 +930,20 @@ def event_resident_report(
             "address": address,
         }
     )
-    earlier = _earlier_delivery(source_system, idempotency_key, digest) if not problems else None
-    if earlier is not None:
-        return earlier, False
     intake = _Intake(category_code, description, lon, lat, "wgs84", extra, address, photos or [])
-    try:
-        with transaction.atomic():
-            event = _file_event(
-                None,
-                intake,
-                channel,
-                problems,
-                within=within,
-                caller_name_masked=mask_name(contact_name),
-                caller_phone_masked=mask_phone(digits) if digits else "",
-                caller_phone_last4=digits[-4:],
-                source_system=source_system,
-                idempotency_key=idempotency_key,
-                body_sha256=digest,
-            )
-    except IntegrityError:
-        earlier = _earlier_delivery(source_system, idempotency_key, digest)
-        if earlier is None:
-            raise
-        return earlier, False
-    return event, True
+    return _file_once(
+        None,
+        intake,
+        channel,
+        problems,
+        source_system=source_system,
+        idempotency_key=idempotency_key,
+        digest=digest,
+        within=within,
+        caller_name_masked=mask_name(contact_name),
+        caller_phone_masked=mask_phone(digits) if digits else "",
+        caller_phone_last4=digits[-4:],
+    )
 
 
 RESIDENT_COMMANDS = frozenset({Command.EVALUATE, Command.REOPEN})
