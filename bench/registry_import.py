@@ -38,25 +38,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 GOAL = 0.5
-# Columns the import writes, as the limit copies them.
-COLUMNS = (
-    "id_number_index",
-    "name",
-    "id_number_masked",
-    "birth_date",
-    "sex",
-    "kind",
-    "moved_in",
-    "phone_index",
-    "phone_masked",
-    "phone_encrypted",
-    "grid_id",
-    "community_id",
-    "address_code",
-    "id_number_encrypted",
-    "source",
-    "source_time",
-)
 SCRATCH = "bench_registry_person"
 
 
@@ -117,13 +98,21 @@ def forget_earlier_runs(actor: Any) -> None:
         job.delete()
 
 
+def written_columns() -> str:
+    """The columns the import writes for a person, as the limit copies them: the pipeline's."""
+    from gridgov.exchange.models import ImportKind
+    from gridgov.exchange.pipeline import SPECS
+
+    return ", ".join(SPECS[ImportKind.PEOPLE].columns)
+
+
 def export_clean(job_pk: int, path: Path) -> int:
     """The imported records as the limit's input, in COPY text format."""
     from django.db import connection
 
     with connection.cursor() as cursor, path.open("wb") as out:
         select = (
-            f"SELECT {', '.join(COLUMNS)} FROM registry_person "  # noqa: S608 - fixed names
+            f"SELECT {written_columns()} FROM registry_person "  # noqa: S608 - fixed names
             f"WHERE source LIKE 'import:{int(job_pk)}:%' ORDER BY id"
         )
         with cursor.cursor.copy(f"COPY ({select}) TO STDOUT") as copy:
@@ -137,11 +126,12 @@ def limit(path: Path, batch_size: int) -> float:
     """Seconds to COPY the clean rows batch by batch and upsert each batch into the scratch."""
     from django.db import connection, transaction
 
-    updates = [c for c in COLUMNS if c != "id_number_index"]
+    columns = written_columns()
+    updates = [c for c in columns.split(", ") if c != "id_number_index"]
     compared = [c for c in updates if c not in ("phone_encrypted", "source", "source_time")]
     merge = (
-        f"INSERT INTO {SCRATCH} ({', '.join(COLUMNS)}, service_tags, created_at, updated_at) "  # noqa: S608
-        f"SELECT {', '.join(COLUMNS)}, '[]'::jsonb, now(), now() FROM bench_staging "
+        f"INSERT INTO {SCRATCH} ({columns}, service_tags, created_at, updated_at) "  # noqa: S608
+        f"SELECT {columns}, '[]'::jsonb, now(), now() FROM bench_staging "
         f"ON CONFLICT (id_number_index) DO UPDATE SET "
         + ", ".join(f"{c} = EXCLUDED.{c}" for c in updates)
         + ", updated_at = now() WHERE "
@@ -160,11 +150,9 @@ def limit(path: Path, batch_size: int) -> float:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
                     "CREATE TEMP TABLE IF NOT EXISTS bench_staging ON COMMIT DELETE ROWS AS "  # noqa: S608 - fixed names
-                    f"SELECT {', '.join(COLUMNS)} FROM {SCRATCH} WITH NO DATA"
+                    f"SELECT {columns} FROM {SCRATCH} WITH NO DATA"
                 )
-                with cursor.cursor.copy(
-                    f"COPY bench_staging ({', '.join(COLUMNS)}) FROM STDIN"
-                ) as copy:
+                with cursor.cursor.copy(f"COPY bench_staging ({columns}) FROM STDIN") as copy:
                     copy.write(b"".join(lines))
                 cursor.execute(merge)
     elapsed = time.perf_counter() - started

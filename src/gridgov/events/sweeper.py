@@ -48,12 +48,15 @@ def _claim_sql() -> str:
         skip = " FOR UPDATE SKIP LOCKED"
     if connection.vendor == "sqlite":
         hint = f" INDEXED BY {PENDING_INDEX}"
+    # The claim is materialised first: inside `WHERE id IN (…)` PostgreSQL may run the
+    # subquery more than once, and each run's LIMIT with SKIP LOCKED took further rows.
     table = Deadline._meta.db_table
     return (
-        f"UPDATE {table} SET escalated_at = %s WHERE id IN ("  # noqa: S608 - names are ours
+        f"WITH due AS MATERIALIZED ("  # noqa: S608 - names are ours
         f"SELECT id FROM {table}{hint} WHERE ended_at IS NULL AND escalated_at IS NULL "
         f"AND due_at < %s ORDER BY due_at LIMIT %s{skip}"
-        f") AND escalated_at IS NULL RETURNING id, event_id, stage"
+        f") UPDATE {table} SET escalated_at = %s WHERE id IN (SELECT id FROM due) "
+        f"AND escalated_at IS NULL RETURNING id, event_id, stage"
     )
 
 
@@ -61,7 +64,7 @@ def _claim_sql() -> str:
 def _sweep_batch(now: datetime, batch_size: int) -> tuple[int, int]:
     """Escalate up to batch_size due stages; answers how many were claimed and escalated."""
     with connection.cursor() as cursor:
-        cursor.execute(_claim_sql(), [now, now, batch_size])
+        cursor.execute(_claim_sql(), [now, batch_size, now])
         claimed: list[tuple[int, int, str]] = cursor.fetchall()
     if not claimed:
         return 0, 0
