@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from gridgov.addresses.selectors import address_match_many
 from gridgov.audit.models import AuditEntry
+from gridgov.exchange import pipeline
 from gridgov.exchange.actions import import_job_run, import_job_start, import_preview
 from gridgov.exchange.columns import headers
 from gridgov.exchange.models import ImportJob, ImportStatus
@@ -162,3 +164,21 @@ def test_file_level_errors(library, users, tmp_path, content, code):
 def test_gb18030_csv_is_read(library, users, tmp_path):
     path = write(tmp_path / "g.csv", "people", people_rows(2), encoding="gb18030")
     assert run(users, path).rows_ok == 2
+
+
+def test_each_distinct_address_is_matched_once_per_import(library, users, tmp_path, monkeypatch):
+    matched: list[str] = []
+
+    def counting(user, texts):
+        matched.extend(texts)
+        return address_match_many(user, texts)
+
+    monkeypatch.setattr(pipeline, "address_match_many", counting)
+    rows = people_rows(6)
+    household = [row[:6] + [rows[i % 2][6]] + row[7:] for i, row in enumerate(rows)]
+    job = run(users, write(tmp_path / "p.csv", "people", household), batch_size=2)
+    assert (job.rows_ok, job.rows_created) == (6, 6)
+    assert sorted(matched) == sorted({rows[0][6], rows[1][6]})
+    by_address = dict(Person.objects.values_list("name", "address_code"))
+    assert len({by_address[f"居民{i}"] for i in (0, 2, 4)}) == 1
+    assert by_address["居民0"] != by_address["居民1"]
