@@ -233,6 +233,10 @@ if PRODUCTION:
 # Unmasking personal data is rate-limited per account and hour, and audited.
 GRIDGOV_UNMASK_PER_HOUR = env_int("GRIDGOV_UNMASK_PER_HOUR", 20)
 
+# An uploaded import file holds plaintext ID numbers and phones: one not imported within
+# this many days is deleted by the periodic job (the job stays; uploading the file revives it).
+GRIDGOV_IMPORT_FILE_DAYS = env_int("GRIDGOV_IMPORT_FILE_DAYS", 7)
+
 # Every log record passes a filter that masks ID numbers and mobile numbers.
 LOGGING = {
     "version": 1,

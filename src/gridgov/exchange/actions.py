@@ -6,16 +6,19 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.audit.actions import audit_record
-from gridgov.core.errors import InvalidInput, PermissionDenied, Problem
+from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.exchange.models import ImportJob, ImportKind, ImportStatus
 from gridgov.exchange.pipeline import (
     BATCH_SIZE,
@@ -78,12 +81,18 @@ def import_job_start(*, actor: User, kind: str, path: Path, file_name: str) -> I
     digest = file_sha256(path)
     scope = scope_root(actor).code
     job = ImportJob.objects.filter(kind=kind, sha256=digest, scope_code=scope).first()
-    if job is not None:
+    if job is not None and job.status != ImportStatus.EXPIRED:
         return job
     stored = Path(settings.MEDIA_ROOT) / "imports" / f"{digest}{path.suffix.lower()}"
     stored.parent.mkdir(parents=True, exist_ok=True)
     if path.resolve() != stored.resolve():
         shutil.copyfile(path, stored)
+    if job is not None:
+        # The same content again: the job resumes after the rows it had already committed.
+        job.file_path, job.status, job.message = str(stored), ImportStatus.PENDING, ""
+        job.save(update_fields=["file_path", "status", "message"])
+        audit_record(actor=actor, action="exchange.import_revive", target=job)
+        return job
     job = ImportJob.objects.create(
         kind=kind,
         file_name=file_name[:255],
@@ -119,6 +128,12 @@ def import_job_run(
     _require_importer(actor, job.kind)
     if job.status == ImportStatus.DONE:
         return job
+    if job.status == ImportStatus.EXPIRED:
+        raise Conflict(
+            _("The file was deleted after %(days)s days; upload it again to finish the import.")
+            % {"days": settings.GRIDGOV_IMPORT_FILE_DAYS},
+            code="file_expired",
+        )
     deadline = None if seconds is None else time.monotonic() + seconds
     path = Path(job.file_path)
     rows = read_rows(path)
@@ -210,3 +225,28 @@ def import_preview(*, actor: User, kind: str, path: Path, batch_size: int = BATC
         preview.merged += len(result.merged)
         preview.issues.extend(result.issues)
     return preview
+
+
+@transaction.atomic
+def import_files_expire(*, now: datetime | None = None) -> int:
+    """Delete the stored files of imports left unfinished for GRIDGOV_IMPORT_FILE_DAYS.
+
+    A file is kept only while its import may still go on: it holds plaintext ID numbers and
+    phones, and PIPL asks that personal data be kept no longer than its purpose needs. The
+    job and what it committed stay; uploading the same file revives it."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.GRIDGOV_IMPORT_FILE_DAYS)
+    stale = list(
+        ImportJob.objects.select_for_update()
+        .exclude(Q(status=ImportStatus.DONE) | Q(file_path=""))
+        .annotate(touched=Coalesce("started_at", "created_at"))
+        .filter(touched__lt=cutoff)
+    )
+    message = str(_("The file was deleted unimported after %(days)s days.")) % {
+        "days": settings.GRIDGOV_IMPORT_FILE_DAYS
+    }
+    for job in stale:
+        Path(job.file_path).unlink(missing_ok=True)
+        job.file_path, job.status, job.message = "", ImportStatus.EXPIRED, message
+        job.save(update_fields=["file_path", "status", "message"])
+        audit_record(actor=None, action="exchange.import_expire", target=job)
+    return len(stale)

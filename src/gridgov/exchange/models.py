@@ -23,6 +23,7 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("running")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
+    EXPIRED = "expired", _("file expired")
 
 
 class ImportJob(models.Model):

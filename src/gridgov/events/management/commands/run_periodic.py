@@ -23,7 +23,13 @@ from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
-JOBS = ("events_sweep", "whistle_sweep", "indicators_rebuild", "verification_stale_sweep")
+JOBS = (
+    "events_sweep",
+    "whistle_sweep",
+    "indicators_rebuild",
+    "verification_stale_sweep",
+    "exchange_expire_files",
+)
 
 
 class Command(BaseCommand):
