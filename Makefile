@@ -33,8 +33,8 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo --scale $(SCALE) --seed $(SEED)
 
+# seed_demo prints the logins last, just before the server starts.
 demo: seed
-	$(MANAGE) demo_logins
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install browser
