@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gridgov.addresses import selectors
 from gridgov.addresses.forms import BatchForm
+from gridgov.core.downloads import csv_lines
 from gridgov.core.pages import UserRequest, page_view
 
 
@@ -22,18 +21,15 @@ def batch_match(request: UserRequest) -> HttpResponse:
     texts = form.cleaned_data["texts"]
     rows = list(zip(texts, selectors.address_match_many(request.user, texts), strict=True))
     if "download" in request.POST:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        header = [_("Input"), _("Status"), _("Code"), _("Standard address"), _("Grid"),
+                  _("Confidence"), _("Candidates")]  # fmt: skip
+        found = [
+            [text, match.status, match.code, match.label, match.grid, match.confidence,
+             " | ".join(f"{c.label} ({c.score})" for c in match.candidates)]
+            for text, match in rows
+        ]  # fmt: skip
+        lines = csv_lines([header, *found])
+        response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="address-matches.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
-            [_("Input"), _("Status"), _("Code"), _("Standard address"), _("Grid"), _("Confidence"),
-             _("Candidates")]
-        )  # fmt: skip
-        for text, match in rows:
-            writer.writerow(
-                [text, match.status, match.code, match.label, match.grid, match.confidence,
-                 " | ".join(f"{c.label} ({c.score})" for c in match.candidates)]
-            )  # fmt: skip
         return response
     return render(request, "addresses/batch.html", {"form": form, "rows": rows})

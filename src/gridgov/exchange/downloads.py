@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from itertools import chain
-
 from django.http import HttpResponse, StreamingHttpResponse
 
+from gridgov.core.downloads import csv_lines
 from gridgov.exchange import selectors
 from gridgov.exchange.columns import example_row, headers
 from gridgov.exchange.models import ImportJob
-from gridgov.exchange.readers import write_csv, xlsx_bytes
-
-
-class _Line:
-    """A file-like sink that hands back what csv.writer wrote for one row."""
-
-    def write(self, text: str) -> str:
-        return text
+from gridgov.exchange.readers import xlsx_bytes
 
 
 def error_report(job: ImportJob) -> StreamingHttpResponse:
     """Streamed row by row: a department file may have refused a million rows."""
-    writer = csv.writer(_Line())
-    lines = chain(["\ufeff"], (writer.writerow(row) for row in selectors.import_error_rows(job)))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(selectors.import_error_rows(job)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response
 
@@ -39,8 +29,6 @@ def template_response(kind: str, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        buffer = io.StringIO()
-        write_csv(buffer, rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse("".join(csv_lines(rows)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
     return response

@@ -16,7 +16,6 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -125,13 +124,6 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             row.pop()
         if row:
             yield number, row
-
-
-def write_csv(out: IO[str], rows: Iterator[list[str]] | list[list[str]]) -> None:
-    """CSV with a BOM, so Excel opens the Chinese text correctly."""
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerows(rows)
 
 
 def xlsx_bytes(rows: list[list[str]]) -> bytes:
