@@ -646,12 +646,18 @@ def _photos(step: _Step) -> None:
         )
 
 
+def _score_fits(score: Any, problems: ProblemList, field: str) -> bool:
+    """A rating is a whole number from 1 to 5 (True is no score, though Python counts it 1)."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        problems.add("bad_score", _("The score is 1 to 5."), field=field)
+        return False
+    return True
+
+
 def _evaluate(step: _Step) -> None:
     score = step.payload.get("score")
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        step.problems.add("bad_score", _("The score is 1 to 5."), field="payload.score")
-        return
-    step.updates["rating"] = score
+    if _score_fits(score, step.problems, "payload.score"):
+        step.updates["rating"] = score
 
 
 def _request_extension(step: _Step) -> None:
@@ -973,9 +979,8 @@ def event_resident_apply(
     updates: dict[str, Any] = {}
     payload: dict[str, Any] = {"by": "resident"}
     if cmd == Command.EVALUATE:
-        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-            problems.add("bad_score", _("The score is 1 to 5."), field="score")
-        updates["rating"] = payload["score"] = score
+        if _score_fits(score, problems, "score"):
+            updates["rating"] = payload["score"] = score
     else:
         if not reason.strip():
             problems.add("required", _("Say what is still wrong."), field="reason")

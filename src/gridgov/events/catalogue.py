@@ -222,6 +222,13 @@ def field_schema_problems(fields: Any) -> ProblemList:
     return problems
 
 
+def extra_number(raw: str | float) -> int | float:
+    """A number field's value as typed into a form, kept as JSON keeps it: 3, not 3.0.
+    Raises ValueError for text that is no number."""
+    number = float(raw)
+    return int(number) if number.is_integer() else number
+
+
 def check_extra(schema: list[dict[str, Any]], extra: Any) -> ProblemList:
     """The problems with an event's extra values, one per field, against its category's schema."""
     problems = ProblemList()

@@ -26,6 +26,7 @@ from gridgov.accounts.roles import Role
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.core.pages import UserRequest, page_view
 from gridgov.events import actions, queues, selectors
+from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.paging import CappedPaginator
 from gridgov.events.photos import Upload
@@ -121,7 +122,7 @@ class ReportForm(forms.Form):
             if value in (None, ""):
                 continue
             if spec["type"] == "number":
-                value = int(value) if float(value).is_integer() else float(value)
+                value = extra_number(value)
             elif spec["type"] == "date":
                 value = value.isoformat()
             elif spec["type"] == "photo":

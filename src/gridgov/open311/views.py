@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.core.errors import DomainError, InvalidInput, NotFound, Problem
 from gridgov.events.actions import event_resident_report
-from gridgov.events.catalogue import Severity
+from gridgov.events.catalogue import Severity, extra_number
 from gridgov.events.models import Category, Channel, Event, EventTransition
 from gridgov.events.photos import Upload
 from gridgov.events.workflow import Command, Status
@@ -565,14 +565,12 @@ def _attributes(params: Any, category: Category) -> dict[str, Any]:
             continue
         if spec["type"] == "number":
             try:
-                number = float(raw)
+                values[code] = extra_number(raw)
             except ValueError:
                 problems.append(
                     _("attribute[%(code)s]: %(label)s is a number.")
                     % {"code": code, "label": spec["label"]}
                 )
-                continue
-            values[code] = int(number) if number.is_integer() else number
         elif spec["type"] == "date":
             values[code] = raw[:10]
         else:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.core.errors import DomainError, InvalidInput, NotFound, Problem
 from gridgov.events.actions import DESCRIPTION_MAX, event_resident_report, reopen_days
+from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Category, Channel, Event, EventAttachment
 from gridgov.events.selectors import category_tree
 from gridgov.events.views import PhotosField
@@ -135,13 +136,14 @@ class ReportForm(forms.Form):
 
 
 def _typed(kind: str, raw: str) -> Any:
+    """A number as a number; anything else, or text that is no number, as typed (the action
+    then names the field that is wrong)."""
     if kind != "number":
         return raw
     try:
-        number = float(raw)
+        return extra_number(raw)
     except ValueError:
         return raw
-    return int(number) if number.is_integer() else number
 
 
 def _report_page(request: HttpRequest, form: ReportForm, status: int) -> HttpResponse:
