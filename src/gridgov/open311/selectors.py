@@ -17,7 +17,11 @@ from gridgov.events.models import Category, Event, EventAttachment, EventTransit
 from gridgov.events.workflow import OPEN_STATUSES
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.open311.models import ClientApplication
-from gridgov.residents.selectors import RESIDENT_FILED, approved_photos, events_public
+from gridgov.residents.selectors import (
+    RESIDENT_FILED,
+    events_public,
+    public_answers,
+)
 
 MAX_PAGE_SIZE = 1000
 
@@ -80,12 +84,10 @@ def requests_list(query: RequestFilter) -> list[Event]:
 
 def requests_by_id(numbers: Sequence[str], jurisdiction: str = "") -> list[Event]:
     """Public requests, and residents' own of other categories (answered with state alone)."""
-    found = (
-        Event.objects.filter(number__in=list(numbers)[:MAX_PAGE_SIZE])
-        .filter(Q(category__public=True) | RESIDENT_FILED)
-        .select_related("category__parent", "assigned_department", "master")
-        .prefetch_related(approved_photos())
-        .order_by("-created_at", "-id")
+    found = public_answers(
+        Event.objects.filter(number__in=list(numbers)[:MAX_PAGE_SIZE]).filter(
+            Q(category__public=True) | RESIDENT_FILED
+        )
     )
     if jurisdiction:
         found = found.filter(node__code__startswith=jurisdiction)

@@ -149,15 +149,19 @@ _PUBLIC_FIELDS = (
 )
 
 
-def events_public() -> QuerySet[Event]:
-    """Events of public categories, newest first, with what a public answer shows."""
+def public_answers(events: QuerySet[Event]) -> QuerySet[Event]:
+    """The events, newest first, loaded with what a public answer shows and no more."""
     return (
-        Event.objects.filter(category__public=True)
-        .select_related("category", "assigned_department", "master")
+        events.select_related("category", "assigned_department", "master")
         .only(*_PUBLIC_FIELDS)
         .prefetch_related(approved_photos())
         .order_by("-created_at", "-id")
     )
+
+
+def events_public() -> QuerySet[Event]:
+    """Events of public categories, as a public answer shows them."""
+    return public_answers(Event.objects.filter(category__public=True))
 
 
 def recent_public(*, days: int = MAP_DAYS, limit: int = MAP_LIMIT) -> list[Event]:
