@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from gridgov.core.downloads import csv_lines
+from gridgov.core.downloads import csv_lines, xlsx_bytes
 from gridgov.exchange import selectors
 from gridgov.exchange.columns import example_row, headers
 from gridgov.exchange.models import ImportJob
-from gridgov.exchange.readers import xlsx_bytes
 
 
 def error_report(job: ImportJob) -> StreamingHttpResponse:

