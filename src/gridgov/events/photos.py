@@ -1,21 +1,35 @@
 """Photo checks by content, not by name: a file is a JPEG, PNG or WebP when its first bytes
-say so, whatever it is called or whatever type the client claimed."""
+say so and it decodes as one, whatever it is called or whatever type the client claimed.
+
+What is kept is not the upload but a re-encoding of its pixels: a phone's photo carries EXIF
+(the GPS position of the resident's home, the camera's serial), comments and profiles, and the
+photos of an event are shown to staff and, once approved, to the public."""
 
 from __future__ import annotations
 
 import hashlib
+import io
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from gridgov.core.errors import ProblemList
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Nine, as a phone's photo picker offers; more is an album, not evidence of one problem.
 MAX_PHOTOS = 9
+# A 2 MB PNG may declare 100000 x 100000 pixels and take tens of gigabytes to decode; a phone's
+# camera stays under 50 MP, and 40 MP is what evidence of a problem needs. Pillow's own default
+# only warns at 89 MP; past this limit it raises, and a warning is refused here as well.
+MAX_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+_PILLOW_FORMAT = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 
 
 # Django's File: what an upload, a test's SimpleUploadedFile or a file on disk all are.
@@ -44,6 +58,31 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp", "webp"
     return None
+
+
+def _reencoded(content: bytes, extension: str) -> bytes:
+    """The pixels, upright, in the same format, with no metadata: EXIF (with GPS), XMP,
+    comments, text chunks and colour profiles are all left behind. Raises
+    DecompressionBombError for too many pixels, OSError (or what a broken file makes a
+    decoder raise) when it does not decode as the format its signature claimed."""
+    fmt = _PILLOW_FORMAT[extension]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(content), formats=[fmt]) as image:
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+        except Image.DecompressionBombWarning as exc:
+            raise Image.DecompressionBombError(str(exc)) from exc
+    # Pillow writes what info holds (a JPEG comment, a PNG's ICC profile and text) back out;
+    # a palette PNG's transparent colour is part of the picture and stays.
+    options: dict[str, object] = {"quality": 90} if fmt != "PNG" else {}
+    if "transparency" in upright.info:
+        options["transparency"] = upright.info["transparency"]
+    upright.info.clear()
+    buffer = io.BytesIO()
+    upright.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
 
 
 def photos_checked(uploads: list[Upload], problems: ProblemList) -> list[Photo]:
@@ -83,6 +122,27 @@ def photos_checked(uploads: list[Upload], problems: ProblemList) -> list[Photo]:
             )
             continue
         content_type, extension = kind
+        try:
+            content = _reencoded(content, extension)
+        except Image.DecompressionBombError:
+            problems.add(
+                "photo_too_many_pixels",
+                _("%(name)s has more than %(n)d million pixels.")
+                % {"name": name, "n": MAX_PIXELS // 1_000_000},
+                field="photos",
+                index=index,
+                item=name,
+            )
+            continue
+        except (OSError, SyntaxError, ValueError, EOFError):
+            problems.add(
+                "photo_unreadable",
+                _("%(name)s is damaged or is not the image it claims to be.") % {"name": name},
+                field="photos",
+                index=index,
+                item=name,
+            )
+            continue
         photos.append(
             Photo(name, content, content_type, extension, hashlib.sha256(content).hexdigest())
         )

@@ -27,7 +27,7 @@ from gridgov.addresses.tests.factories import make_target_address
 from gridgov.core.api import api
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_report
-from gridgov.events.tests.conftest import default_catalogue
+from gridgov.events.tests.conftest import PNG, default_catalogue
 from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import LayerKind
@@ -49,7 +49,6 @@ from gridgov.whistle.models import Reason as WhistleReason
 COMMUNITY = "320104001001"
 GRID = "320104001001001"
 BEAT = "JG-SCOPE"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 SECRET_NAMES = (
     "北街道一社区",
     "目标网格员",

@@ -17,6 +17,7 @@ from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_apply, event_report
 from gridgov.events.models import Event
 from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command, Status
+from gridgov.testing.images import image_bytes
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 
@@ -25,10 +26,7 @@ HERE = (118.1, 31.7)
 # Inside the sibling district 320105.
 THERE = (118.8, 31.7)
 
-# The smallest files each signature check accepts.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
+JPEG, PNG, WEBP = (image_bytes(fmt) for fmt in ("JPEG", "PNG", "WEBP"))
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,7 @@ layer, as on an offline government intranet.
 from __future__ import annotations
 
 import re
-import struct
 import tempfile
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,28 +25,11 @@ from gridgov.events.models import Event, EventAttachment
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.events.workflow import Status
 from gridgov.jurisdiction.tests import test_browser_map
+from gridgov.testing.images import image_bytes
 from gridgov.testing.tree import build_tree
 from gridgov.testing.users import PASSWORD, make_user
 
-
-def square_png(rgb: bytes, side: int = 16) -> bytes:
-    """A real PNG of one colour, so the timeline's thumbnails have something to show."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    rows = b"".join(b"\x00" + rgb * side for _ in range(side))
-    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-BEFORE, AFTER = square_png(b"\xcc\x22\x22"), square_png(b"\x22\x99\x44")
+BEFORE, AFTER = image_bytes("PNG", (0xCC, 0x22, 0x22)), image_bytes("PNG", (0x22, 0x99, 0x44))
 
 
 def photo(name: str, content: bytes) -> FilePayload:

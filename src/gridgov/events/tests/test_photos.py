@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from gridgov.accounts.models import User
 from gridgov.conftest import login
@@ -18,6 +20,7 @@ from gridgov.events.photos import sniff
 from gridgov.events.selectors import attachment_get
 from gridgov.events.tests.conftest import HERE, JPEG, PNG, WEBP, Report, Walk, apply
 from gridgov.events.workflow import Command, Status
+from gridgov.testing.images import image_bytes, png_declaring
 
 BASE = "/api/v1/events"
 
@@ -87,12 +90,12 @@ def test_a_disguised_file_is_422_naming_it_and_nothing_is_written(
 
 
 def test_a_photo_over_the_limit_is_refused(report: Report, settings: Any, media: Path) -> None:
-    settings.EVENT_PHOTO_MAX_BYTES = 40
+    settings.EVENT_PHOTO_MAX_BYTES = len(PNG) + 5
     with pytest.raises(InvalidInput) as refused:
         report(photos=[SimpleUploadedFile("big.png", PNG + b"\x00" * 10)])
     [problem] = refused.value.problems
     assert (problem.code, problem.item) == ("photo_too_large", "big.png")
-    assert "40" in str(problem.message)
+    assert str(len(PNG) + 5) in str(problem.message)
     assert not Event.objects.exists()
     assert files(media) == []
     settings.EVENT_PHOTO_MAX_BYTES = 4096
@@ -153,3 +156,88 @@ def test_at_most_nine_photos_at_a_time(report: Report) -> None:
         report(photos=[SimpleUploadedFile(f"{i}.jpg", JPEG) for i in range(10)])
     assert [p.code for p in refused.value.problems] == ["too_many_photos"]
     assert not Event.objects.exists()
+
+
+def stored(report: Report, name: str, content: bytes) -> bytes:
+    report(photos=[SimpleUploadedFile(name, content)])
+    attachment = EventAttachment.objects.get()
+    with attachment.file.open("rb") as handle:
+        kept: bytes = handle.read()
+    assert attachment.size == len(kept)
+    return kept
+
+
+def gps_exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneCo"
+    exif[ExifTags.Base.Orientation] = 6
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(
+        {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (32.0, 2.0, 30.0)}
+    )
+    return exif
+
+
+def test_a_jpeg_keeps_its_picture_upright_and_loses_its_exif_and_comment(
+    report: Report,
+) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 120, 200)).save(
+        buffer, format="JPEG", exif=gps_exif(), comment=b"home of Zhang San"
+    )
+    assert b"PhoneCo" in buffer.getvalue()
+    kept = stored(report, "street.jpg", buffer.getvalue())
+    assert b"PhoneCo" not in kept
+    assert b"Zhang San" not in kept
+    image = Image.open(io.BytesIO(kept))
+    assert image.format == "JPEG"
+    # Orientation 6: the phone was held upright, so the stored picture is turned.
+    assert image.size == (20, 40)
+    assert not image.getexif()
+    assert not {"exif", "comment", "icc_profile", "xmp"} & set(image.info)
+
+
+def test_a_png_loses_its_exif_text_and_colour_profile(report: Report) -> None:
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "张三家门口")
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    content = image_bytes("PNG", exif=gps_exif(), pnginfo=text, icc_profile=profile)
+    assert all(kind in content for kind in (b"eXIf", b"iTXt", b"iCCP"))
+    kept = stored(report, "street.png", content)
+    assert not {b"eXIf", b"iTXt", b"tEXt", b"iCCP"} & {kept[i : i + 4] for i in range(len(kept))}
+    image = Image.open(io.BytesIO(kept))
+    assert image.format == "PNG"
+    assert not image.getexif()
+    assert image.info == {}
+
+
+@pytest.mark.parametrize(("width", "height"), [(100_000, 100_000), (8_000, 6_000)])
+def test_a_picture_of_too_many_pixels_is_refused(
+    report: Report, media: Path, width: int, height: int
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        report(photos=[SimpleUploadedFile("bomb.png", png_declaring(width, height))])
+    [problem] = refused.value.problems
+    assert (problem.code, problem.item) == ("photo_too_many_pixels", "bomb.png")
+    assert "bomb.png" in str(problem.message)
+    assert not Event.objects.exists()
+    assert files(media) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("cut.jpg", JPEG[: len(JPEG) // 2]),
+        ("fake.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32),
+        ("png-as-webp.webp", b"RIFF\x24\x00\x00\x00WEBPVP8 " + PNG),
+    ],
+)
+def test_a_file_that_does_not_decode_as_its_kind_is_refused(
+    report: Report, media: Path, name: str, content: bytes
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        report(photos=[SimpleUploadedFile(name, content)])
+    [problem] = refused.value.problems
+    assert (problem.code, problem.item) == ("photo_unreadable", name)
+    assert name in str(problem.message)
+    assert not Event.objects.exists()
+    assert files(media) == []

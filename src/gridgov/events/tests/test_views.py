@@ -16,10 +16,8 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline, Event, EventAttachment, EventTransition
-from gridgov.events.tests.conftest import HERE, THERE, Report, Walk
+from gridgov.events.tests.conftest import HERE, PNG, THERE, Report, Walk
 from gridgov.events.workflow import Status
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +128,8 @@ def test_photos_are_stored_shown_and_served_in_scope(catalogue: None, as_user: A
     served = worker.get(url)
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
-    assert served.content == PNG
+    with photos[0].file.open("rb") as stored:
+        assert served.content == stored.read()
     assert as_user("sibling_dispatcher").get(url).status_code == 404
     assert worker.get(f"/events/{event.number}/photos/999999").status_code == 404
 
