@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.roles import Capability
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from gridgov.core.text import name_problem
 from gridgov.jurisdiction.geometry import geometry_problems
 from gridgov.jurisdiction.models import (
     CODE_LENGTH,
@@ -204,6 +205,10 @@ def _own_problems(spec: NodeSpec, *, root: str, add: AddProblem) -> None:
         add(spec, "required", _("A name is required."), "name")
     elif len(spec.name) > NAME_MAX:
         add(spec, "too_long", _("A name has at most 100 characters."), "name")
+    for field in ("name", "institution_name"):
+        bad = name_problem(getattr(spec, field))
+        if bad is not None:
+            add(spec, bad[0], bad[1], field)
     if spec.population is not None and (
         isinstance(spec.population, bool)
         or not isinstance(spec.population, int)
@@ -583,6 +588,8 @@ def unit_problems(
         found.append(("code", "invalid_code", _("A unit code has 1 to 32 characters.")))
     if not name.strip() or len(name) > NAME_MAX:
         found.append(("name", "required", _("A name of 1 to 100 characters is required.")))
+    elif (bad := name_problem(name)) is not None:
+        found.append(("name", *bad))
     return [Problem(c, m, field=f, index=index, item=code) for f, c, m in found]
 
 

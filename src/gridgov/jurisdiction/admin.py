@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.text import validate_name
 from gridgov.jurisdiction import actions
 from gridgov.jurisdiction.geometry import geometry_problems
 from gridgov.jurisdiction.models import GridOverlap, Layer, LayerUnit, Node, parent_code_of
@@ -37,6 +38,10 @@ class BoundaryForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The actions refuse such a name too; here it is named on the form instead of a 500.
+        for field in ("name", "institution_name"):
+            if field in self.fields:
+                self.fields[field].validators.append(validate_name)
         if self.instance.pk and self.instance.boundary:
             self.initial["boundary_geojson"] = shapely.to_geojson(self.instance.geometry)
         self.geometry: shapely.Geometry | None = None

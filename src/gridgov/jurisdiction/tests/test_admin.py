@@ -140,3 +140,25 @@ def test_layer_unit_outside_the_city_is_refused(tree, client_for):
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors()
     assert not LayerUnit.objects.exists()
+
+
+def test_a_name_with_markup_is_refused_on_the_form(tree, client_for):
+    from gridgov.jurisdiction.actions import layer_for
+
+    client = client_for("system_admin")
+    response = client.post(node_url(tree, GRID), form_data(name="<b>第1网格</b>"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == ["名称不能包含 < 或 >。"]
+    unit = client.post(
+        "/admin/jurisdiction/layerunit/add/",
+        {
+            "layer": layer_for("police_beat").pk,
+            "code": "JG1",
+            "name": "<script>",
+            "boundary_geojson": json.dumps(polygon(118.0, 31.5, 118.1, 31.6)),
+        },
+    )
+    assert unit.status_code == 200
+    assert unit.context["adminform"].form.errors["name"] == ["名称不能包含 < 或 >。"]
+    assert Node.objects.get(code=GRID).name != "<b>第1网格</b>"
+    assert not LayerUnit.objects.exists()

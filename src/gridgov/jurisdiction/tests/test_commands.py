@@ -69,3 +69,26 @@ def test_import_refuses_an_actor_without_the_right(tree, users, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_geojson", str(path), "--actor", "dc")
     assert not Node.objects.filter(code="320104001001003").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ('<img src=x onerror="alert(1)">', "markup"),
+        ("第3\n网格", "control_character"),
+        ("第3\u202e网格", "control_character"),
+        ("第3\x00网格", "control_character"),
+    ],
+)
+def test_import_refuses_a_name_with_markup_or_control_characters(tree, tmp_path, name, code):
+    path = tmp_path / "hostile.geojson"
+    hostile = dict(GRID3, properties=GRID3["properties"] | {"name": name})
+    beat = feature("JG-1", name, polygon(118.0, 31.5, 118.1, 31.6), level="police_beat")
+    path.write_text(json.dumps(collection(hostile, beat)), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_geojson", str(path), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0].startswith(f"feature 0 (320104001001003) name: [{code}]")
+    assert lines[1].startswith(f"feature 1 (JG-1) name: [{code}]")
+    assert not Node.objects.filter(code="320104001001003").exists()

@@ -66,7 +66,9 @@
   var geo = L.geoJSON(null, {
     style: baseStyle,
     onEachFeature: function (feature, layer) {
-      layer.bindTooltip(feature.properties.name, { sticky: true });
+      // A text node, not the string: Leaflet renders a string as HTML, and names come from
+      // imported files.
+      layer.bindTooltip(document.createTextNode(feature.properties.name), { sticky: true });
       // Paths exist only once the map has a view; name them then, for tests and screen readers.
       layer.on("add", function () {
         var path = layer.getElement();

@@ -1,6 +1,7 @@
 /* The residents' maps. Government intranets usually have no tile server, and a grey box gives
  * a resident nothing to find their place by, so the districts' and subdistricts' outlines are
- * drawn beneath everything else, tiles or not; a subdistrict names itself when touched. */
+ * drawn beneath everything else, tiles or not; a subdistrict names itself when touched (as a
+ * text node: Leaflet renders a string as HTML, and names come from imported files). */
 window.residentMap = function (el) {
   "use strict";
   var data = el.dataset;
@@ -24,7 +25,7 @@ window.residentMap = function (el) {
         pane: "outline",
         style: style,
         onEachFeature: function (f, layer) {
-          if (f.properties.level !== "district") { layer.bindTooltip(f.properties.name, { sticky: true }); }
+          if (f.properties.level !== "district") { layer.bindTooltip(document.createTextNode(f.properties.name), { sticky: true }); }
         },
       }).addTo(map);
       el.setAttribute("data-outline", "true");
