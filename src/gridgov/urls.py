@@ -24,3 +24,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]
+
+handler404 = "gridgov.core.views.page_not_found"
+handler500 = "gridgov.core.views.server_error"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from gridgov.core.errors import DomainError, PermissionDenied
+
+logger = logging.getLogger("gridgov.api")
 
 
 class SessionAuth(APIKeyCookie):
@@ -118,6 +122,14 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Even a fault of ours answers JSON; it is logged and signalled like any other 500."""
+    logger.error("API error on %s", request.path, exc_info=exc)
+    got_request_exception.send(sender=None, request=request)
+    return error_response(request, 500, "server_error", _("An error occurred on the server."))
 
 
 def register_routers() -> None:

@@ -9,6 +9,7 @@ markup nor control characters either.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -40,15 +41,28 @@ def name_problem(value: str) -> tuple[str, StrPromise] | None:
     return "control_character", _("A name may not contain control or invisible characters.")
 
 
-def validate_text(value: str) -> None:
-    """text_problem as a Django validator, for form fields."""
-    problem = text_problem(value)
-    if problem is not None:
-        raise ValidationError(problem[1], code=problem[0])
-
-
 def validate_name(value: str) -> None:
     """name_problem as a Django validator, for form fields."""
     problem = name_problem(value)
     if problem is not None:
         raise ValidationError(problem[1], code=problem[0])
+
+
+def unstorable_in(value: Any, where: str = "") -> tuple[str, str, StrPromise] | None:
+    """(field, code, message) of the first string in parsed JSON, key or value, that no text
+    column can hold; the field is the path to it (`extra.building`, `photos.2`)."""
+    if isinstance(value, str):
+        found = text_problem(value)
+        return None if found is None else (where, *found)
+    if isinstance(value, list):
+        items: Any = enumerate(value)
+    elif isinstance(value, dict):
+        items = value.items()
+    else:
+        return None
+    for key, inner in items:
+        field = f"{where}.{key}" if where else str(key)
+        problem = unstorable_in(key, field) or unstorable_in(inner, field)
+        if problem is not None:
+            return problem
+    return None

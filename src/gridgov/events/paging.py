@@ -13,7 +13,9 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from ninja.pagination import PageNumberPagination
+from ninja import pagination as ninja_pagination
+
+from gridgov.core.paging import MAX_PAGE, PageNumberPagination
 
 COUNT_REACH = 1000
 
@@ -26,7 +28,7 @@ def capped_count(rows: QuerySet[Any], limit: int) -> int:
 
 def _page_number(number: Any) -> int:
     try:
-        return max(int(number), 1)
+        return min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
 
@@ -42,7 +44,8 @@ class CappedPaginator(Paginator[Any]):
         self.capped = False
 
     def get_page(self, number: Any) -> Page[Any]:
-        self.limit = _page_number(number) * self.per_page + COUNT_REACH
+        number = _page_number(number)
+        self.limit = number * self.per_page + COUNT_REACH
         return super().get_page(number)
 
     @cached_property
@@ -68,7 +71,7 @@ class CappedPageNumberPagination(PageNumberPagination):
     def paginate_queryset(
         self,
         queryset: QuerySet[Any],
-        pagination: PageNumberPagination.Input,
+        pagination: ninja_pagination.PageNumberPagination.Input,
         request: Any,
         **params: Any,
     ) -> Any:

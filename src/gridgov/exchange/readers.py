@@ -23,6 +23,14 @@ from gridgov.core.errors import InvalidInput, Problem
 
 XLSX_MAGIC = b"PK\x03\x04"
 _SNIFF_BYTES = 1 << 20
+# An .xlsx is a zip of XML, which compresses about tenfold; a 2 MB file that inflates to 2 GB
+# held a worker for 90 s. The zip's own directory says how large each part is, and zipfile
+# never inflates a part past what it declares, so checking the declaration bounds the parse.
+XLSX_MAX_UNPACKED = 1 << 30
+XLSX_MAX_RATIO = 100
+XLSX_MAX_PARTS = 1000
+# A part this small may be all repetition (an empty sheet's styles) without harm.
+_RATIO_FLOOR = 1 << 20
 
 
 class FileRejected(InvalidInput):
@@ -89,23 +97,58 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             ) from exc
 
 
+def _xlsx_inflation_checked(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _corrupt() from exc
+    unpacked = sum(part.file_size for part in parts)
+    inflated = any(
+        part.file_size > _RATIO_FLOOR
+        and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if len(parts) > XLSX_MAX_PARTS or unpacked > XLSX_MAX_UNPACKED or inflated:
+        raise _reject(
+            "too_large_unpacked",
+            _(
+                "The Excel file unpacks to more than %(gb)d GB or more than %(ratio)d times "
+                "its size; save it again in Excel, or split it."
+            )
+            % {"gb": XLSX_MAX_UNPACKED >> 30, "ratio": XLSX_MAX_RATIO},
+        )
+
+
+def _corrupt() -> FileRejected:
+    return _reject("corrupt", _("The Excel file is damaged or not an .xlsx workbook."))
+
+
+# What openpyxl and the XML parser under it raise for a damaged part: a truncated sheet is a
+# ParseError (a SyntaxError), a DTD or entity is refused by defusedxml (a ValueError).
+_DAMAGED = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, EOFError)
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    _xlsx_inflation_checked(path)
     # A file object, not the path: openpyxl judges a path by its suffix, and the content
     # decides here (an .xlsx renamed to .csv is still a workbook).
     handle = path.open("rb")
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except _DAMAGED as exc:
         handle.close()
-        raise _reject("corrupt", _("The Excel file is damaged or not an .xlsx workbook.")) from exc
+        raise _corrupt() from exc
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             return
         for values in sheet.iter_rows(values_only=True):
             yield [_cell(v) for v in values]
+    except _DAMAGED as exc:
+        raise _corrupt() from exc
     finally:
         book.close()
         handle.close()

@@ -586,6 +586,8 @@ def unit_problems(
         )
     if not code.strip() or len(code) > UNIT_CODE_MAX:
         found.append(("code", "invalid_code", _("A unit code has 1 to 32 characters.")))
+    elif (bad_code := name_problem(code)) is not None:
+        found.append(("code", *bad_code))
     if not name.strip() or len(name) > NAME_MAX:
         found.append(("name", "required", _("A name of 1 to 100 characters is required.")))
     elif (bad := name_problem(name)) is not None:

@@ -4,8 +4,9 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from gridgov.core.paging import PageNumberPagination
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.staffing import actions, selectors

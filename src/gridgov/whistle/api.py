@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, cast
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from gridgov.core.paging import PageNumberPagination
 from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.whistle import actions, selectors
 from gridgov.whistle.models import Summons, Whistle

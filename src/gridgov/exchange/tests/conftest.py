@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +67,36 @@ def write(path: Path, kind: str, rows: list[list[str]], encoding: str = "utf-8")
         writer.writerow(headers(kind))
         writer.writerows(rows)
     return path
+
+
+def xlsx_with_sheet(change: Callable[[bytes], bytes]) -> bytes:
+    """A people workbook of one valid-looking row whose first sheet's XML is `change`d."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(headers("people"))
+    book.active.append(["张三", "320104199001011234", "", "", "", "户籍人口", "某路1号", ""])
+    plain = io.BytesIO()
+    book.save(plain)
+    changed = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as z:
+        for part in source.infolist():
+            data = source.read(part.filename)
+            z.writestr(
+                part.filename, change(data) if part.filename.endswith("sheet1.xml") else data
+            )
+    return changed.getvalue()
+
+
+# Hostile workbooks (issue 8, item 9): each is refused as a file, none reaches a 500.
+ENTITY = xlsx_with_sheet(
+    lambda xml: (
+        b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        + xml.replace(b"<v>", b"<v>&b;", 1)
+    )
+)
+TRUNCATED = xlsx_with_sheet(lambda xml: xml[: len(xml) // 2])
+# 8 MB of blanks inside the sheet deflate to a few kilobytes.
+INFLATED = xlsx_with_sheet(
+    lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + b" " * (8 << 20))
+)

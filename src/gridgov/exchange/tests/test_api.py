@@ -12,7 +12,15 @@ from openpyxl import load_workbook
 
 from gridgov.exchange.columns import headers
 from gridgov.exchange.models import ImportJob, ImportStatus
-from gridgov.exchange.tests.conftest import addresses, csv_bytes, id_number, people_rows
+from gridgov.exchange.tests.conftest import (
+    ENTITY,
+    INFLATED,
+    TRUNCATED,
+    addresses,
+    csv_bytes,
+    id_number,
+    people_rows,
+)
 from gridgov.registry.models import Organisation, Person
 
 X = "/api/v1/exchange"
@@ -123,6 +131,9 @@ def test_an_address_of_the_sibling_jurisdiction_reads_as_not_found(
         ("姓名,身份证号,人员类别,地址\n".encode(), "f.csv", "no_rows"),
         (b"PK\x03\x04garbage", "f.xlsx", "corrupt"),
         (b"%PDF-1.7\n\x00\x01binary", "f.pdf", "wrong_kind"),
+        (ENTITY, "entity.xlsx", "corrupt"),
+        (TRUNCATED, "truncated.xlsx", "corrupt"),
+        (INFLATED, "inflated.xlsx", "too_large_unpacked"),
     ],
 )
 def test_a_rejected_file_writes_nothing(

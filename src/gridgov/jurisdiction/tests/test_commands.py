@@ -92,3 +92,13 @@ def test_import_refuses_a_name_with_markup_or_control_characters(tree, tmp_path,
     assert lines[0].startswith(f"feature 0 (320104001001003) name: [{code}]")
     assert lines[1].startswith(f"feature 1 (JG-1) name: [{code}]")
     assert not Node.objects.filter(code="320104001001003").exists()
+
+
+def test_import_refuses_a_unit_code_with_a_nul(tree, tmp_path):
+    path = tmp_path / "nul.geojson"
+    beat = feature("JG-\x00", "警格", polygon(118.0, 31.5, 118.1, 31.6), level="police_beat")
+    path.write_text(json.dumps(collection(beat)), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_geojson", str(path), stderr=err)
+    assert "code: [control_character]" in err.getvalue()
