@@ -93,3 +93,11 @@ def test_a_hostile_name_is_text_and_the_pages_run_under_the_policy(
     page.goto(f"{base}/events/report/")
     expect(page.locator("#report-map")).to_have_attribute("data-loaded", "true")
     no_violations(page)
+
+
+@pytest.mark.browser
+def test_the_api_documentation_renders_under_the_policy(live_server: Any, page: Page) -> None:
+    page.goto(f"{live_server.url}/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("GridGov API")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert page.evaluate("window.violations") == []
