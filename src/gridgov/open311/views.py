@@ -270,18 +270,20 @@ def _listed(params: Any, name: str) -> list[str]:
 
 
 def request_record(request: HttpRequest, event: Event) -> dict[str, Any]:
-    """One request as Open311 shows it; of a non-public category, its state alone."""
+    """One public request as Open311 shows it: the text masked, the point rounded, no
+    address."""
     state, note = public_state(event)
-    public = event.category.public
-    record: dict[str, Any] = {
+    lon, lat = public_point(event)
+    photos = getattr(event, "public_photos", [])
+    return {
         "service_request_id": event.number,
         "status": state,
         "status_notes": note,
         "service_name": event.category.name,
         "service_code": event.category.code,
-        "description": event.description if public else None,
+        "description": event.public_description,
         "agency_responsible": (
-            event.assigned_department.name if public and event.assigned_department else None
+            event.assigned_department.name if event.assigned_department else None
         ),
         "service_notice": None,
         "requested_datetime": stamp(event.reported_at or event.created_at),
@@ -290,18 +292,14 @@ def request_record(request: HttpRequest, event: Event) -> dict[str, Any]:
         "address": None,
         "address_id": None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
-        "media_url": None,
+        "lat": lat,
+        "long": lon,
+        "media_url": (
+            request.build_absolute_uri(reverse("residents:photo", args=[photos[0].pk]))
+            if photos
+            else None
+        ),
     }
-    if public:
-        record["long"], record["lat"] = public_point(event)
-        photos = getattr(event, "public_photos", [])
-        if photos:
-            record["media_url"] = request.build_absolute_uri(
-                reverse("residents:photo", args=[photos[0].pk])
-            )
-    return record
 
 
 def service_record(category: Category) -> dict[str, Any]:

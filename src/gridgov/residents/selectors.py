@@ -9,12 +9,14 @@ never disagree about what is public.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import shapely
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,7 @@ from gridgov.events.workflow import OPEN_STATUSES, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.spatial import boundary_version
+from gridgov.registry.crypto import redact
 
 # Three decimals of a degree: about 100 m, enough to find the street, not the door.
 PUBLIC_DECIMALS = 3
@@ -146,17 +149,32 @@ _PUBLIC_FIELDS = (
     "category__public",
     "assigned_department__name",
     "master__number",
+    "rating",
+    "caller_name_masked",
 )
+
+
+class _Redacted(ModelIterable[Event]):
+    """Each event as it leaves the database gets `public_description`: its text with the
+    identifiers a resident or a dispatcher typed into it masked. Every public answer is built
+    from this queryset, so no page or format can print the text unmasked by forgetting to."""
+
+    def __iter__(self) -> Iterator[Event]:
+        for event in super().__iter__():
+            event.public_description = redact(event.description, names=[event.caller_name_masked])
+            yield event
 
 
 def public_answers(events: QuerySet[Event]) -> QuerySet[Event]:
     """The events, newest first, loaded with what a public answer shows and no more."""
-    return (
+    answers = (
         events.select_related("category", "assigned_department", "master")
         .only(*_PUBLIC_FIELDS)
         .prefetch_related(approved_photos())
         .order_by("-created_at", "-id")
     )
+    answers._iterable_class = _Redacted
+    return answers
 
 
 def events_public() -> QuerySet[Event]:
