@@ -160,6 +160,10 @@ _FOLD = (
 _D = r"(?:[ -]?[0-9])"
 _EDGE_BEFORE, _EDGE_AFTER = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Digits held together by single separators, as one number or several typed in a row.
+_RUN = re.compile(
+    _EDGE_BEFORE + r"(?:\+|\((?=0[0-9]{2,3}\)))?[0-9](?:(?:[ -]|\)[ -]?)?[0-9])*[Xx]?" + _EDGE_AFTER
+)
 # Longest first: an 18-character resident ID (its last may be X), a bank card of 16 to 19
 # digits, a 15-digit ID of the old form, a mobile (with +86), a landline with its area code
 # ((025) 8456-1234), an 8- or 7-digit local line (8456 1234). A date (2026-12-07) is none.
@@ -182,8 +186,15 @@ _NUMBER = re.compile(
 _CJK = "[\u3400-\u9fff]"
 
 
-def _mask_number(found: str) -> str:
-    digits = re.sub(r"[^0-9Xx]", "", found)
+def _mask_run(typed: str, run: str) -> str:
+    """One identifier as its kind is masked; a run holding more than one, or one and more
+    digits, has every digit starred, since where one ends and the next begins is a guess."""
+    found = list(_NUMBER.finditer(run))
+    if not found:
+        return typed
+    if len(found) > 1 or found[0].group() != run:
+        return "".join("*" if f in "0123456789Xx" else t for t, f in zip(typed, run, strict=True))
+    digits = re.sub(r"[^0-9Xx]", "", run)
     if len(digits) in (15, 18):
         return mask_id_number(digits)
     if len(digits) == 13 and digits.startswith("86"):
@@ -205,7 +216,10 @@ def redact(text: str, *, names: Iterable[str] = ()) -> str:
     folded = text.translate(_FOLD)
     spans = [(m.start(), m.end(), _mask_email(m.group())) for m in _EMAIL.finditer(folded)]
     taken = _EMAIL.sub(lambda m: "@" * len(m.group()), folded)
-    spans += [(m.start(), m.end(), _mask_number(m.group())) for m in _NUMBER.finditer(taken)]
+    spans += [
+        (m.start(), m.end(), _mask_run(text[m.start() : m.end()], m.group()))
+        for m in _RUN.finditer(taken)
+    ]
     for name in {n for n in names if len(n) > 1 and n[0] != "*"}:
         shaped = re.compile(re.escape(name[0]) + _CJK + f"{{{len(name) - 1}}}")
         spans += [(m.start(), m.end(), name) for m in shaped.finditer(folded)]
