@@ -1,6 +1,6 @@
 """Identifiers typed into a report's text never reach a public answer: Open311 JSON and XML,
-the residents' status page and map data. The texts are generated, with the identifiers
-written the ways people write them."""
+the residents' status page (with and without the reporter's secret) and map data. The texts
+are generated, with the identifiers written the ways people write them."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from gridgov.events.actions import event_hotline_report, event_resident_report
 from gridgov.events.models import Channel, Event
 from gridgov.events.tests.conftest import HERE
 from gridgov.jurisdiction.models import Node
+from gridgov.residents.actions import resident_secret_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,10 @@ def _digits(first: str, count: int) -> st.SearchStrategy[str]:
 # The identifiers, as digits with the places a person may break them: anywhere in a mobile,
 # an ID or a card; a landline after its area code and in the middle of the local number.
 MOBILE = st.builds(
-    lambda prefix, second, rest: (prefix + "1" + rest.replace("x", second, 1), None),
+    lambda prefix, second, rest: (
+        prefix + "1" + rest.replace("x", second, 1),
+        set(range(len(prefix), len(prefix) + 11)),
+    ),
     st.sampled_from(["", "+86", "86"]),
     st.sampled_from("3456789"),
     _digits("x", 9),
@@ -95,13 +99,19 @@ def _report(root: Node, description: str, category: str = "0202") -> Event:
 
 
 def _answers(client: Client, event: Event) -> list[str]:
-    number = event.number
-    map_data = client.get("/residents/map.json").json()
+    """Every public answer about this one event (earlier examples' events stay in the
+    database, and a failure must name the text that caused it)."""
+    number, secret = event.number, resident_secret_issue(event=event)
+    features = client.get("/residents/map.json").json()["features"]
+    mine = [f for f in features if f["properties"]["number"] == number]
+    assert len(mine) == 1
     return [
         client.get(f"{V2}/requests/{number}.json").content.decode(),
         client.get(f"{V2}/requests/{number}.xml").content.decode(),
-        client.get(f"{V2}/requests.json").content.decode(),
-        json.dumps(map_data, ensure_ascii=False),
+        client.get(f"{V2}/requests.json", {"service_request_id": number}).content.decode(),
+        client.get(f"/residents/status/{number}/").content.decode(),
+        client.get(f"/residents/status/{number}/?k={secret}").content.decode(),
+        json.dumps(mine, ensure_ascii=False),
     ]
 
 
