@@ -230,6 +230,8 @@ class Event(models.Model):
 
     # Left by the action that filed the event, so that its answer need not read them back.
     deadlines_loaded: list[Deadline]
+    # Left by gridgov.residents.selectors.public_answers: the description as the public reads it.
+    public_description: str
 
     class Meta:
         verbose_name = _("event")

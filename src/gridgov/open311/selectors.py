@@ -1,8 +1,9 @@
 """What the Open311 API reads: services from the catalogue, requests and their updates.
 
-Requests are those of public categories, in full but without the address and
-with the point rounded; a resident's own report of another category can be
-read by its id with its state alone. Both rules come from gridgov.residents.
+Requests are those of public categories, with the text masked, without the
+address and with the point rounded; any other is not found, whoever filed it
+(its reporter follows it by the secret link of gridgov.residents). Both rules
+come from gridgov.residents.
 """
 
 from __future__ import annotations
@@ -17,11 +18,7 @@ from gridgov.events.models import Category, Event, EventAttachment, EventTransit
 from gridgov.events.workflow import OPEN_STATUSES
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.open311.models import ClientApplication
-from gridgov.residents.selectors import (
-    RESIDENT_FILED,
-    events_public,
-    public_answers,
-)
+from gridgov.residents.selectors import events_public
 
 MAX_PAGE_SIZE = 1000
 
@@ -83,12 +80,9 @@ def requests_list(query: RequestFilter) -> list[Event]:
 
 
 def requests_by_id(numbers: Sequence[str], jurisdiction: str = "") -> list[Event]:
-    """Public requests, and residents' own of other categories (answered with state alone)."""
-    found = public_answers(
-        Event.objects.filter(number__in=list(numbers)[:MAX_PAGE_SIZE]).filter(
-            Q(category__public=True) | RESIDENT_FILED
-        )
-    )
+    """Public requests by their numbers; the numbers are sequential, so one of a category not
+    marked public must answer as if it did not exist."""
+    found = events_public().filter(number__in=list(numbers)[:MAX_PAGE_SIZE])
     if jurisdiction:
         found = found.filter(node__code__startswith=jurisdiction)
     return list(found)

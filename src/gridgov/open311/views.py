@@ -2,8 +2,8 @@
 and FixMyStreet's extensions name things; docs/adr/0009 says why it is not in the ninja API.
 
 Errors are the specification's list of {code, description} with the HTTP status as code.
-POST needs a registered client's api_key; reads are public, rate-limited per address, or per
-key when one is sent.
+POST needs a registered client's api_key and answers, beside the id, the reporter's secret
+link (status_url); reads are public, rate-limited per address, or per key when one is sent.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +35,7 @@ from gridgov.events.workflow import Command, Status
 from gridgov.jurisdiction.models import Node
 from gridgov.open311 import actions, selectors
 from gridgov.open311.models import ClientApplication
-from gridgov.residents.actions import TooManyRequests, hashed, rate_take
+from gridgov.residents.actions import TooManyRequests, hashed, rate_take, resident_secret_issue
 from gridgov.residents.selectors import (
     address_point,
     public_point,
@@ -42,7 +43,7 @@ from gridgov.residents.selectors import (
     public_state,
     updated_at,
 )
-from gridgov.residents.views import client_ip
+from gridgov.residents.views import client_ip, secret_link
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-01T00:00:00+08:00"
@@ -270,18 +271,20 @@ def _listed(params: Any, name: str) -> list[str]:
 
 
 def request_record(request: HttpRequest, event: Event) -> dict[str, Any]:
-    """One request as Open311 shows it; of a non-public category, its state alone."""
+    """One public request as Open311 shows it: the text masked, the point rounded, no
+    address."""
     state, note = public_state(event)
-    public = event.category.public
-    record: dict[str, Any] = {
+    lon, lat = public_point(event)
+    photos = getattr(event, "public_photos", [])
+    return {
         "service_request_id": event.number,
         "status": state,
         "status_notes": note,
         "service_name": event.category.name,
         "service_code": event.category.code,
-        "description": event.description if public else None,
+        "description": event.public_description,
         "agency_responsible": (
-            event.assigned_department.name if public and event.assigned_department else None
+            event.assigned_department.name if event.assigned_department else None
         ),
         "service_notice": None,
         "requested_datetime": stamp(event.reported_at or event.created_at),
@@ -290,18 +293,14 @@ def request_record(request: HttpRequest, event: Event) -> dict[str, Any]:
         "address": None,
         "address_id": None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
-        "media_url": None,
+        "lat": lat,
+        "long": lon,
+        "media_url": (
+            request.build_absolute_uri(reverse("residents:photo", args=[photos[0].pk]))
+            if photos
+            else None
+        ),
     }
-    if public:
-        record["long"], record["lat"] = public_point(event)
-        photos = getattr(event, "public_photos", [])
-        if photos:
-            record["media_url"] = request.build_absolute_uri(
-                reverse("residents:photo", args=[photos[0].pk])
-            )
-    return record
 
 
 def service_record(category: Category) -> dict[str, Any]:
@@ -487,21 +486,24 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     key = str(params.get("token", "")).strip() or uuid.uuid4().hex
     first, last = str(params.get("first_name", "")), str(params.get("last_name", ""))
     try:
-        event, created = event_resident_report(
-            within=within,
-            channel=Channel.API,
-            source_system="open311",
-            idempotency_key=key,
-            category_code=code,
-            description=str(params.get("description", "")),
-            lon=point[0],
-            lat=point[1],
-            extra=extra,
-            address=str(params.get("address_string", ""))[:200],
-            photos=list[Upload](request.FILES.getlist("media")),
-            contact_name=(last + first).strip() or first.strip(),
-            contact_phone=str(params.get("phone", "")),
-        )
+        # The report and its reporter's secret, or neither, as on the residents' page.
+        with transaction.atomic():
+            event, created = event_resident_report(
+                within=within,
+                channel=Channel.API,
+                source_system="open311",
+                idempotency_key=key,
+                category_code=code,
+                description=str(params.get("description", "")),
+                lon=point[0],
+                lat=point[1],
+                extra=extra,
+                address=str(params.get("address_string", ""))[:200],
+                photos=list[Upload](request.FILES.getlist("media")),
+                contact_name=(last + first).strip() or first.strip(),
+                contact_phone=str(params.get("phone", "")),
+            )
+            secret = resident_secret_issue(event=event)
     except InvalidInput as exc:
         raise Open311Error(400, _descriptions(exc)) from exc
     if created:
@@ -511,7 +513,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         if category.severity == Severity.URGENT
         else public_state(event)[1]
     )
-    body = [{"service_request_id": event.number, "service_notice": notice, "account_id": None}]
+    body = [
+        {
+            "service_request_id": event.number,
+            "service_notice": notice,
+            "account_id": None,
+            # Not in GeoReport v2: the reporter's own link, for the client to hand on; it
+            # alone lets them rate, complain, or see a report of a category not public.
+            "status_url": secret_link(request, event.number, secret),
+        }
+    ]
     return respond(fmt, "service_requests", body, 201 if created else 200)
 
 

@@ -1,4 +1,5 @@
-"""Writes from the public: rate-limit counters, and a resident's rating or complaint.
+"""Writes from the public: rate-limit counters, the secret a reporter receives, and a
+resident's rating or complaint.
 
 A counter is taken in its own transaction before the work it guards, so a
 refused or failed request still counts; the counters are not audited (they
@@ -16,11 +17,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.audit.actions import audit_record
 from gridgov.core.errors import DomainError
 from gridgov.events.actions import event_resident_apply
 from gridgov.events.models import Event
 from gridgov.events.workflow import Command
-from gridgov.residents.models import RateWindow
+from gridgov.residents.models import RateWindow, ReportSecret
 from gridgov.residents.selectors import resident_event
 
 
@@ -67,14 +69,32 @@ def rate_take(*, bucket: str, limit: int, seconds: int) -> None:
 
 
 @transaction.atomic
-def resident_rate(*, number: str, phone_last4: str, score: int) -> Event:
+def resident_secret_issue(*, event: Event) -> str:
+    """A new secret for the report just filed, returned once and kept as a digest. A retry of
+    the same filing gets a new one and the old one stops: only the last answer reached the
+    reporter for sure."""
+    secret = ReportSecret.new()
+    _row, created = ReportSecret.objects.update_or_create(
+        event=event, defaults={"digest": ReportSecret.digest_of(secret)}
+    )
+    audit_record(
+        actor=None,
+        action="residents.secret_issue",
+        target=event,
+        detail={"number": event.number, "renewed": not created},
+    )
+    return secret
+
+
+@transaction.atomic
+def resident_rate(*, number: str, secret: str, score: int) -> Event:
     """The resident rates the handling of their closed report."""
-    event = resident_event(number, phone_last4)
+    event = resident_event(number, secret)
     return event_resident_apply(event_id=event.pk, command=Command.EVALUATE, score=score)
 
 
 @transaction.atomic
-def resident_reopen(*, number: str, phone_last4: str, reason: str) -> Event:
+def resident_reopen(*, number: str, secret: str, reason: str) -> Event:
     """The resident says the problem is still there; the report goes back to the dispatchers."""
-    event = resident_event(number, phone_last4)
+    event = resident_event(number, secret)
     return event_resident_apply(event_id=event.pk, command=Command.REOPEN, reason=reason)

@@ -1,6 +1,6 @@
-"""What the public may read: a resident's own report by number and phone, the recent reports
-of public categories, rounded and stripped of anything personal, and the outlines of the
-districts and subdistricts to find one's way on the map.
+"""What the public may read: a resident's own report by number and secret, any report of a
+public category by number, the recent ones, rounded and stripped of anything personal, and
+the outlines of the districts and subdistricts to find one's way on the map.
 
 Both the residents' pages and the Open311 API read through here, so the two
 never disagree about what is public.
@@ -9,12 +9,14 @@ never disagree about what is public.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import shapely
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +25,13 @@ from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound
 from gridgov.core.versioned import VersionedCache
-from gridgov.events.models import Channel, Event, EventAttachment
+from gridgov.events.models import Event, EventAttachment
 from gridgov.events.workflow import OPEN_STATUSES, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.spatial import boundary_version
+from gridgov.registry.crypto import redact
+from gridgov.residents.models import ReportSecret
 
 # Three decimals of a degree: about 100 m, enough to find the street, not the door.
 PUBLIC_DECIMALS = 3
@@ -146,17 +150,32 @@ _PUBLIC_FIELDS = (
     "category__public",
     "assigned_department__name",
     "master__number",
+    "rating",
+    "caller_name_masked",
 )
+
+
+class _Redacted(ModelIterable[Event]):
+    """Each event as it leaves the database gets `public_description`: its text with the
+    identifiers a resident or a dispatcher typed into it masked. Every public answer is built
+    from this queryset, so no page or format can print the text unmasked by forgetting to."""
+
+    def __iter__(self) -> Iterator[Event]:
+        for event in super().__iter__():
+            event.public_description = redact(event.description, names=[event.caller_name_masked])
+            yield event
 
 
 def public_answers(events: QuerySet[Event]) -> QuerySet[Event]:
     """The events, newest first, loaded with what a public answer shows and no more."""
-    return (
+    answers = (
         events.select_related("category", "assigned_department", "master")
         .only(*_PUBLIC_FIELDS)
         .prefetch_related(approved_photos())
         .order_by("-created_at", "-id")
     )
+    answers._iterable_class = _Redacted
+    return answers
 
 
 def events_public() -> QuerySet[Event]:
@@ -169,23 +188,28 @@ def recent_public(*, days: int = MAP_DAYS, limit: int = MAP_LIMIT) -> list[Event
     return list(events_public().filter(created_at__gte=since)[:limit])
 
 
-# Channels a resident reports through and can follow by number and phone.
-RESIDENT_FILED = Q(channel__in=[Channel.SNAP_REPORT, Channel.HOTLINE]) | Q(
-    channel=Channel.API, source_system="open311"
-)
+def _by_number(number: str) -> QuerySet[Event]:
+    return public_answers(Event.objects.filter(number=number.strip().upper()))
 
 
-def resident_event(number: str, phone_last4: str) -> Event:
-    """A resident's report by its number, and the last four digits of the phone when one was
-    given. A wrong number and a wrong phone answer alike, so neither can be probed."""
-    event = (
-        Event.objects.filter(RESIDENT_FILED, number=number.strip().upper())
-        .select_related("category", "master")
-        .prefetch_related(approved_photos())
-        .first()
-    )
-    if event is None or event.caller_phone_last4 != phone_last4.strip():
-        raise NotFound(_("No report matches this number and phone."), code="report_not_found")
+def resident_event(number: str, secret: str) -> Event:
+    """A resident's own report, by its number and the secret its reporter received when
+    filing. A wrong number and a wrong secret answer alike, so neither can be probed."""
+    event = None
+    if secret.strip():
+        digest = ReportSecret.digest_of(secret)
+        event = _by_number(number).filter(resident_secret__digest=digest).first()
+    if event is None:
+        raise NotFound(_("No report matches this number and code."), code="report_not_found")
+    return event
+
+
+def public_report(number: str) -> Event:
+    """A report by its number alone, as the map and Open311 show it: of a public category only,
+    since the numbers are sequential and anyone can try them."""
+    event = _by_number(number).filter(category__public=True).first()
+    if event is None:
+        raise NotFound(_("No public report has this number."), code="report_not_found")
     return event
 
 

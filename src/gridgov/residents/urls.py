@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.report, name="report"),
     path("reported/<str:number>/", views.reported, name="reported"),
     path("status/", views.status, name="status"),
+    path("status/<str:number>/", views.status, name="status_of"),
     path("map/", views.public_map, name="map"),
     path("map.json", views.public_map_data, name="map_data"),
     path("outline.json", views.public_outline, name="outline"),

@@ -1,23 +1,26 @@
-"""The residents' pages: report a problem, follow it by number, rate it or complain, and the
-public map. No login: every entry is rate-limited per address, forms carry a honeypot and a
-one-time key, and nothing personal is ever shown back."""
+"""The residents' pages: report a problem, follow it by number, rate it or complain with the
+secret received when reporting, and the public map. No login: every entry is rate-limited per
+address, forms carry a honeypot and a one-time key, and nothing personal is ever shown back."""
 
 from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any, Concatenate, ParamSpec, cast
 
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.core.errors import DomainError, InvalidInput, NotFound, Problem
@@ -186,32 +189,57 @@ def report(request: HttpRequest) -> HttpResponse:
             return _report_page(request, form, 422)
         lon, lat = point
     try:
-        event, _created = event_resident_report(
-            within=root,
-            channel=Channel.SNAP_REPORT,
-            source_system="residents",
-            idempotency_key=data["form_key"],
-            category_code=data["category"],
-            description=data["description"],
-            lon=lon,
-            lat=lat,
-            extra=form.extra_values(),
-            address=data["address"],
-            photos=data["photos"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-        )
+        # The report and its secret, or neither: a report nobody can follow is lost.
+        with transaction.atomic():
+            event, _created = event_resident_report(
+                within=root,
+                channel=Channel.SNAP_REPORT,
+                source_system="residents",
+                idempotency_key=data["form_key"],
+                category_code=data["category"],
+                description=data["description"],
+                lon=lon,
+                lat=lat,
+                extra=form.extra_values(),
+                address=data["address"],
+                photos=data["photos"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+            )
+            secret = actions.resident_secret_issue(event=event)
     except InvalidInput as exc:
         form.show_problems(exc.problems)
         return _report_page(request, form, 422)
+    request.session[JUST_FILED] = {"number": event.number, "secret": secret}
     return redirect("residents:reported", event.number)
 
 
+# The secret waits in the reporter's session for the page after the redirect, which shows it
+# once: it never travels in the redirect's address.
+JUST_FILED = "resident_just_filed"
+
+
+def secret_link(request: HttpRequest, number: str, secret: str) -> str:
+    """The address that brings the reporter back to their report with its powers."""
+    path = reverse("residents:status_of", args=[number])
+    return request.build_absolute_uri(f"{path}?{urlencode({'k': secret})}")
+
+
 @public_view
+@never_cache
 @require_GET
 def reported(request: HttpRequest, number: str) -> HttpResponse:
-    """The number to keep; it says nothing else, so showing it to anyone is harmless."""
-    return render(request, "residents/reported.html", {"number": number})
+    """The number to keep and, right after filing, the secret link and code; anyone may open
+    this address, so the secret comes from the reporter's session, and only once."""
+    kept = request.session.pop(JUST_FILED, None) or {}
+    secret = str(kept.get("secret", "")) if kept.get("number") == number else ""
+    context = {"number": number}
+    if secret:
+        context |= {
+            "link": secret_link(request, number, secret),
+            "code": "-".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        }
+    return render(request, "residents/reported.html", context)
 
 
 # Follow, rate, complain -----------------------------------------------------------------------
@@ -219,11 +247,11 @@ def reported(request: HttpRequest, number: str) -> HttpResponse:
 
 class LookupForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Report number"), max_length=16)
-    phone_last4 = forms.CharField(
-        label=gettext_lazy("Last four digits of your phone (if you gave one)"),
+    k = forms.CharField(
+        label=gettext_lazy("Code you received when reporting (if you have it)"),
         required=False,
-        max_length=4,
-        widget=forms.TextInput({"inputmode": "numeric", "pattern": "[0-9]{4}"}),
+        max_length=32,
+        widget=forms.TextInput({"autocapitalize": "characters", "autocomplete": "off"}),
     )
     score = forms.TypedChoiceField(
         required=False, coerce=int, choices=[(i, i) for i in range(1, 6)], empty_value=None
@@ -231,46 +259,64 @@ class LookupForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea({"rows": 3}))
 
 
+def _find(number: str, secret: str) -> tuple[Event, bool]:
+    """The report and whether it is the caller's own: with a secret, it must be the right one;
+    without, only what is public of it."""
+    if secret:
+        return selectors.resident_event(number, secret), True
+    return selectors.public_report(number), False
+
+
 @public_view
+@never_cache
 @require_http_methods(["GET", "POST"])
-def status(request: HttpRequest) -> HttpResponse:
-    """Looked up by POST, so the phone digits stay out of addresses and logs."""
-    if request.method != "POST":
+def status(request: HttpRequest, number: str = "") -> HttpResponse:
+    """/status/ asks for the number and the code; /status/<number>/?k=<code> is the link the
+    reporter received. Only the code lets one rate, reopen or read a report that is not public;
+    the number alone shows what the public map shows."""
+    data: Mapping[str, Any]
+    if request.method == "POST":
+        data = request.POST
+    elif number:
+        data = {"number": number, "k": str(request.GET.get("k", ""))}
+    else:
         return render(request, "residents/status.html", {"form": LookupForm()})
     limit(request, "lookup", "RESIDENT_LOOKUPS_PER_HOUR", DEFAULT_LOOKUPS_PER_HOUR)
-    form = LookupForm(request.POST)
+    form = LookupForm(data)
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
         return render(request, "residents/status.html", context, status=422)
-    data = form.cleaned_data
+    number, secret = form.cleaned_data["number"], form.cleaned_data["k"].strip()
     doing = request.POST.get("do", "")
     try:
         if doing == "rate":
-            actions.resident_rate(
-                number=data["number"], phone_last4=data["phone_last4"], score=data["score"]
-            )
+            actions.resident_rate(number=number, secret=secret, score=form.cleaned_data["score"])
             context["done"] = _("Thank you for your rating.")
         elif doing == "reopen":
             actions.resident_reopen(
-                number=data["number"], phone_last4=data["phone_last4"], reason=data["reason"]
+                number=number, secret=secret, reason=form.cleaned_data["reason"]
             )
             context["done"] = _("Your complaint reopened the report.")
-        event = selectors.resident_event(data["number"], data["phone_last4"])
+        event, own = _find(number, secret)
     except NotFound as exc:
         context["error"] = exc.message
         return render(request, "residents/status.html", context, status=404)
     except DomainError as exc:
         context["error"] = exc.message
         context["problems"] = exc.problems
-        event = selectors.resident_event(data["number"], data["phone_last4"])
+        event, own = _find(number, secret)
     state, note = selectors.public_state(event)
     context.update(
         event=event,
+        own=own,
+        secret=secret,
         state=state,
         note=note,
         updated=selectors.updated_at(event),
-        may_rate=event.status == Status.CLOSED,
-        may_reopen=event.status in (Status.CLOSED, Status.EVALUATED) and _within_reopen(event),
+        may_rate=own and event.status == Status.CLOSED,
+        may_reopen=own
+        and event.status in (Status.CLOSED, Status.EVALUATED)
+        and _within_reopen(event),
         reopen_days=reopen_days(),
     )
     return render(request, "residents/status.html", context)

@@ -582,8 +582,13 @@ UNSCOPED: dict[str, str] = {
     f"POST {API}/accounts/tokens": "creates a token for the caller only",
     f"GET {E}/categories": "the event catalogue is the same everywhere",
     "GET /residents/": "public: a resident's report form, no jurisdiction",
-    "GET /residents/reported/<str:number>/": "public: shows the number it was given, nothing else",
-    "GET /residents/status/": "public: a report by its number and the resident's phone digits",
+    "GET /residents/reported/<str:number>/": (
+        "public: the number, and the secret link only from the session that filed it"
+    ),
+    "GET /residents/status/": "public: the lookup form; by number, a public category's detail",
+    "GET /residents/status/<str:number>/": (
+        "public: a public category's detail; the rest only with the reporter's secret"
+    ),
     "GET /residents/map/": "public: the map of recent reports of public categories",
     "GET /residents/map.json": "public: rounded reports of public categories, nothing personal",
     "GET /residents/outline.json": "public: district and subdistrict outlines, names only",

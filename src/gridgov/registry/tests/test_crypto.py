@@ -78,7 +78,7 @@ def test_logging_filter_redacts(caplog: pytest.LogCaptureFixture) -> None:
     try:
         with caplog.at_level(logging.INFO, logger="gridgov.test.redaction"):
             log.info("lookup %s phone %s", "32010219900101123X", "13812345678")
-            log.info("order 1234567890123456789 is not an ID number")
+            log.info("card 6222021234567890123 on 2026-12-07, order SJ202612070001")
             try:
                 raise ValueError("bad 320102199001011234")
             except ValueError:
@@ -91,4 +91,36 @@ def test_logging_filter_redacts(caplog: pytest.LogCaptureFixture) -> None:
     assert "32010219900101123X" not in text
     assert "13812345678" not in text
     assert "320102199001011234" not in text
-    assert "1234567890123456789" in text
+    assert "6222021234567890123" not in text
+    assert "2026-12-07, order SJ202612070001" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "联系我13812345678，身份证320104199001011008",
+            "联系我138****5678，身份证3201**********1008",
+        ),
+        ("电话：＋８６ １３８－１２３４－５６７８。", "电话：138****5678。"),
+        ("手机 138 1234 5678 转 2 号", "手机 138****5678 转 2 号"),
+        (
+            "老证320104900101100，新证32010419900101100x",
+            "老证3201*******1100，新证3201**********100x",
+        ),
+        ("卡号6222 0212 3456 7890 123。", "卡号***************0123。"),
+        ("座机（025）8456-1234或0512 6789 1234", "座机025****1234或********1234"),
+        ("本地84561234", "本地****1234"),
+        ("写信到 zhang.san+gov@qq.com 谢谢", "写信到 z***@qq.com 谢谢"),
+        ("2026-12-07 13:00 第3次，共1,000,000元，SJ202612070001", None),
+    ],
+)
+def test_redact_finds_identifiers_however_typed(text: str, shown: str | None) -> None:
+    assert crypto.redact(text) == (text if shown is None else shown)
+
+
+def test_redact_hides_recorded_names_by_their_masked_shape() -> None:
+    text = "市民李四（13566667777）来电反映李家巷积水，欧阳小明也反映过"
+    assert crypto.redact(text, names=["李*", "欧***", "*", ""]) == (
+        "市民李*（135****7777）来电反映李*巷积水，欧***也反映过"
+    )

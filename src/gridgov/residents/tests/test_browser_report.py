@@ -1,7 +1,7 @@
 """A resident on a phone, in Debian's chromium through Playwright against the live server and
 with no tile layer: reads the notice, finds the place by the subdistricts' outlines, reports
-with a photo and a point on the map, keeps the number, looks the report up with the phone's last
-four digits and sees the outlines on the public map too."""
+with a photo and a point on the map, keeps the number, comes back by the secret link (the number
+alone finds nothing of a category not public) and sees the outlines on the public map too."""
 
 from __future__ import annotations
 
@@ -62,13 +62,25 @@ def test_report_with_a_photo_then_look_it_up(
         assert event.grid is not None
         assert event.grid.code == "320104001001002"
 
-        page.click('a[href="/residents/status/"]')
-        page.fill("#id_number", number)
-        page.fill("#id_phone_last4", "5678")
-        page.click("#lookup-form button[type=submit]")
+        code = page.locator("#report-code").inner_text().strip()
+        page.click("#status-link")
         expect(page.locator("#report-state")).to_have_attribute("data-state", "open")
+        expect(page.locator("#status-card")).to_have_attribute("data-own", "true")
         expect(page.locator("#status-card h2")).to_contain_text(number)
+        expect(page.locator("#report-text")).to_have_text("楼道里有人飞线给电动车充电")
         page.screenshot(path=SHOTS / "residents_status.png", full_page=True)
+
+        page.goto(f"{live_server.url}/residents/reported/{number}/")
+        expect(page.locator("#status-link")).to_have_count(0)
+        page.goto(f"{live_server.url}/residents/status/")
+        page.fill("#id_number", number)
+        page.click("#lookup-form button[type=submit]")
+        expect(page.locator("#status-error")).to_be_visible()
+        expect(page.locator("#status-card")).to_have_count(0)
+        page.fill("#id_number", number)
+        page.fill("#id_k", code.lower())
+        page.click("#lookup-form button[type=submit]")
+        expect(page.locator("#status-card")).to_have_attribute("data-own", "true")
 
         page.goto(f"{live_server.url}/residents/map/")
         expect(page.locator("#public-map")).to_have_attribute("data-outline", "true")

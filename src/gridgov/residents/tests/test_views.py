@@ -3,6 +3,8 @@ the public map, and what abuse meets."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +20,7 @@ from gridgov.events.actions import attachment_publish, event_apply
 from gridgov.events.models import Channel, Event, EventAttachment
 from gridgov.events.tests.conftest import HERE, PNG, THERE
 from gridgov.events.workflow import Command, Status
-from gridgov.residents.models import RateWindow
+from gridgov.residents.models import RateWindow, ReportSecret
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 
@@ -71,8 +73,28 @@ def test_a_report_gets_a_number_and_keeps_the_phone_masked(catalogue: None) -> N
     assert event.caller_name_masked == "张*"
     assert EventAttachment.objects.filter(event=event).count() == 1
     assert AuditEntry.objects.filter(action="events.report", actor=None).exists()
-    done = Client().get(answer["Location"])
-    assert event.number in done.content.decode()
+    assert AuditEntry.objects.filter(action="residents.secret_issue", actor=None).exists()
+
+
+def test_the_confirmation_shows_the_secret_link_once_and_keeps_only_its_digest(
+    catalogue: None,
+) -> None:
+    client = Client()
+    answer = post_report(client)
+    event = Event.objects.get()
+    page = client.get(answer["Location"]).content.decode()
+    assert event.number in page
+    link, code = _link(page), _code(page)
+    assert link.startswith(f"/residents/status/{event.number}/?k=")
+    secret = link.rpartition("=")[2]
+    assert code.replace("-", "") == secret
+    stored = ReportSecret.objects.get(event=event)
+    assert stored.digest == ReportSecret.digest_of(secret)
+    assert secret not in stored.digest
+    again = client.get(answer["Location"]).content.decode()
+    assert event.number in again
+    assert secret not in again
+    assert secret not in Client().get(answer["Location"]).content.decode()
 
 
 def test_the_same_form_sent_twice_is_one_report(catalogue: None) -> None:
@@ -127,9 +149,24 @@ def test_reports_are_limited_per_address(catalogue: None, settings: Any) -> None
     assert post_report(other, form_key="d").status_code == 302
 
 
-def _reported(client: Client) -> Event:
-    post_report(client, category="0103", description="电线杆上贴满小广告")
-    return Event.objects.get()
+def _link(page: str) -> str:
+    found = re.search(r'id="status-link"[^>]*>([^<]+)<', page)
+    assert found, page
+    return html.unescape(found.group(1)).removeprefix("http://testserver")
+
+
+def _code(page: str) -> str:
+    found = re.search(r'id="report-code">([^<]+)<', page)
+    assert found, page
+    return found.group(1)
+
+
+def _reported(client: Client, **overrides: Any) -> tuple[Event, str]:
+    """A report filed through the page, and the secret link its confirmation showed."""
+    fields = {"category": "0103", "description": "电线杆上贴满小广告", **overrides}
+    answer = post_report(client, **fields)
+    link = _link(client.get(answer["Location"]).content.decode())
+    return Event.objects.get(number=answer["Location"].split("/")[-2]), link
 
 
 def _close(event: Event, users: dict[str, User]) -> Event:
@@ -148,27 +185,71 @@ def _close(event: Event, users: dict[str, User]) -> Event:
     return event
 
 
-def test_status_needs_the_number_and_the_phone_digits(catalogue: None) -> None:
+def test_the_number_alone_shows_the_public_detail_and_no_way_to_rate_or_reopen(
+    catalogue: None, users: dict[str, User]
+) -> None:
     client = Client()
-    event = _reported(client)
-    wrong = client.post("/residents/status/", {"number": event.number, "phone_last4": "0000"})
+    event, _link_ = _reported(client, contact_phone="", contact_name="")
+    event = _close(event, users)
+    stranger = Client()
+    page = stranger.post("/residents/status/", {"number": event.number})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-state="closed"' in text
+    assert 'data-own="false"' in text
+    assert "电线杆上贴满小广告" in text
+    assert 'id="rate-form"' not in text
+    assert 'id="reopen-form"' not in text
+    for doing in [
+        {"do": "rate", "score": "1"},
+        {"do": "reopen", "reason": "没修好"},
+        {"do": "rate", "score": "1", "k": "AAAA-BBBB-CCCC-DDDD"},
+        {"do": "rate", "score": "1", "phone_last4": ""},
+    ]:
+        refused = stranger.post("/residents/status/", {"number": event.number, **doing})
+        assert refused.status_code == 404
+    event.refresh_from_db()
+    assert (event.status, event.rating) == (Status.CLOSED, None)
+
+
+def test_a_report_not_public_is_found_only_with_its_link(catalogue: None) -> None:
+    client = Client()
+    event, link = _reported(
+        client,
+        category="0601",
+        description="隔壁群租，联系我13812345678",
+        **{"extra-0601-address": "1栋101"},
+    )
+    assert client.post("/residents/status/", {"number": event.number}).status_code == 404
+    assert client.get(f"/residents/status/{event.number}/").status_code == 404
+    wrong = client.get(f"/residents/status/{event.number}/?k=AAAABBBBCCCCDDDD")
     assert wrong.status_code == 404
-    right = client.post("/residents/status/", {"number": event.number, "phone_last4": "5678"})
-    assert right.status_code == 200
-    text = right.content.decode()
-    assert 'data-state="open"' in text
-    assert "138" not in text
-    assert "张*" not in text
+    own = client.get(link)
+    assert own.status_code == 200
+    text = own.content.decode()
+    assert 'data-own="true"' in text
+    assert "隔壁群租，联系我138****5678" in text
+    assert "13812345678" not in text
+    typed = Client().post(
+        "/residents/status/", {"number": event.number.lower(), "k": _code_of(link).lower()}
+    )
+    assert 'data-own="true"' in typed.content.decode()
+
+
+def _code_of(link: str) -> str:
+    secret = link.rpartition("=")[2]
+    return "-".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def test_rate_after_closure_then_reopen_within_the_period(
     catalogue: None, users: dict[str, User]
 ) -> None:
     client = Client()
-    event = _close(_reported(client), users)
-    who = {"number": event.number, "phone_last4": "5678"}
-    page = client.post("/residents/status/", who)
+    event, link = _reported(client)
+    event = _close(event, users)
+    page = Client().get(link)
     assert 'id="rate-form"' in page.content.decode()
+    who = {"number": event.number, "k": link.rpartition("=")[2]}
     rated = client.post("/residents/status/", {**who, "do": "rate", "score": "4"})
     assert rated.status_code == 200
     event.refresh_from_db()
@@ -194,9 +275,10 @@ def test_reopening_after_the_period_is_refused(
 ) -> None:
     settings.RESIDENT_REOPEN_DAYS = 3
     client = Client()
-    event = _close(_reported(client), users)
+    event, link = _reported(client)
+    event = _close(event, users)
     Event.objects.filter(pk=event.pk).update(closed_at=timezone.now() - timedelta(days=4))
-    who = {"number": event.number, "phone_last4": "5678"}
+    who = {"number": event.number, "k": link.rpartition("=")[2]}
     answer = client.post("/residents/status/", {**who, "do": "reopen", "reason": "没修好"})
     assert "3" in answer.content.decode()
     event.refresh_from_db()
