@@ -237,12 +237,39 @@ GRIDGOV_UNMASK_PER_HOUR = env_int("GRIDGOV_UNMASK_PER_HOUR", 20)
 # this many days is deleted by the periodic job (the job stays; uploading the file revives it).
 GRIDGOV_IMPORT_FILE_DAYS = env_int("GRIDGOV_IMPORT_FILE_DAYS", 7)
 
-# Every log record passes a filter that masks ID numbers and mobile numbers.
+# Every log record passes a filter that masks ID numbers and mobile numbers. Django's
+# request loggers print URLs with their query strings (`GET /events/?q=138…`) through
+# handlers of their own, so the filter sits on those loggers too: a logger's filter
+# rewrites the record before any handler, its own or an ancestor's, formats it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_pii"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GRIDGOV_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_pii"],
+        },
+        "django.request": {"filters": ["redact_pii"]},
+        "django.security": {"filters": ["redact_pii"]},
+    },
 }
