@@ -180,7 +180,9 @@ SESSION_COOKIE_HTTPONLY = True
 
 AXES_FAILURE_LIMIT = env_int("GRIDGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("GRIDGOV_LOGIN_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Each entry is counted on its own: a username guessed from many addresses, and an address
+# guessing many usernames (password spraying), are locked as well as the pair.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # Behind a reverse proxy every client would share the proxy's address; say how many
 # proxies stand in front so the lock-out keys on the real client address.

@@ -66,14 +66,33 @@ def test_axes_locks_the_account_and_address_after_the_failure_limit(users):
     right = client.post(LOGIN, {"username": "gw", "password": PASSWORD})
     assert right.status_code == 429
     assert client.get(ME).status_code == 401
-    # The lock is on this username from this address, not on the others.
+    # Other accounts from other addresses are not affected.
     assert (
         Client(REMOTE_ADDR="10.0.0.2")
+        .post(LOGIN, {"username": "sd", "password": PASSWORD})
+        .status_code
+        == 302
+    )
+
+
+def test_axes_locks_a_username_tried_from_many_addresses(users):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        fail(Client(REMOTE_ADDR=f"10.1.0.{n}"))
+    right = Client(REMOTE_ADDR="10.1.1.1").post(LOGIN, {"username": "gw", "password": PASSWORD})
+    assert right.status_code == 429
+
+
+def test_axes_locks_an_address_trying_many_usernames(users):
+    client = Client(REMOTE_ADDR="10.2.0.1")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        fail(client, username=f"nobody{n}")
+    assert client.post(LOGIN, {"username": "gw", "password": PASSWORD}).status_code == 429
+    assert (
+        Client(REMOTE_ADDR="10.2.0.2")
         .post(LOGIN, {"username": "gw", "password": PASSWORD})
         .status_code
         == 302
     )
-    assert client.post(LOGIN, {"username": "sd", "password": PASSWORD}).status_code == 302
 
 
 def test_success_before_the_limit_resets_the_count(users):
