@@ -219,6 +219,8 @@ MAP_TILE_URL = os.environ.get("GRIDGOV_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("GRIDGOV_MAP_TILE_ATTRIBUTION", "")
 
 NINJA_PAGINATION_PER_PAGE = 100
+# The API docs and OpenAPI schema list every route: public for the demo, login in production.
+API_DOCS_PUBLIC = env_bool("GRIDGOV_API_DOCS_PUBLIC", not PRODUCTION)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)

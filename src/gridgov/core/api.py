@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +60,22 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
+def docs_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The docs and the schema map every route; where API_DOCS_PUBLIC is off (production)
+    only a logged-in user reads them. The setting is read per request, not at import."""
+
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.API_DOCS_PUBLIC or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return error_response(
+                request, 401, "unauthenticated", _("Log in or send a valid bearer token.")
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
+
 api = NinjaAPI(
     title="GridGov API",
     version="1",
@@ -65,6 +83,7 @@ api = NinjaAPI(
     # The token is tried first so that a token client never meets the session's CSRF check.
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
+    docs_decorator=docs_guard,
 )
 
 
