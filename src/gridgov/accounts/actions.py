@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +34,9 @@ from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
 
-USER_FIELDS = frozenset({"role", "node", "department", "display_name", "is_active", "is_superuser"})
+# The superuser flag is not among them: no role sets it, in any setting; only the server's
+# console makes one (manage.py createsuperuser, development) and switches them off.
+USER_FIELDS = frozenset({"role", "node", "department", "display_name", "is_active"})
 
 
 def placement_problems(
@@ -175,12 +176,6 @@ def _user_apply(*, actor: User | None, user: User, changes: Mapping[str, Any], a
     department = changes.get("department", user.department)
     _require_in_scope(actor, node, department)
     problems = ProblemList(placement_problems(role=role, node=node, department=department))
-    if changes.get("is_superuser") and not settings.ALLOW_SUPERUSER:
-        problems.add(
-            "superuser_refused",
-            _("Superuser accounts are not allowed on this deployment."),
-            field="is_superuser",
-        )
     problems.raise_if_any(_("The account cannot be changed."))
     before = {f: _plain(getattr(user, f)) for f in changes}
     for field_name, value in changes.items():

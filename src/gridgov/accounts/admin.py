@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -43,7 +42,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 class PlacementChecks(forms.ModelForm[User]):
-    """Role ↔ level and the superuser refusal, shown on the form before anything is saved."""
+    """Role ↔ level, shown on the form before anything is saved."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,10 +60,6 @@ class PlacementChecks(forms.ModelForm[User]):
             ):
                 field = problem.field if problem.field in self.fields else None
                 self.add_error(field, str(problem.message))
-        if data.get("is_superuser") and not settings.ALLOW_SUPERUSER:
-            self.add_error(
-                "is_superuser", _("Superuser accounts are not allowed on this deployment.")
-            )
         return data
 
 
@@ -83,7 +78,6 @@ class UserEditForm(PlacementChecks, UserChangeForm[User]):
             "node",
             "department",
             "is_active",
-            "is_superuser",
             "password",
         ]
 
@@ -108,7 +102,8 @@ class UserAdmin(BaseUserAdmin[User]):
     search_fields = ["username", "display_name", "node__code", "department__code"]
     ordering = ["username"]
     list_select_related = ["node", "department"]
-    readonly_fields = ["username", "last_login", "date_joined"]
+    # The superuser flag is shown, never edited: no administrator role may grant it (ADR 0003).
+    readonly_fields = ["username", "is_superuser", "last_login", "date_joined"]
     filter_horizontal = []
     fieldsets = [
         (None, {"fields": ["username", "display_name", "password"]}),

@@ -65,9 +65,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 # Which Django apps each administrator role may manage in the admin site.
-# The system administrator runs the platform's data but not accounts or the
-# audit trail; the security administrator runs accounts and lock-outs; the
-# auditor only reads.
+# The system administrator runs the platform's data and registers Open311
+# client applications, but not accounts or the audit trail; the security
+# administrator runs accounts and lock-outs; the auditor only reads.
 ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # role: (apps with full model permissions, apps with view permission)
     Role.SYSTEM_ADMIN: (
@@ -81,6 +81,7 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "whistle",
                 "assessment",
                 "addresses",
+                "open311",
             }
         ),
         frozenset({"registry"}),
