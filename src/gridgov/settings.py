@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "ninja",
     "gridgov.core",
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "gridgov.accounts.middleware.PendingStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -193,6 +196,14 @@ if PROXY_COUNT:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# The administrators and the roles that may reveal personal data pass TOTP at each login
+# (ADR 0014); off in development so the demo stays a username and a password.
+OTP_REQUIRED = env_bool("GRIDGOV_OTP_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = os.environ.get("GRIDGOV_OTP_ISSUER", "GridGov")
+
+# API tokens stop working this many days after they were made (and when the password changes).
+API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 30)
 
 # Superusers bypass every permission; production refuses them (a system check
 # fails while an active one exists and the role backend ignores the flag).

@@ -28,6 +28,16 @@ class Role(models.TextChoices):
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
+# Who may see an ID number or phone in full, inside their jurisdiction only: staff who
+# serve residents directly. Analysts work on aggregates; the system, security and audit
+# administrators run the platform, not the service, so none of them may unmask.
+UNMASK_ROLES = frozenset(
+    {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER}
+)
+
+# Where OTP_REQUIRED is on, these pass a second factor in each session (ADR 0014).
+SECOND_FACTOR_ROLES = ADMIN_ROLES | UNMASK_ROLES
+
 # The levels of the tree at which an account of each role may sit. A
 # department handler sits on a department, not on a node.
 ROLE_LEVELS: dict[str, frozenset[int]] = {
@@ -87,7 +97,7 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"registry"}),
     ),
     Role.SECURITY_ADMIN: (
-        frozenset({"accounts", "axes", "otp_static", "otp_totp"}),
+        frozenset({"accounts", "axes"}),
         frozenset(),
     ),
     Role.AUDITOR: (frozenset(), frozenset({"audit", "axes"})),

@@ -46,6 +46,7 @@ class TokenAuth(HttpBearer):
     """An API token sent as `Authorization: Bearer <key>`; only the key's digest is looked up."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from gridgov.accounts.middleware import require_no_pending_step
         from gridgov.accounts.models import ApiToken
 
         row = (
@@ -53,11 +54,16 @@ class TokenAuth(HttpBearer):
             .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
             .first()
         )
-        if row is None or not row.user.is_active:
+        now = timezone.now()
+        if row is None or not row.user.is_active or row.expires_at <= now:
             return None
-        row.mark_used(timezone.now())
-        request.user = row.user
-        return row.user
+        user = row.user
+        second_factor = row.second_factor
+        user.is_verified = lambda: second_factor  # type: ignore[attr-defined]
+        require_no_pending_step(user, verified=second_factor)
+        row.mark_used(now)
+        request.user = user
+        return user
 
 
 def docs_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

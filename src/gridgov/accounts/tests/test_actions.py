@@ -10,7 +10,6 @@ from gridgov.accounts.actions import (
     user_change_role,
     user_create,
     user_deactivate,
-    user_set_password,
     user_update,
 )
 from gridgov.accounts.models import ApiToken, User
@@ -210,23 +209,6 @@ def test_no_action_sets_the_superuser_flag(users, settings, allowed):
         )
     users["analyst"].refresh_from_db()
     assert not users["analyst"].is_superuser
-
-
-def test_set_password_validates_and_audits_without_the_password(users):
-    with pytest.raises(InvalidInput) as exc:
-        user_set_password(actor=users["security_admin"], user=users["grid_worker"], password="abc")
-    assert ("password", "password_too_short") in codes(exc)
-    user_set_password(actor=users["security_admin"], user=users["grid_worker"], password=GOOD)
-    users["grid_worker"].refresh_from_db()
-    assert users["grid_worker"].check_password(GOOD)
-    entry = AuditEntry.objects.get(action="accounts.user_set_password")
-    assert entry.detail == {}
-
-
-def test_users_may_set_their_own_password_but_not_others(users):
-    user_set_password(actor=users["grid_worker"], user=users["grid_worker"], password=GOOD)
-    with pytest.raises(PermissionDenied):
-        user_set_password(actor=users["dispatcher"], user=users["grid_worker"], password=GOOD)
 
 
 def test_superusers_deactivate(users, db):

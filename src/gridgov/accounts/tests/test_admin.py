@@ -212,27 +212,6 @@ def test_nobody_edits_their_own_account_in_the_admin(client_for, users):
     assert status(client, f"{USERS}{me.pk}/password/") == 403
 
 
-def test_password_is_set_through_the_admin_password_form(client_for, users):
-    client = client_for("security_admin")
-    user = users["grid_worker"]
-    url = f"{USERS}{user.pk}/password/"
-    assert status(client, url) == 200
-    weak = client.post(url, {"password1": "password1234", "password2": "password1234"})
-    assert weak.status_code == 200
-    user.refresh_from_db()
-    assert not user.check_password("password1234")
-    response = client.post(url, {"password1": GOOD, "password2": GOOD})
-    assert response.status_code == 302
-    user.refresh_from_db()
-    assert user.check_password(GOOD)
-    assert (
-        AuditEntry.objects.filter(
-            action="accounts.user_set_password", actor=users["security_admin"]
-        ).count()
-        == 1
-    )
-
-
 def test_user_deletion_is_not_offered(client_for, users):
     user = users["grid_worker"]
     assert status(client_for("security_admin"), f"{USERS}{user.pk}/delete/") == 403

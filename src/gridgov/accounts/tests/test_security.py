@@ -182,12 +182,20 @@ def test_production_deploy_check_passes_and_refuses_an_active_superuser(tmp_path
     clean = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert clean.returncode == 0, clean.stderr
     assert "no issues" in clean.stdout
+    shown = manage(
+        "shell",
+        "-v0",
+        "-c",
+        "from django.conf import settings as s; print(s.OTP_REQUIRED, s.API_DOCS_PUBLIC)",
+        env=env,
+    )
+    assert shown.stdout.split() == ["True", "False"], shown.stderr
 
     with sqlite3.connect(db) as conn:
         conn.execute(
             "INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,"
-            " email, is_staff, is_active, date_joined, role, display_name)"
-            " VALUES ('!', 1, 'root', '', '', '', 1, 1, '2026-01-01 00:00:00', '', '')"
+            " email, is_staff, is_active, date_joined, role, display_name, must_change_password)"
+            " VALUES ('!', 1, 'root', '', '', '', 1, 1, '2026-01-01 00:00:00', '', '', 0)"
         )
     failing = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert failing.returncode != 0
