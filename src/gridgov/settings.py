@@ -219,6 +219,9 @@ USE_TZ = True
 # Uploaded files (event photos) are served only through scoped views, never as static files.
 MEDIA_ROOT = Path(os.environ.get("GRIDGOV_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Photos show people, plates and homes: only the server's own account reads them on disk.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("GRIDGOV_STATIC_ROOT", PROJECT_DIR / "staticfiles"))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,22 @@ def test_a_grid_worker_reports_with_photos_and_an_address(
     assert stored.size == len(PNG)
     assert stored.uploaded_by == loop_users["grid_worker"]
     assert stored.public_approved is False
+
+
+def test_uploaded_photos_are_readable_by_the_server_only(
+    catalogue: None, as_user: Any, media: Path
+) -> None:
+    answer = as_user("grid_worker").post(
+        f"{BASE}/with-photos",
+        {
+            "data": json.dumps(report_body()),
+            "photos": [SimpleUploadedFile("front.jpg", JPEG, "image/jpeg")],
+        },
+    )
+    assert answer.status_code == 201
+    stored = media / EventAttachment.objects.get().file.name
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
 
 
 def test_the_point_decides_the_grid_whatever_the_address_says(
