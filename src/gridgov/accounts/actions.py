@@ -143,6 +143,8 @@ def user_create(
         display_name=display_name,
         is_staff=role in ADMIN_ROLES,
         is_superuser=False,
+        # The administrator chose this password: like a reset, it only sets the owner's own.
+        must_change_password=actor is not None,
     )
     problems = ProblemList(placement_problems(role=role, node=node, department=department))
     try:

@@ -39,6 +39,7 @@ def test_security_admin_creates_a_grid_worker(users, tree):
     assert user.check_password(GOOD)
     assert user.password.startswith("argon2")
     assert (user.is_staff, user.is_superuser, user.is_active) == (False, False, True)
+    assert user.must_change_password  # the administrator knows the first password
     entry = AuditEntry.objects.get(action="accounts.user_create")
     assert entry.actor == actor
     assert entry.target_id == str(user.pk)
