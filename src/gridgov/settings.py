@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     "ninja",
@@ -101,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "gridgov.core.middleware.RequestInputMiddleware",
+    "gridgov.accounts.middleware.PendingStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -184,7 +187,9 @@ SESSION_COOKIE_HTTPONLY = True
 
 AXES_FAILURE_LIMIT = env_int("GRIDGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("GRIDGOV_LOGIN_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Each entry is counted on its own: a username guessed from many addresses, and an address
+# guessing many usernames (password spraying), are locked as well as the pair.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # Behind a reverse proxy every client would share the proxy's address; say how many
 # proxies stand in front so the lock-out keys on the real client address.
@@ -195,6 +200,14 @@ if PROXY_COUNT:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# The administrators and the roles that may reveal personal data pass TOTP at each login
+# (ADR 0014); off in development so the demo stays a username and a password.
+OTP_REQUIRED = env_bool("GRIDGOV_OTP_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = os.environ.get("GRIDGOV_OTP_ISSUER", "GridGov")
+
+# API tokens stop working this many days after they were made (and when the password changes).
+API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 30)
 
 # Superusers bypass every permission; production refuses them (a system check
 # fails while an active one exists and the role backend ignores the flag).
@@ -210,6 +223,9 @@ USE_TZ = True
 # Uploaded files (event photos) are served only through scoped views, never as static files.
 MEDIA_ROOT = Path(os.environ.get("GRIDGOV_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Photos show people, plates and homes: only the server's own account reads them on disk.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("GRIDGOV_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
@@ -248,6 +264,8 @@ CONTENT_SECURITY_POLICY = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_CLASS = "gridgov.core.paging.LimitOffsetPagination"
+# The API docs and OpenAPI schema list every route: public for the demo, login in production.
+API_DOCS_PUBLIC = env_bool("GRIDGOV_API_DOCS_PUBLIC", not PRODUCTION)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)
@@ -268,12 +286,39 @@ GRIDGOV_UNMASK_PER_HOUR = env_int("GRIDGOV_UNMASK_PER_HOUR", 20)
 # this many days is deleted by the periodic job (the job stays; uploading the file revives it).
 GRIDGOV_IMPORT_FILE_DAYS = env_int("GRIDGOV_IMPORT_FILE_DAYS", 7)
 
-# Every log record passes a filter that masks ID numbers and mobile numbers.
+# Every log record passes a filter that masks ID numbers and mobile numbers. Django's
+# request loggers print URLs with their query strings (`GET /events/?q=138…`) through
+# handlers of their own, so the filter sits on those loggers too: a logger's filter
+# rewrites the record before any handler, its own or an ancestor's, formats it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_pii"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GRIDGOV_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_pii"],
+        },
+        "django.request": {"filters": ["redact_pii"]},
+        "django.security": {"filters": ["redact_pii"]},
+    },
 }

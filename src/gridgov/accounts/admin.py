@@ -8,23 +8,22 @@ administrator knows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import (
-    AdminPasswordChangeForm,
-    BaseUserCreationForm,
-    UserChangeForm,
-)
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gridgov.accounts import actions, selectors
 from gridgov.accounts.models import ApiToken, User
@@ -32,18 +31,13 @@ from gridgov.core.errors import Conflict
 from gridgov.departments.selectors import departments_visible
 from gridgov.jurisdiction.selectors import nodes_visible
 
-if TYPE_CHECKING:
-    _PasswordFormBase = AdminPasswordChangeForm[User]
-else:
-    _PasswordFormBase = AdminPasswordChangeForm
-
 
 def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
 class PlacementChecks(forms.ModelForm[User]):
-    """Role ↔ level and the superuser refusal, shown on the form before anything is saved."""
+    """Role ↔ level, shown on the form before anything is saved."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,10 +55,6 @@ class PlacementChecks(forms.ModelForm[User]):
             ):
                 field = problem.field if problem.field in self.fields else None
                 self.add_error(field, str(problem.message))
-        if data.get("is_superuser") and not settings.ALLOW_SUPERUSER:
-            self.add_error(
-                "is_superuser", _("Superuser accounts are not allowed on this deployment.")
-            )
         return data
 
 
@@ -83,32 +73,29 @@ class UserEditForm(PlacementChecks, UserChangeForm[User]):
             "node",
             "department",
             "is_active",
-            "is_superuser",
             "password",
         ]
 
 
-class PasswordForm(_PasswordFormBase):
-    """Always sets a password: an account without one is switched off with "active" instead."""
-
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(user, *args, **kwargs)
-        self.fields.pop("usable_password", None)
-        self.fields["password1"].required = True
-        self.fields["password2"].required = True
+# django-otp's own admin pages show a device's secret (and a QR code of it): the security
+# administrator could copy another account's authenticator. Second factors are reset with
+# the account action below instead.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin[User]):
     form = UserEditForm
     add_form = UserAddForm
-    change_password_form = PasswordForm
     list_display = ["username", "display_name", "role", "node", "department", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name", "node__code", "department__code"]
     ordering = ["username"]
     list_select_related = ["node", "department"]
-    readonly_fields = ["username", "last_login", "date_joined"]
+    # The superuser flag is shown, never edited: no administrator role may grant it (ADR 0003).
+    readonly_fields = ["username", "is_superuser", "last_login", "date_joined"]
     filter_horizontal = []
     fieldsets = [
         (None, {"fields": ["username", "display_name", "password"]}),
@@ -132,6 +119,19 @@ class UserAdmin(BaseUserAdmin[User]):
             },
         ),
     ]
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description=_("Reset the second factor (they enrol again at the next login)"),
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        done = 0
+        for user in queryset.exclude(pk=_actor(request).pk):
+            actions.user_second_factor_reset(actor=_actor(request), user=user)
+            done += 1
+        self.message_user(request, _("%(n)d second factors reset.") % {"n": done}, messages.SUCCESS)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj is not None else []
@@ -188,27 +188,39 @@ class UserAdmin(BaseUserAdmin[User]):
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
-        """A valid new password goes through the action, which validates and audits it."""
+        """A reset, not a chosen password: the administrator gets a one-time password to hand
+        over, shown once, which only lets its owner set their own (ADR 0014)."""
+        user = self.get_object(request, unquote(id))
+        if user is None or not self.has_change_permission(request, user):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reset the password of %(user)s") % {"user": user.username},
+            "original": user,
+            "opts": self.opts,
+        }
         if request.method == "POST":
-            user = self.get_object(request, unquote(id))
-            if user is not None and self.has_change_permission(request, user):
-                form = self.change_password_form(user, request.POST)
-                if form.is_valid():
-                    actions.user_set_password(
-                        actor=_actor(request), user=user, password=form.cleaned_data["password1"]
-                    )
-                    messages.success(request, _("Password changed successfully."))
-                    return HttpResponseRedirect(
-                        reverse("admin:accounts_user_change", args=[user.pk])
-                    )
-        return super().user_change_password(request, id, form_url)
+            context["one_time_password"] = actions.user_password_reset(
+                actor=_actor(request), user=user
+            )
+        response = TemplateResponse(request, "accounts/admin_password_reset.html", context)
+        add_never_cache_headers(response)
+        return response
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     """Tokens are created by their owners through the API; here they are only seen and revoked."""
 
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user"]
@@ -219,6 +231,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         "digest",
         "created_at",
         "last_used_at",
+        "expires_at",
         "revoked_at",
     ]
     actions = ["revoke"]

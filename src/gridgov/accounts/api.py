@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.accounts import actions, selectors
 from gridgov.accounts.models import ApiToken, User
+from gridgov.accounts.otp import verified
 from gridgov.accounts.roles import Capability, Role
 from gridgov.core.errors import PermissionDenied
 
@@ -72,7 +73,10 @@ class TokenOut(Schema):
     prefix: str = Field(description="The first characters of the key, to tell tokens apart.")
     created_at: datetime
     last_used_at: datetime | None
-    revoked_at: datetime | None
+    expires_at: datetime = Field(
+        description="The token stops working then (GRIDGOV_API_TOKEN_DAYS)."
+    )
+    revoked_at: datetime | None = Field(description="Also set when the password changes.")
 
 
 class TokenIn(Schema):
@@ -83,6 +87,7 @@ class TokenCreatedOut(Schema):
     id: int
     name: str
     prefix: str
+    expires_at: datetime
     key: str = Field(description="Send as `Authorization: Bearer <key>`. Shown only this once.")
 
 
@@ -98,8 +103,16 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
-    token, key = actions.api_token_create(actor=_user(request), name=payload.name)
-    return Status(201, TokenCreatedOut(id=token.pk, name=token.name, prefix=token.prefix, key=key))
+    user = _user(request)
+    token, key = actions.api_token_create(
+        actor=user, name=payload.name, second_factor=verified(user)
+    )
+    return Status(
+        201,
+        TokenCreatedOut(
+            id=token.pk, name=token.name, prefix=token.prefix, expires_at=token.expires_at, key=key
+        ),
+    )
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")

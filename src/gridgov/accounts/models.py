@@ -35,6 +35,8 @@ class User(AbstractUser):
         related_name="users",
     )
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    # Set by an administrator's reset: the one-time password it gave only sets a new one.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -102,6 +104,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=8)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    # Made in a session that passed the second factor: only such a token stands in for it.
+    second_factor = models.BooleanField(_("second factor passed"), default=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:

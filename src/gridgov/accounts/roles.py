@@ -28,6 +28,16 @@ class Role(models.TextChoices):
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
+# Who may see an ID number or phone in full, inside their jurisdiction only: staff who
+# serve residents directly. Analysts work on aggregates; the system, security and audit
+# administrators run the platform, not the service, so none of them may unmask.
+UNMASK_ROLES = frozenset(
+    {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER}
+)
+
+# Where OTP_REQUIRED is on, these pass a second factor in each session (ADR 0014).
+SECOND_FACTOR_ROLES = ADMIN_ROLES | UNMASK_ROLES
+
 # The levels of the tree at which an account of each role may sit. A
 # department handler sits on a department, not on a node.
 ROLE_LEVELS: dict[str, frozenset[int]] = {
@@ -65,9 +75,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 # Which Django apps each administrator role may manage in the admin site.
-# The system administrator runs the platform's data but not accounts or the
-# audit trail; the security administrator runs accounts and lock-outs; the
-# auditor only reads.
+# The system administrator runs the platform's data and registers Open311
+# client applications, but not accounts or the audit trail; the security
+# administrator runs accounts and lock-outs; the auditor only reads.
 ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # role: (apps with full model permissions, apps with view permission)
     Role.SYSTEM_ADMIN: (
@@ -81,12 +91,13 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "whistle",
                 "assessment",
                 "addresses",
+                "open311",
             }
         ),
         frozenset({"registry"}),
     ),
     Role.SECURITY_ADMIN: (
-        frozenset({"accounts", "axes", "otp_static", "otp_totp"}),
+        frozenset({"accounts", "axes"}),
         frozenset(),
     ),
     Role.AUDITOR: (frozenset(), frozenset({"audit", "axes"})),

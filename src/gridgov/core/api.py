@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -48,6 +50,7 @@ class TokenAuth(HttpBearer):
     """An API token sent as `Authorization: Bearer <key>`; only the key's digest is looked up."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from gridgov.accounts.middleware import require_no_pending_step
         from gridgov.accounts.models import ApiToken
 
         row = (
@@ -55,11 +58,32 @@ class TokenAuth(HttpBearer):
             .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
             .first()
         )
-        if row is None or not row.user.is_active:
+        now = timezone.now()
+        if row is None or not row.user.is_active or row.expires_at <= now:
             return None
-        row.mark_used(timezone.now())
-        request.user = row.user
-        return row.user
+        user = row.user
+        second_factor = row.second_factor
+        user.is_verified = lambda: second_factor  # type: ignore[attr-defined]
+        require_no_pending_step(user, verified=second_factor)
+        row.mark_used(now)
+        request.user = user
+        return user
+
+
+def docs_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The docs and the schema map every route; where API_DOCS_PUBLIC is off (production)
+    only a logged-in user reads them. The setting is read per request, not at import."""
+
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.API_DOCS_PUBLIC or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return error_response(
+                request, 401, "unauthenticated", _("Log in or send a valid bearer token.")
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
 
 
 api = NinjaAPI(
@@ -69,6 +93,7 @@ api = NinjaAPI(
     # The token is tried first so that a token client never meets the session's CSRF check.
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
+    docs_decorator=docs_guard,
 )
 
 

@@ -73,6 +73,8 @@ from gridgov.worktime.calendar import deadline
 logger = logging.getLogger(__name__)
 
 ADDRESS_MAX = 200
+# Every channel, staff and residents alike: a description is read by people, not stored as a file.
+DESCRIPTION_MAX = 4000
 TICKET_MAX = 32
 CALLER_NAME_MAX = 16
 SOURCE_MAX = 64
@@ -282,6 +284,12 @@ def _file_event(
         )
     if not intake.description.strip():
         problems.add("required", _("Describe the problem."), field="description")
+    elif len(intake.description) > DESCRIPTION_MAX:
+        problems.add(
+            "too_long",
+            _("Keep the description under %(n)d characters.") % {"n": DESCRIPTION_MAX},
+            field="description",
+        )
     if channel not in Channel.values:
         problems.add("unknown_channel", _("No such channel."), field="channel", item=channel)
     if len(intake.address.strip()) > ADDRESS_MAX:
@@ -875,7 +883,6 @@ def _extend_handle_clock(event: Event, minutes: int) -> None:
 # Residents ------------------------------------------------------------------------------------
 
 RESIDENT_CHANNELS = frozenset({Channel.SNAP_REPORT, Channel.API})
-DESCRIPTION_MAX = 4000
 DEFAULT_REOPEN_DAYS = 7
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>|&[a-zA-Z]+;|&#[0-9]+;")
 
@@ -908,12 +915,6 @@ def event_resident_report(
     problems = ProblemList()
     if channel not in RESIDENT_CHANNELS:
         problems.add("unknown_channel", _("No such channel."), field="channel", item=channel)
-    if len(description) > DESCRIPTION_MAX:
-        problems.add(
-            "too_long",
-            _("Keep the description under %(n)d characters.") % {"n": DESCRIPTION_MAX},
-            field="description",
-        )
     if _MARKUP.search(description):
         problems.add(
             "markup",

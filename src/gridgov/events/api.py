@@ -238,7 +238,7 @@ class TransitionOut(Schema):
 
 class EventIn(Schema):
     category: str = Field(description="A subclass code of the catalogue, e.g. 0401.")
-    description: str
+    description: str = Field(max_length=actions.DESCRIPTION_MAX)
     lon: float
     lat: float
     crs: str = Field("wgs84", description="wgs84, cgcs2000, gcj02 or bd09.")
@@ -254,7 +254,7 @@ class HotlineIn(Schema):
     caller_name: str = Field("", description="Stored masked only (张**).")
     caller_phone: str = Field("", description="Stored masked only (138****5678).")
     category: str
-    description: str
+    description: str = Field(max_length=actions.DESCRIPTION_MAX)
     lon: float
     lat: float
     crs: str = "wgs84"
@@ -269,7 +269,7 @@ class IntakeIn(Schema):
     )
     channel: ChannelValue = Channel.SENSOR
     category: str
-    description: str
+    description: str = Field(max_length=actions.DESCRIPTION_MAX)
     lon: float
     lat: float
     crs: str = "wgs84"

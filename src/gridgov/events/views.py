@@ -70,7 +70,9 @@ class ReportForm(forms.Form):
     category_class = forms.ChoiceField(label=gettext_lazy("Class"))
     category = forms.ChoiceField(label=gettext_lazy("Category"))
     description = forms.CharField(
-        label=gettext_lazy("Description"), widget=forms.Textarea({"rows": 4})
+        label=gettext_lazy("Description"),
+        max_length=actions.DESCRIPTION_MAX,
+        widget=forms.Textarea({"rows": 4}),
     )
     lon = forms.FloatField(
         label=gettext_lazy("Longitude"), required=False, widget=forms.NumberInput({"step": "any"})

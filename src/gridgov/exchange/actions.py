@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -73,6 +74,18 @@ def _header(kind: str, path: Path) -> tuple[list[str], int]:
     return first[1], count
 
 
+def _store_private(path: Path, stored: Path) -> None:
+    """Copy the upload where only the server's own account may read it: it holds plaintext
+    ID numbers and phones. mkdir and open obey the umask, so the modes are set again."""
+    stored.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stored.parent.chmod(0o700)
+    if path.resolve() != stored.resolve():
+        handle = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "wb") as target, path.open("rb") as source:
+            shutil.copyfileobj(source, target)
+    stored.chmod(0o600)
+
+
 @transaction.atomic
 def import_job_start(*, actor: User, kind: str, path: Path, file_name: str) -> ImportJob:
     """The job for this file: a new one, or the one already made for the same content."""
@@ -84,9 +97,7 @@ def import_job_start(*, actor: User, kind: str, path: Path, file_name: str) -> I
     if job is not None and job.status != ImportStatus.EXPIRED:
         return job
     stored = Path(settings.MEDIA_ROOT) / "imports" / f"{digest}{path.suffix.lower()}"
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    if path.resolve() != stored.resolve():
-        shutil.copyfile(path, stored)
+    _store_private(path, stored)
     if job is not None:
         # The same content again: the job resumes after the rows it had already committed.
         job.file_path, job.status, job.message = str(stored), ImportStatus.PENDING, ""

@@ -215,12 +215,18 @@ class Preparer:
         return [self.matched[t] for t in texts]
 
     def _issue(self, row: int, fieldname: str, value: str, code: str, reason: object) -> RowIssue:
+        """The stored issue masks identifiers wherever they are: an ID number typed into the
+        address column, or a phone into the name, is as personal as in its own column."""
         if fieldname == "id_number":
             value = crypto.mask_id_number(value)
         elif fieldname == "phone":
             value = crypto.mask_phone(value)
         return RowIssue(
-            row, self.headers.get(fieldname, fieldname), value[:255], code, str(reason)[:255]
+            row,
+            self.headers.get(fieldname, fieldname),
+            crypto.redact(value)[:255],
+            code,
+            crypto.redact(str(reason))[:255],
         )
 
     def prepare(

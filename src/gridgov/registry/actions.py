@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import UNMASK_ROLES, Role
 from gridgov.audit.actions import audit_record
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import (
@@ -59,12 +59,6 @@ WRITE_ROLES = frozenset(
         Role.SUBDISTRICT_DISPATCHER,
         Role.DISTRICT_COMMANDER,
     }
-)
-# Who may see an ID number or phone in full, inside their jurisdiction only: staff who
-# serve residents directly. Analysts work on aggregates; the system, security and audit
-# administrators run the platform, not the service, so none of them may unmask.
-UNMASK_ROLES = frozenset(
-    {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER}
 )
 UNMASK_FIELDS = {"id_number": "person.id_number", "phone": "person.phone"}
 UNMASK_ACTION = "registry.unmask"

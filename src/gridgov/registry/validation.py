@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import (
@@ -64,6 +65,32 @@ def _ric_validate(raw: str) -> tuple[str, date]:
     return number, born
 
 
+# The oldest people ever recorded lived to about 122; an older birth date is a typing error.
+MAX_AGE_YEARS = 125
+
+
+def _birth_date_plausible(problems: ProblemList, born: date, field: str) -> bool:
+    """A birth date that python-stdnum accepts may still lie in the future or too far back."""
+    today = timezone.localdate()
+    if born > today:
+        problems.add(
+            "birth_date_in_future",
+            _("The ID number holds a birth date in the future (%(date)s).")
+            % {"date": born.isoformat()},
+            field=field,
+        )
+        return False
+    if today.year - born.year > MAX_AGE_YEARS:
+        problems.add(
+            "implausible_age",
+            _("The ID number holds a birth date more than %(n)d years ago (%(date)s).")
+            % {"n": MAX_AGE_YEARS, "date": born.isoformat()},
+            field=field,
+        )
+        return False
+    return True
+
+
 def resident_id_check(
     problems: ProblemList,
     raw: str,
@@ -80,7 +107,7 @@ def resident_id_check(
         return None
     except InvalidComponent:
         try:
-            ric.get_birth_date(raw)
+            born = ric.get_birth_date(raw)
         except ValidationError:
             problems.add(
                 "invalid_birth_date",
@@ -88,6 +115,9 @@ def resident_id_check(
                 field=field,
             )
         else:
+            # A region code checked against a year to come says nothing: name the date.
+            if not _birth_date_plausible(problems, born, field):
+                return None
             problems.add(
                 "invalid_region",
                 _("The ID number's region code did not exist in its birth year."),
@@ -98,6 +128,8 @@ def resident_id_check(
         problems.add(
             "invalid_format", _("An ID number is 17 digits and a check digit."), field=field
         )
+        return None
+    if not _birth_date_plausible(problems, encoded, field):
         return None
     derived_sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     ok = True

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from gridgov.accounts.roles import UNMASK_ROLES
 from gridgov.core.errors import InvalidInput
 from gridgov.core.pages import UserRequest, breadcrumbs, page_view
 from gridgov.registry import actions, selectors
@@ -48,7 +49,7 @@ def person_detail(request: UserRequest, person_id: int) -> HttpResponse:
         "registry/person.html",
         {
             "person": person,
-            "can_unmask": request.user.role in actions.UNMASK_ROLES,
+            "can_unmask": request.user.role in UNMASK_ROLES,
             "tenancies": selectors.person_tenancies(request.user, person),
         },
     )

@@ -34,7 +34,7 @@ def test_token_lifecycle_over_http(client_for, users):
     created = client.post(f"{BASE}/tokens", {"name": "robot"}, content_type="application/json")
     assert created.status_code == 201
     body = created.json()
-    assert set(body) == {"id", "name", "key", "prefix"}
+    assert set(body) == {"id", "name", "key", "prefix", "expires_at"}
     assert body["key"].startswith(body["prefix"])
 
     bearer = Client(headers={"Authorization": f"Bearer {body['key']}"})

@@ -25,6 +25,7 @@ def test_create_account_bootstraps_a_security_admin(tree, monkeypatch):
     assert user.check_password(GOOD)
     assert user.is_staff
     assert not user.is_superuser
+    assert not user.must_change_password  # the operator sets the owner's own password
     entry = AuditEntry.objects.get(action="accounts.user_create")
     assert entry.actor is None
 

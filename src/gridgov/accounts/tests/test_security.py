@@ -66,14 +66,33 @@ def test_axes_locks_the_account_and_address_after_the_failure_limit(users):
     right = client.post(LOGIN, {"username": "gw", "password": PASSWORD})
     assert right.status_code == 429
     assert client.get(ME).status_code == 401
-    # The lock is on this username from this address, not on the others.
+    # Other accounts from other addresses are not affected.
     assert (
         Client(REMOTE_ADDR="10.0.0.2")
+        .post(LOGIN, {"username": "sd", "password": PASSWORD})
+        .status_code
+        == 302
+    )
+
+
+def test_axes_locks_a_username_tried_from_many_addresses(users):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        fail(Client(REMOTE_ADDR=f"10.1.0.{n}"))
+    right = Client(REMOTE_ADDR="10.1.1.1").post(LOGIN, {"username": "gw", "password": PASSWORD})
+    assert right.status_code == 429
+
+
+def test_axes_locks_an_address_trying_many_usernames(users):
+    client = Client(REMOTE_ADDR="10.2.0.1")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        fail(client, username=f"nobody{n}")
+    assert client.post(LOGIN, {"username": "gw", "password": PASSWORD}).status_code == 429
+    assert (
+        Client(REMOTE_ADDR="10.2.0.2")
         .post(LOGIN, {"username": "gw", "password": PASSWORD})
         .status_code
         == 302
     )
-    assert client.post(LOGIN, {"username": "sd", "password": PASSWORD}).status_code == 302
 
 
 def test_success_before_the_limit_resets_the_count(users):
@@ -163,12 +182,20 @@ def test_production_deploy_check_passes_and_refuses_an_active_superuser(tmp_path
     clean = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert clean.returncode == 0, clean.stderr
     assert "no issues" in clean.stdout
+    shown = manage(
+        "shell",
+        "-v0",
+        "-c",
+        "from django.conf import settings as s; print(s.OTP_REQUIRED, s.API_DOCS_PUBLIC)",
+        env=env,
+    )
+    assert shown.stdout.split() == ["True", "False"], shown.stderr
 
     with sqlite3.connect(db) as conn:
         conn.execute(
             "INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,"
-            " email, is_staff, is_active, date_joined, role, display_name)"
-            " VALUES ('!', 1, 'root', '', '', '', 1, 1, '2026-01-01 00:00:00', '', '')"
+            " email, is_staff, is_active, date_joined, role, display_name, must_change_password)"
+            " VALUES ('!', 1, 'root', '', '', '', 1, 1, '2026-01-01 00:00:00', '', '', 0)"
         )
     failing = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert failing.returncode != 0

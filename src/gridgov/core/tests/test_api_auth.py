@@ -104,3 +104,21 @@ def test_domain_errors_use_the_same_format(client_for):
     response = client_for("analyst").delete(f"{TOKENS}/999999")
     assert response.status_code == 404
     assert response.json() == {"code": "token_not_found", "message": response.json()["message"]}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/openapi.json"])
+def test_docs_are_public_in_development(path, db):
+    assert Client().get(path).status_code == 200
+
+
+def test_docs_need_a_login_in_production(users, settings):
+    settings.API_DOCS_PUBLIC = False
+    page = Client().get("/api/v1/docs")
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/login/?next=/api/v1/docs")
+    schema = Client().get("/api/v1/openapi.json")
+    assert schema.status_code == 401
+    assert schema.json()["code"] == "unauthenticated"
+    client = login(Client(), users["analyst"])
+    assert client.get("/api/v1/docs").status_code == 200
+    assert "/api/v1/accounts/me" in client.get("/api/v1/openapi.json").json()["paths"]

@@ -573,6 +573,10 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
 UNSCOPED: dict[str, str] = {
     "GET /accounts/login/": "the login page",
     "GET /accounts/logout/": "logging out",
+    "GET /accounts/password/": "the caller's own password",
+    "GET /accounts/otp/": "the caller's own second factor",
+    "GET /accounts/otp/enrol/": "enrols the caller's own authenticator",
+    "GET /accounts/otp/backup-codes/": "the caller's own backup codes",
     "GET /i18n/setlang/": "the language switch",
     "GET /api/docs": "redirect to the API documentation",
     "GET /worktime/years/": "the national holiday calendar is the same everywhere",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,12 @@ from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput, PermissionDenied
-from gridgov.events.actions import event_hotline_report, mask_name, mask_phone
+from gridgov.events.actions import (
+    DESCRIPTION_MAX,
+    event_hotline_report,
+    mask_name,
+    mask_phone,
+)
 from gridgov.events.models import Channel, Event, EventAttachment
 from gridgov.events.tests.conftest import HERE, JPEG, PNG, WEBP
 
@@ -79,6 +85,22 @@ def test_a_grid_worker_reports_with_photos_and_an_address(
     assert stored.public_approved is False
 
 
+def test_uploaded_photos_are_readable_by_the_server_only(
+    catalogue: None, as_user: Any, media: Path
+) -> None:
+    answer = as_user("grid_worker").post(
+        f"{BASE}/with-photos",
+        {
+            "data": json.dumps(report_body()),
+            "photos": [SimpleUploadedFile("front.jpg", JPEG, "image/jpeg")],
+        },
+    )
+    assert answer.status_code == 201
+    stored = media / EventAttachment.objects.get().file.name
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
+
+
 def test_the_point_decides_the_grid_whatever_the_address_says(
     catalogue: None, as_user: Any
 ) -> None:
@@ -99,6 +121,29 @@ def test_a_bad_multipart_body_is_422_and_writes_nothing(catalogue: None, as_user
     answer = worker.post(BASE, report_body(address="长" * 201), content_type="application/json")
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "address"
+    assert not Event.objects.exists()
+
+
+def test_an_overlong_description_is_refused_on_every_staff_channel(
+    catalogue: None, as_user: Any
+) -> None:
+    """The action refuses it whatever the entry; the API's schema and the page's form say so
+    first, each naming the field."""
+    long = "长" * (DESCRIPTION_MAX + 1)
+    answer = as_user("grid_worker").post(
+        BASE, report_body(description=long), content_type="application/json"
+    )
+    assert answer.status_code == 422
+    assert [(e["field"], e["code"]) for e in answer.json()["errors"]] == [
+        ("description", "string_too_long")
+    ]
+    with_photos = as_user("grid_worker").post(
+        f"{BASE}/with-photos", {"data": json.dumps(report_body(description="x" * 2_000_000))}
+    )
+    assert with_photos.status_code == 422
+    page = as_user("grid_worker").post("/events/report/", report_body(description=long))
+    assert page.status_code == 422
+    assert page.context["form"].errors["description"]
     assert not Event.objects.exists()
 
 
@@ -150,6 +195,7 @@ def test_a_dispatcher_enters_a_hotline_call_keeping_only_masked_caller_details(
             {"caller_name": "名" * 17, "description": ""},
             {("caller_name", "too_long"), ("description", "required")},
         ),
+        ({"description": "长" * (DESCRIPTION_MAX + 1)}, {("description", "too_long")}),
     ],
 )
 def test_bad_hotline_calls_name_every_problem_and_write_nothing(

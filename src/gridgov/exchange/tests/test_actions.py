@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,26 @@ def test_each_distinct_address_is_matched_once_per_import(library, users, tmp_pa
     by_address = dict(Person.objects.values_list("name", "address_code"))
     assert len({by_address[f"居民{i}"] for i in (0, 2, 4)}) == 1
     assert by_address["居民0"] != by_address["居民1"]
+
+
+def test_stored_import_files_are_readable_by_the_server_only(library, users, tmp_path):
+    path = write(tmp_path / "p.csv", "people", people_rows(2))
+    path.chmod(0o644)
+    job = import_job_start(actor=users["dispatcher"], kind="people", path=path, file_name="p.csv")
+    stored = Path(job.file_path)
+    assert stored.read_bytes() == path.read_bytes()
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
+
+
+def test_error_rows_mask_identifiers_in_every_column(library, users, tmp_path):
+    rows = people_rows(3)
+    rows[0][6] = f"住{id_number(7)}号"
+    rows[1][0] = "张三13912345678" * 8
+    job = run(users, write(tmp_path / "a.csv", "people", rows))
+    assert job.rows_bad == 2
+    stored = " ".join(f"{e.value} {e.reason}" for e in job.errors.all())
+    assert id_number(7) not in stored
+    assert "3201**********" + id_number(7)[-4:] in stored
+    assert "13912345678" not in stored
+    assert "139****5678" in stored

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
@@ -51,3 +54,30 @@ def test_a_region_code_without_a_county_is_refused_not_a_crash() -> None:
     body = "11000119900101001"
     assert resident_id_check(problems, body + ric.calc_check_digit(body + "0")) is None
     assert [p.code for p in problems.problems] == ["invalid_region"]
+
+
+def _valid(body: str) -> str:
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_a_birth_date_in_the_future_is_refused() -> None:
+    problems = ProblemList()
+    assert resident_id_check(problems, _valid("32010420991231001")) is None
+    assert [(p.code, p.field) for p in problems.problems] == [("birth_date_in_future", "id_number")]
+    assert "2099-12-31" in str(problems.problems[0].message)
+
+
+def test_tomorrow_is_in_the_future_and_today_is_not() -> None:
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    problems = ProblemList()
+    assert resident_id_check(problems, _valid(f"320104{tomorrow:%Y%m%d}001")) is None
+    assert [p.code for p in problems.problems] == ["birth_date_in_future"]
+    assert resident_id_check(ProblemList(), _valid(f"320104{today:%Y%m%d}001")) is not None
+
+
+def test_an_implausible_age_is_refused() -> None:
+    problems = ProblemList()
+    assert resident_id_check(problems, _valid("32010418800101001")) is None
+    assert [p.code for p in problems.problems] == ["implausible_age"]
+    assert resident_id_check(ProblemList(), _valid("11010119300101001")) is not None
