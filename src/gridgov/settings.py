@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "gridgov.residents",
     "gridgov.open311",
     "gridgov.demo",
+    "gridgov.tasks",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,45 @@ GRIDGOV_UNMASK_PER_HOUR = env_int("GRIDGOV_UNMASK_PER_HOUR", 20)
 # An uploaded import file holds plaintext ID numbers and phones: one not imported within
 # this many days is deleted by the periodic job (the job stays; uploading the file revives it).
 GRIDGOV_IMPORT_FILE_DAYS = env_int("GRIDGOV_IMPORT_FILE_DAYS", 7)
+
+# Background work runs on Celery (docs/adr/0018). With no GRIDGOV_BROKER_URL the broker is an
+# embedded SQLite file that a worker started beside the demo server polls (no server needed);
+# a city sets amqp://… (RabbitMQ) and optionally a Redis result backend.
+CELERY_BROKER_URL = os.environ.get(
+    "GRIDGOV_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
+)
+CELERY_RESULT_BACKEND = os.environ.get("GRIDGOV_RESULT_BACKEND") or None
+CELERY_TASK_ALWAYS_EAGER = env_bool("GRIDGOV_TASKS_EAGER", False)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("GRIDGOV_TASK_QUEUE", "gridgov")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page publishing a task must not hang while the broker is down: the outbox keeps the task.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Each beat message expires if no worker takes it in time, so a stopped worker does not
+# return to a pile of identical sweeps.
+PERIODIC_SECONDS = env_int("GRIDGOV_PERIODIC_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = {
+    "periodic": {
+        "task": "gridgov.tasks.periodic",
+        "schedule": PERIODIC_SECONDS,
+        "options": {"expires": PERIODIC_SECONDS * 2},
+    },
+    "outbox": {
+        "task": "gridgov.tasks.outbox_drain",
+        "schedule": 30,
+        "options": {"expires": 60},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Rows per committed batch of an import task: each batch is one transaction and one checkpoint.
+GRIDGOV_IMPORT_BATCH_SIZE = env_int("GRIDGOV_IMPORT_BATCH_SIZE", 1000)
 
 # Every log record passes a filter that masks ID numbers and mobile numbers.
 LOGGING = {

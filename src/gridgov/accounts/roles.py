@@ -81,6 +81,7 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "whistle",
                 "assessment",
                 "addresses",
+                "tasks",
             }
         ),
         frozenset({"registry"}),

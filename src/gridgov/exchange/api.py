@@ -74,7 +74,7 @@ def run_upload(
         job = actions.import_job_start(
             actor=actor, kind=kind, path=path, file_name=upload.name or path.name
         )
-        return actions.import_job_run(actor=actor, job=job)
+        return actions.import_job_queue(actor=actor, job=job)
     finally:
         path.unlink(missing_ok=True)
 
