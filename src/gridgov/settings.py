@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gridgov.core.logs.RequestIdMiddleware",
+    "gridgov.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -251,6 +253,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Workers log through LOGGING below, so their lines are JSON and pass the PII filter too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A page publishing a task must not hang while the broker is down: the outbox keeps the task.
@@ -277,12 +281,65 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Rows per committed batch of an import task: each batch is one transaction and one checkpoint.
 GRIDGOV_IMPORT_BATCH_SIZE = env_int("GRIDGOV_IMPORT_BATCH_SIZE", 1000)
 
-# Every log record passes a filter that masks ID numbers and mobile numbers.
+# /metrics answers only these client addresses (the proxy must not forward /metrics).
+GRIDGOV_METRICS_ALLOWED = frozenset(
+    a.strip()
+    for a in os.environ.get("GRIDGOV_METRICS_ALLOWED", "127.0.0.1,::1").split(",")
+    if a.strip()
+)
+
+# A reading replica, when set, serves the analytics pages' reads (gridgov.core.routers).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["gridgov.core.routers.ReplicaRouter"]
+
+# Several processes share one cache (readiness, rate limits): Redis when GRIDGOV_CACHE_URL is set.
+if os.environ.get("GRIDGOV_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["GRIDGOV_CACHE_URL"],
+        }
+    }
+
+# Static files are served by WhiteNoise from the collected, hashed and compressed copies
+# (`manage.py collectstatic` at deployment); development serves them from the apps.
+if PRODUCTION:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# Every log record passes a filter that masks ID numbers and mobile numbers, and carries
+# its request's id; GRIDGOV_LOG_FORMAT=json (the production default) writes one JSON
+# object per line.
+LOG_FORMAT = os.environ.get("GRIDGOV_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]}},
+    "filters": {
+        "redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"},
+        "request_id": {"()": "gridgov.core.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "gridgov.core.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_pii", "request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GRIDGOV_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -7,10 +7,13 @@ Run a worker and the scheduler with `celery -A gridgov.tasks.engine worker` and
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from celery import Celery, Task
 from celery.utils.log import get_task_logger
+from kombu import Connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
 
@@ -19,6 +22,14 @@ logger = get_task_logger(__name__)
 app = Celery("gridgov")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@contextmanager
+def broker_connection(timeout: int = 2) -> Iterator[Connection]:
+    """A connection that gives up after one quick try, for the probes and metrics."""
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=timeout)
+        yield conn
 
 
 class GridTask(Task[Any, Any]):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from gridgov.tasks.engine import app
 
 
@@ -13,3 +16,16 @@ def use_broker(url: str, queue: str | None = None) -> None:
     app._pool = None  # type: ignore[attr-defined]
     app.amqp._producer_pool = None  # type: ignore[attr-defined]
     app.amqp.queues = app.amqp.Queues([])  # type: ignore[misc]
+
+
+@contextmanager
+def broker_down() -> Iterator[None]:
+    """Publishing goes to a port where no broker listens, as when RabbitMQ is stopped."""
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    use_broker("amqp://guest:guest@127.0.0.1:9//")
+    try:
+        yield
+    finally:
+        use_broker(previous[0])
+        app.conf.task_always_eager = previous[1]

@@ -18,7 +18,7 @@ from gridgov.tasks.actions import outbox_drain, task_enqueue
 from gridgov.tasks.engine import GridTask, app
 from gridgov.tasks.models import DeadTask, JobRun, OutboxMessage
 from gridgov.tasks.tasks import periodic
-from gridgov.testing.broker import use_broker
+from gridgov.testing.broker import broker_down
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 
@@ -45,15 +45,10 @@ def _runs() -> Iterator[None]:
     RUNS.clear()
 
 
-@pytest.fixture
-def broker_down() -> Iterator[None]:
-    """Publishing goes to a port where no broker listens, as when RabbitMQ is stopped."""
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    use_broker("amqp://guest:guest@127.0.0.1:9//")
-    yield
-    use_broker(previous[0])
-    app.conf.task_always_eager = previous[1]
+@pytest.fixture(name="broker_down")
+def _broker_down() -> Iterator[None]:
+    with broker_down():
+        yield
 
 
 @transaction.atomic
