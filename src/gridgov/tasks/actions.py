@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +14,9 @@ from kombu.exceptions import OperationalError
 from gridgov.audit.actions import audit_record
 from gridgov.tasks.engine import app
 from gridgov.tasks.models import DeadTask, JobRun, OutboxMessage
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +81,23 @@ def dead_task_record(
     if created:
         audit_record(actor=None, action="tasks.dead", target=dead, detail={"task": task})
     return dead
+
+
+@transaction.atomic
+def dead_tasks_requeue(*, actor: User, ids: list[int]) -> int:
+    """Queue failed tasks again once their cause is fixed; each leaves the dead letters."""
+    requeued = 0
+    for dead in DeadTask.objects.select_for_update().filter(pk__in=ids):
+        task_enqueue(task=dead.task, **dead.kwargs)
+        audit_record(
+            actor=actor,
+            action="tasks.requeue",
+            target=dead,
+            detail={"task": dead.task, "error": dead.error[:200]},
+        )
+        dead.delete()
+        requeued += 1
+    return requeued
 
 
 def job_run_record(*, name: str) -> None:

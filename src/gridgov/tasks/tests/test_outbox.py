@@ -138,3 +138,24 @@ def test_the_periodic_task_runs_every_sweep_and_records_its_success() -> None:
     first = JobRun.objects.get(name="periodic").last_ok_at
     periodic.apply()
     assert JobRun.objects.get(name="periodic").last_ok_at >= first
+
+
+def test_the_system_administrator_queues_a_fixed_task_again(
+    tree: Tree, django_capture_on_commit_callbacks: Any
+) -> None:
+    always_fails.apply_async(kwargs={"n": 5}, task_id="fails-3")
+    RUNS.clear()
+    dead = DeadTask.objects.get()
+    client = Client()
+    client.force_login(make_user("sys", Role.SYSTEM_ADMIN, node=tree["320104"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/tasks/deadtask/",
+            {"action": "requeue", "_selected_action": [dead.pk]},
+            follow=True,
+        )
+    assert "1 个任务已重新排队" in response.content.decode()
+    # It ran again (and, still broken, failed again under a new id).
+    assert RUNS == [5, 5, 5]
+    assert DeadTask.objects.get().task_id.startswith("outbox-")
+    assert AuditEntry.objects.filter(action="tasks.requeue").count() == 1
