@@ -7,5 +7,9 @@ class TasksConfig(AppConfig):
     verbose_name = _("Background tasks")
 
     def ready(self) -> None:
-        # The Celery app must exist before any task module binds its tasks to it.
-        from gridgov.tasks import engine  # noqa: F401
+        """Every app's tasks module is imported now, in web processes too: Celery's lazy
+        discovery runs only when a worker starts, and a web process must know a task's
+        name to queue it."""
+        from gridgov.tasks.engine import app
+
+        app.autodiscover_tasks(force=True)

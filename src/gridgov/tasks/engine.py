@@ -21,7 +21,6 @@ logger = get_task_logger(__name__)
 
 app = Celery("gridgov")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
 
 
 @contextmanager

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +163,22 @@ def test_the_system_administrator_queues_a_fixed_task_again(
     assert RUNS == [5, 5, 5]
     assert DeadTask.objects.get().task_id.startswith("outbox-")
     assert AuditEntry.objects.filter(action="tasks.requeue").count() == 1
+
+
+def test_a_fresh_web_process_knows_every_task_by_name() -> None:
+    """A web process imports no task module itself, yet must queue tasks by name."""
+    code = (
+        "import django; django.setup()\n"
+        "from gridgov.tasks.engine import app\n"
+        "print(' '.join(sorted(n for n in app.tasks if n.startswith('gridgov.'))))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    env["DJANGO_SETTINGS_MODULE"] = "gridgov.settings"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == [
+        "gridgov.exchange.import_run",
+        "gridgov.tasks.outbox_drain",
+        "gridgov.tasks.periodic",
+    ]
