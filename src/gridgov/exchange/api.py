@@ -86,7 +86,8 @@ def import_create(
     file: File[UploadedFile],
     preview: bool = False,
 ) -> Status[PreviewOut | ImportJob]:
-    """Upload a file; with ?preview=1 only check it and list every refused row."""
+    """Upload a file and queue its import (poll GET /imports/{id}); with ?preview=1 only check
+    it and list every refused row."""
     result = run_upload(_user(request), data.kind, file, preview)
     if isinstance(result, actions.Preview):
         errors = [RowErrorOut(**vars(i)) for i in result.issues]
