@@ -24,7 +24,7 @@ from gridgov.exchange.models import ImportJob, ImportStatus
 from gridgov.exchange.tests.conftest import people_rows
 from gridgov.exchange.tests.test_views import HTMX, upload
 from gridgov.registry.models import Person
-from gridgov.tasks.engine import app
+from gridgov.tasks.engine import app, broker_connection
 from gridgov.testing.broker import use_broker
 
 SRC = Path(__file__).resolve().parents[3]
@@ -71,6 +71,10 @@ def worker(
     for process in processes:
         process.kill()
         process.wait()
+    if request.param == "rabbitmq":
+        with broker_connection() as conn:
+            channel: Any = conn.default_channel
+            channel.queue_delete(queue)
     use_broker(*previous)
 
 
