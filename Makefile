@@ -33,9 +33,12 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo --scale $(SCALE) --seed $(SEED)
 
-# seed_demo prints the logins last, just before the server starts.
+# seed_demo prints the logins last, just before the server starts. A Celery worker with an
+# embedded beat runs beside the server on the SQLite broker (docs/adr/0018) and stops with it.
 demo: seed
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(BIN)/celery -A gridgov.tasks.engine worker --beat --pool solo --loglevel warning \
+	  --schedule var/celerybeat-schedule & worker=$$!; \
+	  trap 'kill $$worker' EXIT INT TERM; $(MANAGE) runserver 127.0.0.1:8000
 
 test: install browser
 	$(BIN)/pytest -q $(PYTEST_ARGS)

@@ -4,9 +4,9 @@
 
 serves GridGov on 127.0.0.1:PORT with the standard library's wsgiref and a
 fixed pool of THREADS worker threads; several such processes may share the
-port (gunicorn is not installed; Django's runserver starts a thread per
-request, so every request would open a new database connection, which is
-not how a deployment runs). DEBUG is off and
+port. `served(server="gunicorn")` runs the production server instead:
+gunicorn with deploy/gunicorn.conf.py and one sync worker per process.
+DEBUG is off and
 each worker keeps its database connection (GRIDGOV_DB_CONN_MAX_AGE=600);
 the app's INFO log lines are off.
 The benchmark scripts import `served` and `hammer` from here.
@@ -89,19 +89,39 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    env = {
+        **env,
+        "PYTHONPATH": str(ROOT / "src"),
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GRIDGOV_LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(  # noqa: S603 — the installed gunicorn, our config
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 @contextmanager
-def served(threads: int = 8, processes: int = 1) -> Iterator[int]:
-    """Start `processes` server processes sharing `threads` threads on one port, wait until
-    they answer, stop them afterwards."""
+def served(threads: int = 8, processes: int = 1, server: str = "wsgiref") -> Iterator[int]:
+    """Start `processes` server processes sharing `threads` threads on one port (with
+    gunicorn: `processes` sync workers), wait until they answer, stop them afterwards."""
     port = free_port()
     env = {**os.environ, "GRIDGOV_DEBUG": "0", "GRIDGOV_DB_CONN_MAX_AGE": "600"}
     each = str(max(1, threads // processes))
-    children = [
-        subprocess.Popen(  # noqa: S603 — our own script
-            [sys.executable, __file__, str(port), each], cwd=ROOT, env=env
-        )
-        for _ in range(processes)
-    ]
+    children = (
+        [_gunicorn(port, processes, env)]
+        if server == "gunicorn"
+        else [
+            subprocess.Popen(  # noqa: S603 — our own script
+                [sys.executable, __file__, str(port), each], cwd=ROOT, env=env
+            )
+            for _ in range(processes)
+        ]
+    )
     try:
         for _ in range(600):
             if any(child.poll() is not None for child in children):

@@ -13,6 +13,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.residents.selectors import public_outline_reset
+from gridgov.tasks.engine import app
 from gridgov.testing.tree import Tree, build_tree
 from gridgov.testing.users import make_user
 from gridgov.worktime.calendar import calendar_cache_clear
@@ -43,6 +44,15 @@ def fresh_caches() -> Iterator[None]:
     yield
     for reset in CACHE_RESETS:
         reset()
+
+
+@pytest.fixture(autouse=True)
+def tasks_inline() -> Iterator[None]:
+    """Tasks run in the process that publishes them (Celery's eager mode), at the commit of the
+    transaction that queued them; the tests marked `broker` run a real worker instead."""
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
 @pytest.fixture

@@ -91,9 +91,12 @@ INSTALLED_APPS = [
     "gridgov.residents",
     "gridgov.open311",
     "gridgov.demo",
+    "gridgov.tasks",
 ]
 
 MIDDLEWARE = [
+    "gridgov.core.logs.RequestIdMiddleware",
+    "gridgov.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -286,23 +289,112 @@ GRIDGOV_UNMASK_PER_HOUR = env_int("GRIDGOV_UNMASK_PER_HOUR", 20)
 # this many days is deleted by the periodic job (the job stays; uploading the file revives it).
 GRIDGOV_IMPORT_FILE_DAYS = env_int("GRIDGOV_IMPORT_FILE_DAYS", 7)
 
-# Every log record passes a filter that masks ID numbers and mobile numbers. Django's
-# request loggers print URLs with their query strings (`GET /events/?q=138…`) through
-# handlers of their own, so the filter sits on those loggers too: a logger's filter
-# rewrites the record before any handler, its own or an ancestor's, formats it.
+# Background work runs on Celery (docs/adr/0018). With no GRIDGOV_BROKER_URL the broker is an
+# embedded SQLite file that a worker started beside the demo server polls (no server needed);
+# a city sets amqp://… (RabbitMQ) and optionally a Redis result backend.
+CELERY_BROKER_URL = os.environ.get(
+    "GRIDGOV_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
+)
+CELERY_RESULT_BACKEND = os.environ.get("GRIDGOV_RESULT_BACKEND") or None
+CELERY_TASK_ALWAYS_EAGER = env_bool("GRIDGOV_TASKS_EAGER", False)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("GRIDGOV_TASK_QUEUE", "gridgov")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+# Workers log through LOGGING below, so their lines are JSON and pass the PII filter too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page publishing a task must not hang while the broker is down: the outbox keeps the task.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Each beat message expires if no worker takes it in time, so a stopped worker does not
+# return to a pile of identical sweeps.
+PERIODIC_SECONDS = env_int("GRIDGOV_PERIODIC_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = {
+    "periodic": {
+        "task": "gridgov.tasks.periodic",
+        "schedule": PERIODIC_SECONDS,
+        "options": {"expires": PERIODIC_SECONDS * 2},
+    },
+    "outbox": {
+        "task": "gridgov.tasks.outbox_drain",
+        "schedule": 30,
+        "options": {"expires": 60},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Rows per committed batch of an import task: each batch is one transaction and one checkpoint.
+GRIDGOV_IMPORT_BATCH_SIZE = env_int("GRIDGOV_IMPORT_BATCH_SIZE", 1000)
+
+# /metrics answers only these client addresses (the proxy must not forward /metrics).
+GRIDGOV_METRICS_ALLOWED = frozenset(
+    a.strip()
+    for a in os.environ.get("GRIDGOV_METRICS_ALLOWED", "127.0.0.1,::1").split(",")
+    if a.strip()
+)
+
+# A reading replica, when set, serves the analytics pages' reads (gridgov.core.routers).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["gridgov.core.routers.ReplicaRouter"]
+
+# Several processes share one cache (readiness, rate limits): Redis when GRIDGOV_CACHE_URL is set.
+if os.environ.get("GRIDGOV_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["GRIDGOV_CACHE_URL"],
+        }
+    }
+
+# Static files are served by WhiteNoise from the collected, hashed and compressed copies
+# (`manage.py collectstatic` at deployment); development serves them from the apps.
+if PRODUCTION:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# Every log record passes a filter that masks ID numbers and mobile numbers, and carries
+# its request's id; GRIDGOV_LOG_FORMAT=json (the production default) writes one JSON
+# object per line. Django's request loggers print URLs with their query strings
+# (`GET /events/?q=138…`) through handlers of their own, so the filter sits on those
+# loggers too: a logger's filter rewrites the record before any handler formats it.
+LOG_FORMAT = os.environ.get("GRIDGOV_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"}},
+    "filters": {
+        "redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"},
+        "request_id": {"()": "gridgov.core.logs.RequestIdFilter"},
+    },
     "formatters": {
+        "json": {"()": "gridgov.core.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_pii", "request_id"],
+            "formatter": LOG_FORMAT,
+        },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",

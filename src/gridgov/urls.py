@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from gridgov.core import health, metrics
 from gridgov.core.api import api
 
 urlpatterns = [
     path("", include("gridgov.core.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("gridgov.accounts.urls")),
     path("jurisdiction/", include("gridgov.jurisdiction.urls")),
     path("staffing/", include("gridgov.staffing.urls")),

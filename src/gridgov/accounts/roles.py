@@ -92,6 +92,7 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "assessment",
                 "addresses",
                 "open311",
+                "tasks",
             }
         ),
         frozenset({"registry"}),

@@ -20,6 +20,7 @@ from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.models import UnitKind
 from gridgov.core.errors import InvalidInput, Problem
 from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.routers import on_replica
 from gridgov.events.selectors import event_get
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import scope_root
@@ -60,6 +61,7 @@ def _periods() -> list[tuple[str, str]]:
     return [("day", _("day")), ("month", _("month")), ("quarter", _("quarter"))]
 
 
+@on_replica
 @page_view
 def scorecard(request: UserRequest) -> HttpResponse:
     user = request.user
@@ -85,6 +87,7 @@ def scorecard(request: UserRequest) -> HttpResponse:
     )
 
 
+@on_replica
 @page_view
 def ranking(request: UserRequest) -> HttpResponse:
     user = request.user

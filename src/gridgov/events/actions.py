@@ -15,13 +15,13 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -168,12 +168,27 @@ def catalogue_load(*, actor: User | None, data: Any) -> CatalogueResult:
 def _next_number(now: datetime) -> str:
     """SJ + the local date + the day's sequence; the counter row's UPDATE serialises writers."""
     day = timezone.localdate(now)
-    if not EventCounter.objects.filter(day=day).update(last=F("last") + 1):
+    last = _counter_bump(day)
+    if last is None:
         # The day's first event: a writer racing to create the row waits on its unique day.
         EventCounter.objects.get_or_create(day=day)
-        EventCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = EventCounter.objects.filter(day=day).values_list("last", flat=True).get()
+        last = _counter_bump(day)
     return f"SJ{day:%Y%m%d}{last:06d}"
+
+
+def _counter_bump(day: date) -> int | None:
+    """One round trip: the ORM's update() cannot return the value it set (PostgreSQL and
+    SQLite 3.35+ both know RETURNING)."""
+    table, last, on = (
+        connection.ops.quote_name(name) for name in (EventCounter._meta.db_table, "last", "day")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {on} = %s RETURNING {last}",  # noqa: S608
+            [day],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _clock(event: Event, stage: Stage, now: datetime) -> dict[str, Any]:

@@ -35,16 +35,14 @@ from gridgov.exchange.pipeline import (
 from gridgov.exchange.readers import _reject, file_sha256, read_rows
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.registry.actions import WRITE_ROLES
+from gridgov.tasks.actions import task_enqueue
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 Progress = Callable[[ImportJob], None]
 
-# What one polling request of the page may spend on a job before it answers with the progress,
-# in batches small enough that a slice ends near its budget.
-PAGE_SLICE_SECONDS = 1.0
-PAGE_BATCH_SIZE = 1000
+IMPORT_TASK = "gridgov.exchange.import_run"
 
 
 def importer_check(actor: User) -> None:
@@ -122,6 +120,15 @@ def import_job_start(*, actor: User, kind: str, path: Path, file_name: str) -> I
     return job
 
 
+def _require_file(job: ImportJob) -> None:
+    if job.status == ImportStatus.EXPIRED:
+        raise Conflict(
+            _("The file was deleted after %(days)s days; upload it again to finish the import.")
+            % {"days": settings.GRIDGOV_IMPORT_FILE_DAYS},
+            code="file_expired",
+        )
+
+
 def import_job_run(
     *,
     actor: User,
@@ -139,12 +146,7 @@ def import_job_run(
     _require_importer(actor, job.kind)
     if job.status == ImportStatus.DONE:
         return job
-    if job.status == ImportStatus.EXPIRED:
-        raise Conflict(
-            _("The file was deleted after %(days)s days; upload it again to finish the import.")
-            % {"days": settings.GRIDGOV_IMPORT_FILE_DAYS},
-            code="file_expired",
-        )
+    _require_file(job)
     deadline = None if seconds is None else time.monotonic() + seconds
     path = Path(job.file_path)
     rows = read_rows(path)
@@ -197,18 +199,35 @@ def import_job_run(
     return job
 
 
-def import_job_advance(*, actor: User, job: ImportJob) -> ImportJob:
-    """One slice of a page's import, run by the polling request of the account that started it.
+@transaction.atomic
+def import_job_queue(*, actor: User, job: ImportJob) -> ImportJob:
+    """Commit a pending (or resume a failed) import: a worker runs it from the checkpoint.
 
-    Only the importer advances a job: the rows are placed within the importer's
-    jurisdiction, and the job was keyed to it.
-    """
+    Only the importer commits a job: the rows are placed within the importer's jurisdiction,
+    and the job was keyed to it. A job already running is left to the task it has, so a
+    second click or tab queues no second run."""
+    _require_importer(actor, job.kind)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    _require_file(job)
+    if job.status not in (ImportStatus.PENDING, ImportStatus.FAILED):
+        return job
     if job.created_by_id != actor.pk:
         raise PermissionDenied(
             _("Only the account that uploaded this file may import it."), code="not_importer"
         )
-    return import_job_run(
-        actor=actor, job=job, batch_size=PAGE_BATCH_SIZE, seconds=PAGE_SLICE_SECONDS
+    job.status, job.message = ImportStatus.RUNNING, ""
+    job.started_at = job.started_at or timezone.now()
+    job.save(update_fields=["status", "message", "started_at"])
+    audit_record(actor=actor, action="exchange.import_queue", target=job)
+    task_enqueue(task=IMPORT_TASK, job_id=job.pk)
+    return job
+
+
+def import_job_fail(*, job_id: int, error: str) -> None:
+    """A job whose task failed for good shows why, and its importer may resume it."""
+    message = str(_("The import stopped: %(error)s")) % {"error": error[:500]}
+    ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED, message=message
     )
 
 

@@ -74,7 +74,7 @@ def run_upload(
         job = actions.import_job_start(
             actor=actor, kind=kind, path=path, file_name=upload.name or path.name
         )
-        return actions.import_job_run(actor=actor, job=job)
+        return actions.import_job_queue(actor=actor, job=job)
     finally:
         path.unlink(missing_ok=True)
 
@@ -86,7 +86,8 @@ def import_create(
     file: File[UploadedFile],
     preview: bool = False,
 ) -> Status[PreviewOut | ImportJob]:
-    """Upload a file; with ?preview=1 only check it and list every refused row."""
+    """Upload a file and queue its import (poll GET /imports/{id}); with ?preview=1 only check
+    it and list every refused row."""
     result = run_upload(_user(request), data.kind, file, preview)
     if isinstance(result, actions.Preview):
         errors = [RowErrorOut(**vars(i)) for i in result.issues]

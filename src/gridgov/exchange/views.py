@@ -1,8 +1,7 @@
-"""The import pages: upload, preview, commit, and a progress bar that the polling advances.
+"""The import pages: upload, preview, commit, and a progress bar that reads the task's progress.
 
-The page never imports a whole file in one request: each polling request of the
-account that started the job commits batches for about a second and answers with
-the progress (docs/adr/0008-page-imports-advance-by-polling.md).
+Committing queues the import for a worker; the page only polls the job's counts, which the
+task's committed batches move (docs/adr/0019-imports-run-as-tasks.md).
 """
 
 from __future__ import annotations
@@ -55,12 +54,10 @@ def imports(request: UserRequest) -> HttpResponse:
 
 def _state(request: UserRequest, job: ImportJob) -> dict[str, Any]:
     """What the job page and its polled fragment need to draw the job's state."""
-    mine = job.created_by_id == request.user.pk
     return {
         "job": job,
-        "mine": mine,
+        "mine": job.created_by_id == request.user.pk,
         "polling": job.status == ImportStatus.RUNNING,
-        "poll_method": "post" if mine else "get",
     }
 
 
@@ -82,10 +79,10 @@ def job_detail(request: UserRequest, job_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @page_view
 def job_progress(request: UserRequest, job_id: int) -> HttpResponse:
-    """GET: the progress fragment; POST (the importer): commit a slice of the file first."""
+    """GET: the progress fragment; POST (the importer): queue the import, or resume it."""
     job = selectors.import_job_get(request.user, job_id)
     if request.method == "POST":
-        job = actions.import_job_advance(actor=request.user, job=job)
+        job = actions.import_job_queue(actor=request.user, job=job)
     if not request.htmx:
         return redirect("exchange:job", job.pk)
     return render(request, "exchange/_progress.html", _state(request, job))

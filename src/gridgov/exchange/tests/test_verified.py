@@ -7,28 +7,23 @@ import re
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gridgov.audit.models import AuditEntry
 from gridgov.exchange.tests.conftest import csv_bytes, people_rows
+from gridgov.exchange.tests.test_api import polled
+from gridgov.exchange.tests.test_api import upload as api_upload
 from gridgov.registry.models import Person
 from gridgov.verification.actions import stale_sweep
 from gridgov.verification.models import Source, Status, VerificationTask
 
 pytestmark = pytest.mark.django_db
 
-X = "/api/v1/exchange"
 V = "/api/v1/verification"
 NEW_PHONE = "13900005555"
 
 
 def upload(client: Any, rows: list[list[str]], name: str) -> dict[str, Any]:
-    response = client.post(
-        f"{X}/imports",
-        {"kind": "people", "file": SimpleUploadedFile(name, csv_bytes("people", rows))},
-    )
-    assert response.status_code == 201, response.content
-    job: dict[str, Any] = response.json()
+    job = polled(client, api_upload(client, "people", csv_bytes("people", rows), name))
     assert job["status"] == "done"
     return job
 

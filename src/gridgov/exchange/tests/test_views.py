@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from gridgov.exchange import actions
 from gridgov.exchange.models import ImportJob, ImportStatus
+from gridgov.exchange.tasks import import_run
 from gridgov.exchange.tests.conftest import csv_bytes, people_rows
 from gridgov.registry.models import Person
+from gridgov.tasks.models import OutboxMessage
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -83,12 +83,11 @@ def test_a_rejected_file_is_explained_on_the_page(library: Any, client_for: Any)
     assert not ImportJob.objects.exists()
 
 
-def test_commit_and_poll_until_done(
-    library: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
+def test_commit_queues_the_import_and_polling_only_reads(
+    library: Any, client_for: Any, settings: Any
 ) -> None:
-    # One batch of two rows per polling request, so the progress shows between them.
-    monkeypatch.setattr(actions, "PAGE_SLICE_SECONDS", 0)
-    monkeypatch.setattr(actions, "PAGE_BATCH_SIZE", 2)
+    # Two rows per batch, so the progress shows between batches.
+    settings.GRIDGOV_IMPORT_BATCH_SIZE = 2
     client = client_for("dispatcher")
     rows = people_rows(5)
     rows[4][1] = "123"
@@ -98,54 +97,64 @@ def test_commit_and_poll_until_done(
     fragment = client.post(url, **HTMX)
     body = fragment.content.decode()
     assert fragment.status_code == 200
-    assert 'id="job-state"' in body
-    assert f'hx-post="{url}"' in body
+    assert f'hx-get="{url}"' in body
     assert 'hx-trigger="load delay:1s"' in body
-    assert '<progress max="100" value="40"' in body
-    assert Person.objects.count() == 2
-    # Opening the job page again while it runs keeps it polling.
-    assert f'hx-post="{url}"' in client.get(f"/exchange/imports/{job.pk}/").content.decode()
-    for _ in range(5):
-        body = client.post(url, **HTMX).content.decode()
-        if "hx-trigger" not in body:
-            break
+    assert "hx-post" not in body
+    # Queued, not run: the transaction that queued it has not been seen to commit here.
+    assert Person.objects.count() == 0
+    assert OutboxMessage.objects.get().kwargs == {"job_id": job.pk}
+    # Polling reads and never advances the job.
+    assert '<progress max="100" value="0"' in client.get(url, **HTMX).content.decode()
+    assert Person.objects.count() == 0
+    import_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
-    assert (job.rows_ok, job.rows_bad, job.percent) == (4, 1, 100)
+    assert (job.rows_ok, job.rows_bad, job.percent, job.batches_committed) == (4, 1, 100, 3)
+    body = client.get(url, **HTMX).content.decode()
+    assert "hx-trigger" not in body
     assert '<progress max="100" value="100"' in body
     assert f"/api/v1/exchange/imports/{job.pk}/errors.csv" in body
     assert Person.objects.count() == 4
 
 
-def test_without_htmx_the_commit_redirects_to_the_job(library: Any, client_for: Any) -> None:
+def test_the_committed_import_runs_once_its_transaction_commits(
+    library: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     client = client_for("dispatcher")
     upload(client, people_rows(2))
     job = ImportJob.objects.get()
-    response = client.post(f"/exchange/imports/{job.pk}/progress")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/exchange/imports/{job.pk}/progress")
     assert response.status_code == 302
     assert response["Location"] == f"/exchange/imports/{job.pk}/"
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
+    assert not OutboxMessage.objects.exists()
     page = client.get(response["Location"]).content.decode()
     assert "hx-trigger" not in page
     assert "2" in re.sub(r"\s+", " ", page)
 
 
-def test_others_in_scope_watch_but_only_the_importer_advances(
-    library: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(actions, "PAGE_SLICE_SECONDS", 0)
-    monkeypatch.setattr(actions, "PAGE_BATCH_SIZE", 1)
+def test_a_second_commit_queues_no_second_run(library: Any, client_for: Any) -> None:
+    client = client_for("dispatcher")
+    upload(client, people_rows(2))
+    job = ImportJob.objects.get()
+    client.post(f"/exchange/imports/{job.pk}/progress", **HTMX)
+    client.post(f"/exchange/imports/{job.pk}/progress", **HTMX)
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_others_in_scope_watch_but_only_the_importer_commits(library: Any, client_for: Any) -> None:
     upload(client_for("dispatcher"), people_rows(3))
     job = ImportJob.objects.get()
     url = f"/exchange/imports/{job.pk}/progress"
-    client_for("dispatcher").post(url, **HTMX)
     commander = client_for("commander")
+    assert commander.post(url, **HTMX).status_code == 403
+    client_for("dispatcher").post(url, **HTMX)
     watched = commander.get(url, **HTMX).content.decode()
     assert f'hx-get="{url}"' in watched
     assert "hx-post" not in watched
-    assert commander.post(url, **HTMX).status_code == 403
-    assert ImportJob.objects.get().rows_ok == 1
+    assert OutboxMessage.objects.count() == 1
 
 
 def test_a_sibling_jurisdictions_job_is_not_found(library: Any, client_for: Any) -> None:
