@@ -8,8 +8,10 @@ administrator knows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -20,7 +22,7 @@ from django.contrib.auth.forms import (
     BaseUserCreationForm,
     UserChangeForm,
 )
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -28,18 +30,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts import actions, selectors
 from gridgov.accounts.models import ApiToken, User
+from gridgov.core.admin_scope import ScopedAdmin, admin_actor
 from gridgov.core.errors import Conflict
 from gridgov.departments.selectors import departments_visible
-from gridgov.jurisdiction.selectors import nodes_visible
+from gridgov.jurisdiction.selectors import nodes_visible, scope_root
 
 if TYPE_CHECKING:
     _PasswordFormBase = AdminPasswordChangeForm[User]
 else:
     _PasswordFormBase = AdminPasswordChangeForm
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 class PlacementChecks(forms.ModelForm[User]):
@@ -99,7 +98,7 @@ class PasswordForm(_PasswordFormBase):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin[User]):
+class UserAdmin(ScopedAdmin[User], BaseUserAdmin[User]):
     form = UserEditForm
     add_form = UserAddForm
     change_password_form = PasswordForm
@@ -136,8 +135,8 @@ class UserAdmin(BaseUserAdmin[User]):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj is not None else []
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return selectors.users_visible(_actor(request))
+    def visible(self, user: User) -> QuerySet[User]:
+        return selectors.users_visible(user)
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -145,7 +144,7 @@ class UserAdmin(BaseUserAdmin[User]):
         scoped = {"node": nodes_visible, "department": departments_visible}
         if db_field.name in scoped:
             return ModelChoiceField(
-                queryset=scoped[db_field.name](_actor(request)),
+                queryset=scoped[db_field.name](admin_actor(request)),
                 to_field_name="code",
                 required=False,
                 label=db_field.verbose_name,
@@ -166,7 +165,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        actor = _actor(request)
+        actor = admin_actor(request)
         if change:
             changes = {f: data[f] for f in form.changed_data if f in actions.USER_FIELDS}
             saved = selectors.user_get(actor, obj.pk)
@@ -195,7 +194,9 @@ class UserAdmin(BaseUserAdmin[User]):
                 form = self.change_password_form(user, request.POST)
                 if form.is_valid():
                     actions.user_set_password(
-                        actor=_actor(request), user=user, password=form.cleaned_data["password1"]
+                        actor=admin_actor(request),
+                        user=user,
+                        password=form.cleaned_data["password1"],
                     )
                     messages.success(request, _("Password changed successfully."))
                     return HttpResponseRedirect(
@@ -205,7 +206,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+class ApiTokenAdmin(ScopedAdmin[ApiToken]):
     """Tokens are created by their owners through the API; here they are only seen and revoked."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
@@ -223,8 +224,8 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     ]
     actions = ["revoke"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
-        return ApiToken.objects.filter(user__in=selectors.users_visible(_actor(request)))
+    def visible(self, user: User) -> QuerySet[ApiToken]:
+        return ApiToken.objects.filter(user__in=selectors.users_visible(user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -237,8 +238,46 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True):
             try:
-                actions.api_token_revoke(actor=_actor(request), token=token)
+                actions.api_token_revoke(actor=admin_actor(request), token=token)
             except Conflict:
                 continue
             revoked += 1
         self.message_user(request, _("%(n)d tokens revoked.") % {"n": revoked}, messages.SUCCESS)
+
+
+def _login_records_visible(user: User, model: type[Model]) -> QuerySet[Any]:
+    """Login records of the accounts the caller manages; names of no account only at the root."""
+    scope = Q(username__in=selectors.users_visible(user).values("username"))
+    if scope_root(user).parent_id is None:
+        scope |= ~Q(username__in=User.objects.values("username")) | Q(username__isnull=True)
+    return model._default_manager.filter(scope)
+
+
+class ScopedAccessAttemptAdmin(ScopedAdmin[AccessAttempt], AccessAttemptAdmin):  # type: ignore[misc]
+    # axes' clean-up ignores the selection and deletes every district's expired attempts.
+    actions: list[str] = []
+
+    def visible(self, user: User) -> QuerySet[AccessAttempt]:
+        return _login_records_visible(user, AccessAttempt)
+
+
+class ScopedAccessLogAdmin(ScopedAdmin[AccessLog], AccessLogAdmin):  # type: ignore[misc]
+    def visible(self, user: User) -> QuerySet[AccessLog]:
+        return _login_records_visible(user, AccessLog)
+
+
+class ScopedAccessFailureLogAdmin(ScopedAdmin[AccessFailureLog], AccessFailureLogAdmin):  # type: ignore[misc]
+    def visible(self, user: User) -> QuerySet[AccessFailureLog]:
+        return _login_records_visible(user, AccessFailureLog)
+
+
+# django-axes registers its own, unscoped admins; the security administrator and the
+# auditor would read every district's logins there.
+for _model, _scoped in (
+    (AccessAttempt, ScopedAccessAttemptAdmin),
+    (AccessLog, ScopedAccessLogAdmin),
+    (AccessFailureLog, ScopedAccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _scoped)

@@ -17,6 +17,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.models import User
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.jurisdiction import actions
 from gridgov.jurisdiction.geometry import geometry_problems
 from gridgov.jurisdiction.models import GridOverlap, Layer, LayerUnit, Node, parent_code_of
@@ -101,15 +103,15 @@ class NodeForm(BoundaryForm):
 
 
 @admin.register(Node)
-class NodeAdmin(admin.ModelAdmin[Node]):
+class NodeAdmin(ScopedAdmin[Node]):
     form = NodeForm
     list_display = ["code", "name", "level", "grid_kind", "population", "updated_at"]
     list_filter = ["level", "grid_kind"]
     search_fields = ["code", "name"]
     ordering = ["code"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Node]:
-        return nodes_visible(request.user)  # type: ignore[arg-type]
+    def visible(self, user: User) -> QuerySet[Node]:
+        return nodes_visible(user)
 
     def get_form(
         self, request: HttpRequest, obj: Node | None = None, change: bool = False, **kwargs: Any
@@ -169,15 +171,15 @@ class LayerUnitForm(BoundaryForm):
 
 
 @admin.register(LayerUnit)
-class LayerUnitAdmin(admin.ModelAdmin[LayerUnit]):
+class LayerUnitAdmin(ScopedAdmin[LayerUnit]):
     form = LayerUnitForm
     list_display = ["code", "name", "layer", "node", "updated_at"]
     list_filter = ["layer"]
     search_fields = ["code", "name", "node__code"]
     list_select_related = ["layer", "node"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[LayerUnit]:
-        return layer_units_visible(request.user)  # type: ignore[arg-type]
+    def visible(self, user: User) -> QuerySet[LayerUnit]:
+        return layer_units_visible(user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: LayerUnit | None = None) -> list[str]:
         return ["layer", "code", "node"] if obj is not None else ["node"]
@@ -195,7 +197,7 @@ class LayerUnitAdmin(admin.ModelAdmin[LayerUnit]):
 
 
 @admin.register(GridOverlap)
-class GridOverlapAdmin(admin.ModelAdmin[GridOverlap]):
+class GridOverlapAdmin(ScopedAdmin[GridOverlap]):
     """Computed from the boundaries; read only."""
 
     list_display = ["grid", "unit", "grid_share", "unit_share"]
@@ -203,9 +205,8 @@ class GridOverlapAdmin(admin.ModelAdmin[GridOverlap]):
     search_fields = ["grid__code", "unit__code"]
     list_select_related = ["grid", "unit__layer"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[GridOverlap]:
-        root = scope_root(request.user)  # type: ignore[arg-type]
-        return super().get_queryset(request).filter(grid__code__startswith=root.code)
+    def visible(self, user: User) -> QuerySet[GridOverlap]:
+        return GridOverlap.objects.filter(grid__code__startswith=scope_root(user).code)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
