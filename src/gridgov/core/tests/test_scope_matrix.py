@@ -34,6 +34,7 @@ from gridgov.addresses.tests.factories import make_target_address
 from gridgov.assessment.models import HandlingScore, IndicatorDaily, UnitKind
 from gridgov.audit.models import AuditEntry
 from gridgov.core.admin_scope import UNSCOPED as ADMIN_UNSCOPED
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.core.api import api
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_report
@@ -769,6 +770,10 @@ ADMIN_MATRIX: dict[str, Callable[[Targets], Any]] = {
 }  # fmt: skip
 
 
+# The other district has a 北街道一社区 of its own: name the target's in full.
+ADMIN_SECRET_NAMES = (*(n for n in SECRET_NAMES if n != "北街道一社区"), "秦淮区北街道一社区")
+
+
 def admin_of(app_label: str, node: Node) -> User:
     """An administrator whose role manages the app, at the node; a superuser where no role does."""
     for role, (full, view) in ADMIN_APP_ACCESS.items():
@@ -803,12 +808,51 @@ def test_admin_of_another_district_sees_nothing(label: str, targets: Targets, tr
     listing = sibling.get(base)
     assert listing.status_code == 200
     assert not listing.context["cl"].queryset.filter(pk=pk).exists()
+    body = listing.content.decode()  # nor in a filter's choices
+    for secret in (*ADMIN_SECRET_NAMES, COMMUNITY):
+        assert secret not in body
     for page in (change, f"{base}{quote(pk)}/history/", f"{base}{quote(pk)}/delete/"):
         assert sibling.get(page).status_code in {403, 404}, page
     before = list(model._default_manager.filter(pk=pk).values())
     for action in [*(admin.site._registry[model].actions or []), "delete_selected"]:
         sibling.post(base, {"action": action, "_selected_action": [pk], "post": "yes"})
     assert list(model._default_manager.filter(pk=pk).values()) == before, "an action reached it"
+
+
+# Autocomplete answers from the related model's admin: (source model, its field, a search term).
+AUTOCOMPLETE = [
+    ("registry.tenancy", "person", "目标"),
+    ("staffing.staffmember", "home_node", "北街道一社区"),
+    ("events.eventattachment", "event", ""),
+]
+
+
+@pytest.mark.parametrize(("source", "field", "term"), AUTOCOMPLETE)
+def test_admin_autocomplete_of_another_district_finds_nothing(
+    source: str, field: str, term: str, targets: Targets, tree: Tree, users: dict[str, Any]
+) -> None:
+    model = apps.get_model(source)
+    remote_admin = admin.site._registry[model._meta.get_field(field).related_model]
+    assert isinstance(remote_admin, ScopedAdmin)
+    # The target's side: what the target subdistrict's own dispatcher may see.
+    target_side = {
+        str(pk) for pk in remote_admin.visible(users["dispatcher"]).values_list("pk", flat=True)
+    }
+    query = {
+        "app_label": model._meta.app_label,
+        "model_name": model._meta.model_name,
+        "field_name": field,
+        "term": term,
+    }
+
+    def found(node: str) -> set[str]:
+        client = logged_in(admin_of(model._meta.app_label, tree[node]))
+        response = client.get("/admin/autocomplete/", query)
+        assert response.status_code == 200
+        return {row["id"] for row in response.json()["results"]}
+
+    assert found("320104") & target_side  # the control: the own district finds the target
+    assert not found("320105") & target_side
 
 
 def test_every_admin_is_in_the_matrix() -> None:
