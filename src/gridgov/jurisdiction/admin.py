@@ -13,20 +13,16 @@ from typing import Any
 import shapely
 from django import forms
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import User
-from gridgov.core.admin_scope import ScopedAdmin
+from gridgov.core.admin_scope import ScopedAdmin, admin_actor
 from gridgov.jurisdiction import actions
 from gridgov.jurisdiction.geometry import geometry_problems
 from gridgov.jurisdiction.models import GridOverlap, Layer, LayerUnit, Node, parent_code_of
 from gridgov.jurisdiction.selectors import layer_units_visible, nodes_visible, scope_root
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.user if isinstance(request.user, Model) else None
 
 
 class BoundaryForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -117,7 +113,7 @@ class NodeAdmin(ScopedAdmin[Node]):
         self, request: HttpRequest, obj: Node | None = None, change: bool = False, **kwargs: Any
     ) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
-        form.actor_root = actions.actor_root(_actor(request))  # type: ignore[attr-defined]
+        form.actor_root = actions.actor_root(admin_actor(request))  # type: ignore[attr-defined]
         return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Node | None = None) -> list[str]:
@@ -135,10 +131,10 @@ class NodeAdmin(ScopedAdmin[Node]):
         }
         if change:
             stored = Node.objects.get(pk=obj.pk)
-            actions.node_update(actor=_actor(request), node=stored, **fields)
+            actions.node_update(actor=admin_actor(request), node=stored, **fields)
             return
         node = actions.node_create(
-            actor=_actor(request), code=data["code"], level=data["level"], **fields
+            actor=admin_actor(request), code=data["code"], level=data["level"], **fields
         )
         obj.pk = node.pk
 
@@ -187,7 +183,7 @@ class LayerUnitAdmin(ScopedAdmin[LayerUnit]):
     def save_model(self, request: HttpRequest, obj: LayerUnit, form: Any, change: bool) -> None:
         layer = obj.layer if change else form.cleaned_data["layer"]
         unit, _created = actions.layer_unit_upsert(
-            actor=_actor(request),
+            actor=admin_actor(request),
             layer_kind=layer.kind,
             code=obj.code,
             name=form.cleaned_data["name"],
