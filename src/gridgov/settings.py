@@ -146,6 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# On PostgreSQL the application connects (DATABASE_URL) as a role that may only add to the
+# audit trail; `manage.py migrate` and `db_grant_app_role` connect as the tables' owner
+# given here (same database, the owner's user and password). ADR 0013.
+MIGRATE_DATABASE_URL = os.environ.get("GRIDGOV_MIGRATE_DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

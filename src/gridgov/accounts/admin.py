@@ -8,15 +8,20 @@ administrator knows.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    BaseUserCreationForm,
+    UserChangeForm,
+)
 from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -27,13 +32,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gridgov.accounts import actions, selectors
 from gridgov.accounts.models import ApiToken, User
+from gridgov.core.admin_scope import ScopedAdmin, admin_actor
 from gridgov.core.errors import Conflict
 from gridgov.departments.selectors import departments_visible
-from gridgov.jurisdiction.selectors import nodes_visible
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
+from gridgov.jurisdiction.selectors import nodes_visible, scope_root
 
 
 class PlacementChecks(forms.ModelForm[User]):
@@ -86,7 +88,7 @@ for _device_model in (TOTPDevice, StaticDevice):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin[User]):
+class UserAdmin(ScopedAdmin[User], BaseUserAdmin[User]):
     form = UserEditForm
     add_form = UserAddForm
     list_display = ["username", "display_name", "role", "node", "department", "is_active"]
@@ -128,16 +130,16 @@ class UserAdmin(BaseUserAdmin[User]):
     )
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         done = 0
-        for user in queryset.exclude(pk=_actor(request).pk):
-            actions.user_second_factor_reset(actor=_actor(request), user=user)
+        for user in queryset.exclude(pk=admin_actor(request).pk):
+            actions.user_second_factor_reset(actor=admin_actor(request), user=user)
             done += 1
         self.message_user(request, _("%(n)d second factors reset.") % {"n": done}, messages.SUCCESS)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj is not None else []
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return selectors.users_visible(_actor(request))
+    def visible(self, user: User) -> QuerySet[User]:
+        return selectors.users_visible(user)
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -145,7 +147,7 @@ class UserAdmin(BaseUserAdmin[User]):
         scoped = {"node": nodes_visible, "department": departments_visible}
         if db_field.name in scoped:
             return ModelChoiceField(
-                queryset=scoped[db_field.name](_actor(request)),
+                queryset=scoped[db_field.name](admin_actor(request)),
                 to_field_name="code",
                 required=False,
                 label=db_field.verbose_name,
@@ -166,7 +168,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        actor = _actor(request)
+        actor = admin_actor(request)
         if change:
             changes = {f: data[f] for f in form.changed_data if f in actions.USER_FIELDS}
             saved = selectors.user_get(actor, obj.pk)
@@ -201,7 +203,7 @@ class UserAdmin(BaseUserAdmin[User]):
         }
         if request.method == "POST":
             context["one_time_password"] = actions.user_password_reset(
-                actor=_actor(request), user=user
+                actor=admin_actor(request), user=user
             )
         response = TemplateResponse(request, "accounts/admin_password_reset.html", context)
         add_never_cache_headers(response)
@@ -209,7 +211,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+class ApiTokenAdmin(ScopedAdmin[ApiToken]):
     """Tokens are created by their owners through the API; here they are only seen and revoked."""
 
     list_display = [
@@ -236,8 +238,8 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     ]
     actions = ["revoke"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
-        return ApiToken.objects.filter(user__in=selectors.users_visible(_actor(request)))
+    def visible(self, user: User) -> QuerySet[ApiToken]:
+        return ApiToken.objects.filter(user__in=selectors.users_visible(user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -250,8 +252,46 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True):
             try:
-                actions.api_token_revoke(actor=_actor(request), token=token)
+                actions.api_token_revoke(actor=admin_actor(request), token=token)
             except Conflict:
                 continue
             revoked += 1
         self.message_user(request, _("%(n)d tokens revoked.") % {"n": revoked}, messages.SUCCESS)
+
+
+def _login_records_visible(user: User, model: type[Model]) -> QuerySet[Any]:
+    """Login records of the accounts the caller manages; names of no account only at the root."""
+    scope = Q(username__in=selectors.users_visible(user).values("username"))
+    if scope_root(user).parent_id is None:
+        scope |= ~Q(username__in=User.objects.values("username")) | Q(username__isnull=True)
+    return model._default_manager.filter(scope)
+
+
+class ScopedAccessAttemptAdmin(ScopedAdmin[AccessAttempt], AccessAttemptAdmin):  # type: ignore[misc]
+    # axes' clean-up ignores the selection and deletes every district's expired attempts.
+    actions: list[str] = []
+
+    def visible(self, user: User) -> QuerySet[AccessAttempt]:
+        return _login_records_visible(user, AccessAttempt)
+
+
+class ScopedAccessLogAdmin(ScopedAdmin[AccessLog], AccessLogAdmin):  # type: ignore[misc]
+    def visible(self, user: User) -> QuerySet[AccessLog]:
+        return _login_records_visible(user, AccessLog)
+
+
+class ScopedAccessFailureLogAdmin(ScopedAdmin[AccessFailureLog], AccessFailureLogAdmin):  # type: ignore[misc]
+    def visible(self, user: User) -> QuerySet[AccessFailureLog]:
+        return _login_records_visible(user, AccessFailureLog)
+
+
+# django-axes registers its own, unscoped admins; the security administrator and the
+# auditor would read every district's logins there.
+for _model, _scoped in (
+    (AccessAttempt, ScopedAccessAttemptAdmin),
+    (AccessLog, ScopedAccessLogAdmin),
+    (AccessFailureLog, ScopedAccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _scoped)

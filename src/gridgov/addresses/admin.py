@@ -11,28 +11,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gridgov.accounts.models import User
 from gridgov.addresses import actions
 from gridgov.addresses.models import Address, Road
+from gridgov.addresses.selectors import addresses_visible
+from gridgov.core.admin_scope import ScopedAdmin, admin_actor
 from gridgov.jurisdiction.selectors import scope_root
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.user if isinstance(request.user, Model) else None
-
-
 @admin.register(Road)
-class RoadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoadAdmin(ScopedAdmin[Road]):
     list_display = ("code", "name", "district")
     search_fields = ("code", "name")
     fields = ("code", "name", "district", "aliases")
     raw_id_fields = ("district",)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Road]:
-        root = scope_root(_actor(request)).code[:6]
-        return super().get_queryset(request).filter(district__code__startswith=root)
+    def visible(self, user: User) -> QuerySet[Road]:
+        """Roads are a district's: a subdistrict's administrator sees its district's."""
+        return Road.objects.filter(district__code__startswith=scope_root(user).code[:6])
 
     def get_readonly_fields(self, request: HttpRequest, obj: Road | None = None) -> tuple[str, ...]:
         return ("code", "district") if obj is not None else ()
@@ -41,10 +40,10 @@ class RoadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if change:
             name, aliases = obj.name, obj.aliases
             obj.refresh_from_db()
-            actions.road_update(actor=_actor(request), road=obj, name=name, aliases=aliases)
+            actions.road_update(actor=admin_actor(request), road=obj, name=name, aliases=aliases)
         else:
             created = actions.road_create(
-                actor=_actor(request),
+                actor=admin_actor(request),
                 code=obj.code,
                 name=obj.name,
                 district_code=obj.district.code,
@@ -57,7 +56,7 @@ class RoadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AddressAdmin(ScopedAdmin[Address]):
     list_display = ("code", "level", "road", "door", "compound", "building", "unit", "room")
     list_filter = ("level",)
     search_fields = ("code", "compound")
@@ -70,15 +69,14 @@ class AddressAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )  # fmt: skip
     show_full_result_count = False
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Address]:
-        root = scope_root(_actor(request)).code
-        return super().get_queryset(request).filter(grid_code__startswith=root)
+    def visible(self, user: User) -> QuerySet[Address]:
+        return addresses_visible(user)
 
     def save_model(self, request: HttpRequest, obj: Address, form: Any, change: bool) -> None:
         lon, lat, compound = obj.lon, obj.lat, obj.compound
         obj.refresh_from_db()
         actions.address_update(
-            actor=_actor(request),
+            actor=admin_actor(request),
             address=obj,
             lon=lon if (lon, lat) != (obj.lon, obj.lat) else None,
             lat=lat if (lon, lat) != (obj.lon, obj.lat) else None,

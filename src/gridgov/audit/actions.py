@@ -1,13 +1,25 @@
+"""The append-only audit trail: who did what to which record, and when."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models, transaction
 
+from gridgov.audit.chain import GENESIS, canonical_detail, digest
 from gridgov.audit.models import AuditEntry
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
+
+# pg_advisory_xact_lock key ("audi"): held from reading the chain's head until the writer commits.
+CHAIN_LOCK = 0x61756469
+
+
+def _actor_scope(actor: User | None) -> str:
+    """The actor's jurisdiction code; the node is usually loaded already by the scope check."""
+    node = actor.scope_node if actor is not None else None
+    return node.code if node is not None else ""
 
 
 def audit_record(
@@ -19,14 +31,39 @@ def audit_record(
     target_id: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Write one audit row; called by every action inside its transaction."""
+    """Write one audit row, chained to the one before it; called by every action in its transaction.
+
+    On PostgreSQL a transaction-scoped advisory lock serialises appends, so
+    two writers cannot both read the same head and fork the chain; SQLite's
+    IMMEDIATE transactions already serialise writers.
+    """
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
-    return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        detail=detail or {},
-    )
+    actor = actor if actor is not None and actor.pk else None
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        head = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            actor=actor,
+            scope=_actor_scope(actor),
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            detail=canonical_detail(detail),
+            prev_hash=GENESIS if head is None else head,
+        )
+        entry.hash = digest(
+            prev_hash=entry.prev_hash,
+            at=entry.at,
+            actor_id=entry.actor_id,
+            scope=entry.scope,
+            action=entry.action,
+            target_type=entry.target_type,
+            target_id=entry.target_id,
+            detail=entry.detail,
+        )
+        entry.save()
+    return entry

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -13,13 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
+from gridgov.core.admin_scope import ScopedAdmin, admin_actor
 from gridgov.events.actions import attachment_publish
 from gridgov.events.models import Category, Event, EventAttachment, EventTransition
 from gridgov.events.selectors import events_visible
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @admin.register(Category)
@@ -44,7 +41,7 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
     ) -> None:
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=_actor(request),
+            actor=admin_actor(request),
             action=f"events.admin_category_{'change' if change else 'add'}",
             target=obj,
             detail={"fields": list(form.changed_data)},
@@ -86,7 +83,7 @@ class AttachmentInline(admin.TabularInline[EventAttachment, Event]):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin[Event]):
+class EventAdmin(ScopedAdmin[Event]):
     """Read-only: status moves only through the loop's commands."""
 
     list_display = ["number", "category", "status", "severity", "node", "owner", "created_at"]
@@ -94,8 +91,8 @@ class EventAdmin(admin.ModelAdmin[Event]):
     search_fields = ["number", "hotline_ticket", "caller_phone_last4"]
     inlines = [TransitionInline, AttachmentInline]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
-        return events_visible(_actor(request))
+    def visible(self, user: User) -> QuerySet[Event]:
+        return events_visible(user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -108,7 +105,7 @@ class EventAdmin(admin.ModelAdmin[Event]):
 
 
 @admin.register(EventAttachment)
-class EventAttachmentAdmin(admin.ModelAdmin[EventAttachment]):
+class EventAttachmentAdmin(ScopedAdmin[EventAttachment]):
     """Where staff look at photos and approve those residents may see on the public map."""
 
     list_display = ["event", "name", "content_type", "size", "at", "public_approved"]
@@ -118,10 +115,10 @@ class EventAttachmentAdmin(admin.ModelAdmin[EventAttachment]):
     readonly_fields = fields
     actions = ["approve_for_public", "withdraw_from_public"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[EventAttachment]:
-        return EventAttachment.objects.filter(
-            event__in=events_visible(_actor(request))
-        ).select_related("event")
+    def visible(self, user: User) -> QuerySet[EventAttachment]:
+        return EventAttachment.objects.filter(event__in=events_visible(user)).select_related(
+            "event"
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -134,7 +131,7 @@ class EventAttachmentAdmin(admin.ModelAdmin[EventAttachment]):
     )
     def approve_for_public(self, request: HttpRequest, queryset: QuerySet[EventAttachment]) -> None:
         changed = attachment_publish(
-            actor=_actor(request), attachment_ids=[a.pk for a in queryset], approved=True
+            actor=admin_actor(request), attachment_ids=[a.pk for a in queryset], approved=True
         )
         self.message_user(request, _("%(n)d photos approved.") % {"n": changed})
 
@@ -145,6 +142,6 @@ class EventAttachmentAdmin(admin.ModelAdmin[EventAttachment]):
         self, request: HttpRequest, queryset: QuerySet[EventAttachment]
     ) -> None:
         changed = attachment_publish(
-            actor=_actor(request), attachment_ids=[a.pk for a in queryset], approved=False
+            actor=admin_actor(request), attachment_ids=[a.pk for a in queryset], approved=False
         )
         self.message_user(request, _("%(n)d photos withdrawn.") % {"n": changed})

@@ -13,19 +13,17 @@ from typing import Any
 import shapely
 from django import forms
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.models import User
+from gridgov.core.admin_scope import ScopedAdmin, admin_actor
 from gridgov.core.text import validate_name
 from gridgov.jurisdiction import actions
 from gridgov.jurisdiction.geometry import geometry_problems
 from gridgov.jurisdiction.models import GridOverlap, Layer, LayerUnit, Node, parent_code_of
 from gridgov.jurisdiction.selectors import layer_units_visible, nodes_visible, scope_root
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.user if isinstance(request.user, Model) else None
 
 
 class BoundaryForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -106,21 +104,21 @@ class NodeForm(BoundaryForm):
 
 
 @admin.register(Node)
-class NodeAdmin(admin.ModelAdmin[Node]):
+class NodeAdmin(ScopedAdmin[Node]):
     form = NodeForm
     list_display = ["code", "name", "level", "grid_kind", "population", "updated_at"]
     list_filter = ["level", "grid_kind"]
     search_fields = ["code", "name"]
     ordering = ["code"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Node]:
-        return nodes_visible(request.user)  # type: ignore[arg-type]
+    def visible(self, user: User) -> QuerySet[Node]:
+        return nodes_visible(user)
 
     def get_form(
         self, request: HttpRequest, obj: Node | None = None, change: bool = False, **kwargs: Any
     ) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
-        form.actor_root = actions.actor_root(_actor(request))  # type: ignore[attr-defined]
+        form.actor_root = actions.actor_root(admin_actor(request))  # type: ignore[attr-defined]
         return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Node | None = None) -> list[str]:
@@ -138,10 +136,10 @@ class NodeAdmin(admin.ModelAdmin[Node]):
         }
         if change:
             stored = Node.objects.get(pk=obj.pk)
-            actions.node_update(actor=_actor(request), node=stored, **fields)
+            actions.node_update(actor=admin_actor(request), node=stored, **fields)
             return
         node = actions.node_create(
-            actor=_actor(request), code=data["code"], level=data["level"], **fields
+            actor=admin_actor(request), code=data["code"], level=data["level"], **fields
         )
         obj.pk = node.pk
 
@@ -174,15 +172,15 @@ class LayerUnitForm(BoundaryForm):
 
 
 @admin.register(LayerUnit)
-class LayerUnitAdmin(admin.ModelAdmin[LayerUnit]):
+class LayerUnitAdmin(ScopedAdmin[LayerUnit]):
     form = LayerUnitForm
     list_display = ["code", "name", "layer", "node", "updated_at"]
     list_filter = ["layer"]
     search_fields = ["code", "name", "node__code"]
     list_select_related = ["layer", "node"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[LayerUnit]:
-        return layer_units_visible(request.user)  # type: ignore[arg-type]
+    def visible(self, user: User) -> QuerySet[LayerUnit]:
+        return layer_units_visible(user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: LayerUnit | None = None) -> list[str]:
         return ["layer", "code", "node"] if obj is not None else ["node"]
@@ -190,7 +188,7 @@ class LayerUnitAdmin(admin.ModelAdmin[LayerUnit]):
     def save_model(self, request: HttpRequest, obj: LayerUnit, form: Any, change: bool) -> None:
         layer = obj.layer if change else form.cleaned_data["layer"]
         unit, _created = actions.layer_unit_upsert(
-            actor=_actor(request),
+            actor=admin_actor(request),
             layer_kind=layer.kind,
             code=obj.code,
             name=form.cleaned_data["name"],
@@ -200,7 +198,7 @@ class LayerUnitAdmin(admin.ModelAdmin[LayerUnit]):
 
 
 @admin.register(GridOverlap)
-class GridOverlapAdmin(admin.ModelAdmin[GridOverlap]):
+class GridOverlapAdmin(ScopedAdmin[GridOverlap]):
     """Computed from the boundaries; read only."""
 
     list_display = ["grid", "unit", "grid_share", "unit_share"]
@@ -208,9 +206,8 @@ class GridOverlapAdmin(admin.ModelAdmin[GridOverlap]):
     search_fields = ["grid__code", "unit__code"]
     list_select_related = ["grid", "unit__layer"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[GridOverlap]:
-        root = scope_root(request.user)  # type: ignore[arg-type]
-        return super().get_queryset(request).filter(grid__code__startswith=root.code)
+    def visible(self, user: User) -> QuerySet[GridOverlap]:
+        return GridOverlap.objects.filter(grid__code__startswith=scope_root(user).code)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

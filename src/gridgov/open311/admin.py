@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
+from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.jurisdiction.selectors import scope_root
 from gridgov.open311 import actions
 from gridgov.open311.models import ClientApplication
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _show_key(request: HttpRequest, client: ClientApplication, key: str) -> None:
@@ -29,7 +27,7 @@ def _show_key(request: HttpRequest, client: ClientApplication, key: str) -> None
 
 
 @admin.register(ClientApplication)
-class ClientApplicationAdmin(admin.ModelAdmin[ClientApplication]):
+class ClientApplicationAdmin(ScopedAdmin[ClientApplication]):
     list_display = [
         "name",
         "prefix",
@@ -46,6 +44,14 @@ class ClientApplicationAdmin(admin.ModelAdmin[ClientApplication]):
     readonly_fields = ["prefix", "request_count", "report_count", "last_used_at", "created_at"]
     actions = ["issue_new_key"]
 
+    def visible(self, user: User) -> QuerySet[ClientApplication]:
+        """Clients serving an area inside the caller's tree; city-wide ones only at the root."""
+        root = scope_root(user)
+        scope = Q(node__code__startswith=root.code)
+        if root.parent_id is None:
+            scope |= Q(node__isnull=True)
+        return ClientApplication.objects.filter(scope)
+
     def save_model(
         self,
         request: HttpRequest,
@@ -54,9 +60,11 @@ class ClientApplicationAdmin(admin.ModelAdmin[ClientApplication]):
         change: bool,
     ) -> None:
         if change:
-            actions.client_update(actor=_actor(request), client=obj, fields=list(form.changed_data))
+            actions.client_update(
+                actor=admin_actor(request), client=obj, fields=list(form.changed_data)
+            )
         else:
-            _show_key(request, obj, actions.client_create(actor=_actor(request), client=obj))
+            _show_key(request, obj, actions.client_create(actor=admin_actor(request), client=obj))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Reports keep pointing at who sent them in the audit trail; deactivate instead."""
@@ -68,5 +76,5 @@ class ClientApplicationAdmin(admin.ModelAdmin[ClientApplication]):
             _show_key(
                 request,
                 client,
-                actions.client_key_rotate(actor=_actor(request), client_id=client.pk),
+                actions.client_key_rotate(actor=admin_actor(request), client_id=client.pk),
             )

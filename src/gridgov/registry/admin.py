@@ -9,15 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gridgov.accounts.models import User
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.registry.models import Compound, Home, Household, Organisation, Person, Tenancy
+from gridgov.registry.selectors import visible
 
 PROVENANCE = ["grid", "community", "address_code", "source", "source_time", "verified_at"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Model]):
+class ReadOnlyAdmin(ScopedAdmin[Any]):
+    def visible(self, user: User) -> QuerySet[Any]:
+        """Records by their grid, as the registry's own pages read them."""
+        return visible(user, self.model)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -67,6 +74,9 @@ class HomeAdmin(ReadOnlyAdmin):
 @admin.register(Tenancy)
 class TenancyAdmin(ReadOnlyAdmin):
     list_display = ["home", "person", "start", "end"]
+
+    def visible(self, user: User) -> QuerySet[Tenancy]:
+        return Tenancy.objects.filter(home__in=visible(user, Home))
 
 
 @admin.register(Organisation)

@@ -11,14 +11,15 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
-from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
-from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.selectors import nodes_visible
+from gridgov.core.admin_scope import ScopedAdmin, ScopedRelations, admin_actor
+from gridgov.jurisdiction.models import Level
 from gridgov.staffing import selectors
 from gridgov.staffing.models import (
     GroupRole,
@@ -31,32 +32,14 @@ from gridgov.staffing.models import (
 M = TypeVar("M", bound=Model)
 
 
-class ScopedNodes:
-    """Node fields accept only nodes inside the administrator's jurisdiction, raw ids included."""
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        if db_field.related_model is Node:
-            kwargs["queryset"] = nodes_visible(request.user)  # type: ignore[arg-type]
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
-
-    def formfield_for_manytomany(
-        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        if db_field.related_model is Node:
-            kwargs["queryset"] = nodes_visible(request.user)  # type: ignore[arg-type]
-        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
-
-
-class AuditedAdmin(ScopedNodes, admin.ModelAdmin[M]):
+class AuditedAdmin(ScopedAdmin[M]):
     def save_related(
         self, request: HttpRequest, form: ModelForm[M], formsets: Any, change: bool
     ) -> None:
         """Audit after the inlines are saved, so one row tells the whole change."""
         super().save_related(request, form, formsets, change)
         audit_record(
-            actor=request.user if isinstance(request.user, Model) else None,
+            actor=admin_actor(request),
             action=f"staffing.admin_{'change' if change else 'add'}",
             target=form.instance,
             detail={
@@ -67,7 +50,7 @@ class AuditedAdmin(ScopedNodes, admin.ModelAdmin[M]):
 
     def delete_model(self, request: HttpRequest, obj: M) -> None:
         audit_record(
-            actor=request.user if isinstance(request.user, Model) else None,
+            actor=admin_actor(request),
             action="staffing.admin_delete",
             target=obj,
             detail={"repr": str(obj)},
@@ -79,7 +62,7 @@ class AuditedAdmin(ScopedNodes, admin.ModelAdmin[M]):
             self.delete_model(request, obj)
 
 
-class StaffAssignmentInline(ScopedNodes, admin.TabularInline[StaffAssignment, StaffMember]):
+class StaffAssignmentInline(ScopedRelations, admin.TabularInline[StaffAssignment, StaffMember]):
     model = StaffAssignment
     raw_id_fields = ["grid"]
     extra = 0
@@ -94,8 +77,8 @@ class StaffMemberAdmin(AuditedAdmin[StaffMember]):
     list_select_related = ["home_node"]
     inlines = [StaffAssignmentInline]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[StaffMember]:
-        return selectors.staff_visible(request.user).prefetch_related(None)  # type: ignore[arg-type]
+    def visible(self, user: User) -> QuerySet[StaffMember]:
+        return selectors.staff_visible(user).prefetch_related(None)
 
 
 class WorkGroupForm(forms.ModelForm[WorkGroup]):
@@ -140,7 +123,7 @@ class WorkGroupMemberFormSet(forms.BaseInlineFormSet[WorkGroupMember, WorkGroup,
             )
 
 
-class WorkGroupMemberInline(admin.TabularInline[WorkGroupMember, WorkGroup]):
+class WorkGroupMemberInline(ScopedRelations, admin.TabularInline[WorkGroupMember, WorkGroup]):
     model = WorkGroupMember
     formset = WorkGroupMemberFormSet
     raw_id_fields = ["staff"]
@@ -156,5 +139,5 @@ class WorkGroupAdmin(AuditedAdmin[WorkGroup]):
     list_select_related = ["node"]
     inlines = [WorkGroupMemberInline]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[WorkGroup]:
-        return selectors.groups_visible(request.user).prefetch_related(None)  # type: ignore[arg-type]
+    def visible(self, user: User) -> QuerySet[WorkGroup]:
+        return selectors.groups_visible(user).prefetch_related(None)

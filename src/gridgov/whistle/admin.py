@@ -3,13 +3,14 @@ which audit it and move the event's loop."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from gridgov.accounts.models import User
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.whistle.models import Summons, Whistle, WhistleLog
 from gridgov.whistle.selectors import whistles_visible
 
@@ -53,11 +54,11 @@ class LogInline(ReadOnly, admin.TabularInline[WhistleLog, Whistle]):
 
 
 @admin.register(Whistle)
-class WhistleAdmin(ReadOnly, admin.ModelAdmin[Whistle]):
+class WhistleAdmin(ReadOnly, ScopedAdmin[Whistle]):
     list_display = ["event", "reason", "node", "blown_by", "blown_at", "closed_at"]
     list_filter = ["reason"]
     search_fields = ["event__number"]
     inlines = [SummonsInline, LogInline]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Whistle]:
-        return whistles_visible(cast(User, request.user))
+    def visible(self, user: User) -> QuerySet[Whistle]:
+        return whistles_visible(user)

@@ -135,7 +135,7 @@ def test_district_security_admin_cannot_place_or_see_outside(district_security_a
     assert "dc" in listed
     assert "dc2" not in listed
     outside = client.get(f"{USERS}{users['sibling_commander'].pk}/change/")
-    assert outside.status_code == 302
+    assert outside.status_code == 404
 
 
 def change_data(user: User, **overrides: str) -> dict[str, str]:

@@ -17,20 +17,33 @@ from typing import Any
 
 import pytest
 import shapely
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import quote
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from gridgov.accounts.actions import api_token_create
-from gridgov.accounts.roles import Role
+from gridgov.accounts.models import User
+from gridgov.accounts.roles import ADMIN_APP_ACCESS, Role
+from gridgov.addresses.models import Address
 from gridgov.addresses.tests.factories import make_target_address
+from gridgov.assessment.models import HandlingScore, IndicatorDaily, UnitKind
+from gridgov.audit.models import AuditEntry
+from gridgov.core.admin_scope import UNSCOPED as ADMIN_UNSCOPED
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.core.api import api
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_report
+from gridgov.events.models import Event
 from gridgov.events.tests.conftest import PNG, default_catalogue
 from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.jurisdiction import actions as jurisdiction_actions
-from gridgov.jurisdiction.models import LayerKind
+from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
+from gridgov.open311.models import ClientApplication
 from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
 from gridgov.staffing.models import (
     GroupRole,
@@ -40,6 +53,7 @@ from gridgov.staffing.models import (
     WorkGroup,
     WorkGroupMember,
 )
+from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 from gridgov.verification.tests.factories import propose_phone
 from gridgov.whistle.actions import whistle_blow
@@ -719,3 +733,142 @@ def test_every_route_is_in_the_matrix() -> None:
     assert not missing, f"routes without a scope check: {sorted(missing)}"
     stale = (MATRIX.keys() | UNSCOPED.keys()) - routes
     assert not stale, f"matrix entries for routes that no longer exist: {sorted(stale)}"
+
+
+# The admin: every registered ModelAdmin's object inside the target subtree, by its primary key.
+ADMIN_MATRIX: dict[str, Callable[[Targets], Any]] = {
+    "accounts.user": lambda t: t.user_id,
+    "accounts.apitoken": lambda t: t.token_id,
+    "axes.accessattempt": lambda t: AccessAttempt.objects.create(
+        username="sd", ip_address="10.0.0.1", user_agent="", http_accept="", path_info="/",
+        get_data="", post_data="", failures_since_start=1,
+    ).pk,
+    "axes.accesslog": lambda t: AccessLog.objects.create(
+        username="sd", ip_address="10.0.0.1", user_agent="", http_accept="", path_info="/"
+    ).pk,
+    "axes.accessfailurelog": lambda t: AccessFailureLog.objects.create(
+        username="sd", ip_address="10.0.0.1", user_agent="", http_accept="", path_info="/"
+    ).pk,
+    "audit.auditentry": lambda t: AuditEntry.objects.filter(actor_id=t.user_id).first().pk,  # type: ignore[union-attr]
+    "jurisdiction.node": lambda t: Node.objects.get(code=COMMUNITY).pk,
+    "jurisdiction.layerunit": lambda t: LayerUnit.objects.get(code=BEAT).pk,
+    "jurisdiction.gridoverlap": lambda t: GridOverlap.objects.filter(grid__code=GRID).first().pk,  # type: ignore[union-attr]
+    "departments.department": lambda t: Department.objects.get(code="320104-cg").pk,
+    "staffing.staffmember": lambda t: t.staff_id,
+    "staffing.workgroup": lambda t: t.group_id,
+    "events.event": lambda t: Event.objects.get(number=t.event_number).pk,
+    "events.eventattachment": lambda t: t.attachment_id,
+    "whistle.whistle": lambda t: t.whistle_id,
+    "assessment.indicatordaily": lambda t: IndicatorDaily.objects.create(
+        day=timezone.localdate(), unit_kind=UnitKind.NODE, node=Node.objects.get(code=COMMUNITY)
+    ).pk,
+    "assessment.handlingscore": lambda t: HandlingScore.objects.create(
+        event=Event.objects.get(number=t.event_number), score=5, by_id=t.user_id,
+        at=timezone.now(),
+    ).pk,
+    "addresses.road": lambda t: Address.objects.get(code=t.address).road_id,
+    "addresses.address": lambda t: Address.objects.get(code=t.address).pk,
+    "registry.person": lambda t: t.registry.person.pk,
+    "registry.household": lambda t: t.registry.household.pk,
+    "registry.home": lambda t: t.registry.home.pk,
+    "registry.tenancy": lambda t: t.registry.tenancy.pk,
+    "registry.organisation": lambda t: t.registry.organisation.pk,
+    "registry.compound": lambda t: t.registry.compound.pk,
+    "verification.verificationtask": lambda t: t.verification_task,
+    "open311.clientapplication": lambda t: ClientApplication.objects.create(
+        name="目标应用", digest="0" * 64, prefix="target", node=Node.objects.get(code=COMMUNITY)
+    ).pk,
+}  # fmt: skip
+
+
+# The other district has a 北街道一社区 of its own: name the target's in full.
+ADMIN_SECRET_NAMES = (*(n for n in SECRET_NAMES if n != "北街道一社区"), "秦淮区北街道一社区")
+
+
+def admin_of(app_label: str, node: Node) -> User:
+    """An administrator whose role manages the app, at the node; a superuser where no role does."""
+    for role, (full, view) in ADMIN_APP_ACCESS.items():
+        if app_label in full | view:
+            return make_user(f"{role}-{node.code}", role, node=node)
+    user = make_user(f"super-{node.code}", Role.SYSTEM_ADMIN, node=node)
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="gridgov.accounts.backends.RoleBackend")
+    return client
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_MATRIX))
+def test_admin_of_another_district_sees_nothing(label: str, targets: Targets, tree: Tree) -> None:
+    pk = ADMIN_MATRIX[label](targets)
+    model = apps.get_model(label)
+    base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    change = f"{base}{quote(pk)}/change/"
+    # The target's own district sees it, so the probes below can fail.
+    own = logged_in(admin_of(model._meta.app_label, tree["320104"]))
+    listing = own.get(base)
+    assert listing.status_code == 200
+    assert listing.context["cl"].queryset.filter(pk=pk).exists()
+    assert own.get(change).status_code == 200
+
+    sibling = logged_in(admin_of(model._meta.app_label, tree["320105"]))
+    listing = sibling.get(base)
+    assert listing.status_code == 200
+    assert not listing.context["cl"].queryset.filter(pk=pk).exists()
+    body = listing.content.decode()  # nor in a filter's choices
+    for secret in (*ADMIN_SECRET_NAMES, COMMUNITY):
+        assert secret not in body
+    for page in (change, f"{base}{quote(pk)}/history/", f"{base}{quote(pk)}/delete/"):
+        assert sibling.get(page).status_code in {403, 404}, page
+    before = list(model._default_manager.filter(pk=pk).values())
+    for action in [*(admin.site._registry[model].actions or []), "delete_selected"]:
+        sibling.post(base, {"action": action, "_selected_action": [pk], "post": "yes"})
+    assert list(model._default_manager.filter(pk=pk).values()) == before, "an action reached it"
+
+
+# Autocomplete answers from the related model's admin: (source model, its field, a search term).
+AUTOCOMPLETE = [
+    ("registry.tenancy", "person", "目标"),
+    ("staffing.staffmember", "home_node", "北街道一社区"),
+    ("events.eventattachment", "event", ""),
+]
+
+
+@pytest.mark.parametrize(("source", "field", "term"), AUTOCOMPLETE)
+def test_admin_autocomplete_of_another_district_finds_nothing(
+    source: str, field: str, term: str, targets: Targets, tree: Tree, users: dict[str, Any]
+) -> None:
+    model = apps.get_model(source)
+    remote_admin = admin.site._registry[model._meta.get_field(field).related_model]
+    assert isinstance(remote_admin, ScopedAdmin)
+    # The target's side: what the target subdistrict's own dispatcher may see.
+    target_side = {
+        str(pk) for pk in remote_admin.visible(users["dispatcher"]).values_list("pk", flat=True)
+    }
+    query = {
+        "app_label": model._meta.app_label,
+        "model_name": model._meta.model_name,
+        "field_name": field,
+        "term": term,
+    }
+
+    def found(node: str) -> set[str]:
+        client = logged_in(admin_of(model._meta.app_label, tree[node]))
+        response = client.get("/admin/autocomplete/", query)
+        assert response.status_code == 200
+        return {row["id"] for row in response.json()["results"]}
+
+    assert found("320104") & target_side  # the control: the own district finds the target
+    assert not found("320105") & target_side
+
+
+def test_every_admin_is_in_the_matrix() -> None:
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    missing = registered - ADMIN_MATRIX.keys() - ADMIN_UNSCOPED.keys()
+    assert not missing, f"admins without a scope check: {sorted(missing)}"
+    stale = (ADMIN_MATRIX.keys() | ADMIN_UNSCOPED.keys()) - registered
+    assert not stale, f"matrix entries for admins that no longer exist: {sorted(stale)}"

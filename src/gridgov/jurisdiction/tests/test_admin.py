@@ -122,7 +122,7 @@ def test_district_administrator_sees_and_edits_only_their_district(tree):
     listing = client.get("/admin/jurisdiction/node/")
     codes = {n.code for n in listing.context["cl"].result_list}
     assert codes == {c for c in tree.nodes if c.startswith("320105")}
-    assert client.get(node_url(tree, GRID)).status_code == 302  # not found → admin index
+    assert client.get(node_url(tree, GRID)).status_code == 404
 
 
 def test_layer_unit_outside_the_city_is_refused(tree, client_for):

@@ -76,7 +76,7 @@ def test_district_admin_sees_only_its_district(tree, worker):
     client = login(Client(), make_user("sa3", Role.SYSTEM_ADMIN, node=tree["320105"]))
     assert "王芳" not in client.get("/admin/staffing/staffmember/").text
     page = client.get(f"/admin/staffing/staffmember/{worker.pk}/change/")
-    assert page.status_code == 302
+    assert page.status_code == 404
 
 
 def test_work_group_admin_keeps_grids_inside_the_node(admin_client, tree):
@@ -135,3 +135,22 @@ def test_district_admin_cannot_place_staff_outside_its_district(tree):
     assert not StaffMember.objects.exists()
     form["assignments-0-grid"] = tree["320105001001001"].pk
     assert client.post("/admin/staffing/staffmember/add/", form).status_code == 302
+
+
+def test_district_admin_cannot_add_another_districts_staff_to_a_group(tree, worker):
+    """The member inline's raw staff id accepts only staff the caller's admin lists."""
+    client = login(Client(), make_user("sa5", Role.SYSTEM_ADMIN, node=tree["320105"]))
+    form = {
+        "name": "组",
+        "node": tree["320105001001"].pk,
+        "grids": "",
+        **inline_management("members", 1),
+        "members-0-role": "member",
+        "members-0-staff": worker.pk,
+        "members-0-name": "",
+        "members-0-title": "",
+    }
+    page = client.post("/admin/staffing/workgroup/add/", form)
+    assert page.status_code == 200
+    assert "staff" in page.context["inline_admin_formsets"][0].formset.errors[0]
+    assert not WorkGroup.objects.exists()
