@@ -68,6 +68,7 @@ from gridgov.events.workflow import (
 )
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import PointLocation, locate_points, nodes_visible, scope_root
+from gridgov.jurisdiction.spatial import nearest_grid
 from gridgov.worktime.calendar import deadline
 
 logger = logging.getLogger(__name__)
@@ -213,9 +214,19 @@ def _placer(actor: User | None, within: Node | None) -> User:
 def _locate(
     actor: User, lon: float, lat: float, crs: str, problems: ProblemList
 ) -> PointLocation | None:
+    """Where a new event lands. Only a grid has someone to register what is reported there:
+    a point the city or a district covers but no grid serves would sit at a node nobody
+    works, so every intake refuses it here rather than file an event that cannot move."""
     [where] = locate_points(actor, [(lon, lat)], crs)
     if isinstance(where, Problem):
         problems.add(where.code, where.message, field="location")
+        return None
+    if where.grid is None:
+        problems.add(
+            "outside_service_area",
+            _("No grid serves this point: choose a point inside the served area."),
+            field="location",
+        )
         return None
     return where
 
@@ -1026,3 +1037,33 @@ def attachment_publish(*, actor: User, attachment_ids: list[int], approved: bool
         detail={"ids": ids, "changed": changed},
     )
     return changed
+
+
+@transaction.atomic
+def event_orphans_relocate(*, actor: User | None) -> list[str]:
+    """Move every open event filed outside all grids (as intake allowed before it refused
+    such points) to the grid nearest its point, where that grid's people and its district's
+    commander see it; no one works the city node it sat at. Returns the numbers moved."""
+    orphans = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .filter(grid__isnull=True, status__in=OPEN_STATUSES)
+    )
+    moved = []
+    for event in orphans.order_by("id"):
+        code = nearest_grid(event.lon, event.lat)
+        grid = Node.objects.filter(code=code).first() if code else None
+        if grid is None:
+            break
+        before = event.owner.code
+        Event.objects.filter(pk=event.pk).update(
+            node=grid, grid=grid, owner=grid, version=F("version") + 1
+        )
+        audit_record(
+            actor=actor,
+            action="events.relocate",
+            target=event,
+            detail={"number": event.number, "from": before, "to": grid.code},
+        )
+        moved.append(event.number)
+    return moved

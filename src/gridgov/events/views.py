@@ -39,7 +39,7 @@ from gridgov.events.workflow import (
     Stage,
     Status,
 )
-from gridgov.jurisdiction.selectors import node_get, nodes_visible, scope_root
+from gridgov.jurisdiction.selectors import map_bounds, node_get, nodes_visible, scope_root
 
 PAGE_SIZE = 50
 
@@ -203,7 +203,8 @@ def report(request: UserRequest) -> HttpResponse:
 
 
 def _report_page(request: UserRequest, form: ReportForm, status: int) -> HttpResponse:
-    """The form over a map of the user's jurisdiction, whose boundaries the API serves."""
+    """The form over a map of the user's jurisdiction, whose boundaries the API serves, opened
+    on the grids in it (a point outside every grid is refused)."""
     root = scope_root(request.user)
     return render(
         request,
@@ -212,6 +213,7 @@ def _report_page(request: UserRequest, form: ReportForm, status: int) -> HttpRes
             "form": form,
             "hotline": isinstance(form, HotlineForm),
             "geojson_url": reverse("api:node_geojson", args=[root.code]),
+            "bounds": map_bounds(root),
         },
         status=status,
     )
