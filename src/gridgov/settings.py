@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_otp",
-    "axes",
+    "gridgov.accounts.apps.LoginProtectionConfig",
     "ninja",
     "gridgov.core",
     "gridgov.audit",

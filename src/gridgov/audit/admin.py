@@ -1,17 +1,45 @@
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from gridgov.audit.models import AuditEntry
+
+# Detail keys that name the target the way its users know it, before its database id.
+TARGET_KEYS = ("number", "code", "username", "name")
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ["at", "actor", "action", "target_type", "target_id"]
+    list_display = ["at", "actor", "action", "target_type", "target"]
     list_filter = ["action", "target_type"]
-    search_fields = ["action", "target_id", "actor__username"]
+    search_fields = ["action", "target_id", "actor__username", "detail"]
     date_hierarchy = "at"
+    fields = readonly_fields = ("at", "actor", "action", "target_type", "target", "facts")
+
+    @admin.display(description=_("target"))
+    def target(self, entry: AuditEntry) -> str:
+        """An event's number, a node's code: what an auditor can look up; the row id last."""
+        detail = entry.detail if isinstance(entry.detail, dict) else {}
+        for key in TARGET_KEYS:
+            if detail.get(key):
+                return str(detail[key])
+        return f"#{entry.target_id}" if entry.target_id else "—"
+
+    @admin.display(description=_("detail"))
+    def facts(self, entry: AuditEntry) -> SafeString:
+        """One line per fact, times in local time as everywhere else, instead of raw JSON."""
+        detail = entry.detail if isinstance(entry.detail, dict) else {"": entry.detail}
+        return format_html_join(
+            "",
+            "<div><strong>{}</strong> {}</div>",
+            ((key, _local(value)) for key, value in sorted(detail.items())),
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -21,3 +49,18 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _local(value: Any) -> str:
+    """An ISO timestamp (stored in UTC) read in the display time zone; anything else as is."""
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+        return value
+    if isinstance(value, list):
+        return ", ".join(_local(v) for v in value)
+    return str(value)

@@ -7,7 +7,7 @@ import math
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
@@ -329,3 +329,23 @@ def response_time_stats(user: User, node: Node, since: datetime) -> ResponseStat
         median_working_minutes=statistics.median(working),
         p90_working_minutes=_p90(working),
     )
+
+
+def payload_names(
+    payloads: list[dict[str, Any]], node_keys: tuple[str, ...], department_key: str
+) -> dict[tuple[str, str], str]:
+    """The names behind the codes a timeline's payloads hold, in two queries: a reader knows
+    the 城管局, not 320104-urban. Keyed by ("node" | "department", code)."""
+    nodes = {str(p[k]) for p in payloads for k in node_keys if k in p}
+    departments = {str(p[department_key]) for p in payloads if department_key in p}
+    names = {
+        ("node", code): name
+        for code, name in Node.objects.filter(code__in=nodes).values_list("code", "name")
+    }
+    names.update(
+        (("department", code), name)
+        for code, name in Department.objects.filter(code__in=departments).values_list(
+            "code", "name"
+        )
+    )
+    return names

@@ -517,11 +517,17 @@ def _steps(user: User, event: Event) -> list[Step]:
     photos: dict[int | None, list[EventAttachment]] = {}
     for attachment in selectors.event_attachments(event):
         photos.setdefault(attachment.transition_id, []).append(attachment)
+    rows = list(selectors.event_timeline(user, event))
+    names = selectors.payload_names(
+        [row.payload or {} for row in rows], _NODE_KEYS, _DEPARTMENT_KEY
+    )
     steps = []
-    for row in selectors.event_timeline(user, event):
+    for row in rows:
         payload = row.payload or {}
         detail = ", ".join(
-            f"{_PAYLOAD_LABELS[k]}: {payload[k]}" for k in _PAYLOAD_LABELS if k in payload
+            f"{_PAYLOAD_LABELS[k]}: {_payload_value(k, payload[k], names)}"
+            for k in _PAYLOAD_LABELS
+            if k in payload
         )
         steps.append(
             Step(
@@ -555,8 +561,28 @@ _PAYLOAD_LABELS: dict[str, str | Promise] = {
     "to": gettext_lazy("escalated to"),
     "node": gettext_lazy("level"),
     "score": gettext_lazy("rating"),
-    "minutes": gettext_lazy("minutes"),
+    "minutes": gettext_lazy("extension asked for"),
 }
+# Payload keys that hold a node's code, and the one that holds a department's.
+_NODE_KEYS = ("to", "node")
+_DEPARTMENT_KEY = "department"
+
+
+def _payload_value(key: str, value: Any, names: dict[tuple[str, str], str]) -> str:
+    if key in _NODE_KEYS:
+        return names.get(("node", str(value)), str(value))
+    if key == _DEPARTMENT_KEY:
+        return names.get(("department", str(value)), str(value))
+    if key == "minutes" and isinstance(value, int):
+        return _working_time(value)
+    return str(value)
+
+
+def _working_time(minutes: int) -> str:
+    """An extension in working time, in hours when whole: 2880 minutes read as 48 hours."""
+    if minutes % 60:
+        return _("%(n)d working minutes") % {"n": minutes}
+    return _("%(n)d working hours") % {"n": minutes // 60}
 
 
 def _extra(event: Event) -> list[tuple[str, Any]]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound, ProblemList
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_root
@@ -29,6 +30,7 @@ from gridgov.registry.models import (
     Tenure,
 )
 from gridgov.registry.validation import phone_check, resident_id_normalise
+from gridgov.verification.models import Source
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -218,3 +220,33 @@ def grid_block_card(user: User, grid: Node) -> BlockCard:
         managed_compounds=compounds["managed"],
         verification=grid_figures(user, grid),
     )
+
+
+# The sources a record's `source` holds besides the verification sources: an import job
+# ("import:<job>:<file>") and a grid worker's check on the ground.
+IMPORT_PREFIX = "import:"
+FIELD_CHECK = "field_check"
+
+
+def source_text(source: str) -> str:
+    """A record's source in words: "import:1:people.csv" reads as the import and its file,
+    "department_file:公安.xlsx" as the kind of source and its batch."""
+    if source.startswith(IMPORT_PREFIX):
+        job, _sep, name = source.removeprefix(IMPORT_PREFIX).partition(":")
+        return str(_("import no. %(job)s (%(file)s)") % {"job": job, "file": name})
+    if source == FIELD_CHECK:
+        return str(_("grid worker's check on site"))
+    kind, _sep, batch = source.partition(":")
+    if kind in Source.values:
+        # A verified change keeps its source and the batch it came in ("department_file:…").
+        label = str(Source(kind).label)
+        return f"{label}（{batch}）" if batch else label
+    return source
+
+
+def address_text(code: str) -> str:
+    """The written address behind a record's address code; empty when the library has none."""
+    if not code:
+        return ""
+    address = Address.objects.select_related("road").filter(code=code).first()
+    return address.label if address is not None else ""

@@ -16,8 +16,8 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline, Event, EventAttachment, EventTransition
-from gridgov.events.tests.conftest import HERE, THERE, Report, Walk
-from gridgov.events.workflow import Status
+from gridgov.events.tests.conftest import HERE, THERE, Report, Walk, apply
+from gridgov.events.workflow import Command, Status
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -510,3 +510,20 @@ def test_dispatch_to_the_grid_through_the_form(walk: Walk, as_user: Any) -> None
         f"/events/{event.number}/commands/reject", {"version": event.version, "target": "x"}
     )
     assert bad.status_code == 422
+
+
+def test_the_timeline_names_departments_and_levels(
+    report: Report, loop_users: dict[str, User], as_user: Any
+) -> None:
+    event = report()
+    event = apply(loop_users, event, Command.ESCALATE)
+    event = apply(loop_users, event, Command.REGISTER)
+    event = apply(loop_users, event, Command.DISPATCH, payload={"department": "320104-fire"})
+    event = apply(loop_users, event, Command.ACCEPT)
+    apply(loop_users, event, Command.REQUEST_EXTENSION, payload={"minutes": 2880})
+    page = html(as_user("commander").get(f"/events/{event.number}/"))
+    assert "部门: 秦淮区消防救援大队" in page
+    assert "升级至: 秦淮区北街道一社区" in page
+    assert "申请延期: 48 个工作小时" in page
+    for code in ("320104-fire", "升级至: 320104", "2880"):
+        assert code not in page
