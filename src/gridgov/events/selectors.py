@@ -198,28 +198,50 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def duplicate_candidates(user: User, event: Event) -> list[Event]:
     """Open events of the same category reported near the event shortly before it, nearest
-    first: the dispatcher decides whether to merge. The radius (EVENT_DUPLICATE_RADIUS_M,
-    100 m) and window (EVENT_DUPLICATE_HOURS, 72 h) are settings. Loads only what a candidate
-    shows: its number, status, description, report time and place."""
+    first: the dispatcher decides whether to merge."""
+    return nearby_open(
+        user,
+        category_code=event.category.code,
+        lon=event.lon,
+        lat=event.lat,
+        at=event.reported_at or event.created_at,
+        exclude=event.pk,
+    )
+
+
+def nearby_open(
+    user: User,
+    *,
+    category_code: str,
+    lon: float,
+    lat: float,
+    at: datetime,
+    exclude: int | None = None,
+) -> list[Event]:
+    """Open events of a category reported near a point shortly before `at`, nearest first:
+    the duplicates of an event, or of a report about to be made. The radius
+    (EVENT_DUPLICATE_RADIUS_M, 100 m) and window (EVENT_DUPLICATE_HOURS, 72 h) are settings.
+    Loads only what a candidate shows: its number, status, description, report time and
+    place."""
     radius = float(getattr(settings, "EVENT_DUPLICATE_RADIUS_M", 100))
     hours = float(getattr(settings, "EVENT_DUPLICATE_HOURS", 72))
     dlat = math.degrees(radius / EARTH_RADIUS_M)
-    dlon = dlat / max(math.cos(math.radians(event.lat)), 0.01)
-    since = (event.reported_at or event.created_at) - timedelta(hours=hours)
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
     nearby = (
         events_visible(user)
         .select_related(None)
         .only("number", "status", "description", "reported_at", "lon", "lat")
         .filter(
-            category_id=event.category_id,
+            category__code=category_code,
             status__in=OPEN_STATUSES,
-            reported_at__gte=since,
-            lat__range=(event.lat - dlat, event.lat + dlat),
-            lon__range=(event.lon - dlon, event.lon + dlon),
+            reported_at__gte=at - timedelta(hours=hours),
+            lat__range=(lat - dlat, lat + dlat),
+            lon__range=(lon - dlon, lon + dlon),
         )
-        .exclude(pk=event.pk)
     )
-    scored = [(distance_m(event.lon, event.lat, e.lon, e.lat), e) for e in nearby]
+    if exclude is not None:
+        nearby = nearby.exclude(pk=exclude)
+    scored = [(distance_m(lon, lat, e.lon, e.lat), e) for e in nearby]
     return [e for d, e in sorted(scored, key=lambda pair: pair[0]) if d <= radius]
 
 

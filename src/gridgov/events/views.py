@@ -99,7 +99,13 @@ class ReportForm(forms.Form):
         self.chosen_category = next((s for s in subclasses if s.code == chosen), None)
         self.extra_specs = self.chosen_category.extra_fields if self.chosen_category else []
         for spec in self.extra_specs:
-            self.fields[f"extra_{spec['code']}"] = _extra_field(spec)
+            if spec["type"] == "photo":
+                # The category's photo (a manhole's) is asked for by the one photo field,
+                # under the category's label, instead of a second file field beside it.
+                self.fields["photos"].label = spec["label"]
+                self.fields["photos"].required = bool(spec.get("required"))
+            else:
+                self.fields[f"extra_{spec['code']}"] = _extra_field(spec)
 
     def _value(self, name: str) -> str:
         source = self.data if self.is_bound else self.initial
@@ -107,7 +113,7 @@ class ReportForm(forms.Form):
 
     @property
     def extra_bound(self) -> list[forms.BoundField]:
-        return [self[f"extra_{spec['code']}"] for spec in self.extra_specs]
+        return [self[f"extra_{s['code']}"] for s in self.extra_specs if s["type"] != "photo"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -125,19 +131,16 @@ class ReportForm(forms.Form):
                 value = extra_number(value)
             elif spec["type"] == "date":
                 value = value.isoformat()
-            elif spec["type"] == "photo":
-                value = value.name or spec["code"]
             values[spec["code"]] = value
+        photos = self.cleaned_data.get("photos") or []
+        for spec in self.extra_specs:
+            if spec["type"] == "photo" and photos:
+                # The category's photo field is named by the first photo sent.
+                values[spec["code"]] = photos[0].name or spec["code"]
         return values
 
     def photo_uploads(self) -> list[Upload]:
-        """The photos, with those of the category's photo fields, which name them."""
-        fields = [
-            self.cleaned_data.get(f"extra_{spec['code']}")
-            for spec in self.extra_specs
-            if spec["type"] == "photo"
-        ]
-        return [*self.cleaned_data.get("photos", []), *(f for f in fields if f)]
+        return list(self.cleaned_data.get("photos") or [])
 
     def intake(self) -> dict[str, Any]:
         """The arguments every intake action shares."""
@@ -175,8 +178,6 @@ def _extra_field(spec: dict[str, Any]) -> forms.Field:
         return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in spec["choices"]], **common)
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if kind == "photo":
-        return forms.FileField(widget=forms.ClearableFileInput({"accept": "image/*"}), **common)
     return forms.CharField(max_length=200, **common)
 
 
@@ -266,6 +267,33 @@ def report_fields(request: UserRequest) -> HttpResponse:
     picks; without script the form still posts and comes back with the right fields."""
     _reporter_only(request.user)
     return render(request, "events/_report_fields.html", {"form": ReportForm(initial=request.GET)})
+
+
+class NearbyForm(forms.Form):
+    category = forms.CharField(max_length=16)
+    lon = forms.FloatField()
+    lat = forms.FloatField()
+
+
+@page_view
+def report_nearby(request: UserRequest) -> HttpResponse:
+    """Open reports of the chosen category near the chosen point, asked by the form as soon
+    as both are set, so the same manhole is not reported twice; the dispatcher's duplicate
+    check, run before the report rather than after."""
+    _reporter_only(request.user)
+    form = NearbyForm(request.GET)
+    nearby = (
+        selectors.nearby_open(
+            request.user,
+            category_code=form.cleaned_data["category"],
+            lon=form.cleaned_data["lon"],
+            lat=form.cleaned_data["lat"],
+            at=timezone.now(),
+        )
+        if form.is_valid()
+        else []
+    )
+    return render(request, "events/_nearby.html", {"nearby": nearby})
 
 
 # Queues ---------------------------------------------------------------------------------------
