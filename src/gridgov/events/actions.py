@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -48,7 +50,15 @@ from gridgov.events.models import (
     EventCounter,
     EventTransition,
 )
-from gridgov.events.photos import Photo, Upload, photos_checked
+from gridgov.events.photos import (
+    MAX_PHOTOS,
+    PENDING_DIR,
+    Photo,
+    Upload,
+    kept_entries,
+    kept_sign,
+    photos_checked,
+)
 from gridgov.events.selectors import (
     command_permitted,
     commands_open,
@@ -1067,3 +1077,22 @@ def event_orphans_relocate(*, actor: User | None) -> list[str]:
         )
         moved.append(event.number)
     return moved
+
+
+def photos_keep(uploads: list[Upload], *, owner: str, already: str = "") -> str:
+    """Store the photos of a form that came back with an error, so the reporter need not choose
+    them again: the real photos among `uploads` join those `already` kept, and the signed
+    list the form carries is returned. Files are not events' attachments until reported."""
+    entries = kept_entries(already, owner=owner)
+    for photo in photos_checked(uploads, ProblemList()):
+        path = default_storage.save(
+            f"{PENDING_DIR}/{secrets.token_hex(16)}.{photo.extension}", ContentFile(photo.content)
+        )
+        entries.append((path, photo.name))
+    return kept_sign(entries[:MAX_PHOTOS], owner=owner)
+
+
+def photos_discard(signed: str, *, owner: str) -> None:
+    """The kept files, once the report holds its own copies."""
+    for path, _name in kept_entries(signed, owner=owner):
+        default_storage.delete(path)

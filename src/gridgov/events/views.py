@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from gridgov.events import actions, queues, selectors
 from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.paging import CappedPaginator
-from gridgov.events.photos import Upload
+from gridgov.events.photos import Upload, kept_entries, photos_kept
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
     COMMAND_ROLES,
@@ -80,9 +80,11 @@ class ReportForm(forms.Form):
     )
     address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=200)
     photos = PhotosField()
+    kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owner: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.owner = owner
         tree = selectors.category_tree()
         _choice_field(self, "category_class").choices = [("", "—")] + [
             (c.code, f"{c.code} {c.name}") for c in tree
@@ -106,6 +108,10 @@ class ReportForm(forms.Form):
                 self.fields["photos"].required = bool(spec.get("required"))
             else:
                 self.fields[f"extra_{spec['code']}"] = _extra_field(spec)
+        self.kept_count = len(kept_entries(self._value("kept_photos"), owner=owner))
+        if self.kept_count:
+            # Photos kept from the last try count: the file input may come back empty.
+            self.fields["photos"].required = False
 
     def _value(self, name: str) -> str:
         source = self.data if self.is_bound else self.initial
@@ -132,7 +138,7 @@ class ReportForm(forms.Form):
             elif spec["type"] == "date":
                 value = value.isoformat()
             values[spec["code"]] = value
-        photos = self.cleaned_data.get("photos") or []
+        photos = self.photo_uploads()
         for spec in self.extra_specs:
             if spec["type"] == "photo" and photos:
                 # The category's photo field is named by the first photo sent.
@@ -140,7 +146,18 @@ class ReportForm(forms.Form):
         return values
 
     def photo_uploads(self) -> list[Upload]:
-        return list(self.cleaned_data.get("photos") or [])
+        """The photos kept from a try that came back with an error, then those sent now."""
+        kept = photos_kept(self._value("kept_photos"), owner=self.owner)
+        return [*kept, *(self.cleaned_data.get("photos") or [])]
+
+    def keep_photos(self) -> None:
+        """The form comes back with an error: keep the photos sent, for the next try."""
+        sent = getattr(self, "cleaned_data", {}).get("photos") or []
+        signed = actions.photos_keep(sent, owner=self.owner, already=self._value("kept_photos"))
+        data = cast(QueryDict, self.data).copy()
+        data["kept_photos"] = signed
+        self.data = data
+        self.kept_count = len(kept_entries(signed, owner=self.owner))
 
     def intake(self) -> dict[str, Any]:
         """The arguments every intake action shares."""
@@ -191,15 +208,17 @@ def report(request: UserRequest) -> HttpResponse:
     _reporter_only(request.user)
     if request.method != "POST":
         return _report_page(request, ReportForm(), 200)
-    form = ReportForm(request.POST, request.FILES)
+    form = ReportForm(request.POST, request.FILES, owner=str(request.user.pk))
     if form.is_valid():
         try:
             event = actions.event_report(actor=request.user, **form.intake())
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:
+            actions.photos_discard(form.cleaned_data["kept_photos"], owner=form.owner)
             messages.success(request, _("Event %(number)s reported.") % {"number": event.number})
             return redirect("events:detail", event.number)
+    form.keep_photos()
     return _report_page(request, form, 422)
 
 
@@ -240,7 +259,7 @@ def hotline(request: UserRequest) -> HttpResponse:
     _hotline_only(request.user)
     if request.method != "POST":
         return _report_page(request, HotlineForm(), 200)
-    form = HotlineForm(request.POST, request.FILES)
+    form = HotlineForm(request.POST, request.FILES, owner=str(request.user.pk))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -254,10 +273,12 @@ def hotline(request: UserRequest) -> HttpResponse:
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:
+            actions.photos_discard(form.cleaned_data["kept_photos"], owner=form.owner)
             messages.success(
                 request, _("Hotline call %(number)s entered.") % {"number": event.number}
             )
             return redirect("events:detail", event.number)
+    form.keep_photos()
     return _report_page(request, form, 422)
 
 

@@ -545,3 +545,28 @@ def test_the_form_shows_open_reports_nearby_before_reporting(report: Report, as_
     assert html(worker.get("/events/report/nearby", {"category": "0401"})).strip() == ""
     page = html(worker.get("/events/report/"))
     assert 'hx-get="/events/report/nearby"' in page
+
+
+def test_photos_sent_with_a_form_that_comes_back_are_kept(catalogue: None, as_user: Any) -> None:
+    worker = as_user("grid_worker")
+    first = worker.post(
+        "/events/report/", report_form(description="") | {"photos": [png("kept.png")]}
+    )
+    assert first.status_code == 422
+    page = html(first)
+    assert 'id="kept-photos"' in page
+    kept = re.search(r'name="kept_photos" value="([^"]+)"', page)
+    assert kept is not None
+    # Another account cannot use the list: it is signed for its owner.
+    other = as_user("community_staff").post(
+        "/events/report/", report_form() | {"kept_photos": kept.group(1)}
+    )
+    assert (
+        EventAttachment.objects.filter(event__number=other["Location"].split("/")[2]).count() == 0
+    )
+    again = worker.post("/events/report/", report_form() | {"kept_photos": kept.group(1)})
+    assert again.status_code == 302
+    event = Event.objects.get(number=again["Location"].split("/")[2])
+    [photo] = EventAttachment.objects.filter(event=event)
+    assert photo.name == "kept.png"
+    assert photo.file.read() == PNG
