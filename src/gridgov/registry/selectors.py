@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.addresses.models import Address
@@ -250,3 +251,27 @@ def address_text(code: str) -> str:
         return ""
     address = Address.objects.select_related("road").filter(code=code).first()
     return address.label if address is not None else ""
+
+
+def _living() -> QuerySet[Person]:
+    return Person.objects.filter(moved_out__isnull=True)
+
+
+def registered_count(grid: Node) -> int:
+    """The people living in one grid by the registry: see with_registered."""
+    return _living().filter(grid=grid).count()
+
+
+def with_registered(nodes: QuerySet[Node]) -> QuerySet[Node]:
+    """Nodes annotated with `registered`, the people living in each grid by the registry (not
+    moved out), to show beside the population imported with the boundaries: the one a
+    statistics office counted, the other what the grid workers keep."""
+    living = (
+        _living()
+        .filter(grid=OuterRef("pk"))
+        .order_by()
+        .values("grid")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return nodes.annotate(registered=Coalesce(Subquery(living), 0))

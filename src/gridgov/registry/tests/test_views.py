@@ -162,3 +162,15 @@ def test_a_record_reads_in_words_not_codes(records: Records, client_for: Any) ->
     assert "部门文件（公安2026-11.xlsx）" in again.content.decode()
     people = client_for("community_staff").get("/registry/", {"name": "目标"}).content.decode()
     assert "姓名" in people
+
+
+def test_grid_pages_show_the_registry_count_beside_the_imported_population(
+    records: Records, client_for: Any
+) -> None:
+    client = client_for("dispatcher")
+    listed = client.get(f"/jurisdiction/nodes/{GRID[:12]}/children", HTTP_HX_REQUEST="true")
+    # The imported population (1000) and the two people the registry holds in the grid.
+    assert "人口 1000" in listed.content.decode()
+    assert "登记在册 2 人" in listed.content.decode()
+    card = client.get(f"/jurisdiction/grids/{GRID}/card", HTTP_HX_REQUEST="true")
+    assert "登记在册 2 人" in card.content.decode()
