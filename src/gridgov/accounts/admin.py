@@ -152,7 +152,7 @@ class UserAdmin(ScopedAdmin[User], BaseUserAdmin[User]):
                 required=False,
                 label=db_field.verbose_name,
                 widget=forms.TextInput,
-                help_text=_("Enter the code."),
+                help_text=_("Type the code, e.g. 320104 or 320104-urban."),
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -1,4 +1,5 @@
-"""The batch matching page: paste or upload addresses, read or download the matches."""
+"""The batch matching page: paste or upload addresses, read or download the matches; and the
+address picker that any form asking for an address code offers while one types."""
 
 from __future__ import annotations
 
@@ -33,3 +34,21 @@ def batch_match(request: UserRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="address-matches.csv"'
         return response
     return render(request, "addresses/batch.html", {"form": form, "rows": rows})
+
+
+# A picker's input is at most a long address; longer text is no address to look up.
+PICK_MAX = 255
+
+
+@page_view
+def pick(request: UserRequest) -> HttpResponse:
+    """<option>s for a datalist, best match first: htmx asks while the address is typed, sending
+    the input under its own form name, so whatever single value came is the text."""
+    text = " ".join(str(v) for v in request.GET.values() if v)[:PICK_MAX].strip()
+    options: list[tuple[str, str]] = []
+    if text:
+        match = selectors.address_match(request.user, text)
+        if match.code:
+            options.append((match.code, match.label))
+        options += [(c.code, c.label) for c in match.candidates if c.code != match.code]
+    return render(request, "addresses/_options.html", {"options": options})

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from gridgov.audit.models import AuditEntry
 from gridgov.audit.selectors import entries_visible
@@ -13,13 +18,36 @@ from gridgov.core.admin_scope import ScopedAdmin
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
+# Detail keys that name the target the way its users know it, before its database id.
+TARGET_KEYS = ("number", "code", "username", "name")
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ScopedAdmin[AuditEntry]):
-    list_display = ["at", "actor", "scope", "action", "target_type", "target_id"]
+    list_display = ["at", "actor", "scope", "action", "target_type", "target"]
     list_filter = ["action", "target_type"]
-    search_fields = ["action", "target_id", "actor__username"]
+    search_fields = ["action", "target_id", "actor__username", "detail"]
     date_hierarchy = "at"
+    fields = readonly_fields = ("at", "actor", "action", "target_type", "target", "facts")
+
+    @admin.display(description=_("target"))
+    def target(self, entry: AuditEntry) -> str:
+        """An event's number, a node's code: what an auditor can look up; the row id last."""
+        detail = entry.detail if isinstance(entry.detail, dict) else {}
+        for key in TARGET_KEYS:
+            if detail.get(key):
+                return str(detail[key])
+        return f"#{entry.target_id}" if entry.target_id else "—"
+
+    @admin.display(description=_("detail"))
+    def facts(self, entry: AuditEntry) -> SafeString:
+        """One line per fact, times in local time as everywhere else, instead of raw JSON."""
+        detail = entry.detail if isinstance(entry.detail, dict) else {"": entry.detail}
+        return format_html_join(
+            "",
+            "<div><strong>{}</strong> {}</div>",
+            ((key, _local(value)) for key, value in sorted(detail.items())),
+        )
 
     def visible(self, user: User) -> QuerySet[AuditEntry]:
         return entries_visible(user)
@@ -32,3 +60,18 @@ class AuditEntryAdmin(ScopedAdmin[AuditEntry]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _local(value: Any) -> str:
+    """An ISO timestamp (stored in UTC) read in the display time zone; anything else as is."""
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+        return value
+    if isinstance(value, list):
+        return ", ".join(_local(v) for v in value)
+    return str(value)

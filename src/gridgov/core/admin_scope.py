@@ -35,9 +35,9 @@ UNSCOPED: dict[str, str] = {
     "worktime.calendaryear": "the national holiday calendar is the same everywhere",
     "worktime.calendarday": "the national holiday calendar is the same everywhere",
     "worktime.officehours": "one set of office hours for the whole deployment",
-    "tasks.deadtask": "the task engine serves the whole deployment (system administrator only)",
-    "tasks.jobrun": "the task engine serves the whole deployment (system administrator only)",
-    "tasks.outboxmessage": "the task engine serves the whole deployment (system administrator only)",
+    "tasks.deadtask": "the task engine serves the whole deployment (system admin only)",
+    "tasks.jobrun": "the task engine serves the whole deployment (system admin only)",
+    "tasks.outboxmessage": "the task engine serves the whole deployment (system admin only)",
 }
 
 

@@ -127,6 +127,8 @@ REWORK = 0.035
 EVALUATED = 0.6
 STUCK = 0.0015  # stalled in an open state, among the last STALL_DAYS' events
 STALL_DAYS = 14
+# The history is a year back from today.
+HISTORY_DAYS = 365
 SCORES = ((5, 0.55), (4, 0.30), (3, 0.10), (2, 0.03), (1, 0.02))
 
 
@@ -365,7 +367,7 @@ class HistoryWriter:
         self.sqlite = connection.vendor == "sqlite"
         zone = timezone.get_default_timezone()
         local_until = until.astimezone(zone)
-        first_day = local_until.date() - timedelta(days=365)
+        first_day = local_until.date() - timedelta(days=HISTORY_DAYS)
         self.origin = datetime.combine(first_day, time(0), tzinfo=zone)
         self.until = int((until - self.origin).total_seconds() // 60)
         self.days = 366

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -48,7 +50,15 @@ from gridgov.events.models import (
     EventCounter,
     EventTransition,
 )
-from gridgov.events.photos import Photo, Upload, photos_checked
+from gridgov.events.photos import (
+    MAX_PHOTOS,
+    PENDING_DIR,
+    Photo,
+    Upload,
+    kept_entries,
+    kept_sign,
+    photos_checked,
+)
 from gridgov.events.selectors import (
     command_permitted,
     commands_open,
@@ -68,6 +78,7 @@ from gridgov.events.workflow import (
 )
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import PointLocation, locate_points, nodes_visible, scope_root
+from gridgov.jurisdiction.spatial import nearest_grid
 from gridgov.worktime.calendar import deadline
 
 logger = logging.getLogger(__name__)
@@ -230,9 +241,19 @@ def _placer(actor: User | None, within: Node | None) -> User:
 def _locate(
     actor: User, lon: float, lat: float, crs: str, problems: ProblemList
 ) -> PointLocation | None:
+    """Where a new event lands. Only a grid has someone to register what is reported there:
+    a point the city or a district covers but no grid serves would sit at a node nobody
+    works, so every intake refuses it here rather than file an event that cannot move."""
     [where] = locate_points(actor, [(lon, lat)], crs)
     if isinstance(where, Problem):
         problems.add(where.code, where.message, field="location")
+        return None
+    if where.grid is None:
+        problems.add(
+            "outside_service_area",
+            _("No grid serves this point: choose a point inside the served area."),
+            field="location",
+        )
         return None
     return where
 
@@ -1042,3 +1063,52 @@ def attachment_publish(*, actor: User, attachment_ids: list[int], approved: bool
         detail={"ids": ids, "changed": changed},
     )
     return changed
+
+
+@transaction.atomic
+def event_orphans_relocate(*, actor: User | None) -> list[str]:
+    """Move every open event filed outside all grids (as intake allowed before it refused
+    such points) to the grid nearest its point, where that grid's people and its district's
+    commander see it; no one works the city node it sat at. Returns the numbers moved."""
+    orphans = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .filter(grid__isnull=True, status__in=OPEN_STATUSES)
+    )
+    moved = []
+    for event in orphans.order_by("id"):
+        code = nearest_grid(event.lon, event.lat)
+        grid = Node.objects.filter(code=code).first() if code else None
+        if grid is None:
+            break
+        before = event.owner.code
+        Event.objects.filter(pk=event.pk).update(
+            node=grid, grid=grid, owner=grid, version=F("version") + 1
+        )
+        audit_record(
+            actor=actor,
+            action="events.relocate",
+            target=event,
+            detail={"number": event.number, "from": before, "to": grid.code},
+        )
+        moved.append(event.number)
+    return moved
+
+
+def photos_keep(uploads: list[Upload], *, owner: str, already: str = "") -> str:
+    """Store the photos of a form that came back with an error, so the reporter need not choose
+    them again: the real photos among `uploads` join those `already` kept, and the signed
+    list the form carries is returned. Files are not events' attachments until reported."""
+    entries = kept_entries(already, owner=owner)
+    for photo in photos_checked(uploads, ProblemList()):
+        path = default_storage.save(
+            f"{PENDING_DIR}/{secrets.token_hex(16)}.{photo.extension}", ContentFile(photo.content)
+        )
+        entries.append((path, photo.name))
+    return kept_sign(entries[:MAX_PHOTOS], owner=owner)
+
+
+def photos_discard(signed: str, *, owner: str) -> None:
+    """The kept files, once the report holds its own copies."""
+    for path, _name in kept_entries(signed, owner=owner):
+        default_storage.delete(path)

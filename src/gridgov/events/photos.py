@@ -13,7 +13,9 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -147,3 +149,38 @@ def photos_checked(uploads: list[Upload], problems: ProblemList) -> list[Photo]:
             Photo(name, content, content_type, extension, hashlib.sha256(content).hexdigest())
         )
     return photos
+
+
+# Photos sent with a form that came back with an error wait here, so the reporter need not
+# choose them again; the form carries their signed list (see events.actions.photos_keep).
+PENDING_DIR = "pending-photos"
+KEEP_SECONDS = 24 * 3600
+
+
+def _salt(owner: str) -> str:
+    return f"gridgov.events.kept-photos:{owner}"
+
+
+def kept_entries(signed: str, *, owner: str) -> list[tuple[str, str]]:
+    """The (stored path, original name) pairs a form carries; none when the list is not the
+    owner's own, was altered, or is older than a day."""
+    if not signed:
+        return []
+    try:
+        entries = signing.loads(signed, salt=_salt(owner), max_age=KEEP_SECONDS)
+    except signing.BadSignature:
+        return []
+    return [(str(path), str(name)) for path, name in entries]
+
+
+def kept_sign(entries: list[tuple[str, str]], *, owner: str) -> str:
+    return signing.dumps(entries, salt=_salt(owner)) if entries else ""
+
+
+def photos_kept(signed: str, *, owner: str) -> list[Upload]:
+    """The kept photos as uploads again, under the names they were sent with."""
+    return [
+        File(default_storage.open(path), name=name)
+        for path, name in kept_entries(signed, owner=owner)
+        if default_storage.exists(path)
+    ]

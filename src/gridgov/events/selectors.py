@@ -7,7 +7,7 @@ import math
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
@@ -198,28 +198,50 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def duplicate_candidates(user: User, event: Event) -> list[Event]:
     """Open events of the same category reported near the event shortly before it, nearest
-    first: the dispatcher decides whether to merge. The radius (EVENT_DUPLICATE_RADIUS_M,
-    100 m) and window (EVENT_DUPLICATE_HOURS, 72 h) are settings. Loads only what a candidate
-    shows: its number, status, description, report time and place."""
+    first: the dispatcher decides whether to merge."""
+    return nearby_open(
+        user,
+        category_code=event.category.code,
+        lon=event.lon,
+        lat=event.lat,
+        at=event.reported_at or event.created_at,
+        exclude=event.pk,
+    )
+
+
+def nearby_open(
+    user: User,
+    *,
+    category_code: str,
+    lon: float,
+    lat: float,
+    at: datetime,
+    exclude: int | None = None,
+) -> list[Event]:
+    """Open events of a category reported near a point shortly before `at`, nearest first:
+    the duplicates of an event, or of a report about to be made. The radius
+    (EVENT_DUPLICATE_RADIUS_M, 100 m) and window (EVENT_DUPLICATE_HOURS, 72 h) are settings.
+    Loads only what a candidate shows: its number, status, description, report time and
+    place."""
     radius = float(getattr(settings, "EVENT_DUPLICATE_RADIUS_M", 100))
     hours = float(getattr(settings, "EVENT_DUPLICATE_HOURS", 72))
     dlat = math.degrees(radius / EARTH_RADIUS_M)
-    dlon = dlat / max(math.cos(math.radians(event.lat)), 0.01)
-    since = (event.reported_at or event.created_at) - timedelta(hours=hours)
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
     nearby = (
         events_visible(user)
         .select_related(None)
         .only("number", "status", "description", "reported_at", "lon", "lat")
         .filter(
-            category_id=event.category_id,
+            category__code=category_code,
             status__in=OPEN_STATUSES,
-            reported_at__gte=since,
-            lat__range=(event.lat - dlat, event.lat + dlat),
-            lon__range=(event.lon - dlon, event.lon + dlon),
+            reported_at__gte=at - timedelta(hours=hours),
+            lat__range=(lat - dlat, lat + dlat),
+            lon__range=(lon - dlon, lon + dlon),
         )
-        .exclude(pk=event.pk)
     )
-    scored = [(distance_m(event.lon, event.lat, e.lon, e.lat), e) for e in nearby]
+    if exclude is not None:
+        nearby = nearby.exclude(pk=exclude)
+    scored = [(distance_m(lon, lat, e.lon, e.lat), e) for e in nearby]
     return [e for d, e in sorted(scored, key=lambda pair: pair[0]) if d <= radius]
 
 
@@ -329,3 +351,23 @@ def response_time_stats(user: User, node: Node, since: datetime) -> ResponseStat
         median_working_minutes=statistics.median(working),
         p90_working_minutes=_p90(working),
     )
+
+
+def payload_names(
+    payloads: list[dict[str, Any]], node_keys: tuple[str, ...], department_key: str
+) -> dict[tuple[str, str], str]:
+    """The names behind the codes a timeline's payloads hold, in two queries: a reader knows
+    the 城管局, not 320104-urban. Keyed by ("node" | "department", code)."""
+    nodes = {str(p[k]) for p in payloads for k in node_keys if k in p}
+    departments = {str(p[department_key]) for p in payloads if department_key in p}
+    names = {
+        ("node", code): name
+        for code, name in Node.objects.filter(code__in=nodes).values_list("code", "name")
+    }
+    names.update(
+        (("department", code), name)
+        for code, name in Department.objects.filter(code__in=departments).values_list(
+            "code", "name"
+        )
+    )
+    return names

@@ -9,6 +9,7 @@ urlpatterns = [
     path("counts", views.queue_counts, name="counts"),
     path("report/", views.report, name="report"),
     path("report/fields", views.report_fields, name="report_fields"),
+    path("report/nearby", views.report_nearby, name="report_nearby"),
     path("hotline/", views.hotline, name="hotline"),
     path("stats/", views.stats, name="stats"),
     path("<str:number>/", views.detail, name="detail"),

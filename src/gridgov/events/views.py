@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from gridgov.events import actions, queues, selectors
 from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.paging import CappedPaginator
-from gridgov.events.photos import Upload
+from gridgov.events.photos import Upload, kept_entries, photos_kept
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
     COMMAND_ROLES,
@@ -39,7 +39,7 @@ from gridgov.events.workflow import (
     Stage,
     Status,
 )
-from gridgov.jurisdiction.selectors import node_get, nodes_visible, scope_root
+from gridgov.jurisdiction.selectors import map_bounds, node_get, nodes_visible, scope_root
 
 PAGE_SIZE = 50
 
@@ -82,9 +82,11 @@ class ReportForm(forms.Form):
     )
     address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=200)
     photos = PhotosField()
+    kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owner: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.owner = owner
         tree = selectors.category_tree()
         _choice_field(self, "category_class").choices = [("", "—")] + [
             (c.code, f"{c.code} {c.name}") for c in tree
@@ -101,7 +103,17 @@ class ReportForm(forms.Form):
         self.chosen_category = next((s for s in subclasses if s.code == chosen), None)
         self.extra_specs = self.chosen_category.extra_fields if self.chosen_category else []
         for spec in self.extra_specs:
-            self.fields[f"extra_{spec['code']}"] = _extra_field(spec)
+            if spec["type"] == "photo":
+                # The category's photo (a manhole's) is asked for by the one photo field,
+                # under the category's label, instead of a second file field beside it.
+                self.fields["photos"].label = spec["label"]
+                self.fields["photos"].required = bool(spec.get("required"))
+            else:
+                self.fields[f"extra_{spec['code']}"] = _extra_field(spec)
+        self.kept_count = len(kept_entries(self._value("kept_photos"), owner=owner))
+        if self.kept_count:
+            # Photos kept from the last try count: the file input may come back empty.
+            self.fields["photos"].required = False
 
     def _value(self, name: str) -> str:
         source = self.data if self.is_bound else self.initial
@@ -109,7 +121,7 @@ class ReportForm(forms.Form):
 
     @property
     def extra_bound(self) -> list[forms.BoundField]:
-        return [self[f"extra_{spec['code']}"] for spec in self.extra_specs]
+        return [self[f"extra_{s['code']}"] for s in self.extra_specs if s["type"] != "photo"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -127,19 +139,27 @@ class ReportForm(forms.Form):
                 value = extra_number(value)
             elif spec["type"] == "date":
                 value = value.isoformat()
-            elif spec["type"] == "photo":
-                value = value.name or spec["code"]
             values[spec["code"]] = value
+        photos = self.photo_uploads()
+        for spec in self.extra_specs:
+            if spec["type"] == "photo" and photos:
+                # The category's photo field is named by the first photo sent.
+                values[spec["code"]] = photos[0].name or spec["code"]
         return values
 
     def photo_uploads(self) -> list[Upload]:
-        """The photos, with those of the category's photo fields, which name them."""
-        fields = [
-            self.cleaned_data.get(f"extra_{spec['code']}")
-            for spec in self.extra_specs
-            if spec["type"] == "photo"
-        ]
-        return [*self.cleaned_data.get("photos", []), *(f for f in fields if f)]
+        """The photos kept from a try that came back with an error, then those sent now."""
+        kept = photos_kept(self._value("kept_photos"), owner=self.owner)
+        return [*kept, *(self.cleaned_data.get("photos") or [])]
+
+    def keep_photos(self) -> None:
+        """The form comes back with an error: keep the photos sent, for the next try."""
+        sent = getattr(self, "cleaned_data", {}).get("photos") or []
+        signed = actions.photos_keep(sent, owner=self.owner, already=self._value("kept_photos"))
+        data = cast(QueryDict, self.data).copy()
+        data["kept_photos"] = signed
+        self.data = data
+        self.kept_count = len(kept_entries(signed, owner=self.owner))
 
     def intake(self) -> dict[str, Any]:
         """The arguments every intake action shares."""
@@ -177,8 +197,6 @@ def _extra_field(spec: dict[str, Any]) -> forms.Field:
         return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in spec["choices"]], **common)
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if kind == "photo":
-        return forms.FileField(widget=forms.ClearableFileInput({"accept": "image/*"}), **common)
     return forms.CharField(max_length=200, **common)
 
 
@@ -192,20 +210,23 @@ def report(request: UserRequest) -> HttpResponse:
     _reporter_only(request.user)
     if request.method != "POST":
         return _report_page(request, ReportForm(), 200)
-    form = ReportForm(request.POST, request.FILES)
+    form = ReportForm(request.POST, request.FILES, owner=str(request.user.pk))
     if form.is_valid():
         try:
             event = actions.event_report(actor=request.user, **form.intake())
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:
+            actions.photos_discard(form.cleaned_data["kept_photos"], owner=form.owner)
             messages.success(request, _("Event %(number)s reported.") % {"number": event.number})
             return redirect("events:detail", event.number)
+    form.keep_photos()
     return _report_page(request, form, 422)
 
 
 def _report_page(request: UserRequest, form: ReportForm, status: int) -> HttpResponse:
-    """The form over a map of the user's jurisdiction, whose boundaries the API serves."""
+    """The form over a map of the user's jurisdiction, whose boundaries the API serves, opened
+    on the grids in it (a point outside every grid is refused)."""
     root = scope_root(request.user)
     return render(
         request,
@@ -214,6 +235,7 @@ def _report_page(request: UserRequest, form: ReportForm, status: int) -> HttpRes
             "form": form,
             "hotline": isinstance(form, HotlineForm),
             "geojson_url": reverse("api:node_geojson", args=[root.code]),
+            "bounds": map_bounds(root),
         },
         status=status,
     )
@@ -239,7 +261,7 @@ def hotline(request: UserRequest) -> HttpResponse:
     _hotline_only(request.user)
     if request.method != "POST":
         return _report_page(request, HotlineForm(), 200)
-    form = HotlineForm(request.POST, request.FILES)
+    form = HotlineForm(request.POST, request.FILES, owner=str(request.user.pk))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -253,10 +275,12 @@ def hotline(request: UserRequest) -> HttpResponse:
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:
+            actions.photos_discard(form.cleaned_data["kept_photos"], owner=form.owner)
             messages.success(
                 request, _("Hotline call %(number)s entered.") % {"number": event.number}
             )
             return redirect("events:detail", event.number)
+    form.keep_photos()
     return _report_page(request, form, 422)
 
 
@@ -266,6 +290,33 @@ def report_fields(request: UserRequest) -> HttpResponse:
     picks; without script the form still posts and comes back with the right fields."""
     _reporter_only(request.user)
     return render(request, "events/_report_fields.html", {"form": ReportForm(initial=request.GET)})
+
+
+class NearbyForm(forms.Form):
+    category = forms.CharField(max_length=16)
+    lon = forms.FloatField()
+    lat = forms.FloatField()
+
+
+@page_view
+def report_nearby(request: UserRequest) -> HttpResponse:
+    """Open reports of the chosen category near the chosen point, asked by the form as soon
+    as both are set, so the same manhole is not reported twice; the dispatcher's duplicate
+    check, run before the report rather than after."""
+    _reporter_only(request.user)
+    form = NearbyForm(request.GET)
+    nearby = (
+        selectors.nearby_open(
+            request.user,
+            category_code=form.cleaned_data["category"],
+            lon=form.cleaned_data["lon"],
+            lat=form.cleaned_data["lat"],
+            at=timezone.now(),
+        )
+        if form.is_valid()
+        else []
+    )
+    return render(request, "events/_nearby.html", {"nearby": nearby})
 
 
 # Queues ---------------------------------------------------------------------------------------
@@ -517,11 +568,17 @@ def _steps(user: User, event: Event) -> list[Step]:
     photos: dict[int | None, list[EventAttachment]] = {}
     for attachment in selectors.event_attachments(event):
         photos.setdefault(attachment.transition_id, []).append(attachment)
+    rows = list(selectors.event_timeline(user, event))
+    names = selectors.payload_names(
+        [row.payload or {} for row in rows], _NODE_KEYS, _DEPARTMENT_KEY
+    )
     steps = []
-    for row in selectors.event_timeline(user, event):
+    for row in rows:
         payload = row.payload or {}
         detail = ", ".join(
-            f"{_PAYLOAD_LABELS[k]}: {payload[k]}" for k in _PAYLOAD_LABELS if k in payload
+            f"{_PAYLOAD_LABELS[k]}: {_payload_value(k, payload[k], names)}"
+            for k in _PAYLOAD_LABELS
+            if k in payload
         )
         steps.append(
             Step(
@@ -555,8 +612,28 @@ _PAYLOAD_LABELS: dict[str, str | Promise] = {
     "to": gettext_lazy("escalated to"),
     "node": gettext_lazy("level"),
     "score": gettext_lazy("rating"),
-    "minutes": gettext_lazy("minutes"),
+    "minutes": gettext_lazy("extension asked for"),
 }
+# Payload keys that hold a node's code, and the one that holds a department's.
+_NODE_KEYS = ("to", "node")
+_DEPARTMENT_KEY = "department"
+
+
+def _payload_value(key: str, value: Any, names: dict[tuple[str, str], str]) -> str:
+    if key in _NODE_KEYS:
+        return names.get(("node", str(value)), str(value))
+    if key == _DEPARTMENT_KEY:
+        return names.get(("department", str(value)), str(value))
+    if key == "minutes" and isinstance(value, int):
+        return _working_time(value)
+    return str(value)
+
+
+def _working_time(minutes: int) -> str:
+    """An extension in working time, in hours when whole: 2880 minutes read as 48 hours."""
+    if minutes % 60:
+        return _("%(n)d working minutes") % {"n": minutes}
+    return _("%(n)d working hours") % {"n": minutes // 60}
 
 
 def _extra(event: Event) -> list[tuple[str, Any]]:

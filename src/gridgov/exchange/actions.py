@@ -35,6 +35,7 @@ from gridgov.exchange.pipeline import (
 from gridgov.exchange.readers import _reject, file_sha256, read_rows
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.registry.actions import WRITE_ROLES
+from gridgov.registry.selectors import IMPORT_PREFIX
 from gridgov.tasks.actions import task_enqueue
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def import_job_run(
     columns = column_map(job.kind, header)
     job.status, job.started_at = ImportStatus.RUNNING, job.started_at or timezone.now()
     job.save(update_fields=["status", "started_at"])
-    preparer = Preparer(job.kind, actor, source=f"import:{job.pk}:{job.file_name}")
+    preparer = Preparer(job.kind, actor, source=f"{IMPORT_PREFIX}{job.pk}:{job.file_name}")
     spec = SPECS[job.kind]
     pending = ((n, cells) for n, cells in rows if n > job.checkpoint)
     for batch in batches(pending, batch_size):

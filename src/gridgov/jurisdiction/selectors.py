@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.errors import InvalidInput, NotFound, Problem
 from gridgov.jurisdiction.crs import to_wgs84_many
 from gridgov.jurisdiction.models import CODE_LENGTH, GridOverlap, Layer, LayerUnit, Level, Node
-from gridgov.jurisdiction.spatial import Location, locate_detail
+from gridgov.jurisdiction.spatial import Location, locate_detail, served_bounds
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -318,3 +318,10 @@ def _sibling_issues(
         if share > tolerance:
             issues.append(TreeIssue("overlap", (kids[a], kids[b]), float(share)))
     return issues
+
+
+def map_bounds(root: Node) -> str:
+    """ "south,west,north,east" a map for reporting opens on: the grids under `root`, since a
+    point outside every grid is refused; the root's own box only while no grid is drawn yet."""
+    x0, y0, x1, y1 = served_bounds(root.code) or root.geometry.bounds
+    return f"{y0},{x0},{y1},{x1}"

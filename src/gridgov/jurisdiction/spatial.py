@@ -167,3 +167,24 @@ def locate_detail(lons: npt.ArrayLike, lats: npt.ArrayLike) -> list[Location]:
 
 def locate(lon: float, lat: float) -> Location:
     return locate_detail([lon], [lat])[0]
+
+
+def served_bounds(prefix: str = "") -> tuple[float, float, float, float] | None:
+    """The box around every grid under `prefix` (west, south, east, north): what a map for
+    reporting opens on, since only a grid's point can be reported (a city's outline is far
+    wider than the grids that serve it). None when no grid lies there."""
+    grids = spatial_index().grids
+    mask = np.fromiter((str(c).startswith(prefix) for c in grids.codes), bool, len(grids))
+    if not mask.any():
+        return None
+    x0, y0, x1, y1 = (float(v) for v in shapely.total_bounds(grids.geoms[mask]))
+    return x0, y0, x1, y1
+
+
+def nearest_grid(lon: float, lat: float) -> str | None:
+    """The code of the grid closest to a point (the one holding it, when one does)."""
+    grids = spatial_index().grids
+    if not len(grids):
+        return None
+    position = grids.tree.nearest(shapely.Point(lon, lat))
+    return None if position is None else str(grids.codes[int(position)])

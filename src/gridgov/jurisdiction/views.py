@@ -17,6 +17,7 @@ from gridgov.core.pages import UserRequest, breadcrumbs, page_view
 from gridgov.jurisdiction import geojson_io
 from gridgov.jurisdiction import selectors as jurisdiction
 from gridgov.jurisdiction.models import Level
+from gridgov.registry.selectors import registered_count, with_registered
 from gridgov.staffing import selectors as staffing
 from gridgov.staffing.models import GroupRole, WorkGroup
 
@@ -40,7 +41,7 @@ def node(request: UserRequest, code: str) -> HttpResponse:
             "node": current,
             "path": breadcrumbs(request.user, current),
             "levels": [(Level(level).label, counts[level]) for level in sorted(counts)],
-            "children": jurisdiction.node_children(request.user, current),
+            "children": with_registered(jurisdiction.node_children(request.user, current)),
         },
     )
 
@@ -54,7 +55,7 @@ def children(request: UserRequest, code: str) -> HttpResponse:
     return render(
         request,
         "jurisdiction/_children.html",
-        {"children": jurisdiction.node_children(request.user, parent)},
+        {"children": with_registered(jurisdiction.node_children(request.user, parent))},
     )
 
 
@@ -87,6 +88,7 @@ def _grid_context(user: User, code: str) -> dict[str, Any]:
     grid = jurisdiction.node_get(user, code)
     return {
         "grid": grid,
+        "registered": registered_count(grid),
         "staff": staffing.staff_for_grid(user, grid),
         "groups": [_group_seats(group) for group in staffing.groups_for_grid(user, grid)],
         "overlaps": jurisdiction.grid_overlaps(user, grid),

@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import UNMASK_ROLES, Role
+from gridgov.addresses.selectors import addresses_visible
 from gridgov.audit.actions import audit_record
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import (
@@ -89,16 +90,18 @@ def _field_problems(
                 problems.add(error.code or "invalid", error.messages[0], field=name)
 
 
-def _place(
+def record_place(
     actor: User,
     problems: ProblemList,
     *,
     grid_code: str | None,
     lon: float | None,
     lat: float | None,
+    address_code: str = "",
     through: Provenance | None = None,
 ) -> Node | None:
-    """The grid a record belongs to: named, located from coordinates, or that of its home."""
+    """The grid a record belongs to: named, located from coordinates, that of its home, or
+    located from its address's point in the address library."""
     root = scope_root(actor).code
     if grid_code:
         grid = Node.objects.filter(code=grid_code, code__startswith=root).first()
@@ -113,6 +116,16 @@ def _place(
             )
             return None
         return grid
+    if lon is None and lat is None and through is None and address_code.strip():
+        address = addresses_visible(actor).filter(code=address_code.strip()).first()
+        if address is None:
+            problems.add(
+                "unknown_address",
+                _("No such address in the address library: %(code)s") % {"code": address_code},
+                field="address_code",
+            )
+            return None
+        lon, lat = address.lon, address.lat
     if lon is not None and lat is not None:
         located = locate_point(actor, lon, lat).grid
         if located is None:
@@ -206,7 +219,15 @@ def person_upsert(
         problems.add(
             "moved_out_before_in", _("Moving out cannot precede moving in."), field="moved_out"
         )
-    grid = _place(actor, problems, grid_code=grid_code, lon=lon, lat=lat, through=home or household)
+    grid = record_place(
+        actor,
+        problems,
+        grid_code=grid_code,
+        lon=lon,
+        lat=lat,
+        through=home or household,
+        address_code=address_code,
+    )
     index = ""
     person = Person()
     if resident is not None:
@@ -318,7 +339,15 @@ def household_upsert(
     household = Household.objects.filter(number=number.strip()).first() or Household()
     if household.pk is not None:
         _check_visible(actor, household, _("household"))
-    grid = _place(actor, problems, grid_code=grid_code, lon=None, lat=None, through=home)
+    grid = record_place(
+        actor,
+        problems,
+        grid_code=grid_code,
+        lon=None,
+        lat=None,
+        through=home,
+        address_code=address_code,
+    )
     household.number = number.strip()
     household.home = home
     _field_problems(problems, household, exclude=["grid", "community", "home", "verified_by"])
@@ -365,7 +394,15 @@ def home_upsert(
     _require_writer(actor)
     _check_visible(actor, compound, _("compound"))
     problems = ProblemList()
-    grid = _place(actor, problems, grid_code=grid_code, lon=lon, lat=lat, through=compound)
+    grid = record_place(
+        actor,
+        problems,
+        grid_code=grid_code,
+        lon=lon,
+        lat=lat,
+        through=compound,
+        address_code=address_code,
+    )
     home = Home.objects.filter(grid=grid, address=address.strip()).first() if grid else None
     home = home or Home()
     created = home.pk is None
@@ -465,7 +502,9 @@ def organisation_upsert(
     _require_writer(actor)
     problems = ProblemList()
     code = credit_code_check(problems, credit_code)
-    grid = _place(actor, problems, grid_code=grid_code, lon=lon, lat=lat)
+    grid = record_place(
+        actor, problems, grid_code=grid_code, lon=lon, lat=lat, address_code=address_code
+    )
     org = (
         Organisation.objects.select_for_update().filter(credit_code=code).first() if code else None
     )
@@ -522,7 +561,9 @@ def compound_upsert(
     """A compound is identified by its name within its grid."""
     _require_writer(actor)
     problems = ProblemList()
-    grid = _place(actor, problems, grid_code=grid_code, lon=lon, lat=lat)
+    grid = record_place(
+        actor, problems, grid_code=grid_code, lon=lon, lat=lat, address_code=address_code
+    )
     if managed and not company.strip():
         problems.add(
             "company_required", _("Name the property company that manages it."), field="company"

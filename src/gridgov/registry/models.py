@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.jurisdiction.models import Node
 
@@ -146,7 +147,7 @@ class ServiceTag(models.TextChoices):
 
 
 class Person(Provenance):
-    name = models.CharField(_("name"), max_length=64, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64, db_index=True)
     id_number_encrypted = models.CharField(max_length=128)
     id_number_index = models.CharField(max_length=64, unique=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound, ProblemList
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_root
@@ -29,6 +31,7 @@ from gridgov.registry.models import (
     Tenure,
 )
 from gridgov.registry.validation import phone_check, resident_id_normalise
+from gridgov.verification.models import Source
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -218,3 +221,57 @@ def grid_block_card(user: User, grid: Node) -> BlockCard:
         managed_compounds=compounds["managed"],
         verification=grid_figures(user, grid),
     )
+
+
+# The sources a record's `source` holds besides the verification sources: an import job
+# ("import:<job>:<file>") and a grid worker's check on the ground.
+IMPORT_PREFIX = "import:"
+FIELD_CHECK = "field_check"
+
+
+def source_text(source: str) -> str:
+    """A record's source in words: "import:1:people.csv" reads as the import and its file,
+    "department_file:公安.xlsx" as the kind of source and its batch."""
+    if source.startswith(IMPORT_PREFIX):
+        job, _sep, name = source.removeprefix(IMPORT_PREFIX).partition(":")
+        return str(_("import no. %(job)s (%(file)s)") % {"job": job, "file": name})
+    if source == FIELD_CHECK:
+        return str(_("grid worker's check on site"))
+    kind, _sep, batch = source.partition(":")
+    if kind in Source.values:
+        # A verified change keeps its source and the batch it came in ("department_file:…").
+        label = str(Source(kind).label)
+        return f"{label}（{batch}）" if batch else label
+    return source
+
+
+def address_text(code: str) -> str:
+    """The written address behind a record's address code; empty when the library has none."""
+    if not code:
+        return ""
+    address = Address.objects.select_related("road").filter(code=code).first()
+    return address.label if address is not None else ""
+
+
+def _living() -> QuerySet[Person]:
+    return Person.objects.filter(moved_out__isnull=True)
+
+
+def registered_count(grid: Node) -> int:
+    """The people living in one grid by the registry: see with_registered."""
+    return _living().filter(grid=grid).count()
+
+
+def with_registered(nodes: QuerySet[Node]) -> QuerySet[Node]:
+    """Nodes annotated with `registered`, the people living in each grid by the registry (not
+    moved out), to show beside the population imported with the boundaries: the one a
+    statistics office counted, the other what the grid workers keep."""
+    living = (
+        _living()
+        .filter(grid=OuterRef("pk"))
+        .order_by()
+        .values("grid")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return nodes.annotate(registered=Coalesce(Subquery(living), 0))

@@ -10,6 +10,7 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from gridgov.accounts.roles import UNMASK_ROLES
@@ -21,7 +22,7 @@ from gridgov.registry import actions, selectors
 class SearchForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=32)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
-    name = forms.CharField(label=_("Name"), required=False, max_length=64)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=64)
     address = forms.CharField(label=_("Address"), required=False, max_length=255)
 
 

@@ -29,7 +29,7 @@ from gridgov.events.models import Event, EventAttachment
 from gridgov.events.workflow import OPEN_STATUSES, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.spatial import boundary_version
+from gridgov.jurisdiction.spatial import boundary_version, spatial_index
 from gridgov.registry.crypto import redact
 from gridgov.residents.models import ReportSecret
 
@@ -93,12 +93,13 @@ def public_root() -> Node:
 OUTLINE_TOLERANCE = 0.0005
 OUTLINE_DECIMALS = 5
 OUTLINE_LEVELS = (Level.DISTRICT, Level.SUBDISTRICT)
+SERVED_LEVEL = "served"
 
 
 def _outline_build(_version: int) -> bytes:
-    """The districts and subdistricts under the public root, simplified, as GeoJSON text:
-    names and levels only, since anyone may read it. Encoded once per boundary version, as
-    every resident's map asks for the same answer."""
+    """The districts and subdistricts under the public root and the area its grids serve,
+    simplified, as GeoJSON text: names and levels only, since anyone may read it. Encoded
+    once per boundary version, as every resident's map asks for the same answer."""
     root = public_root()
     rows = list(
         Node.objects.filter(code__startswith=root.code, level__in=OUTLINE_LEVELS)
@@ -106,15 +107,22 @@ def _outline_build(_version: int) -> bytes:
         .values_list("name", "level", "boundary")
     )
     geoms = shapely.from_wkb(np.array([bytes(wkb) for _n, _l, wkb in rows], dtype=object))
+    grids = spatial_index().grids
+    served = grids.geoms[[str(c).startswith(root.code) for c in grids.codes]]
+    named = [(name, Level(level).name.lower()) for name, level, _wkb in rows]
+    if len(served):
+        # The area a report may come from, drawn apart from the districts around it.
+        geoms = np.append(geoms, shapely.union_all(served))
+        named.append((root.name, SERVED_LEVEL))
     simple = shapely.simplify(geoms, OUTLINE_TOLERANCE, preserve_topology=True)
     rounded = shapely.transform(simple, lambda xy: np.round(xy, OUTLINE_DECIMALS))
     features = [
         {
             "type": "Feature",
             "geometry": json.loads(text),
-            "properties": {"name": name, "level": Level(level).name.lower()},
+            "properties": {"name": name, "level": level},
         }
-        for (name, level, _wkb), text in zip(rows, shapely.to_geojson(rounded), strict=True)
+        for (name, level), text in zip(named, shapely.to_geojson(rounded), strict=True)
     ]
     body = json.dumps(feature_collection(features), ensure_ascii=False, separators=(",", ":"))
     return body.encode()

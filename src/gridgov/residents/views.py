@@ -30,6 +30,7 @@ from gridgov.events.models import Category, Channel, Event, EventAttachment
 from gridgov.events.selectors import category_tree
 from gridgov.events.views import PhotosField
 from gridgov.events.workflow import Status
+from gridgov.jurisdiction.selectors import map_bounds
 from gridgov.residents import actions, selectors
 
 P = ParamSpec("P")
@@ -150,14 +151,12 @@ def _typed(kind: str, raw: str) -> Any:
 
 
 def _report_page(request: HttpRequest, form: ReportForm, status: int) -> HttpResponse:
-    root = selectors.public_root()
-    x0, y0, x1, y1 = root.geometry.bounds
     return render(
         request,
         "residents/report.html",
         {
             "form": form,
-            "bounds": f"{y0},{x0},{y1},{x1}",
+            "bounds": map_bounds(selectors.public_root()),
             "reopen_days": reopen_days(),
             "chosen": str(form.data.get("category", "")) if form.is_bound else "",
         },
@@ -334,12 +333,10 @@ def _within_reopen(event: Event) -> bool:
 @public_view
 @require_GET
 def public_map(request: HttpRequest) -> HttpResponse:
-    root = selectors.public_root()
-    x0, y0, x1, y1 = root.geometry.bounds
     return render(
         request,
         "residents/map.html",
-        {"bounds": f"{y0},{x0},{y1},{x1}", "days": selectors.MAP_DAYS},
+        {"bounds": map_bounds(selectors.public_root()), "days": selectors.MAP_DAYS},
     )
 
 

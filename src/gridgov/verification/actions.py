@@ -37,10 +37,11 @@ from gridgov.registry import actions as registry_actions
 from gridgov.registry import crypto
 from gridgov.registry import selectors as registry_selectors
 from gridgov.registry.models import Home, Organisation, Person, Provenance
+from gridgov.registry.validation import resident_id_check
 from gridgov.staffing.models import StaffAssignment
 from gridgov.verification import fields
 from gridgov.verification.models import RecordKind, Source, Status, VerificationTask
-from gridgov.verification.selectors import record_get, task_get
+from gridgov.verification.selectors import MODELS, record_get, task_get
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -48,15 +49,9 @@ if TYPE_CHECKING:
 # Those who keep the registry true on the ground decide; department systems may also propose.
 DECIDE_ROLES = registry_actions.WRITE_ROLES
 PROPOSE_ROLES = DECIDE_ROLES | {Role.DEPARTMENT_HANDLER}
-FIELD_CHECK = "field_check"
 SEALED_PHONE = "verification.phone"
 FINGERPRINT_FIELD = "verification.proposal"
 SWEEP_LIMIT = 500
-MODELS: dict[str, type[Provenance]] = {
-    RecordKind.PERSON: Person,
-    RecordKind.HOME: Home,
-    RecordKind.ORGANISATION: Organisation,
-}
 
 
 class Decision:
@@ -219,15 +214,28 @@ def change_propose(
     problems.raise_if_any(_("The proposal is not valid."))
     values = fields.values_parse(problems, record_kind, changes)
     problems.raise_if_any(_("The proposal is not valid."))
-    record = _resolve(
-        actor,
-        record_kind,
-        record_id=record_id,
-        id_number=id_number,
-        credit_code=credit_code,
-        grid_code=grid_code,
-        address=address,
-    )
+    try:
+        record = _resolve(
+            actor,
+            record_kind,
+            record_id=record_id,
+            id_number=id_number,
+            credit_code=credit_code,
+            grid_code=grid_code,
+            address=address,
+        )
+    except NotFound:
+        if record_kind != RecordKind.PERSON or record_id is not None or not id_number.strip():
+            raise
+        return _newcomer_propose(
+            actor,
+            id_number,
+            values,
+            source=source,
+            grid_code=grid_code,
+            batch=batch,
+            source_time=source_time,
+        )
     diff = _diff(record, values)
     if not diff:
         return Proposal(None, created=False)
@@ -260,6 +268,105 @@ def change_propose(
         },
     )
     return Proposal(task, created=True)
+
+
+SEALED_ID_NUMBER = "verification.id_number"
+NEWCOMER_FIELDS = ("name", "kind")
+
+
+def _newcomer_propose(
+    actor: User,
+    id_number: str,
+    values: dict[str, Any],
+    *,
+    source: str,
+    grid_code: str,
+    batch: str,
+    source_time: datetime | None,
+) -> Proposal:
+    """A person the registry does not know yet: a task like any change, placed by the grid
+    or the address given; the record is made only when the grid worker confirms it."""
+    problems = ProblemList()
+    resident = resident_id_check(problems, id_number)
+    field = registry_actions.UNMASK_FIELDS["id_number"]
+    if (
+        resident
+        and Person.objects.filter(
+            id_number_index=crypto.blind_index(resident.number, field=field)
+        ).exists()
+    ):
+        # Registered, but outside the caller's jurisdiction: as unknown to them as before.
+        raise NotFound(_("No such record in the registry."), code="not_found")
+    for name in NEWCOMER_FIELDS:
+        if not values.get(name):
+            problems.add(
+                "required",
+                _("A newcomer needs %(field)s.") % {"field": fields.label(RecordKind.PERSON, name)},
+                field=name,
+            )
+    grid = registry_actions.record_place(
+        actor,
+        problems,
+        grid_code=grid_code.strip() or None,
+        lon=None,
+        lat=None,
+        address_code=str(values.get("address_code", "")),
+    )
+    problems.raise_if_any(_("The proposal is not valid."))
+    assert resident is not None  # noqa: S101 - checked just above
+    assert grid is not None  # noqa: S101
+    index = crypto.blind_index(resident.number, field=field)
+    sealed = {
+        "id_number": crypto.encrypt(resident.number, field=SEALED_ID_NUMBER),
+        "id_number_masked": crypto.mask_id_number(resident.number),
+    }
+    if values.get(fields.PHONE):
+        sealed[fields.PHONE] = crypto.encrypt(values[fields.PHONE], field=SEALED_PHONE)
+    task = VerificationTask(
+        record_kind=RecordKind.PERSON,
+        record_id=None,
+        grid=grid,
+        source=source,
+        batch=batch.strip()[:64],
+        source_time=source_time,
+        proposed=fields.shown_all(values),
+        sealed=sealed,
+        fingerprint=_fingerprint(RecordKind.PERSON, 0, source, {**values, "id_number": index}),
+    )
+    pending = VerificationTask.objects.filter(
+        record_id__isnull=True, fingerprint=task.fingerprint, status=Status.PENDING
+    ).first()
+    if pending is not None:
+        return Proposal(pending, created=False)
+    task.assigned_to = _grid_workers({grid.pk}).get(grid.pk)
+    task.save()
+    audit_record(
+        actor=actor,
+        action="verification.propose",
+        target=task,
+        detail={"kind": RecordKind.PERSON, "record": None, "source": source, "newcomer": True},
+    )
+    return Proposal(task, created=True)
+
+
+def _newcomer_create(
+    actor: User, task: VerificationTask, values: dict[str, Any], *, source: str, now: datetime
+) -> Person:
+    """The confirmed newcomer, written through the registry's upsert like any change."""
+    return registry_actions.person_upsert(
+        actor=actor,
+        id_number=crypto.decrypt(task.sealed["id_number"], field=SEALED_ID_NUMBER),
+        name=values.get("name", ""),
+        kind=values.get("kind", ""),
+        phone=values.get(fields.PHONE, ""),
+        grid_code=task.grid.code,
+        address_code=values.get("address_code", ""),
+        moved_in=values.get("moved_in"),
+        moved_out=values.get("moved_out"),
+        source=source,
+        source_time=task.source_time or now,
+        verified=True,
+    )
 
 
 @transaction.atomic
@@ -490,8 +597,10 @@ def task_decide(
             problems, task.record_kind, corrected_values, field="corrected_values"
         )
     problems.raise_if_any(_("The decision is not valid."))
-    record = record_get(actor, task.record_kind, task.record_id)
     now = timezone.now()
+    if task.record_id is None:
+        return _newcomer_decide(actor, task, decision, values, note=note, now=now)
+    record = record_get(actor, task.record_kind, task.record_id)
     stale = task.source == Source.STALE
     if decision == Decision.CONFIRM:
         task.status = Status.CONFIRMED
@@ -504,7 +613,14 @@ def task_decide(
         _apply(actor, task.record_kind, record, values, source=source, source_time=source_time)
     elif decision == Decision.CORRECT:
         task.status = Status.CORRECTED
-        _apply(actor, task.record_kind, record, values, source=FIELD_CHECK, source_time=now)
+        _apply(
+            actor,
+            task.record_kind,
+            record,
+            values,
+            source=registry_selectors.FIELD_CHECK,
+            source_time=now,
+        )
     else:
         task.status = Status.REJECTED
         if not stale:
@@ -516,11 +632,23 @@ def task_decide(
                 source=record.source,
                 source_time=record.source_time,
             )
+    return _decided(actor, task, decision, values, note=note, now=now)
+
+
+def _decided(
+    actor: User,
+    task: VerificationTask,
+    decision: str,
+    values: dict[str, Any],
+    *,
+    note: str,
+    now: datetime,
+) -> VerificationTask:
     task.applied = fields.shown_all(values)
     task.decided_at = now
     task.decided_by = actor
     task.note = crypto.redact(note.strip())
-    task.save(update_fields=["status", "applied", "decided_at", "decided_by", "note"])
+    task.save(update_fields=["status", "applied", "decided_at", "decided_by", "note", "record_id"])
     audit_record(
         actor=actor,
         action="verification.decide",
@@ -533,3 +661,29 @@ def task_decide(
         },
     )
     return task
+
+
+def _newcomer_decide(
+    actor: User,
+    task: VerificationTask,
+    decision: str,
+    corrected: dict[str, Any],
+    *,
+    note: str,
+    now: datetime,
+) -> VerificationTask:
+    """Confirming or correcting a newcomer makes the record; rejecting it makes nothing."""
+    values: dict[str, Any] = {}
+    if decision == Decision.REJECT:
+        task.status = Status.REJECTED
+    else:
+        values = _proposed_values(task)
+        if decision == Decision.CORRECT:
+            task.status = Status.CORRECTED
+            values.update(corrected)
+            source = registry_selectors.FIELD_CHECK
+        else:
+            task.status = Status.CONFIRMED
+            source = _source_label(task)
+        task.record_id = _newcomer_create(actor, task, values, source=source, now=now).pk
+    return _decided(actor, task, decision, values, note=note, now=now)

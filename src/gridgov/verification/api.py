@@ -35,7 +35,7 @@ class NodeRef(Schema):
 class TaskOut(Schema):
     id: int
     record_kind: RecordKind
-    record_id: int
+    record_id: int | None
     grid: NodeRef
     source: Source
     batch: str

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core.errors import ProblemList
 from gridgov.registry import crypto
@@ -123,7 +124,7 @@ class FieldSpec:
 
 FIELDS: Mapping[str, Mapping[str, FieldSpec]] = {
     RecordKind.PERSON: {
-        "name": FieldSpec(_("Name"), _required_text),
+        "name": FieldSpec(pgettext_lazy("person", "Name"), _required_text),
         PHONE: FieldSpec(_("Phone"), _phone, input="tel"),
         "kind": FieldSpec(_("Kind"), _choice(ResidentKind), ResidentKind),
         "moved_in": FieldSpec(_("Moved in"), _date, input="date"),

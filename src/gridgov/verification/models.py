@@ -41,7 +41,8 @@ class Status(models.TextChoices):
 
 class VerificationTask(models.Model):
     record_kind = models.CharField(_("record kind"), max_length=16, choices=RecordKind)
-    record_id = models.PositiveBigIntegerField(_("record id"))
+    # None while a newcomer waits to be confirmed: the record is made when the worker confirms.
+    record_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
     grid = models.ForeignKey(
         Node, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
     )

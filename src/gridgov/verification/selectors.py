@@ -51,12 +51,43 @@ def tasks_visible(user: User) -> QuerySet[VerificationTask]:
     ).select_related("grid", "assigned_to", "decided_by")
 
 
+MODELS: dict[str, type[Provenance]] = {
+    RecordKind.PERSON: Person,
+    RecordKind.HOME: Home,
+    RecordKind.ORGANISATION: Organisation,
+}
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: VerificationTask
+    title: str
+
+
 def tasks_for_worker(user: User) -> list[VerificationTask]:
     """Pending tasks oldest first, so nothing waits forever, then the latest decisions."""
     rows = tasks_visible(user)
     pending = rows.filter(status=Status.PENDING).order_by("created_at", "id")[:PENDING_LIMIT]
     decided = rows.exclude(status=Status.PENDING).order_by("-decided_at", "-id")[:RECENT_LIMIT]
     return [*pending, *decided]
+
+
+def task_rows(tasks: list[VerificationTask]) -> list[TaskRow]:
+    """Each task titled by its record (a name, an address), which a worker knows and a row
+    id is not: one query per kind of record."""
+    titles: dict[tuple[str, int], str] = {}
+    for kind, model in MODELS.items():
+        ids = [t.record_id for t in tasks if t.record_kind == kind and t.record_id is not None]
+        titles.update(((kind, pk), str(r)) for pk, r in model._default_manager.in_bulk(ids).items())
+    return [TaskRow(t, _task_title(t, titles)) for t in tasks]
+
+
+def _task_title(task: VerificationTask, titles: dict[tuple[str, int], str]) -> str:
+    title = titles.get((task.record_kind, task.record_id or 0))
+    if title is None:
+        # A record not yet created (a newcomer) or since removed: the name it was proposed with.
+        title = str(task.proposed.get("name", "")) or f"#{task.record_id or ''}"
+    return f"{task.get_record_kind_display()} · {title}"
 
 
 @dataclass(frozen=True)
@@ -100,25 +131,34 @@ class FieldRow:
 @dataclass(frozen=True)
 class TaskView:
     task: VerificationTask
-    record: Provenance
+    record: Provenance | None
     rows: list[FieldRow]
 
     @property
     def title(self) -> str:
         """The record as a worker recognises it; a person's ID number only masked."""
+        if self.record is None:
+            name = self.task.proposed.get("name", "")
+            masked = self.task.sealed.get("id_number_masked", "")
+            return f"{_('Newcomer')} · {name} ({masked})"
         return str(self.record)
+
+    def current(self, name: str) -> Any:
+        """A field as recorded now, as a page shows it; nothing yet for a newcomer."""
+        return "" if self.record is None else fields.current_shown(self.record, name)
 
 
 def task_view(user: User, task_id: int) -> TaskView:
     """Current against proposed values; a stale task lists every field to check as it is."""
     task = task_get(user, task_id)
-    record = record_get(user, task.record_kind, task.record_id)
+    # A newcomer has no record yet: every proposed value is new.
+    record = None if task.record_id is None else record_get(user, task.record_kind, task.record_id)
     # In the form's order: a JSON object's keys come back in any order from PostgreSQL.
     everything = not task.proposed
     names = [n for n in fields.FIELDS[task.record_kind] if everything or n in task.proposed]
     rows = []
     for name in names:
-        current = fields.current_shown(record, name)
+        current = "" if record is None else fields.current_shown(record, name)
         proposed = task.proposed.get(name, current)
         rows.append(
             FieldRow(

@@ -31,6 +31,17 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
+ADDRESS_CODE = "address_code"
+# The address code is picked from the address library while the address is typed: the page's
+# <datalist id="address-options"> receives the matches (addresses:pick).
+ADDRESS_PICKER = {
+    "list": "address-options",
+    "autocomplete": "off",
+    "hx-trigger": "input changed delay:300ms",
+    "hx-target": "#address-options",
+}
+
+
 def values_form(
     kind: str,
     data: Any = None,
@@ -61,6 +72,8 @@ def values_form(
             attrs = {"type": spec.input} if spec.input != "text" else {}
             if placeholders and name in placeholders:
                 attrs["placeholder"] = placeholders[name]
+            if name == ADDRESS_CODE:
+                attrs.update(ADDRESS_PICKER, **{"hx-get": reverse("addresses:pick")})
             field = forms.CharField(required=False, widget=forms.TextInput(attrs=attrs))
         field.label = str(spec.label)
         form.fields[name] = field
@@ -75,7 +88,7 @@ def correction_form(view: selectors.TaskView, data: Any = None) -> forms.Form:
     known masked); left empty it stays as it is.
     """
     kind = view.task.record_kind
-    initial = {name: fields.current_shown(view.record, name) for name in fields.FIELDS[kind]}
+    initial = {name: view.current(name) for name in fields.FIELDS[kind]}
     initial.update({row.name: row.proposed for row in view.rows})
     initial.pop(fields.PHONE, None)
     return values_form(
@@ -84,7 +97,7 @@ def correction_form(view: selectors.TaskView, data: Any = None) -> forms.Form:
         prefix="fix",
         initial=initial,
         placeholders=(
-            {fields.PHONE: str(fields.current_shown(view.record, fields.PHONE))}
+            {fields.PHONE: str(view.current(fields.PHONE))}
             if fields.PHONE in fields.FIELDS[kind]
             else None
         ),
@@ -128,7 +141,7 @@ def task_list(request: UserRequest) -> HttpResponse:
         request,
         "verification/tasks.html",
         {
-            "tasks": selectors.tasks_for_worker(user),
+            "tasks": selectors.task_rows(selectors.tasks_for_worker(user)),
             "counts": selectors.task_counts(user),
             "can_declare": user.role in actions.PROPOSE_ROLES,
             "stats_node": user.scope_node if user.role in selectors.STATS_ROLES else None,

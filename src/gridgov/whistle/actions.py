@@ -193,7 +193,7 @@ def whistle_blow(
             limit_minutes=minutes,
             report_due_at=deadline(now, minutes, natural=natural),
         )
-    _log(whistle, Step.BLOW, actor, now, note=", ".join(codes))
+    _log(whistle, Step.BLOW, actor, now, note=", ".join(targets[c].name for c in codes))
     _walk(
         actor,
         event,

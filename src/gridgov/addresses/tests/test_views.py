@@ -57,3 +57,19 @@ def test_a_sibling_sees_no_foreign_address(
     response = client_for("sibling_dispatcher").post(PAGE, {"lines": text})
     assert response.status_code == 200
     assert room.code not in response.content.decode()
+
+
+def test_the_picker_offers_the_matching_codes(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    room, text = _text("320104001")
+    client = client_for("grid_worker")
+    answer = client.get("/addresses/pick", {"new-address_code": text})
+    assert answer.status_code == 200
+    assert f'<option value="{room.code}">' in answer.content.decode()
+    assert client.get("/addresses/pick", {"new-address_code": ""}).content.strip() == b""
+    sibling = client_for("sibling_dispatcher").get("/addresses/pick", {"q": text})
+    assert room.code not in sibling.content.decode()
+    declare = client_for("community_staff").get("/verification/declare/?kind=person")
+    assert 'list="address-options"' in declare.content.decode()
+    assert 'hx-get="/addresses/pick"' in declare.content.decode()

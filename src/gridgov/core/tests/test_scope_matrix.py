@@ -162,6 +162,10 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /events/stats/": node_page(f"/events/stats/?node={COMMUNITY}"),
     "GET /events/report/": own_listing("/events/report/"),
     "GET /events/report/fields": own_listing("/events/report/fields?category_class=04"),
+    # Open reports near the target's place, asked from the other district: none of its own.
+    "GET /events/report/nearby": own_listing(
+        "/events/report/nearby?category=0101&lon=118.1&lat=31.7"
+    ),
     "GET /events/hotline/": own_listing("/events/hotline/"),
     "GET /events/<str:number>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/events/{t.event_number}/"
@@ -201,6 +205,8 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         shows_nothing_foreign=True,
         form=True,
     ),
+    # The address picker offers only addresses in the caller's jurisdiction.
+    "GET /addresses/pick": own_listing("/addresses/pick?q=目标路8号2幢"),
     "GET /registry/": own_listing("/registry/"),
     "GET /registry/people/<int:person_id>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/registry/people/{t.registry.person.pk}/"

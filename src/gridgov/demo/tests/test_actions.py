@@ -11,6 +11,7 @@ from django.utils import translation
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import ROLE_LEVELS, Role
+from gridgov.assessment.models import IndicatorDaily
 from gridgov.audit.actions import audit_record
 from gridgov.audit.models import AuditEntry
 from gridgov.demo.actions import demo_city_seed
@@ -151,6 +152,10 @@ def test_reset_reseeds_and_keeps_accounts_the_audit_trail_points_at(seeded):
     out = seed_command("--reset", "--seed", "2")
 
     assert "Seeded the demo city (scale small, seed 2)" in out
+    # Every month of the year's history is counted, not only what the periodic job counts.
+    months = {d.replace(day=1) for d in IndicatorDaily.objects.values_list("day", flat=True)}
+    assert len(months) >= 12
+    assert "events_sweep: escalated" in out
     gw.refresh_from_db()
     assert gw.is_active
     assert Node.objects.get(users=gw).level == Level.GRID

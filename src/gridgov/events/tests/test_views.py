@@ -16,8 +16,8 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline, Event, EventAttachment, EventTransition
-from gridgov.events.tests.conftest import HERE, PNG, THERE, Report, Walk
-from gridgov.events.workflow import Status
+from gridgov.events.tests.conftest import HERE, PNG, THERE, Report, Walk, apply
+from gridgov.events.workflow import Command, Status
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +96,10 @@ def test_fields_partial_follows_the_chosen_class_and_subclass(
     assert '<option value="噪声">' in fields
     assert 'name="extra_parties"' in fields
     photo = html(worker.get("/events/report/fields", {"category": "0201"}))
-    assert 'type="file" name="extra_photo"' in photo
+    # The category's photo is asked for by the one photo field, under its label: not twice.
+    assert photo.count('type="file"') == 1
+    assert 'name="photos"' in photo
+    assert "现场照片" in photo
 
 
 def test_report_through_the_form_files_the_event(catalogue: None, as_user: Any) -> None:
@@ -115,13 +118,13 @@ def test_photos_are_stored_shown_and_served_in_scope(catalogue: None, as_user: A
     response = worker.post(
         "/events/report/",
         report_form(category_class="02", category="0201", extra_building=None)
-        | {"photos": [png("a.png"), png("b.png")], "extra_photo": png("cover.png")},
+        | {"photos": [png("cover.png"), png("b.png")]},
     )
     assert response.status_code == 302, html(response)
     event = Event.objects.get()
     assert event.extra == {"photo": "cover.png"}
     photos = list(EventAttachment.objects.filter(event=event))
-    assert len(photos) == 3
+    assert len(photos) == 2
     page = html(worker.get(f"/events/{event.number}/"))
     url = f"/events/{event.number}/photos/{photos[0].pk}"
     assert f'<img src="{url}"' in page
@@ -509,3 +512,60 @@ def test_dispatch_to_the_grid_through_the_form(walk: Walk, as_user: Any) -> None
         f"/events/{event.number}/commands/reject", {"version": event.version, "target": "x"}
     )
     assert bad.status_code == 422
+
+
+def test_the_timeline_names_departments_and_levels(
+    report: Report, loop_users: dict[str, User], as_user: Any
+) -> None:
+    event = report()
+    event = apply(loop_users, event, Command.ESCALATE)
+    event = apply(loop_users, event, Command.REGISTER)
+    event = apply(loop_users, event, Command.DISPATCH, payload={"department": "320104-fire"})
+    event = apply(loop_users, event, Command.ACCEPT)
+    apply(loop_users, event, Command.REQUEST_EXTENSION, payload={"minutes": 2880})
+    page = html(as_user("commander").get(f"/events/{event.number}/"))
+    assert "部门: 秦淮区消防救援大队" in page
+    assert "升级至: 秦淮区北街道一社区" in page
+    assert "申请延期: 48 个工作小时" in page
+    for code in ("320104-fire", "升级至: 320104", "2880"):
+        assert code not in page
+
+
+def test_the_form_shows_open_reports_nearby_before_reporting(report: Report, as_user: Any) -> None:
+    earlier = report()
+    worker = as_user("grid_worker")
+    near = {"category": "0401", "lon": HERE[0] + 0.0002, "lat": HERE[1]}
+    shown = html(worker.get("/events/report/nearby", near))
+    assert earlier.number in shown
+    elsewhere = html(worker.get("/events/report/nearby", {**near, "lon": HERE[0] + 0.01}))
+    assert earlier.number not in elsewhere
+    other = html(worker.get("/events/report/nearby", {**near, "category": "0202"}))
+    assert earlier.number not in other
+    assert html(worker.get("/events/report/nearby", {"category": "0401"})).strip() == ""
+    page = html(worker.get("/events/report/"))
+    assert 'hx-get="/events/report/nearby"' in page
+
+
+def test_photos_sent_with_a_form_that_comes_back_are_kept(catalogue: None, as_user: Any) -> None:
+    worker = as_user("grid_worker")
+    first = worker.post(
+        "/events/report/", report_form(description="") | {"photos": [png("kept.png")]}
+    )
+    assert first.status_code == 422
+    page = html(first)
+    assert 'id="kept-photos"' in page
+    kept = re.search(r'name="kept_photos" value="([^"]+)"', page)
+    assert kept is not None
+    # Another account cannot use the list: it is signed for its owner.
+    other = as_user("community_staff").post(
+        "/events/report/", report_form() | {"kept_photos": kept.group(1)}
+    )
+    assert (
+        EventAttachment.objects.filter(event__number=other["Location"].split("/")[2]).count() == 0
+    )
+    again = worker.post("/events/report/", report_form() | {"kept_photos": kept.group(1)})
+    assert again.status_code == 302
+    event = Event.objects.get(number=again["Location"].split("/")[2])
+    [photo] = EventAttachment.objects.filter(event=event)
+    assert photo.name == "kept.png"
+    assert photo.file.read() == PNG

@@ -280,4 +280,4 @@ def test_a_batch_the_database_refuses_writes_nothing_and_the_rerun_resumes(
     assert Person.objects.count() == 6
     task = VerificationTask.objects.get(source=Source.DEPARTMENT_FILE)
     assert task.proposed == {"name": "核后改名"}
-    assert Person.objects.get(pk=task.record_id).name == "居民2"
+    assert Person.objects.get(pk=task.record_id or 0).name == "居民2"

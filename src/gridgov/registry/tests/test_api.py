@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from gridgov.addresses.tests.factories import make_target_address
 from gridgov.audit.models import AuditEntry
 from gridgov.registry.actions import UNMASK_ACTION
 from gridgov.registry.tests.factories import CREDIT_CODE, GRID, ID_NUMBER, PHONE, Records
@@ -185,3 +186,21 @@ def test_bad_input_is_422_and_writes_nothing(
         {"field": e["field"], "code": e["code"]} for e in response.json()["errors"]
     ]
     assert not AuditEntry.objects.exists()
+
+
+def test_an_address_code_places_the_record(client_for: Any) -> None:
+    address = make_target_address()
+    client = client_for("community_staff")
+    body = {"id_number": ID_NUMBER, "name": "新居民", "kind": "registered"}
+    person = post(client, f"{R}/people", {**body, "address_code": address.code})
+    assert person.status_code == 200, person.json()
+    assert person.json()["grid"]["code"] == GRID
+    org = post(
+        client,
+        f"{R}/organisations",
+        {"credit_code": CREDIT_CODE, "name": "小店", "kind": "enterprise", "address_code": "nope"},
+    )
+    assert org.status_code == 422
+    assert [(e["code"], e["field"]) for e in org.json()["errors"]] == [
+        ("unknown_address", "address_code")
+    ]

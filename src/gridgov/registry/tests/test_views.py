@@ -6,8 +6,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from gridgov.addresses.tests.factories import make_target_address
 from gridgov.audit.models import AuditEntry
 from gridgov.registry.actions import UNMASK_ACTION
+from gridgov.registry.models import Person
 from gridgov.registry.tests.factories import GRID, ID_NUMBER, PHONE, Records
 
 
@@ -141,3 +143,34 @@ def test_admin_shows_masked_values(records: Records, users: dict[str, Any], sett
         assert PHONE not in body
         assert records.person.id_number_encrypted not in body
     assert "3201**********1234" in client.get("/admin/registry/person/").content.decode()
+
+
+def test_a_record_reads_in_words_not_codes(records: Records, client_for: Any) -> None:
+    address = make_target_address()
+    Person.objects.filter(pk=records.person.pk).update(
+        address_code=address.code, source="import:7:people_test.csv"
+    )
+    body = client_for("community_staff").get(f"/registry/people/{records.person.pk}/")
+    text = body.content.decode()
+    assert "第 7 批导入（people_test.csv）" in text
+    assert "import:7" not in text
+    assert "<dt>地址</dt><dd>目标路8号目标小区2幢" in text
+    # The dwelling is 住所 and the person's name 姓名, not the menu's 首页 and a thing's 名称.
+    assert "<dt>住所</dt>" in text
+    Person.objects.filter(pk=records.person.pk).update(source="department_file:公安2026-11.xlsx")
+    again = client_for("community_staff").get(f"/registry/people/{records.person.pk}/")
+    assert "部门文件（公安2026-11.xlsx）" in again.content.decode()
+    people = client_for("community_staff").get("/registry/", {"name": "目标"}).content.decode()
+    assert "姓名" in people
+
+
+def test_grid_pages_show_the_registry_count_beside_the_imported_population(
+    records: Records, client_for: Any
+) -> None:
+    client = client_for("dispatcher")
+    listed = client.get(f"/jurisdiction/nodes/{GRID[:12]}/children", HTTP_HX_REQUEST="true")
+    # The imported population (1000) and the two people the registry holds in the grid.
+    assert "人口 1000" in listed.content.decode()
+    assert "登记在册 2 人" in listed.content.decode()
+    card = client.get(f"/jurisdiction/grids/{GRID}/card", HTTP_HX_REQUEST="true")
+    assert "登记在册 2 人" in card.content.decode()

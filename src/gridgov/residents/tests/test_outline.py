@@ -21,7 +21,7 @@ def outline(client: Client) -> dict[str, Any]:
     return dict(answer.json())
 
 
-def test_the_outline_names_districts_and_subdistricts_and_nothing_else(tree: Tree) -> None:
+def test_the_outline_names_districts_subdistricts_and_the_served_area(tree: Tree) -> None:
     answer = Client().get("/residents/outline.json")
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/json"
@@ -35,12 +35,14 @@ def test_the_outline_names_districts_and_subdistricts_and_nothing_else(tree: Tre
         ("subdistrict", "秦淮区南街道"),
         ("subdistrict", "建邺区北街道"),
         ("subdistrict", "建邺区南街道"),
+        ("served", "南京市"),
     ]
     assert all(set(f["properties"]) == {"name", "level"} for f in features)
     shapes = {f["properties"]["name"]: shapely.geometry.shape(f["geometry"]) for f in features}
     for district in ("秦淮区", "建邺区"):
         for part in ("北街道", "南街道"):
             assert shapes[district].contains(shapes[district + part])
+    assert shapes["南京市"].equals(shapely.box(118.0, 31.0, 119.0, 32.0))
 
 
 def test_the_outline_is_simplified_for_the_phone(tree: Tree) -> None:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from gridgov.addresses.tests.factories import make_target_address
 from gridgov.registry.models import Organisation, Person
-from gridgov.registry.tests.factories import GRID, ID_NUMBER, PHONE, Records
+from gridgov.registry.tests.factories import GRID, ID_NUMBER, PHONE, Records, resident_id
 from gridgov.verification.actions import stale_sweep
 from gridgov.verification.models import Source, Status, VerificationTask
 from gridgov.verification.tests.factories import NEW_PHONE, propose_phone
@@ -40,6 +41,9 @@ def test_the_phone_task_list_in_chinese(
     assert "1 待核实 · 0 已处理" in body
     assert f"/verification/tasks/{task.pk}/" in body
     assert "部门文件" in body
+    # The record by its name, as the worker knows it, not by its row id.
+    assert "人员 · 目标居民1" in body
+    assert f"#{task.record_id}" not in body
     assert 'name="viewport"' in body
     assert "/verification/declare/" in body
     # A grid worker reads the figures on the grid's card, not by grid.
@@ -267,4 +271,54 @@ def test_a_declaration_is_refused_to_readers_and_siblings(
     )
     assert sibling.status_code == 404
     assert "目标" not in text(sibling)
+    assert not VerificationTask.objects.exists()
+
+
+def test_a_newcomer_becomes_a_task_and_a_record_when_confirmed(
+    users: dict[str, Any], records: Records, client_for: Any
+) -> None:
+    address = make_target_address()
+    newcomer = resident_id("32010419950315002")
+    response = client_for("community_staff").post(
+        "/verification/declare/?kind=person",
+        {
+            "id_number": newcomer,
+            "new-name": "新来的居民",
+            "new-kind": "floating",
+            "new-phone": NEW_PHONE,
+            "new-address_code": address.code,
+        },
+    )
+    assert response.status_code == 302, text(response)
+    task = VerificationTask.objects.get()
+    assert task.record_id is None
+    assert task.grid.code == GRID
+    assert task.assigned_to == users["grid_worker"]
+    worker = client_for("grid_worker")
+    listed = text(worker.get("/verification/"))
+    assert "人员 · 新来的居民" in listed
+    page = text(worker.get(f"/verification/tasks/{task.pk}/"))
+    assert "新登记 · 新来的居民" in page
+    assert_masked(page)
+    assert newcomer not in page
+    done = worker.post(f"/verification/tasks/{task.pk}/", {"decision": "confirm"})
+    assert done.status_code == 302
+    person = Person.objects.get(name="新来的居民")
+    assert VerificationTask.objects.get(pk=task.pk).record_id == person.pk
+    assert (person.name, person.kind, person.grid.code) == ("新来的居民", "floating", GRID)
+    assert person.address_code == address.code
+    assert person.verified_at is not None
+    assert person.phone_masked == "139****1111"
+
+
+def test_a_newcomer_needs_a_name_a_kind_and_a_place(
+    users: dict[str, Any], records: Records, client_for: Any
+) -> None:
+    answer = client_for("community_staff").post(
+        "/verification/declare/?kind=person",
+        {"id_number": resident_id("32010419950315002"), "new-phone": NEW_PHONE},
+    )
+    assert answer.status_code == 422
+    body = text(answer)
+    assert "新登记人员需要填写姓名" in body
     assert not VerificationTask.objects.exists()

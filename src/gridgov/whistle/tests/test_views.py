@@ -39,6 +39,8 @@ def test_blow_from_an_event_then_walk_every_step(
     )
     whistle = Whistle.objects.get()
     assert made.status_code == 302
+    # The log names who was summoned as people know them, not by code.
+    assert whistle.log.get().note == "秦淮区消防救援大队"
     assert made["Location"] == f"/whistle/{whistle.pk}/"
     summons = whistle.summonses.get()
     handler = as_(people, "handler")

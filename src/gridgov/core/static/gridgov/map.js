@@ -9,12 +9,7 @@
   var data = el.dataset;
   var slot = data.codeSlot;
   var gridLevel = data.gridLevel;
-  var map = L.map(el, {
-    attributionControl: Boolean(data.tileUrl),
-    zoomControl: false,
-    zoomSnap: 0.25,
-  });
-  L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
+  var map = L.map(el, { attributionControl: Boolean(data.tileUrl), zoomSnap: 0.25 });
   if (data.tileUrl) {
     L.tileLayer(data.tileUrl, { attribution: data.tileAttribution, maxZoom: 19 }).addTo(map);
   } else {

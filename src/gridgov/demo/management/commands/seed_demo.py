@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import DomainError
 from gridgov.demo.actions import demo_city_reset, demo_city_seed
+from gridgov.demo.history import HISTORY_DAYS
 from gridgov.demo.management.commands.demo_logins import write_logins
 from gridgov.demo.plan import SCALES
 
@@ -45,6 +49,8 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(str(error.message)) from error
+        if outcome.created and not options["no_history"]:
+            self._after_history()
         if outcome.created:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -66,3 +72,19 @@ class Command(BaseCommand):
                 % {"scale": previous.get("scale", "?"), "seed": previous.get("seed", "?")}
             )
         write_logins(self.stdout)
+
+    def _after_history(self) -> None:
+        """The year of events counted into the daily indicators, so /assessment/ shows every
+        month of it (the periodic job only counts yesterday and today), then the periodic job
+        run once, as a deployment's schedule would have: overdue stages climb, stale records
+        become verification tasks."""
+        today = timezone.localdate()
+        call_command(
+            "indicators_rebuild",
+            "--from",
+            (today - timedelta(days=HISTORY_DAYS)).isoformat(),
+            "--to",
+            today.isoformat(),
+            stdout=self.stdout,
+        )
+        call_command("run_periodic", stdout=self.stdout)

@@ -8,11 +8,15 @@
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
   }
+  var b = el.dataset.bounds.split(",").map(Number);
+  map.fitBounds([[b[0], b[1]], [b[2], b[3]]]);
   var marker = null;
   function place(latlng, pan) {
     if (marker) { marker.setLatLng(latlng); } else { marker = L.circleMarker(latlng, { radius: 9, color: "#b91c1c", fillOpacity: 0.6 }).addTo(map); }
     lon.value = latlng.lng.toFixed(6);
     lat.value = latlng.lat.toFixed(6);
+    // A script's change fires no event: tell the form, which asks for reports nearby.
+    lat.dispatchEvent(new Event("change", { bubbles: true }));
     if (pan) { map.panTo(latlng); }
   }
   var areas = L.geoJSON(null, { style: { color: "#2563eb", weight: 2, fillOpacity: 0.08 }, interactive: false }).addTo(map);
@@ -21,12 +25,10 @@
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (collection) {
       areas.addData(collection);
-      var bounds = areas.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds); } else { map.fitWorld(); }
       if (lon.value && lat.value) { place(L.latLng(+lat.value, +lon.value), false); }
       el.setAttribute("data-loaded", "true");
     })
-    .catch(function () { map.fitWorld(); el.setAttribute("data-loaded", "error"); });
+    .catch(function () { el.setAttribute("data-loaded", "error"); });
   document.getElementById("locate-me").addEventListener("click", function () {
     if (!navigator.geolocation) { return; }
     navigator.geolocation.getCurrentPosition(function (p) { place(L.latLng(p.coords.latitude, p.coords.longitude), true); });

@@ -1,7 +1,8 @@
 /* The residents' maps. Government intranets usually have no tile server, and a grey box gives
  * a resident nothing to find their place by, so the districts' and subdistricts' outlines are
- * drawn beneath everything else, tiles or not; a subdistrict names itself when touched (as a
- * text node: Leaflet renders a string as HTML, and names come from imported files). */
+ * drawn beneath everything else, tiles or not, with the served area (where a report may be
+ * placed) drawn boldest; a subdistrict names itself when touched (as a text node: Leaflet
+ * renders a string as HTML, and names come from imported files). */
 window.residentMap = function (el) {
   "use strict";
   var data = el.dataset;
@@ -14,7 +15,9 @@ window.residentMap = function (el) {
   // Above the tiles (pane 200), below the points and markers (400).
   map.createPane("outline").style.zIndex = 350;
   function style(feature) {
-    return feature.properties.level === "district"
+    var level = feature.properties.level;
+    if (level === "served") { return { color: "#2563eb", weight: 3, fill: false }; }
+    return level === "district"
       ? { color: "#334155", weight: 2.5, fill: false }
       : { color: "#64748b", weight: 1, fillColor: "#64748b", fillOpacity: 0.04 };
   }
@@ -25,7 +28,7 @@ window.residentMap = function (el) {
         pane: "outline",
         style: style,
         onEachFeature: function (f, layer) {
-          if (f.properties.level !== "district") { layer.bindTooltip(document.createTextNode(f.properties.name), { sticky: true }); }
+          if (f.properties.level === "subdistrict") { layer.bindTooltip(document.createTextNode(f.properties.name), { sticky: true }); }
         },
       }).addTo(map);
       el.setAttribute("data-outline", "true");
