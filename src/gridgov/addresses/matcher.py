@@ -14,15 +14,18 @@ LibraryVersion moves, as the jurisdiction's spatial index does.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
-from gridgov.addresses.normalise import Parsed, Places, compound_key, parse, road_stem
+from gridgov.addresses.normalise import Parsed, Places, clean, compound_key, parse, road_stem
 from gridgov.core.versioned import VersionedCache
 
 FUZZ_CUTOFF = 60.0
@@ -33,6 +36,14 @@ TOP = 5
 # district name, a road on the border) but less likely than one inside it.
 OTHER_DISTRICT = 0.85
 NO_UNIT = 0.95
+# A name that sounds the same is an input-method slip, nearly always the same name.
+SAME_SOUND = 0.9
+# A road written without its suffix (太平南18号) is read as a road after a compound failed.
+NO_SUFFIX = 0.9
+# Words that make a different road when added or swapped: 雨花路 is not 雨花南路,
+# 北京西路 not 北京东路, 汉中门大街 not 汉中路.
+POSITION_CHARS = frozenset("东南西北中门桥口外内上下前后新老")
+OTHER_ROAD = 0.5
 
 _B, _U = 24, 18  # bit offsets of building and unit in a packed key; the room takes 18 bits
 _DOOR = 34
@@ -80,6 +91,8 @@ class Match:
     confidence: float = 0.0
     reason: str = ""
     candidates: tuple[Candidate, ...] = ()
+    elements: tuple[tuple[str, str], ...] = ()
+    ignored: tuple[str, ...] = ()
 
 
 def _key(door: int, building: int | None, unit: int | None, room: int | None) -> int:
@@ -92,6 +105,24 @@ def _bigrams(text: str) -> set[str]:
     return pairs | {text[i] + text[i + 2] for i in range(len(text) - 2)} or {text}
 
 
+@cache
+def _sound(char: str) -> str:
+    return lazy_pinyin(char)[0]
+
+
+def sound(text: str) -> str:
+    """Toneless pinyin, the key an input-method slip keeps."""
+    return " ".join(_sound(ch) for ch in text)
+
+
+def other_place(key: str, name: str) -> bool:
+    """True when two names differ by a position word, not by a slip: 雨花 and 雨花南."""
+    if len(key) == len(name) and Counter(key) == Counter(name):
+        return False  # 东中山 for 中山东: the same words moved
+    extra = (Counter(key) - Counter(name)) + (Counter(name) - Counter(key))
+    return any(ch in POSITION_CHARS for ch in extra)
+
+
 @dataclass
 class _Names:
     """Keys of one kind (road stems or compound keys) with their blocks for fuzzy search."""
@@ -99,6 +130,7 @@ class _Names:
     targets: dict[str, list[int]] = field(default_factory=dict)
     by_district: dict[str, list[str]] = field(default_factory=dict)
     by_bigram: dict[str, list[str]] = field(default_factory=dict)
+    by_sound: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, key: str, target: int, district: str) -> None:
         if key not in self.targets:
@@ -106,12 +138,20 @@ class _Names:
             self.by_district.setdefault(district, []).append(key)
             for gram in _bigrams(key):
                 self.by_bigram.setdefault(gram, []).append(key)
+            self.by_sound.setdefault(sound(key), []).append(key)
         self.targets[key].append(target)
 
-    def find(self, key: str, district: str | None) -> list[tuple[int, float]]:
+    def find(
+        self, key: str, district: str | None, *, exact_only: bool = False
+    ) -> list[tuple[int, float]]:
         exact = self.targets.get(key)
         if exact:
             return [(t, 1.0) for t in exact]
+        if exact_only or not key:
+            return []
+        alike = self.by_sound.get(sound(key), ())
+        if alike:
+            return [(t, SAME_SOUND) for name in alike for t in self.targets[name]]
         if district is not None and district in self.by_district:
             choices: Sequence[str] = self.by_district[district]
         else:
@@ -120,7 +160,11 @@ class _Names:
                 block.update(self.by_bigram.get(gram, ()))
             choices = list(block)
         hits = process.extract(key, choices, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZ_CUTOFF)
-        return [(t, score / 100) for name, score, _ in hits for t in self.targets[name]]
+        return [
+            (t, score / 100 * (OTHER_ROAD if other_place(key, name) else 1.0))
+            for name, score, _ in hits
+            for t in self.targets[name]
+        ]
 
 
 class MatchIndex:
@@ -141,7 +185,8 @@ class MatchIndex:
         self.roads = _Names()
         for pos, road_row in enumerate(roads):
             for name in (road_row.name, *road_row.aliases):
-                self.roads.add(road_stem(name)[0], pos, road_row.district)
+                # Keys go through the queries' cleaning: 乾 reads as 干 on both sides.
+                self.roads.add(road_stem(clean(name))[0], pos, road_row.district)
         self.compounds = _Names()
         self.compound_names: list[str] = []
         compound_pos: dict[str, int] = {}
@@ -168,7 +213,7 @@ class MatchIndex:
                 self.doors[(row.road << 20) | row.door] = idx
                 if row.compound:
                     district = self.road_district[row.road]
-                    self.compounds.add(compound_key(row.compound), idx, district)
+                    self.compounds.add(compound_key(clean(row.compound)), idx, district)
         self.codes = np.array(codes, dtype=np.bytes_)
         self.grid_codes = list(grid_pos)
         self.grid = np.frombuffer(grids, dtype=np.int32)
@@ -237,31 +282,31 @@ class MatchIndex:
 
     def match_many(self, texts: Sequence[str]) -> list[Match]:
         """Blocking per text in Python, then every building/unit/room lookup in one search."""
-        plans: list[tuple[Parsed, list[tuple[int, float]]] | Match] = []
-        for text in texts:
-            plans.append(self._doors(text))
+        plans = [self._doors(text) for text in texts]
         wanted: list[_Wanted] = []
-        for i, plan in enumerate(plans):
-            if isinstance(plan, Match):
+        for i, (parsed, doors) in enumerate(plans):
+            if parsed is None or isinstance(doors, Match):
                 continue
-            parsed, doors = plan
             for door, score in doors:
                 wanted.append((i, door, score, parsed.building, parsed.unit, parsed.room))
         found = self._lookup(wanted)
         results: list[Match] = []
-        for i, plan in enumerate(plans):
-            if isinstance(plan, Match):
-                results.append(plan)
-            else:
-                results.append(self._decide(found.get(i, [])))
+        for i, (parsed, doors) in enumerate(plans):
+            match = doors if isinstance(doors, Match) else self._decide(found.get(i, []))
+            if parsed is not None and parsed.unread_number and match.status == "matched":
+                # 3单元三零二附近 read as the unit would be confidently wrong about the room.
+                match = Match("ambiguous", reason="unread_number", candidates=match.candidates)
+            if parsed is not None:
+                match = replace(match, elements=parsed.elements, ignored=parsed.ignored)
+            results.append(match)
         return results
 
-    def _doors(self, text: str) -> tuple[Parsed, list[tuple[int, float]]] | Match:
+    def _doors(self, text: str) -> tuple[Parsed | None, list[tuple[int, float]] | Match]:
         parsed = parse(text, self.places)
         if parsed is None:
-            return Match("not_found", reason="unparsed")
+            return None, Match("not_found", reason="unparsed")
         if parsed.outside:
-            return Match("outside_city", reason="outside_city")
+            return parsed, Match("outside_city", reason="outside_city")
         doors = self._door_candidates(parsed)
         if isinstance(doors, str) and parsed.stem_stripped:
             # 秦淮花园 is a compound, not 花园 in 秦淮区.
@@ -270,13 +315,13 @@ class MatchIndex:
             if not isinstance(again, str) and whole is not None:
                 return whole, again
         if isinstance(doors, str):
-            return Match("not_found", reason=doors)
+            return parsed, Match("not_found", reason=doors)
         return parsed, doors
 
     def _door_candidates(self, p: Parsed) -> list[tuple[int, float]] | str:
         if not p.road and not p.compound:
             return "no_place"
-        roads = self._roads(p) if p.road else []
+        roads = self._roads(p.road, p.district) if p.road else []
         compounds: list[tuple[int, float]] = []
         if p.compound:
             compounds = self.compounds.find(compound_key(p.compound), p.district)
@@ -284,34 +329,42 @@ class MatchIndex:
                 on_road = {r for r, _ in roads}
                 compounds = [(d, s) for d, s in compounds if self.road[d] in on_road] or compounds
         if not roads and p.road and not compounds:
-            # 太平南路 may be part of a compound's name after all.
-            compounds = self.compounds.find(compound_key(p.road + p.compound), p.district)
+            # 太平南路小区 is a compound's whole name, never a fuzzy one.
+            key = compound_key(p.road + p.compound)
+            compounds = self.compounds.find(key, p.district, exact_only=True)
+        if not p.road and p.door is not None:
+            # 太平南18号: a road written without its suffix; a compound elsewhere
+            # with that name but another door number is the weaker reading.
+            roads = [(r, s * NO_SUFFIX) for r, s in self._roads(p.compound, p.district)]
+            compounds = [(d, s if self.door[d] == p.door else s * OTHER_ROAD) for d, s in compounds]
         doors: list[tuple[int, float]] = []
         if roads and p.door is not None:
             for road, score in roads:
                 door = self.doors.get((road << 20) | p.door)
                 if door is not None:
                     doors.append((door, score))
-            if compounds:
+            if compounds and p.road:
                 named = {d: s for d, s in compounds}
                 both = [(d, s * named[d]) for d, s in doors if d in named]
                 doors = both or doors or [(d, s * 0.9) for d, s in compounds]
+            else:
+                doors += compounds
         elif compounds:
             doors = compounds
         if doors:
             return doors
         if p.road and not roads:
             return "road_not_found"
-        if p.compound and not compounds:
+        if p.compound and not compounds and not roads:
             return "compound_not_found"
         return "door_not_found" if p.door is not None else "no_door_number"
 
-    def _roads(self, p: Parsed) -> list[tuple[int, float]]:
-        found = self.roads.find(road_stem(p.road)[0], p.district)
-        if p.district is None:
+    def _roads(self, name: str, district: str | None) -> list[tuple[int, float]]:
+        found = self.roads.find(road_stem(name)[0], district)
+        if district is None:
             return found
         return [
-            (r, s if self.road_district[r] == p.district else s * OTHER_DISTRICT) for r, s in found
+            (r, s if self.road_district[r] == district else s * OTHER_DISTRICT) for r, s in found
         ]
 
     def _lookup(self, wanted: list[_Wanted]) -> dict[int, list[tuple[int, float]]]:

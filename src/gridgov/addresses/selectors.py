@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.addresses.matcher import MARGIN, Match, matcher_index
 from gridgov.addresses.models import Address
-from gridgov.addresses.normalise import canonical, road_stem
+from gridgov.addresses.normalise import clean, road_stem
 from gridgov.core.errors import NotFound
 from gridgov.jurisdiction.selectors import scope_root
 
@@ -41,10 +41,10 @@ def address_search(user: User, *, road: str = "", q: str = "") -> QuerySet[Addre
     """Addresses on a road (name or code) or whose compound contains `q`, at most SEARCH_LIMIT."""
     found = addresses_visible(user).select_related("road")
     if road:
-        stem = road_stem(canonical(road))[0]
+        stem = road_stem(clean(road).strip())[0]
         found = found.filter(Q(road__code=road) | Q(road__name__startswith=stem))
     if q:
-        found = found.filter(compound__contains=canonical(q))
+        found = found.filter(compound__contains=clean(q).strip())
     return found.order_by("code")[:SEARCH_LIMIT]
 
 
