@@ -15,6 +15,7 @@ why, and is pure, so the matcher and the library generator agree.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -91,21 +92,35 @@ _MARKER_SLIPS = (
     (re.compile(rf"(?<=[\d{_CN}])(?:好|豪)(?!楼)"), "号"),
     (re.compile(r"(?<=\d)(?:是|市|式|事)(?=[^\u4e00-\u9fff]|$)"), "室"),
 )
+_SLIPS = frozenset("撞洞动冻原远园元好豪是市式事")
+_CN_CHARS = frozenset(_CN)
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+_OPENERS = frozenset("([{【（「『<《")
 _BRACKETS = re.compile(r"[(\[{【（「『<《]([^)\]}】）」』>》]*)[)\]}】）」』>》]?")
-_DISTANCE = re.compile(r"\S*?(?:往|向|朝)[东南西北]+(?:走)?(?:约?\d+米)?|约?\d+米(?:处)?")
+_DISTANCE = re.compile(r"[^\s往向朝]{0,8}[往向朝][东南西北]+走?(?:约?\d+米)?|约?\d+米处?")
 _KEEP_BRACKET = re.compile(r"\d+(?:号|-)")
 _LANDMARK = re.compile("^.*(?:" + "|".join(FILLERS[:-3]) + r"|[往向朝][东南西北]+)")
-_PERSON = re.compile(r"\S{1,3}?(?:先生|女士|小姐|师傅|阿姨|大爷|老师)")
+_TITLE = "先生|女士|小姐|师傅|阿姨|大爷|老师"
+_PERSON = re.compile(rf"[^\s\d]{{1,3}}?(?:{_TITLE})")
+# Cheap tests that let most texts skip a pattern: (pattern, characters it needs).
+_SET_ASIDE = (
+    (_PHONE, frozenset("0123456789")),
+    (_PERSON, frozenset("生士姐傅姨爷师")),
+    (_DISTANCE, frozenset("往向朝米")),
+)
+_UNPRINTABLE = re.compile(
+    r"[^\w\s#\-" + re.escape(string.punctuation) + "，。、；：（）【】《》「」『』“”‘’～！？]"
+)
 _PIECE = re.compile(r"[^\s,，。、;；:：\"'“”‘’/\\|~～!！?？*]+")
 _ELEMENT = re.compile(
+    r"(?=\d)(?:"
     r"(?P<chain>\d+(?:-\d+){1,3})(?:室|房)?"
     r"|(?P<building>\d+)(?:号楼|幢|栋|座|#楼?|楼(?=\d+单元))"
     r"|(?P<door>\d+)号"
     r"|(?P<unit>\d+)单元"
     r"|(?P<floor>\d+)(?:层|楼|F)(?=\d)"
     r"|(?P<phase>\d+)期"
-    r"|(?P<room>\d+)(?:室|房间|房|户)?"
+    r"|(?P<room>\d+)(?:室|房间|房|户)?)"
 )
 _ROAD = re.compile("^(.+?(?:" + "|".join(ROAD_SUFFIXES) + "))(?![口头])(.*)$")
 _NOT_AFTER_STEM = set("路街巷大道河桥门")
@@ -114,7 +129,6 @@ _LEAD = re.compile("^(?:" + "|".join(LEADS) + ")+")
 _PROVINCE = re.compile(r"^[^\d省]{2,3}省")
 _CITY = re.compile(r"^[^\d市]{2,3}市")
 _NOT_CITY = ("超市", "菜市", "门市", "集市", "夜市", "城市")
-_COMPOUND_END = re.compile("(?:" + "|".join(COMPOUND_SUFFIXES) + ")$")
 _ZONE = re.compile("[东南西北]区$")
 
 
@@ -130,10 +144,11 @@ def arabic_numerals(text: str) -> str:
 def clean(text: str) -> str:
     """Simplified, half-width, printable, Arabic numbers and the markers spelled right."""
     text = _T2S.convert(to_halfwidth(text))
-    text = "".join(ch if unicodedata.category(ch)[0] in "LNP" or ch in "#-" else " " for ch in text)
-    for pattern, marker in _MARKER_SLIPS:
-        text = pattern.sub(marker, text)
-    return arabic_numerals(text).replace("－", "-")
+    text = _UNPRINTABLE.sub(" ", text).replace("_", " ")
+    if not _SLIPS.isdisjoint(text):
+        for pattern, marker in _MARKER_SLIPS:
+            text = pattern.sub(marker, text)
+    return arabic_numerals(text) if not _CN_CHARS.isdisjoint(text) else text
 
 
 def road_stem(name: str) -> tuple[str, str]:
@@ -233,9 +248,10 @@ def _set_aside(text: str, reading: _Reading) -> str:
         reading.ignored.append(m[0])
         return " "
 
-    text = _BRACKETS.sub(bracket, text)
-    for pattern in (_PHONE, _PERSON, _DISTANCE):
-        text = pattern.sub(drop, text)
+    text = _BRACKETS.sub(bracket, text) if not _OPENERS.isdisjoint(text) else text
+    for pattern, needs in _SET_ASIDE:
+        if not needs.isdisjoint(text):
+            text = pattern.sub(drop, text)
     return text
 
 
@@ -328,12 +344,12 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
             tokens.append("word")
     road, compound = "", ""
     for position, offset, raw in words:
-        stripped = _LEAD.sub("", raw)
+        stripped = _LEAD.sub("", raw) if raw.startswith(LEADS) else raw
         if stripped != raw:
             reading.ignored.append(raw[: len(raw) - len(stripped)])
         word = _admin(stripped, offset, places, reading, strip_stems=strip_stems)
         offset += len(raw) - len(word)
-        tail = _FILLER_TAIL.search(word) if len(word) > 1 else None
+        tail = _FILLER_TAIL.search(word) if word.endswith(FILLERS) else None
         if tail is not None and tail.start() > 0:
             reading.ignored.append(tail[0])
             word = word[: tail.start()]
@@ -342,27 +358,27 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
         split = _ROAD.match(word)
         if not road and split and len(split[1]) > 1:
             road, word = split[1], split[2]
-            landmark = _LANDMARK.match(road)
+            landmark = _LANDMARK.match(road) if len(road) > 4 else None
             if landmark is not None and len(road) - landmark.end() > 1:
                 reading.ignored.append(landmark[0])
                 road = road[landmark.end() :]
             reading.elements.append((offset, "road", road))
         if not word:
             continue
-        zone = _ZONE.search(word)
-        if zone is not None and _COMPOUND_END.search(word[: zone.start()]):
+        zone = _ZONE.search(word) if word.endswith("区") else None
+        if zone is not None and word[: zone.start()].endswith(COMPOUND_SUFFIXES):
             phase = phase or zone[0]
             reading.elements.append((offset + zone.start(), "phase", zone[0]))
             word = word[: zone.start()]
         if (
             not compound
             and (
-                _COMPOUND_END.search(word)
+                word.endswith(COMPOUND_SUFFIXES)
                 or previous == "door"
                 or (not road and after in ("door", "room"))
                 or after in ("building", "chain", "unit", "phase")
             )
-            and _FILLER_TAIL.fullmatch(word) is None
+            and not (word.endswith(FILLERS) and _FILLER_TAIL.fullmatch(word))
         ):
             compound = word
             reading.elements.append((offset, "compound", word))
