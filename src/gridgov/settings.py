@@ -217,6 +217,9 @@ MAP_TILE_URL = os.environ.get("GRIDGOV_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("GRIDGOV_MAP_TILE_ATTRIBUTION", "")
 
 NINJA_PAGINATION_PER_PAGE = 100
+# POST /api/v1/addresses/match/batch takes 10,000 addresses of up to 200
+# characters; JSON clients escape each as \uXXXX, six bytes a character.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)

@@ -32,6 +32,7 @@ FUZZ_CUTOFF = 60.0
 MATCH_THRESHOLD = 0.6
 MARGIN = 0.05
 TOP = 5
+MAX_TEXT = 200  # an address, with a contact and a note, is far shorter; a paragraph is not one
 # A fuzzy hit on a different district than the text named is possible (an old
 # district name, a road on the border) but less likely than one inside it.
 OTHER_DISTRICT = 0.85
@@ -302,6 +303,8 @@ class MatchIndex:
         return results
 
     def _doors(self, text: str) -> tuple[Parsed | None, list[tuple[int, float]] | Match]:
+        if len(text) > MAX_TEXT:
+            return None, Match("not_found", reason="too_long")
         parsed = parse(text, self.places)
         if parsed is None:
             return None, Match("not_found", reason="unparsed")

@@ -63,9 +63,9 @@ def _scoped(match: Match, scope: str) -> Match:
         return replace(match, candidates=candidates)
     if match.status in ("not_found", "outside_city"):
         return match
+    explained = replace(Match("not_found"), elements=match.elements, ignored=match.ignored)
     if not candidates:
-        return Match("not_found", reason="not_found")
+        return replace(explained, reason="not_found")
     close = len(candidates) > 1 and candidates[0].score - candidates[1].score < MARGIN
-    return Match(
-        "ambiguous", reason="ambiguous" if close else "low_confidence", candidates=candidates
-    )
+    reason = "ambiguous" if close else "low_confidence"
+    return replace(explained, status="ambiguous", reason=reason, candidates=candidates)
