@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gridgov.addresses import selectors
+from gridgov.addresses.explain import explanation
 from gridgov.addresses.forms import BatchForm
 from gridgov.core.downloads import csv_lines
 from gridgov.core.pages import UserRequest, page_view
@@ -19,14 +20,19 @@ def batch_match(request: UserRequest) -> HttpResponse:
         status = 422 if form.errors else 200
         return render(request, "addresses/batch.html", {"form": form}, status=status)
     texts = form.cleaned_data["texts"]
-    rows = list(zip(texts, selectors.address_match_many(request.user, texts), strict=True))
+    rows = [
+        (text, match, explanation(match))
+        for text, match in zip(
+            texts, selectors.address_match_many(request.user, texts), strict=True
+        )
+    ]
     if "download" in request.POST:
         header = [_("Input"), _("Status"), _("Code"), _("Standard address"), _("Grid"),
-                  _("Confidence"), _("Candidates")]  # fmt: skip
+                  _("Confidence"), _("Candidates"), _("How it was read")]  # fmt: skip
         found = [
             [text, match.status, match.code, match.label, match.grid, match.confidence,
-             " | ".join(f"{c.label} ({c.score})" for c in match.candidates)]
-            for text, match in rows
+             " | ".join(f"{c.label} ({c.score})" for c in match.candidates), read]
+            for text, match, read in rows
         ]  # fmt: skip
         lines = csv_lines([header, *found])
         response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")

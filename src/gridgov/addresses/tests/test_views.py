@@ -57,3 +57,14 @@ def test_a_sibling_sees_no_foreign_address(
     response = client_for("sibling_dispatcher").post(PAGE, {"lines": text})
     assert response.status_code == 200
     assert room.code not in response.content.decode()
+
+
+def test_the_page_shows_how_each_address_was_read(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    room, text = _text("320104001")
+    response = client_for("dispatcher").post(PAGE, {"lines": f"王女士 13912345678 {text}"})
+    page = response.content.decode()
+    assert "match-matched" in page
+    assert f"识别出：市 南京，区 秦淮，道路 {room.road.name}" in page
+    assert "已忽略：13912345678，王女士" in page
