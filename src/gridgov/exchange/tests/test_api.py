@@ -197,3 +197,14 @@ def test_a_filled_in_xlsx_template_imports(library: Any, client_for: Any) -> Non
     job = upload(client, "people", buffer.getvalue(), "人员.xlsx").json()
     assert (job["status"], job["rows_ok"], job["file_name"]) == (ImportStatus.DONE, 3, "人员.xlsx")
     assert Person.objects.filter(id_number_masked__endswith=id_number(2)[-4:]).exists()
+
+
+def test_a_refused_address_says_how_it_was_read(library: Any, client_for: Any) -> None:
+    rows = people_rows(1)
+    rows[0][6] = "张先生 13912345678 不存在的地方路1号"
+    body = upload(
+        client_for("dispatcher"), "people", csv_bytes("people", rows), preview=True
+    ).json()
+    assert [e["code"] for e in body["errors"]] == ["address_road_not_found"]
+    assert "道路 不存在的地方路" in body["errors"][0]["reason"]
+    assert "已忽略：13912345678，张先生" in body["errors"][0]["reason"]
