@@ -159,7 +159,7 @@ class _Names:
             block: set[str] = set()
             for gram in _bigrams(key):
                 block.update(self.by_bigram.get(gram, ()))
-            choices = list(block)
+            choices = sorted(block)  # ties break the same way in every process
         hits = process.extract(key, choices, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZ_CUTOFF)
         return [
             (t, score / 100 * (OTHER_ROAD if other_place(key, name) else 1.0))

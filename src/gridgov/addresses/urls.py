@@ -6,4 +6,5 @@ app_name = "addresses"
 
 urlpatterns = [
     path("", views.batch_match, name="batch"),
+    path("check/", views.address_check, name="check"),
 ]

@@ -1,4 +1,4 @@
-"""The batch matching page: paste or upload addresses, read or download the matches."""
+"""The batch matching page, and the address check every address box asks while one types."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from gridgov.addresses import selectors
 from gridgov.addresses.explain import explanation
 from gridgov.addresses.forms import BatchForm
+from gridgov.addresses.matcher import MAX_TEXT
 from gridgov.core.downloads import csv_lines
 from gridgov.core.pages import UserRequest, page_view
 
@@ -39,3 +40,13 @@ def batch_match(request: UserRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="address-matches.csv"'
         return response
     return render(request, "addresses/batch.html", {"form": form, "rows": rows})
+
+
+@page_view
+def address_check(request: UserRequest) -> HttpResponse:
+    """The match of the typed address (htmx): the standard address or the candidates to
+    pick, with how the text was read. The hotline form and the declaration use it."""
+    text = request.GET.get("address", "")[:MAX_TEXT]
+    match = selectors.address_match(request.user, text) if text.strip() else None
+    context = {"match": match, "read": explanation(match) if match else ""}
+    return render(request, "addresses/_check.html", context)
