@@ -16,7 +16,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
@@ -286,30 +286,31 @@ class MatchIndex:
         plans = [self._doors(text) for text in texts]
         wanted: list[_Wanted] = []
         for i, (parsed, doors) in enumerate(plans):
-            if parsed is None or isinstance(doors, Match):
+            if parsed is None or isinstance(doors, tuple):
                 continue
             for door, score in doors:
                 wanted.append((i, door, score, parsed.building, parsed.unit, parsed.room))
         found = self._lookup(wanted)
         results: list[Match] = []
         for i, (parsed, doors) in enumerate(plans):
-            match = doors if isinstance(doors, Match) else self._decide(found.get(i, []))
-            if parsed is not None and parsed.unread_number and match.status == "matched":
-                # 3单元三零二附近 read as the unit would be confidently wrong about the room.
-                match = Match("ambiguous", reason="unread_number", candidates=match.candidates)
-            if parsed is not None:
-                match = replace(match, elements=parsed.elements, ignored=parsed.ignored)
-            results.append(match)
+            elements, ignored = (parsed.elements, parsed.ignored) if parsed else ((), ())
+            if isinstance(doors, tuple):
+                status, reason = doors
+                results.append(Match(status, reason=reason, elements=elements, ignored=ignored))
+            else:
+                assert parsed is not None  # noqa: S101 - doors come from a parse
+                results.append(self._decide(found.get(i, []), parsed))
         return results
 
-    def _doors(self, text: str) -> tuple[Parsed | None, list[tuple[int, float]] | Match]:
+    def _doors(self, text: str) -> tuple[Parsed | None, list[tuple[int, float]] | tuple[str, str]]:
+        """The parse and its door candidates, or the (status, reason) of a text without any."""
         if len(text) > MAX_TEXT:
-            return None, Match("not_found", reason="too_long")
+            return None, ("not_found", "too_long")
         parsed = parse(text, self.places)
         if parsed is None:
-            return None, Match("not_found", reason="unparsed")
+            return None, ("not_found", "unparsed")
         if parsed.outside:
-            return parsed, Match("outside_city", reason="outside_city")
+            return parsed, ("outside_city", "outside_city")
         doors = self._door_candidates(parsed)
         if isinstance(doors, str) and parsed.stem_stripped:
             # 秦淮花园 is a compound, not 花园 in 秦淮区.
@@ -318,7 +319,7 @@ class MatchIndex:
             if not isinstance(again, str) and whole is not None:
                 return whole, again
         if isinstance(doors, str):
-            return parsed, Match("not_found", reason=doors)
+            return parsed, ("not_found", doors)
         return parsed, doors
 
     def _door_candidates(self, p: Parsed) -> list[tuple[int, float]] | str:
@@ -395,9 +396,10 @@ class MatchIndex:
                     found.setdefault(i, []).append((int(self.nu_pos[pos]), score * NO_UNIT))
         return found
 
-    def _decide(self, hits: list[tuple[int, float]]) -> Match:
+    def _decide(self, hits: list[tuple[int, float]], parsed: Parsed) -> Match:
+        elements, ignored = parsed.elements, parsed.ignored
         if not hits:
-            return Match("not_found", reason="part_not_found")
+            return Match("not_found", reason="part_not_found", elements=elements, ignored=ignored)
         best: dict[int, float] = {}
         for pos, score in hits:
             best[pos] = max(score, best.get(pos, 0.0))
@@ -405,10 +407,24 @@ class MatchIndex:
         candidates = tuple(self.candidate(pos, score) for pos, score in ranked)
         top = candidates[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top.score >= MATCH_THRESHOLD and ranked[0][1] - second >= MARGIN:
-            return Match("matched", top.code, top.label, top.grid, top.score, candidates=candidates)
-        reason = "ambiguous" if ranked[0][1] - second < MARGIN else "low_confidence"
-        return Match("ambiguous", reason=reason, candidates=candidates)
+        if parsed.unread_number:
+            # 501室502室: whichever we picked, we would be confidently wrong half the time.
+            reason = "unread_number"
+        elif top.score >= MATCH_THRESHOLD and ranked[0][1] - second >= MARGIN:
+            return Match(
+                "matched",
+                top.code,
+                top.label,
+                top.grid,
+                top.score,
+                "",
+                candidates,
+                elements,
+                ignored,
+            )
+        else:
+            reason = "ambiguous" if ranked[0][1] - second < MARGIN else "low_confidence"
+        return Match("ambiguous", "", "", "", 0.0, reason, candidates, elements, ignored)
 
 
 # The process's index ---------------------------------------------------------
