@@ -132,6 +132,7 @@ class _Names:
     by_district: dict[str, list[str]] = field(default_factory=dict)
     by_bigram: dict[str, list[str]] = field(default_factory=dict)
     by_sound: dict[str, list[str]] = field(default_factory=dict)
+    by_letters: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, key: str, target: int, district: str) -> None:
         if key not in self.targets:
@@ -140,6 +141,7 @@ class _Names:
             for gram in _bigrams(key):
                 self.by_bigram.setdefault(gram, []).append(key)
             self.by_sound.setdefault(sound(key), []).append(key)
+            self.by_letters.setdefault("".join(sorted(key)), []).append(key)
         self.targets[key].append(target)
 
     def find(
@@ -150,8 +152,9 @@ class _Names:
             return [(t, 1.0) for t in exact]
         if exact_only or not key:
             return []
-        alike = self.by_sound.get(sound(key), ())
+        alike = self.by_sound.get(sound(key), ()) or self.by_letters.get("".join(sorted(key)), ())
         if alike:
+            # The same sounds, or the same words moved (东中山路 for 中山东路).
             return [(t, SAME_SOUND) for name in alike for t in self.targets[name]]
         if district is not None and district in self.by_district:
             choices: Sequence[str] = self.by_district[district]
