@@ -46,7 +46,12 @@ class ElementOut(Schema):
 
 
 class MatchOut(Schema):
-    """`elements` are the parts of the address the parser recognised, in reading
+    """`status` is matched, ambiguous (ranked `candidates`), not_found or outside_city;
+    `reason` says why not matched: unparsed, too_long, no_place, road_not_found,
+    compound_not_found, door_not_found, no_door_number, part_not_found, ambiguous,
+    low_confidence, unread_number (a second number for one element), outside_city,
+    not_found (only candidates outside the caller's jurisdiction).
+    `elements` are the parts of the address the parser recognised, in reading
     order; `ignored` the text it set aside (a phone, a landmark, a note)."""
 
     status: str
