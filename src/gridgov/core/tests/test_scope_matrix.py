@@ -188,6 +188,8 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         shows_nothing_foreign=True,
         form=True,
     ),
+    # The address box's check: a foreign address is not found, its grid never shown.
+    "GET /addresses/check/": own_listing("/addresses/check/?address=目标路8号2幢"),
     "GET /registry/": own_listing("/registry/"),
     "GET /registry/people/<int:person_id>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/registry/people/{t.registry.person.pk}/"
