@@ -273,6 +273,9 @@ NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_CLASS = "gridgov.core.paging.LimitOffsetPagination"
 # The API docs and OpenAPI schema list every route: public for the demo, login in production.
 API_DOCS_PUBLIC = env_bool("GRIDGOV_API_DOCS_PUBLIC", not PRODUCTION)
+# POST /api/v1/addresses/match/batch takes 10,000 addresses of up to 200
+# characters; JSON clients escape each as \uXXXX, six bytes a character.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from gridgov.accounts.models import User
 from gridgov.addresses import selectors
-from gridgov.addresses.matcher import Match
+from gridgov.addresses.matcher import MAX_TEXT, Match
 from gridgov.addresses.models import Address
 
 router = Router(tags=["addresses"])
@@ -26,7 +26,7 @@ def _user(request: HttpRequest) -> User:
 
 
 class MatchIn(Schema):
-    text: str = Field(max_length=200)
+    text: str = Field(max_length=MAX_TEXT)
 
 
 class BatchIn(Schema):
@@ -40,7 +40,20 @@ class CandidateOut(Schema):
     score: float
 
 
+class ElementOut(Schema):
+    element: str
+    text: str
+
+
 class MatchOut(Schema):
+    """`status` is matched, ambiguous (ranked `candidates`), not_found or outside_city;
+    `reason` says why not matched: unparsed, too_long, no_place, road_not_found,
+    compound_not_found, door_not_found, no_door_number, part_not_found, ambiguous,
+    low_confidence, unread_number (a second number for one element), outside_city,
+    not_found (only candidates outside the caller's jurisdiction).
+    `elements` are the parts of the address the parser recognised, in reading
+    order; `ignored` the text it set aside (a phone, a landmark, a note)."""
+
     status: str
     code: str
     label: str
@@ -48,6 +61,8 @@ class MatchOut(Schema):
     confidence: float
     reason: str
     candidates: list[CandidateOut]
+    elements: list[ElementOut]
+    ignored: list[str]
 
 
 class BatchOut(Schema):
@@ -100,6 +115,8 @@ def _out(match: Match) -> MatchOut:
             CandidateOut(code=c.code, label=c.label, grid=c.grid, score=c.score)
             for c in match.candidates
         ],
+        elements=[ElementOut(element=name, text=text) for name, text in match.elements],
+        ignored=list(match.ignored),
     )
 
 

@@ -1,4 +1,5 @@
-"""The batch matching form: pasted lines or a one-column CSV, at most BATCH_MAX addresses."""
+"""The batch matching form (pasted lines or a one-column CSV, at most BATCH_MAX addresses)
+and the address box that checks what is typed."""
 
 from __future__ import annotations
 
@@ -7,10 +8,24 @@ import io
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.addresses.api import BATCH_MAX
 from gridgov.core.forms import MAX_UPLOAD_BYTES
+
+
+def address_input() -> forms.TextInput:
+    """An address box that asks the matcher while one types; the page includes
+    addresses/_picker.html where the answer goes."""
+    return forms.TextInput(
+        attrs={
+            "hx-get": reverse_lazy("addresses:check"),
+            "hx-trigger": "input changed delay:400ms, change",
+            "hx-target": "#address-check",
+            "autocomplete": "off",
+        }
+    )
 
 
 class BatchForm(forms.Form):

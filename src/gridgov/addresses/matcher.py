@@ -14,25 +14,37 @@ LibraryVersion moves, as the jurisdiction's spatial index does.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
-from gridgov.addresses.normalise import Parsed, Places, compound_key, parse, road_stem
+from gridgov.addresses.normalise import Parsed, Places, clean, compound_key, parse, road_stem
 from gridgov.core.versioned import VersionedCache
 
 FUZZ_CUTOFF = 60.0
 MATCH_THRESHOLD = 0.6
 MARGIN = 0.05
 TOP = 5
+MAX_TEXT = 200  # an address, with a contact and a note, is far shorter; a paragraph is not one
 # A fuzzy hit on a different district than the text named is possible (an old
 # district name, a road on the border) but less likely than one inside it.
 OTHER_DISTRICT = 0.85
 NO_UNIT = 0.95
+# A name that sounds the same is an input-method slip, nearly always the same name.
+SAME_SOUND = 0.9
+# A road written without its suffix (太平南18号) is read as a road after a compound failed.
+NO_SUFFIX = 0.9
+# Words that make a different road when added or swapped: 雨花路 is not 雨花南路,
+# 北京西路 not 北京东路, 汉中门大街 not 汉中路.
+POSITION_CHARS = frozenset("东南西北中门桥口外内上下前后新老")
+OTHER_ROAD = 0.5
 
 _B, _U = 24, 18  # bit offsets of building and unit in a packed key; the room takes 18 bits
 _DOOR = 34
@@ -80,6 +92,8 @@ class Match:
     confidence: float = 0.0
     reason: str = ""
     candidates: tuple[Candidate, ...] = ()
+    elements: tuple[tuple[str, str], ...] = ()
+    ignored: tuple[str, ...] = ()
 
 
 def _key(door: int, building: int | None, unit: int | None, room: int | None) -> int:
@@ -92,6 +106,24 @@ def _bigrams(text: str) -> set[str]:
     return pairs | {text[i] + text[i + 2] for i in range(len(text) - 2)} or {text}
 
 
+@cache
+def _sound(char: str) -> str:
+    return lazy_pinyin(char)[0]
+
+
+def sound(text: str) -> str:
+    """Toneless pinyin, the key an input-method slip keeps."""
+    return " ".join(_sound(ch) for ch in text)
+
+
+def other_place(key: str, name: str) -> bool:
+    """True when two names differ by a position word, not by a slip: 雨花 and 雨花南."""
+    if len(key) == len(name) and Counter(key) == Counter(name):
+        return False  # 东中山 for 中山东: the same words moved
+    extra = (Counter(key) - Counter(name)) + (Counter(name) - Counter(key))
+    return any(ch in POSITION_CHARS for ch in extra)
+
+
 @dataclass
 class _Names:
     """Keys of one kind (road stems or compound keys) with their blocks for fuzzy search."""
@@ -99,6 +131,8 @@ class _Names:
     targets: dict[str, list[int]] = field(default_factory=dict)
     by_district: dict[str, list[str]] = field(default_factory=dict)
     by_bigram: dict[str, list[str]] = field(default_factory=dict)
+    by_sound: dict[str, list[str]] = field(default_factory=dict)
+    by_letters: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, key: str, target: int, district: str) -> None:
         if key not in self.targets:
@@ -106,21 +140,35 @@ class _Names:
             self.by_district.setdefault(district, []).append(key)
             for gram in _bigrams(key):
                 self.by_bigram.setdefault(gram, []).append(key)
+            self.by_sound.setdefault(sound(key), []).append(key)
+            self.by_letters.setdefault("".join(sorted(key)), []).append(key)
         self.targets[key].append(target)
 
-    def find(self, key: str, district: str | None) -> list[tuple[int, float]]:
+    def find(
+        self, key: str, district: str | None, *, exact_only: bool = False
+    ) -> list[tuple[int, float]]:
         exact = self.targets.get(key)
         if exact:
             return [(t, 1.0) for t in exact]
+        if exact_only or not key:
+            return []
+        alike = self.by_sound.get(sound(key), ()) or self.by_letters.get("".join(sorted(key)), ())
+        if alike:
+            # The same sounds, or the same words moved (东中山路 for 中山东路).
+            return [(t, SAME_SOUND) for name in alike for t in self.targets[name]]
         if district is not None and district in self.by_district:
             choices: Sequence[str] = self.by_district[district]
         else:
             block: set[str] = set()
             for gram in _bigrams(key):
                 block.update(self.by_bigram.get(gram, ()))
-            choices = list(block)
+            choices = sorted(block)  # ties break the same way in every process
         hits = process.extract(key, choices, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZ_CUTOFF)
-        return [(t, score / 100) for name, score, _ in hits for t in self.targets[name]]
+        return [
+            (t, score / 100 * (OTHER_ROAD if other_place(key, name) else 1.0))
+            for name, score, _ in hits
+            for t in self.targets[name]
+        ]
 
 
 class MatchIndex:
@@ -141,7 +189,8 @@ class MatchIndex:
         self.roads = _Names()
         for pos, road_row in enumerate(roads):
             for name in (road_row.name, *road_row.aliases):
-                self.roads.add(road_stem(name)[0], pos, road_row.district)
+                # Keys go through the queries' cleaning: 乾 reads as 干 on both sides.
+                self.roads.add(road_stem(clean(name))[0], pos, road_row.district)
         self.compounds = _Names()
         self.compound_names: list[str] = []
         compound_pos: dict[str, int] = {}
@@ -168,7 +217,7 @@ class MatchIndex:
                 self.doors[(row.road << 20) | row.door] = idx
                 if row.compound:
                     district = self.road_district[row.road]
-                    self.compounds.add(compound_key(row.compound), idx, district)
+                    self.compounds.add(compound_key(clean(row.compound)), idx, district)
         self.codes = np.array(codes, dtype=np.bytes_)
         self.grid_codes = list(grid_pos)
         self.grid = np.frombuffer(grids, dtype=np.int32)
@@ -237,31 +286,34 @@ class MatchIndex:
 
     def match_many(self, texts: Sequence[str]) -> list[Match]:
         """Blocking per text in Python, then every building/unit/room lookup in one search."""
-        plans: list[tuple[Parsed, list[tuple[int, float]]] | Match] = []
-        for text in texts:
-            plans.append(self._doors(text))
+        plans = [self._doors(text) for text in texts]
         wanted: list[_Wanted] = []
-        for i, plan in enumerate(plans):
-            if isinstance(plan, Match):
+        for i, (parsed, doors) in enumerate(plans):
+            if parsed is None or isinstance(doors, tuple):
                 continue
-            parsed, doors = plan
             for door, score in doors:
                 wanted.append((i, door, score, parsed.building, parsed.unit, parsed.room))
         found = self._lookup(wanted)
         results: list[Match] = []
-        for i, plan in enumerate(plans):
-            if isinstance(plan, Match):
-                results.append(plan)
+        for i, (parsed, doors) in enumerate(plans):
+            elements, ignored = (parsed.elements, parsed.ignored) if parsed else ((), ())
+            if isinstance(doors, tuple):
+                status, reason = doors
+                results.append(Match(status, reason=reason, elements=elements, ignored=ignored))
             else:
-                results.append(self._decide(found.get(i, [])))
+                assert parsed is not None  # noqa: S101 - doors come from a parse
+                results.append(self._decide(found.get(i, []), parsed))
         return results
 
-    def _doors(self, text: str) -> tuple[Parsed, list[tuple[int, float]]] | Match:
+    def _doors(self, text: str) -> tuple[Parsed | None, list[tuple[int, float]] | tuple[str, str]]:
+        """The parse and its door candidates, or the (status, reason) of a text without any."""
+        if len(text) > MAX_TEXT:
+            return None, ("not_found", "too_long")
         parsed = parse(text, self.places)
         if parsed is None:
-            return Match("not_found", reason="unparsed")
+            return None, ("not_found", "unparsed")
         if parsed.outside:
-            return Match("outside_city", reason="outside_city")
+            return parsed, ("outside_city", "outside_city")
         doors = self._door_candidates(parsed)
         if isinstance(doors, str) and parsed.stem_stripped:
             # 秦淮花园 is a compound, not 花园 in 秦淮区.
@@ -270,13 +322,13 @@ class MatchIndex:
             if not isinstance(again, str) and whole is not None:
                 return whole, again
         if isinstance(doors, str):
-            return Match("not_found", reason=doors)
+            return parsed, ("not_found", doors)
         return parsed, doors
 
     def _door_candidates(self, p: Parsed) -> list[tuple[int, float]] | str:
         if not p.road and not p.compound:
             return "no_place"
-        roads = self._roads(p) if p.road else []
+        roads = self._roads(p.road, p.district) if p.road else []
         compounds: list[tuple[int, float]] = []
         if p.compound:
             compounds = self.compounds.find(compound_key(p.compound), p.district)
@@ -284,34 +336,42 @@ class MatchIndex:
                 on_road = {r for r, _ in roads}
                 compounds = [(d, s) for d, s in compounds if self.road[d] in on_road] or compounds
         if not roads and p.road and not compounds:
-            # 太平南路 may be part of a compound's name after all.
-            compounds = self.compounds.find(compound_key(p.road + p.compound), p.district)
+            # 太平南路小区 is a compound's whole name, never a fuzzy one.
+            key = compound_key(p.road + p.compound)
+            compounds = self.compounds.find(key, p.district, exact_only=True)
+        if not p.road and p.door is not None:
+            # 太平南18号: a road written without its suffix; a compound elsewhere
+            # with that name but another door number is the weaker reading.
+            roads = [(r, s * NO_SUFFIX) for r, s in self._roads(p.compound, p.district)]
+            compounds = [(d, s if self.door[d] == p.door else s * OTHER_ROAD) for d, s in compounds]
         doors: list[tuple[int, float]] = []
         if roads and p.door is not None:
             for road, score in roads:
                 door = self.doors.get((road << 20) | p.door)
                 if door is not None:
                     doors.append((door, score))
-            if compounds:
+            if compounds and p.road:
                 named = {d: s for d, s in compounds}
                 both = [(d, s * named[d]) for d, s in doors if d in named]
                 doors = both or doors or [(d, s * 0.9) for d, s in compounds]
+            else:
+                doors += compounds
         elif compounds:
             doors = compounds
         if doors:
             return doors
         if p.road and not roads:
             return "road_not_found"
-        if p.compound and not compounds:
+        if p.compound and not compounds and not roads:
             return "compound_not_found"
         return "door_not_found" if p.door is not None else "no_door_number"
 
-    def _roads(self, p: Parsed) -> list[tuple[int, float]]:
-        found = self.roads.find(road_stem(p.road)[0], p.district)
-        if p.district is None:
+    def _roads(self, name: str, district: str | None) -> list[tuple[int, float]]:
+        found = self.roads.find(road_stem(name)[0], district)
+        if district is None:
             return found
         return [
-            (r, s if self.road_district[r] == p.district else s * OTHER_DISTRICT) for r, s in found
+            (r, s if self.road_district[r] == district else s * OTHER_DISTRICT) for r, s in found
         ]
 
     def _lookup(self, wanted: list[_Wanted]) -> dict[int, list[tuple[int, float]]]:
@@ -339,9 +399,10 @@ class MatchIndex:
                     found.setdefault(i, []).append((int(self.nu_pos[pos]), score * NO_UNIT))
         return found
 
-    def _decide(self, hits: list[tuple[int, float]]) -> Match:
+    def _decide(self, hits: list[tuple[int, float]], parsed: Parsed) -> Match:
+        elements, ignored = parsed.elements, parsed.ignored
         if not hits:
-            return Match("not_found", reason="part_not_found")
+            return Match("not_found", reason="part_not_found", elements=elements, ignored=ignored)
         best: dict[int, float] = {}
         for pos, score in hits:
             best[pos] = max(score, best.get(pos, 0.0))
@@ -349,10 +410,24 @@ class MatchIndex:
         candidates = tuple(self.candidate(pos, score) for pos, score in ranked)
         top = candidates[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top.score >= MATCH_THRESHOLD and ranked[0][1] - second >= MARGIN:
-            return Match("matched", top.code, top.label, top.grid, top.score, candidates=candidates)
-        reason = "ambiguous" if ranked[0][1] - second < MARGIN else "low_confidence"
-        return Match("ambiguous", reason=reason, candidates=candidates)
+        if parsed.unread_number:
+            # 501室502室: whichever we picked, we would be confidently wrong half the time.
+            reason = "unread_number"
+        elif top.score >= MATCH_THRESHOLD and ranked[0][1] - second >= MARGIN:
+            return Match(
+                "matched",
+                top.code,
+                top.label,
+                top.grid,
+                top.score,
+                "",
+                candidates,
+                elements,
+                ignored,
+            )
+        else:
+            reason = "ambiguous" if ranked[0][1] - second < MARGIN else "low_confidence"
+        return Match("ambiguous", "", "", "", 0.0, reason, candidates, elements, ignored)
 
 
 # The process's index ---------------------------------------------------------

@@ -1,25 +1,33 @@
-"""Turn a free-text Chinese address into comparable parts.
+"""Turn a free-text Chinese address into the elements of the address model.
 
-Real records write the same place many ways: with or without the province,
-city and district, full-width digits, Chinese numerals, 栋/号楼/座 for 幢,
-房 for 室, 2-1-302 for building-unit-room, and trailing filler such as
-门口. Everything here is a pure function so the matcher and the library
-generator agree on one canonical form.
+GB/T 23705 and the civil-affairs place-name model write an address as
+elements from the largest to the smallest: province, city, district,
+subdistrict and community, road, door number, compound and its phase,
+building, unit, floor, room. Records write them in any order, with missing
+elements, many markers (栋/幢/号楼/#/座, 室/房/户, traditional 號/棟/單元,
+IME slips such as 撞 or 单原), numbers in every notation and dash chains
+from spreadsheets (12-3-502), between text that is not the address at all:
+a caller's name and phone, a landmark, a note in brackets. `parse` finds
+the elements by their markers, keeps what it ignored so a person can see
+why, and is pure, so the matcher and the library generator agree.
 """
 
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+import opencc
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN = "〇零一二两三四五六七八九十百千"
+_CN = "〇零一幺二两三四五六七八九十百千"
 
-ROAD_SUFFIXES = ("大街", "大道", "路", "街", "巷")
+ROAD_SUFFIXES = ("大街", "大道", "路", "街", "巷", "弄")
 COMPOUND_SUFFIXES = (
     "小区", "花园", "新村", "家园", "公寓", "山庄", "新寓", "佳园", "雅居", "名邸", "苑", "里",
 )  # fmt: skip
@@ -27,22 +35,17 @@ PROVINCE_PREFIXES = ("江苏省", "江苏")
 CITY_PREFIXES = ("南京市", "南京")
 # Districts merged away in 2013 still appear on old records.
 OLD_DISTRICT_NAMES = {"白下区": "320104", "白下": "320104", "下关区": "320106", "下关": "320106"}
-FILLERS = ("附近", "门口", "旁边", "对面", "楼下", "一带", "周边", "路口", "旁", "处", "内")
-
-_NUMERAL_RUN = re.compile(rf"([{_CN}]+)(?=号|幢|栋|座|单元|室|房|层|楼|-|$)")
-_BUILDING = re.compile(r"(\d+)(?:号楼|栋|座|幢|#楼?)")
-_ROOM = re.compile(r"(\d+)(?:房间|房|室)")
-_TRIPLE = re.compile(r"(\d+)-(\d+)-(\d+)$")
-_PAIR = re.compile(r"(?<![\d-])(\d+)-(\d+)$")
-_FLOOR = re.compile(r"(?<=单元)(\d+)(?:层|楼)(?=\d)|(?<=幢)(\d+)(?:层|楼)(?=\d)")
-_NOISE = re.compile(r"[\s,，。、;；:：()（）\"'“”‘’]+")
-_FILLER_TAIL = re.compile("(?:" + "|".join(FILLERS) + ")+$")
-_PROVINCE = re.compile(r"^[^\d省]{2,3}省")
-_CITY = re.compile(r"^[^\d市]{2,3}市(?!场)")
-_PARTS = re.compile(
-    r"(?P<place>\D*)(?:(?P<door>\d+)号)?(?P<tail>\D*)"
-    r"(?:(?P<building>\d+)幢)?(?:(?P<unit>\d+)单元)?(?:(?P<room>\d+)室?)?"
-)
+# Words around an address that place it but are not part of it.
+FILLERS = (
+    "斜对面", "对面", "附近", "门口", "旁边", "楼下", "一带", "周边", "路口", "东侧", "西侧",
+    "南侧", "北侧", "后面", "里面", "隔壁", "旁", "处", "内",
+)  # fmt: skip
+# Hotline openings and contact words that precede or follow the address.
+LEADS = (
+    "联系电话", "联系人", "电话", "手机", "地址是", "地址", "住址", "我家在", "我家", "住在",
+    "家住", "就在", "就是", "那个", "嗯", "位于", "在",
+)  # fmt: skip
+_T2S = opencc.OpenCC("t2s")
 
 
 def cn_to_int(text: str) -> int:
@@ -77,24 +80,75 @@ def int_to_cn(value: int, *, positional: bool) -> str:
     return out
 
 
+_MARK = r"号|號|幢|栋|座|单元|室|房|户|层|楼|期|#|-|F"
+_NUMERAL_RUN = re.compile(
+    rf"([{_CN}]+)(?={_MARK}|[\s,，、/]|$|" + "|".join(FILLERS) + ")"
+    r"|([〇零一幺二两三四五六七八九]{3,})"
+)
+# IME slips of the markers themselves, only right after a number.
+_MARKER_SLIPS = (
+    (re.compile(rf"(?<=[\d{_CN}])(?:撞|洞|动|冻)"), "栋"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:单原|单远|担元|单园|丹元)"), "单元"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:好|豪)(?!楼)"), "号"),
+    (re.compile(r"(?<=\d)(?:是|市|式|事)(?=[^\u4e00-\u9fff]|$)"), "室"),
+)
+_SLIPS = frozenset("撞洞动冻原远园元好豪是市式事")
+_CN_CHARS = frozenset(_CN)
+_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+_OPENERS = frozenset("([{【（「『<《")
+_BRACKETS = re.compile(r"[(\[{【（「『<《]([^)\]}】）」』>》]*)[)\]}】）」』>》]?")
+_DISTANCE = re.compile(r"[^\s往向朝]{0,8}[往向朝][东南西北]+走?(?:约?\d+米)?|约?\d+米处?")
+_KEEP_BRACKET = re.compile(r"\d+(?:号|-)")
+_LANDMARK = re.compile("^.*(?:" + "|".join(FILLERS[:-3]) + r"|[往向朝][东南西北]+)")
+_TITLE = "先生|女士|小姐|师傅|阿姨|大爷|老师"
+_PERSON = re.compile(rf"[^\s\d]{{1,3}}?(?:{_TITLE})")
+# Cheap tests that let most texts skip a pattern: (pattern, characters it needs).
+_SET_ASIDE = (
+    (_PHONE, frozenset("0123456789")),
+    (_PERSON, frozenset("生士姐傅姨爷师")),
+    (_DISTANCE, frozenset("往向朝米")),
+)
+_UNPRINTABLE = re.compile(
+    r"[^\w\s#\-" + re.escape(string.punctuation) + "，。、；：（）【】《》「」『』“”‘’～！？]"
+)
+_PIECE = re.compile(r"[^\s,，。、;；:：\"'“”‘’/\\|~～!！?？*]+")
+_ELEMENT = re.compile(
+    r"(?=\d)(?:"
+    r"(?P<chain>\d+(?:-\d+){1,3})(?:室|房)?"
+    r"|(?P<building>\d+)(?:号楼|幢|栋|座|#楼?|楼(?=\d+单元))"
+    r"|(?P<door>\d+)号"
+    r"|(?P<unit>\d+)单元"
+    r"|(?P<floor>\d+)(?:层|楼|F)(?=\d)"
+    r"|(?P<phase>\d+)期"
+    r"|(?P<room>\d+)(?:室|房间|房|户)?)"
+)
+_ROAD = re.compile("^(.+?(?:" + "|".join(ROAD_SUFFIXES) + "))(?![口头])(.*)$")
+_NOT_AFTER_STEM = set("路街巷大道河桥门")
+_FILLER_TAIL = re.compile("(?:" + "|".join(FILLERS) + ")+$")
+_LEAD = re.compile("^(?:" + "|".join(LEADS) + ")+")
+_PROVINCE = re.compile(r"^[^\d省]{2,3}省")
+_CITY = re.compile(r"^[^\d市]{2,3}市")
+_NOT_CITY = ("超市", "菜市", "门市", "集市", "夜市", "城市")
+_ZONE = re.compile("[东南西北]区$")
+
+
 def to_halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("—", "-").replace("－", "-")
 
 
 def arabic_numerals(text: str) -> str:
     """Chinese numerals written as numbers (before 号, 幢, 单元, 室 … or at the end) → digits."""
-    return _NUMERAL_RUN.sub(lambda m: str(cn_to_int(m.group(1))), text)
+    return _NUMERAL_RUN.sub(lambda m: str(cn_to_int(m[1] or m[2])), text)
 
 
-def canonical(text: str) -> str:
-    """Half-width, Arabic numbers, 幢/单元/室 markers, no spaces, punctuation or filler."""
-    text = _FILLER_TAIL.sub("", _NOISE.sub("", to_halfwidth(text)))
-    text = arabic_numerals(text)
-    text = _BUILDING.sub(r"\1幢", text)
-    text = _ROOM.sub(r"\1室", text)
-    text = _FLOOR.sub("", text)
-    text = _TRIPLE.sub(r"\1幢\2单元\3室", text)
-    return _PAIR.sub(r"\1幢\2室", text)
+def clean(text: str) -> str:
+    """Simplified, half-width, printable, Arabic numbers and the markers spelled right."""
+    text = _T2S.convert(to_halfwidth(text))
+    text = _UNPRINTABLE.sub(" ", text).replace("_", " ")
+    if not _SLIPS.isdisjoint(text):
+        for pattern, marker in _MARKER_SLIPS:
+            text = pattern.sub(marker, text)
+    return arabic_numerals(text) if not _CN_CHARS.isdisjoint(text) else text
 
 
 def road_stem(name: str) -> tuple[str, str]:
@@ -113,13 +167,13 @@ def compound_key(name: str) -> str:
     return name
 
 
-_ROAD_SPLIT = re.compile("^(.+?(?:" + "|".join(ROAD_SUFFIXES) + "))(.*)$")
-_NOT_AFTER_STEM = set("路街巷大道河桥门")
-
-
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """The parts of one address; `district` is a code when the text named one."""
+    """The elements of one address; `district` is a code when the text named one.
+
+    `elements` lists what was recognised as (element, text) in reading order
+    and `ignored` the text that was not part of the address.
+    """
 
     district: str | None
     road: str
@@ -130,6 +184,11 @@ class Parsed:
     room: int | None
     outside: bool = False
     stem_stripped: str = ""
+    floor: int | None = None
+    phase: str = ""
+    elements: tuple[tuple[str, str], ...] = ()
+    ignored: tuple[str, ...] = ()
+    unread_number: bool = False  # a number in the address's text that fits no element
 
 
 @dataclass(frozen=True)
@@ -163,46 +222,188 @@ def _strip_prefix(text: str, options: tuple[str, ...]) -> str:
     return text
 
 
-def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | None:
-    """Split an address into road, compound and numbers; None when it has no recognisable shape."""
-    text = canonical(text)
-    bare = _strip_prefix(_strip_prefix(text, PROVINCE_PREFIXES), CITY_PREFIXES)
-    outside = _is_outside(text)
-    district, stem = None, ""
+@dataclass
+class _Reading:
+    """What `parse` has found so far, as it reads the text's pieces."""
+
+    elements: list[tuple[int, str, str]]  # (offset, element, text)
+    ignored: list[str]
+    district: str | None = None
+    stem: str = ""
+    outside: bool | None = None  # decided by the first word
+
+
+def _set_aside(text: str, reading: _Reading) -> str:
+    """Phones, contact persons, distances and notes in brackets are not the address."""
+
+    def bracket(m: re.Match[str]) -> str:
+        inside = m[1]
+        if _KEEP_BRACKET.search(inside):
+            return f" {inside} "
+        if inside.strip():
+            reading.ignored.append(m[0])
+        return " "
+
+    def drop(m: re.Match[str]) -> str:
+        reading.ignored.append(m[0])
+        return " "
+
+    text = _BRACKETS.sub(bracket, text) if not _OPENERS.isdisjoint(text) else text
+    for pattern, needs in _SET_ASIDE:
+        if not needs.isdisjoint(text):
+            text = pattern.sub(drop, text)
+    return text
+
+
+def _admin(word: str, offset: int, places: Places, reading: _Reading, *, strip_stems: bool) -> str:
+    """Strip province, city, district and area names from the front of a word."""
+    if reading.outside is None:
+        province = _PROVINCE.match(word)
+        city = _CITY.match(_strip_prefix(word, PROVINCE_PREFIXES))
+        reading.outside = (province is not None and province[0] not in PROVINCE_PREFIXES) or (
+            city is not None and city[0] not in CITY_PREFIXES and not city[0].endswith(_NOT_CITY)
+        )
+    for prefixes, element in ((PROVINCE_PREFIXES, "province"), (CITY_PREFIXES, "city")):
+        bare = _strip_prefix(word, prefixes)
+        if bare != word:
+            reading.elements.append((offset, element, word[: len(word) - len(bare)]))
+            offset += len(word) - len(bare)
+            word = bare
     for length in (4, 3, 2):
-        head = bare[:length]
+        head = word[:length]
         code = places.districts.get(head)
-        if code is None or len(bare) <= length:
+        if code is None or len(word) < length:
             continue
-        if head in places.stems and (not strip_stems or bare[length] in _NOT_AFTER_STEM):
+        rest = word[length:]
+        if head in places.stems and (not strip_stems or not rest or rest[0] in _NOT_AFTER_STEM):
             continue
-        district, bare = code, bare[length:]
-        stem = head if head in places.stems else ""
+        reading.district = code
+        reading.stem = head if head in places.stems else ""
+        reading.elements.append((offset, "district", head))
+        offset += length
+        word = rest
         break
-    for length in range(min(12, len(bare) - 1), 2, -1):
-        if bare[:length] in places.areas:
-            bare = bare[length:]
-            stem = ""
+    for length in range(min(12, len(word)), 2, -1):
+        if word[:length] in places.areas:
+            reading.elements.append((offset, "area", word[:length]))
+            reading.stem = ""
+            word = word[length:]
             break
-    match = _PARTS.fullmatch(bare)
-    if match is None:
+    return word
+
+
+def _numbers(kind: str, digits: str, before: str, after_door: bool) -> list[tuple[str, int]]:
+    """One numeric token as (element, value) pairs; a dash chain reads by what precedes it."""
+    if kind != "chain":
+        return [(kind, int(digits))]
+    values = [int(v) for v in digits.split("-")]
+    names: tuple[str, ...]
+    if len(values) == 4:
+        names = ("door", "building", "unit", "room")
+    elif not after_door and before.endswith(ROAD_SUFFIXES):
+        names = ("door", "building", "unit", "room")[: len(values)]
+        names = names if len(values) < 3 else ("door", "building", "room")
+    else:
+        names = ("building", "unit", "room") if len(values) == 3 else ("building", "room")
+    return list(zip(names, values, strict=True))
+
+
+def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | None:
+    """The elements found in `text`; None when it names no place and no number."""
+    reading = _Reading([], [])
+    values: dict[str, int] = {}
+    words: list[tuple[int, int, str]] = []  # (position among tokens, offset, text)
+    tokens: list[str] = []  # kinds, in reading order
+    phase, unread = "", False
+    for piece in _PIECE.finditer(_set_aside(clean(text), reading)):
+        at, base = 0, piece.start()
+        for m in _ELEMENT.finditer(piece[0]):
+            if m.start() > at:
+                words.append((len(tokens), base + at, piece[0][at : m.start()]))
+                tokens.append("word")
+            kind = m.lastgroup or "room"
+            tokens.append(kind)
+            at = m.end()
+            if kind == "phase":
+                phase = phase or m[0]
+                reading.elements.append((base + m.start(), "phase", m[0]))
+                continue
+            found = _numbers(kind, m[kind], piece[0][: m.start()], "door" in values)
+            if kind == "room" and "room" in values and "door" not in values:
+                found = [("door", values.pop("room")), ("room", found[0][1])]
+            fresh = [(name, value) for name, value in found if name not in values]
+            if len(fresh) < len(found):
+                reading.ignored.append(m[0])
+                unread = True
+                continue
+            values.update(fresh)
+            label = "-".join(name for name, _ in found)
+            reading.elements.append((base + m.start(), label, m[0]))
+        if at < len(piece[0]):
+            words.append((len(tokens), base + at, piece[0][at:]))
+            tokens.append("word")
+    road, compound = "", ""
+    for position, offset, raw in words:
+        stripped = _LEAD.sub("", raw) if raw.startswith(LEADS) else raw
+        if stripped != raw:
+            reading.ignored.append(raw[: len(raw) - len(stripped)])
+        word = _admin(stripped, offset, places, reading, strip_stems=strip_stems)
+        offset += len(raw) - len(word)
+        tail = _FILLER_TAIL.search(word) if word.endswith(FILLERS) else None
+        if tail is not None and tail.start() > 0:
+            reading.ignored.append(tail[0])
+            word = word[: tail.start()]
+        after = tokens[position + 1] if position + 1 < len(tokens) else ""
+        previous = tokens[position - 1] if position else ""
+        split = _ROAD.match(word)
+        if not road and split and len(split[1]) > 1:
+            road, word = split[1], split[2]
+            landmark = _LANDMARK.match(road) if len(road) > 4 else None
+            if landmark is not None and len(road) - landmark.end() > 1:
+                reading.ignored.append(landmark[0])
+                road = road[landmark.end() :]
+            reading.elements.append((offset, "road", road))
+        if not word:
+            continue
+        zone = _ZONE.search(word) if word.endswith("区") else None
+        if zone is not None and word[: zone.start()].endswith(COMPOUND_SUFFIXES):
+            phase = phase or zone[0]
+            reading.elements.append((offset + zone.start(), "phase", zone[0]))
+            word = word[: zone.start()]
+        if (
+            not compound
+            and (
+                word.endswith(COMPOUND_SUFFIXES)
+                or previous == "door"
+                or (not road and after in ("door", "room"))
+                or after in ("building", "chain", "unit", "phase")
+            )
+            and not (word.endswith(FILLERS) and _FILLER_TAIL.fullmatch(word))
+        ):
+            compound = word
+            reading.elements.append((offset, "compound", word))
+        else:
+            reading.ignored.append(word)
+            unread = unread or any(ch.isdigit() or ch in CN_DIGITS for ch in word)
+    if not road and not compound and not values:
         return None
-    place, tail = match["place"], match["tail"]
-    door, building, unit, room = (
-        int(match[k]) if match[k] else None for k in ("door", "building", "unit", "room")
+    if "floor" in values and values.get("room", 100) < 100:
+        values["room"] += values["floor"] * 100
+    if values.keys() <= {"room", "floor"} and "room" in values:
+        values["door"] = values.pop("room")
+    return Parsed(
+        reading.district,
+        road,
+        compound,
+        values.get("door"),
+        values.get("building"),
+        values.get("unit"),
+        values.get("room"),
+        bool(reading.outside),
+        reading.stem,
+        values.get("floor"),
+        phase,
+        tuple((name, part) for _, name, part in sorted(reading.elements)),
+        tuple(reading.ignored),
+        unread,
     )
-    if door is None and building is None and unit is None and room is not None:
-        door, room = room, None
-    split = _ROAD_SPLIT.match(place)
-    road, compound = (split[1], split[2]) if split else ("", place)
-    compound = compound or tail
-    return Parsed(district, road, compound, door, building, unit, room, outside, stem)
-
-
-def _is_outside(text: str) -> bool:
-    """Names another province or city up front (上海市…, 江苏省苏州市…)."""
-    province = _PROVINCE.match(text)
-    if province is not None and province[0] not in PROVINCE_PREFIXES:
-        return True
-    city = _CITY.match(_strip_prefix(text, PROVINCE_PREFIXES))
-    return city is not None and city[0] not in CITY_PREFIXES

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.addresses.matcher import MARGIN, Match, matcher_index
 from gridgov.addresses.models import Address
-from gridgov.addresses.normalise import canonical, road_stem
+from gridgov.addresses.normalise import clean, road_stem
 from gridgov.core.errors import NotFound
 from gridgov.jurisdiction.selectors import scope_root
 
@@ -41,10 +41,10 @@ def address_search(user: User, *, road: str = "", q: str = "") -> QuerySet[Addre
     """Addresses on a road (name or code) or whose compound contains `q`, at most SEARCH_LIMIT."""
     found = addresses_visible(user).select_related("road")
     if road:
-        stem = road_stem(canonical(road))[0]
+        stem = road_stem(clean(road).strip())[0]
         found = found.filter(Q(road__code=road) | Q(road__name__startswith=stem))
     if q:
-        found = found.filter(compound__contains=canonical(q))
+        found = found.filter(compound__contains=clean(q).strip())
     return found.order_by("code")[:SEARCH_LIMIT]
 
 
@@ -63,9 +63,9 @@ def _scoped(match: Match, scope: str) -> Match:
         return replace(match, candidates=candidates)
     if match.status in ("not_found", "outside_city"):
         return match
+    explained = replace(Match("not_found"), elements=match.elements, ignored=match.ignored)
     if not candidates:
-        return Match("not_found", reason="not_found")
+        return replace(explained, reason="not_found")
     close = len(candidates) > 1 and candidates[0].score - candidates[1].score < MARGIN
-    return Match(
-        "ambiguous", reason="ambiguous" if close else "low_confidence", candidates=candidates
-    )
+    reason = "ambiguous" if close else "low_confidence"
+    return replace(explained, status="ambiguous", reason=reason, candidates=candidates)

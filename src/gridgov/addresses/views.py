@@ -1,5 +1,5 @@
-"""The batch matching page: paste or upload addresses, read or download the matches; and the
-address picker that any form asking for an address code offers while one types."""
+"""The batch matching page; the address check every address box asks while one types; and the
+address picker that a form asking for an address code offers while one types."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gridgov.addresses import selectors
+from gridgov.addresses.explain import explanation
 from gridgov.addresses.forms import BatchForm
 from gridgov.core.downloads import csv_lines
 from gridgov.core.pages import UserRequest, page_view
@@ -20,14 +21,19 @@ def batch_match(request: UserRequest) -> HttpResponse:
         status = 422 if form.errors else 200
         return render(request, "addresses/batch.html", {"form": form}, status=status)
     texts = form.cleaned_data["texts"]
-    rows = list(zip(texts, selectors.address_match_many(request.user, texts), strict=True))
+    rows = [
+        (text, match, explanation(match))
+        for text, match in zip(
+            texts, selectors.address_match_many(request.user, texts), strict=True
+        )
+    ]
     if "download" in request.POST:
         header = [_("Input"), _("Status"), _("Code"), _("Standard address"), _("Grid"),
-                  _("Confidence"), _("Candidates")]  # fmt: skip
+                  _("Confidence"), _("Candidates"), _("How it was read")]  # fmt: skip
         found = [
             [text, match.status, match.code, match.label, match.grid, match.confidence,
-             " | ".join(f"{c.label} ({c.score})" for c in match.candidates)]
-            for text, match in rows
+             " | ".join(f"{c.label} ({c.score})" for c in match.candidates), read]
+            for text, match, read in rows
         ]  # fmt: skip
         lines = csv_lines([header, *found])
         response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
@@ -36,19 +42,5 @@ def batch_match(request: UserRequest) -> HttpResponse:
     return render(request, "addresses/batch.html", {"form": form, "rows": rows})
 
 
-# A picker's input is at most a long address; longer text is no address to look up.
-PICK_MAX = 255
-
-
-@page_view
-def pick(request: UserRequest) -> HttpResponse:
-    """<option>s for a datalist, best match first: htmx asks while the address is typed, sending
-    the input under its own form name, so whatever single value came is the text."""
-    text = " ".join(str(v) for v in request.GET.values() if v)[:PICK_MAX].strip()
-    options: list[tuple[str, str]] = []
-    if text:
-        match = selectors.address_match(request.user, text)
-        if match.code:
-            options.append((match.code, match.label))
-        options += [(c.code, c.label) for c in match.candidates if c.code != match.code]
-    return render(request, "addresses/_options.html", {"options": options})
+"""The batch matching page; the address check every address box asks while one types; and the
+address picker that a form asking for an address code offers while one types."""

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
+from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.core.pages import UserRequest, page_view
 from gridgov.events import actions, queues, selectors
@@ -80,7 +81,9 @@ class ReportForm(forms.Form):
     lat = forms.FloatField(
         label=gettext_lazy("Latitude"), required=False, widget=forms.NumberInput({"step": "any"})
     )
-    address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=200)
+    address = forms.CharField(
+        label=gettext_lazy("Address"), required=False, max_length=200, widget=address_input()
+    )
     photos = PhotosField()
     kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)
 

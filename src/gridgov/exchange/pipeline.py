@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.addresses.explain import explanation
 from gridgov.addresses.matcher import Match
 from gridgov.addresses.selectors import address_match_many
 from gridgov.core.errors import Conflict, ProblemList
@@ -259,7 +260,12 @@ class Preparer:
                         "address",
                         raw["address"],
                         f"address_{reason}",
-                        _("The address matches no single standard address."),
+                        " ".join(
+                            (
+                                _("The address matches no single standard address."),
+                                explanation(match),
+                            )
+                        ),
                     )
                 )
                 continue

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.addresses.explain import explanation
 from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound
@@ -219,6 +220,11 @@ def public_report(number: str) -> Event:
     if event is None:
         raise NotFound(_("No public report has this number."), code="report_not_found")
     return event
+
+
+def address_reading(text: str) -> str:
+    """How the matcher read an address it could not place, for the resident to correct it."""
+    return explanation(matcher_index().match(text.strip()))
 
 
 def address_point(root: Node, *, text: str = "", code: str = "") -> tuple[float, float] | None:

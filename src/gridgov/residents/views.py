@@ -182,9 +182,8 @@ def report(request: HttpRequest) -> HttpResponse:
     if lon is None or lat is None:
         point = selectors.address_point(root, text=data["address"])
         if point is None:
-            form.add_error(
-                None, _("Tap the map where the problem is, or write an address we know.")
-            )
+            hint = _("Tap the map where the problem is, or write an address we know.")
+            form.add_error(None, f"{hint} {selectors.address_reading(data['address'])}".strip())
             return _report_page(request, form, 422)
         lon, lat = point
     try:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, NotFound
 from gridgov.core.pages import UserRequest, breadcrumbs, page_view
 from gridgov.jurisdiction.selectors import node_get
@@ -125,7 +126,7 @@ class RecordKeyForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=32)
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=32)
     grid_code = forms.CharField(label=_("Grid code"), max_length=32)
-    address = forms.CharField(label=_("Standard address"), max_length=255)
+    address = forms.CharField(label=_("Standard address"), max_length=255, widget=address_input())
 
     def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -83,3 +83,38 @@ def test_address_search_by_road(library: Tree, client_for: Callable[[str], Clien
     assert rows
     assert all(r["road"] == room.road.code for r in rows)
     assert all(r["grid"].startswith("320104001") for r in rows)
+
+
+def test_match_explains_elements_and_ignored_text(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    room = _room("320104001")
+    text = f"张先生 13912345678 {_text(room)}（白天没人）"
+    response = client_for("dispatcher").post(
+        f"{API}/match", {"text": text}, content_type="application/json"
+    )
+    body = response.json()
+    assert (body["status"], body["code"]) == ("matched", room.code)
+    assert {"element": "road", "text": room.road.name} in body["elements"]
+    assert body["ignored"] == ["(白天没人)", "13912345678", "张先生"]
+
+
+def test_a_full_batch_of_bad_input_answers_in_order(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    room = _room("320104001")
+    odd = ["", "🙂" * 50, "\x00\x1b[31m", "这是一段很长的话，" * 30, "上海市黄浦区南京东路1号"]
+    texts = [_text(room) if i % 7 == 0 else odd[i % len(odd)] for i in range(10_000)]
+    response = client_for("dispatcher").post(
+        f"{API}/match/batch", {"texts": texts}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 10_000
+    for text, result in zip(texts, results, strict=True):
+        if text == _text(room):
+            assert result["code"] == room.code
+        else:
+            assert result["status"] in ("not_found", "outside_city")
+            assert result["reason"]
+    assert results[3]["reason"] == "too_long"

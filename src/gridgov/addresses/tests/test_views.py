@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -73,3 +74,41 @@ def test_the_picker_offers_the_matching_codes(
     declare = client_for("community_staff").get("/verification/declare/?kind=person")
     assert 'list="address-options"' in declare.content.decode()
     assert 'hx-get="/addresses/pick"' in declare.content.decode()
+
+
+def test_the_page_shows_how_each_address_was_read(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    room, text = _text("320104001")
+    response = client_for("dispatcher").post(PAGE, {"lines": f"王女士 13912345678 {text}"})
+    page = response.content.decode()
+    assert "match-matched" in page
+    assert f"识别出：市 南京，区 秦淮，道路 {room.road.name}" in page
+    assert "已忽略：13912345678，王女士" in page
+
+
+def test_the_address_check_offers_the_match_to_pick(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    room, text = _text("320104001")
+    client = client_for("dispatcher")
+    answer = client.get("/addresses/check/", {"address": f"{text}（白天没人）"}).content.decode()
+    assert "match-matched" in answer
+    assert f'data-grid="{room.grid_code}"' in answer
+    assert "使用此地址" in answer
+    assert "已忽略：(白天没人)" in answer
+    wide = client.get("/addresses/check/", {"address": f"{room.road.name}{room.door}号"})
+    assert "match-matched" in wide.content.decode()
+    unknown = client.get("/addresses/check/", {"address": "张先生 不存在的地方路1号"})
+    assert "match-not_found" in unknown.content.decode()
+    assert "道路 不存在的地方路" in unknown.content.decode()
+    assert client.get("/addresses/check/", {"address": "  "}).content.decode().strip() == ""
+
+
+@pytest.mark.parametrize("page", ["/events/hotline/", "/verification/declare/?kind=home"])
+def test_address_boxes_check_as_one_types(
+    library: Tree, client_for: Callable[[str], Client], page: str
+) -> None:
+    body = client_for("dispatcher").get(page).content.decode()
+    assert 'hx-get="/addresses/check/"' in body
+    assert 'id="address-check"' in body

