@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from gridgov.addresses import selectors
 from gridgov.addresses.explain import explanation
 from gridgov.addresses.forms import BatchForm
+from gridgov.addresses.matcher import MAX_TEXT
 from gridgov.core.downloads import csv_lines
 from gridgov.core.pages import UserRequest, page_view
 
@@ -42,15 +43,11 @@ def batch_match(request: UserRequest) -> HttpResponse:
     return render(request, "addresses/batch.html", {"form": form, "rows": rows})
 
 
-# A picker's input is at most a long address; longer text is no address to look up.
-PICK_MAX = 255
-
-
 @page_view
 def pick(request: UserRequest) -> HttpResponse:
     """<option>s for a datalist, best match first: htmx asks while the address is typed, sending
     the input under its own form name, so whatever single value came is the text."""
-    text = " ".join(str(v) for v in request.GET.values() if v)[:PICK_MAX].strip()
+    text = " ".join(str(v) for v in request.GET.values() if v)[:MAX_TEXT].strip()
     options: list[tuple[str, str]] = []
     if text:
         match = selectors.address_match(request.user, text)
