@@ -276,6 +276,9 @@ API_DOCS_PUBLIC = env_bool("GRIDGOV_API_DOCS_PUBLIC", not PRODUCTION)
 # POST /api/v1/addresses/match/batch takes 10,000 addresses of up to 200
 # characters; JSON clients escape each as \uXXXX, six bytes a character.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+# Routes that only read the text of a JSON body and store none of it: a NUL or a control
+# character there is an address to answer "not found" for, not a request to refuse.
+TEXT_ANALYSIS_PATHS = ("/api/v1/addresses/match",)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("GRIDGOV_SSL_REDIRECT", True)

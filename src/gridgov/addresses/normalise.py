@@ -143,8 +143,8 @@ def arabic_numerals(text: str) -> str:
 
 def clean(text: str) -> str:
     """Simplified, half-width, printable, Arabic numbers and the markers spelled right."""
-    text = _T2S.convert(to_halfwidth(text))
-    text = _UNPRINTABLE.sub(" ", text).replace("_", " ")
+    # Unprintables go first: opencc cannot encode a lone surrogate a JSON body may carry.
+    text = _T2S.convert(_UNPRINTABLE.sub(" ", to_halfwidth(text))).replace("_", " ")
     if not _SLIPS.isdisjoint(text):
         for pattern, marker in _MARKER_SLIPS:
             text = pattern.sub(marker, text)

@@ -51,7 +51,9 @@ def _first_problem(request: HttpRequest) -> Problem | None:
     if request.content_type in FORM_TYPES or request.META.get("CONTENT_LENGTH") in NO_BODY:
         return None
     body = request.body  # reading it is the size check
-    if request.content_type != "application/json":
+    if request.content_type != "application/json" or request.path_info.startswith(
+        settings.TEXT_ANALYSIS_PATHS
+    ):
         return None
     try:
         data = json.loads(body)

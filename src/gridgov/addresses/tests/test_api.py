@@ -118,3 +118,14 @@ def test_a_full_batch_of_bad_input_answers_in_order(
             assert result["status"] in ("not_found", "outside_city")
             assert result["reason"]
     assert results[3]["reason"] == "too_long"
+
+
+def test_a_lone_surrogate_or_nul_is_an_address_not_found(
+    library: Tree, client_for: Callable[[str], Client]
+) -> None:
+    body = '{"texts": ["\\ud800\\u5357\\u4eac", "a\\u0000b"]}'
+    response = client_for("dispatcher").post(
+        f"{API}/match/batch", body, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json()["results"]] == ["not_found", "not_found"]
