@@ -241,8 +241,15 @@ GRIDGOV_IMPORT_FILE_DAYS = env_int("GRIDGOV_IMPORT_FILE_DAYS", 7)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"}},
+    "filters": {
+        "redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"},
+        "expected_refusals": {"()": "gridgov.core.logs.ExpectedRefusals"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("GRIDGOV_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 4xx is one line; only a 500 carries its traceback (gridgov.core.logs).
+        "django.request": {"filters": ["expected_refusals"]},
+    },
 }
