@@ -26,7 +26,7 @@ from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, PermissionDenied, ProblemList
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import event_get
-from gridgov.events.workflow import Command, Stage, Status
+from gridgov.events.workflow import Command, Outcome, Stage, Status
 from gridgov.jurisdiction.models import CODE_LENGTH, Node
 from gridgov.whistle.models import Summons
 
@@ -103,10 +103,10 @@ class Source:
 
 
 def _ended_on_time(stage: Stage) -> Exists:
-    """The step ended the stage's clock (the same instant) no later than it was due."""
+    """The step ended an attempt at the stage (the same instant) no later than it was due."""
     return Exists(
         Deadline.objects.filter(
-            event=OuterRef("event"), stage=stage, ended_at=OuterRef("at"), ended_at__lte=F("due_at")
+            event=OuterRef("event"), stage=stage, ended_at=OuterRef("at"), outcome=Outcome.ON_TIME
         )
     )
 
@@ -126,7 +126,7 @@ def _event_rows(start: datetime, end: datetime) -> QuerySet[Any]:
 def _event_counts(start: datetime, end: datetime) -> Counts:
     reported = _in("reported_at", start, end) & ~Q(status__in=VOID_STATUSES)
     closed = _in("closed_at", start, end) & Q(status__in=CLOSED_STATUSES)
-    late = Exists(Deadline.objects.filter(event=OuterRef("pk"), ended_at__gt=F("due_at")))
+    late = Exists(Deadline.objects.filter(event=OuterRef("pk"), outcome=Outcome.OVERDUE))
     rated = _in("evaluated_at", start, end) & Q(rating__isnull=False)
     return {
         "reported": Count("pk", filter=reported),

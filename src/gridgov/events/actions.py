@@ -63,12 +63,13 @@ from gridgov.events.workflow import (
     STAGE_OF_STATUS,
     TRANSITIONS,
     Command,
+    Outcome,
     Stage,
     Status,
 )
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import PointLocation, locate_points, nodes_visible, scope_root
-from gridgov.worktime.calendar import deadline
+from gridgov.worktime.calendar import deadline, working_minutes_between
 
 logger = logging.getLogger(__name__)
 
@@ -182,18 +183,65 @@ def _clock(event: Event, stage: Stage, now: datetime) -> dict[str, Any]:
 
 
 def _start_clock(event: Event, stage: Stage, now: datetime) -> None:
-    Deadline.objects.update_or_create(event=event, stage=stage, defaults=_clock(event, stage, now))
+    """A new attempt at the stage; one escalated before stays escalated (ADR 0006)."""
+    escalated = (
+        Deadline.objects.filter(event=event, stage=stage, escalated_at__isnull=False)
+        .values_list("escalated_at", flat=True)
+        .first()
+    )
+    Deadline.objects.create(
+        event=event, stage=stage, escalated_at=escalated, **_clock(event, stage, now)
+    )
 
 
-def _move_clocks(event: Event, before: str, after: str, now: datetime) -> None:
-    """Stop the clock of the stage left and start the one of the stage entered."""
-    old, new = STAGE_OF_STATUS.get(Status(before)), STAGE_OF_STATUS.get(Status(after))
-    if old == new:
+# Commands that end an attempt without judging it against its limit.
+_UNJUDGED_ENDS: dict[Command, Outcome] = {
+    Command.RETURN: Outcome.RETURNED,
+    Command.CANCEL: Outcome.CANCELLED,
+    Command.MERGE: Outcome.CANCELLED,
+    # Resuming into another stage than the one suspended: the attempt is withdrawn.
+    Command.RESUME: Outcome.CANCELLED,
+}
+
+
+def _paused_minutes(event: Event, since: datetime, now: datetime) -> int:
+    if event.category.natural_time:
+        return round((now - since) / timedelta(minutes=1))
+    return round(working_minutes_between(since, now))
+
+
+def _resume_clock(event: Event, attempt: Deadline, paused_at: datetime, now: datetime) -> None:
+    """The paused span moves the due time by as much of the category's time as it lasted."""
+    minutes = _paused_minutes(event, paused_at, now)
+    attempt.due_at = deadline(attempt.due_at, minutes, natural=event.category.natural_time)
+    attempt.paused_minutes += minutes
+    attempt.paused_at = None
+    attempt.save(update_fields=["due_at", "paused_minutes", "paused_at"])
+
+
+def _move_clocks(event: Event, cmd: Command, before: Status, after: Status, now: datetime) -> None:
+    """End the running attempt when the event leaves its stage and start one for the stage
+    entered; suspension pauses the running attempt instead. Only the running attempt is
+    written: finished ones are history."""
+    if before == after:
         return
-    if old is not None:
-        Deadline.objects.filter(event=event, stage=old, ended_at__isnull=True).update(ended_at=now)
-    if new is not None:
-        _start_clock(event, new, now)
+    running = Deadline.objects.filter(event=event, ended_at__isnull=True).first()
+    if after == Status.SUSPENDED:
+        if running is not None:
+            Deadline.objects.filter(pk=running.pk).update(paused_at=now)
+        return
+    if running is not None and running.paused_at is not None:
+        _resume_clock(event, running, running.paused_at, now)
+    stage = STAGE_OF_STATUS.get(after)
+    if running is not None and running.stage == stage:
+        return
+    if running is not None:
+        outcome = _UNJUDGED_ENDS.get(cmd) or (
+            Outcome.ON_TIME if now <= running.due_at else Outcome.OVERDUE
+        )
+        Deadline.objects.filter(pk=running.pk).update(ended_at=now, outcome=outcome)
+    if stage is not None:
+        _start_clock(event, stage, now)
 
 
 def _announce(number: str, command: str, status: str) -> None:
@@ -846,7 +894,7 @@ def _advance(
         payload=payload,
     )
     _store_photos(event, photos, actor, now, transition)
-    _move_clocks(event, before, after, now)
+    _move_clocks(event, cmd, before, after, now)
     if extend_by:
         _extend_handle_clock(event, extend_by)
     audit_record(
@@ -867,7 +915,7 @@ def _advance(
 
 
 def _extend_handle_clock(event: Event, minutes: int) -> None:
-    row = Deadline.objects.select_for_update().get(event=event, stage=Stage.HANDLE)
+    row = Deadline.objects.get(event=event, stage=Stage.HANDLE, ended_at__isnull=True)
     row.due_at = deadline(row.due_at, minutes, natural=event.category.natural_time)
     row.save(update_fields=["due_at"])
 

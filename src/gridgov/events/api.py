@@ -80,6 +80,12 @@ class DeadlineOut(Schema):
     started_at: datetime
     due_at: datetime
     ended_at: datetime | None
+    outcome: str = Field(
+        description="How the attempt ended: on_time, overdue, returned or cancelled; empty while "
+        "it runs."
+    )
+    paused_at: datetime | None = Field(description="Set while the event is suspended.")
+    paused_minutes: int
     escalated_at: datetime | None
     calendar_warning: str | None = Field(
         description="Set when the limit falls in a year whose official holidays are not entered."

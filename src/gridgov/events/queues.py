@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound, PermissionDenied
-from gridgov.events.models import Deadline, Event
+from gridgov.events.models import CLOCK_TICKING, Deadline, Event
 from gridgov.events.paging import capped_count
 from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import OPEN_STATUSES, Status
@@ -85,7 +85,7 @@ def _in_queue(user: User, key: str) -> QuerySet[Event]:
     if key == IN_HAND.key:
         return events.filter(status=Status.ACCEPTED)
     if key == OVERDUE.key:
-        late = _open_deadline().filter(due_at__lt=timezone.now())
+        late = _open_deadline().filter(CLOCK_TICKING, due_at__lt=timezone.now())
         return events.filter(Exists(late), status__in=OPEN_STATUSES)
     return events
 

@@ -36,6 +36,7 @@ from gridgov.events.workflow import (
     OPEN_STATUSES,
     REPORTER_ROLES,
     Command,
+    Outcome,
     Stage,
     Status,
 )
@@ -401,22 +402,34 @@ def _tabs(user: User) -> list[Tab]:
 
 @dataclass(frozen=True)
 class Clock:
+    """One attempt at a stage, as the time-limit table shows it."""
+
     stage: str | Promise
+    started_at: datetime
     due_at: datetime
     ended_at: datetime | None
+    outcome: str
+    outcome_label: str | Promise
+    paused_at: datetime | None
+    paused_minutes: int
     overdue: bool
 
 
 def _clocks(event: Event, now: datetime) -> list[Clock]:
     clocks = []
     for row in selectors.event_deadlines(event):
-        end = row.ended_at or now
+        ticking = row.ended_at is None and row.paused_at is None
         clocks.append(
             Clock(
                 stage=Stage(row.stage).label,
+                started_at=row.started_at,
                 due_at=row.due_at,
                 ended_at=row.ended_at,
-                overdue=end > row.due_at,
+                outcome=row.outcome,
+                outcome_label=Outcome(row.outcome).label if row.outcome else "",
+                paused_at=row.paused_at,
+                paused_minutes=row.paused_minutes,
+                overdue=row.outcome == Outcome.OVERDUE or (ticking and now > row.due_at),
             )
         )
     return clocks

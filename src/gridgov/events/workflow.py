@@ -65,6 +65,17 @@ class Stage(models.TextChoices):
     VERIFY = "verify", _("verify")
 
 
+class Outcome(models.TextChoices):
+    """How one attempt at a stage ended; blank while it runs."""
+
+    ON_TIME = "on_time", _("done in time")
+    OVERDUE = "overdue", _("done late")
+    # The addressee sent the dispatch back: the handling never started, so it is not judged.
+    RETURNED = "returned", _("returned")
+    # The case was withdrawn from the stage (cancelled, merged, or resumed into another stage).
+    CANCELLED = "cancelled", _("withdrawn")
+
+
 S, C = Status, Command
 
 # States in which an event is still being worked on; cancel applies to all of them.

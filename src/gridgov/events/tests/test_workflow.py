@@ -124,13 +124,19 @@ def test_reopen_and_resume_go_back_to_the_dispatcher(
 ) -> None:
     event = apply(loop_users, walk(Status.EVALUATED), Command.REOPEN)
     assert event.status == Status.REGISTERED
-    dispatch = Deadline.objects.get(event=event, stage=Stage.DISPATCH)
-    assert dispatch.ended_at is None
+    dispatch = Deadline.objects.get(event=event, ended_at__isnull=True)
+    assert dispatch.stage == Stage.DISPATCH
     event = apply(loop_users, event, Command.SUSPEND)
-    assert Deadline.objects.get(event=event, stage=Stage.DISPATCH).ended_at is not None
+    dispatch.refresh_from_db()
+    assert dispatch.ended_at is None
+    assert dispatch.paused_at is not None
     event = apply(loop_users, event, Command.RESUME)
     assert event.status == Status.REGISTERED
-    assert Deadline.objects.filter(event=event, stage=Stage.DISPATCH).count() == 1
+    # Suspended and resumed in the same stage: the same attempt runs on, its clock paused.
+    dispatch.refresh_from_db()
+    assert dispatch.ended_at is None
+    assert dispatch.paused_at is None
+    assert Deadline.objects.get(event=event, ended_at__isnull=True) == dispatch
 
 
 def test_self_handle_only_where_the_category_allows(
