@@ -45,10 +45,11 @@ def test_scorecard_of_a_level_for_a_month(built: History) -> None:
         "timely_handling": (2, 3),
         "closure_rate": (3, 5),
         "on_time_closure": (2, 3),
-        "rework_rate": (2, 3),
+        "rework_rate": (1, 3),
         "satisfaction": (4, 1),
         "centre_score": (5, 1),
         "whistle_timeliness": (0, 0),
+        "whistle_rating": (0, 0),
     }
     assert by_code(body)["closure_rate"]["value"] == pytest.approx(0.6)
     # No summonses: no value, not 0 %.
