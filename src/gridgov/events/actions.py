@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -69,7 +69,7 @@ from gridgov.events.workflow import (
 )
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import PointLocation, locate_points, nodes_visible, scope_root
-from gridgov.worktime.calendar import deadline, working_minutes_between
+from gridgov.worktime.calendar import current_calendar, deadline, working_minutes_between
 
 logger = logging.getLogger(__name__)
 
@@ -610,6 +610,7 @@ REASON_REQUIRED = frozenset(
         Command.RETURN,
         Command.REWORK,
         Command.REQUEST_EXTENSION,
+        Command.REJECT_EXTENSION,
         Command.SUSPEND,
         Command.CANCEL,
         Command.REOPEN,
@@ -708,20 +709,61 @@ def _evaluate(step: _Step) -> None:
         step.updates["rating"] = score
 
 
-def _request_extension(step: _Step) -> None:
-    minutes = step.payload.get("minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-        step.problems.add(
-            "bad_minutes",
-            _("Ask for a positive number of minutes."),
-            field="payload.minutes",
+# The longest extension one request may ask for, per unit.
+EXTENSION_LIMITS = {"day": 30, "hour": 240}
+
+
+def extension_minutes(category: Category, amount: int, unit: str) -> int:
+    """The category's minutes an extension of `amount` working days or hours adds: a working
+    day is one day of office hours (or 24 hours where the category counts natural time), so
+    "two days" moves a deadline two working days on, not 2880 office minutes (six days)."""
+    if unit == "hour":
+        return amount * 60
+    if category.natural_time:
+        return amount * 24 * 60
+    day = date.min
+    periods = current_calendar().hours.periods
+    office = sum(
+        (datetime.combine(day, end) - datetime.combine(day, start) for start, end in periods),
+        timedelta(0),
+    )
+    return amount * round(office / timedelta(minutes=1))
+
+
+def extension_checked(payload: dict[str, Any], problems: ProblemList) -> tuple[int, str] | None:
+    """A number of working days or hours, within what one request may ask."""
+    amount, unit = payload.get("amount"), payload.get("unit")
+    if unit not in EXTENSION_LIMITS:
+        problems.add(
+            "bad_unit",
+            _("Ask in working days or working hours."),
+            field="payload.unit",
+            item=str(unit),
         )
-        return
-    step.updates["extension_minutes"] = minutes
+        return None
+    limit = EXTENSION_LIMITS[str(unit)]
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= limit:
+        problems.add(
+            "bad_amount",
+            _("Ask for 1 to %(n)d of the unit.") % {"n": limit},
+            field="payload.amount",
+        )
+        return None
+    return amount, str(unit)
+
+
+def _request_extension(step: _Step) -> None:
+    asked = extension_checked(step.payload, step.problems)
+    if asked is not None:
+        step.updates["extension_minutes"] = extension_minutes(step.event.category, *asked)
 
 
 def _approve_extension(step: _Step) -> None:
     step.extend_by = step.event.extension_minutes
+    step.updates["extension_minutes"] = None
+
+
+def _reject_extension(step: _Step) -> None:
     step.updates["extension_minutes"] = None
 
 
@@ -765,6 +807,7 @@ EFFECTS: dict[Command, Callable[[_Step], None]] = {
     Command.EVALUATE: _evaluate,
     Command.REQUEST_EXTENSION: _request_extension,
     Command.APPROVE_EXTENSION: _approve_extension,
+    Command.REJECT_EXTENSION: _reject_extension,
 }
 
 

@@ -291,7 +291,8 @@ class CommandIn(Schema):
         default_factory=dict,
         description=(
             'dispatch: {"department": code} or {"node": code}; handle: {"photos": [...]}; '
-            'evaluate: {"score": 1-5}; request_extension: {"minutes": n}; '
+            'evaluate: {"score": 1-5}; request_extension: {"amount": n, "unit": "day" or '
+            '"hour"} (working days of office hours, or working hours); '
             'merge: {"master": number}.'
         ),
     )
