@@ -67,7 +67,7 @@ def main() -> int:
         took = time.perf_counter() - started
         print(f"added {added:,} open events with running deadlines in {took:.1f} s")
         open_total = Event.objects.filter(status__in=OPEN_STATUSES).count()
-        pending = Deadline.objects.filter(ended_at=None, escalated_at=None).count()
+        pending = Deadline.objects.filter(ended_at=None, escalated_at=None, paused_at=None).count()
         print(f"open events: {open_total:,}; running, unescalated deadlines: {pending:,}")
 
         first = _timed_sweep(before, args.due, "1. newly due", events_sweep)
@@ -104,9 +104,10 @@ def _add_open_events(template_id: int, count: int, after_id: int) -> None:
             [count, template_id],
         )
         cursor.execute(
-            "INSERT INTO events_deadline (event_id, stage, started_at, due_at) "
+            "INSERT INTO events_deadline "
+            "(event_id, stage, started_at, due_at, outcome, paused_minutes) "
             "SELECT id, 'handle', now() - interval '1 hour', "
-            "now() + interval '1 day' + (id %% 10080) * interval '1 minute' "
+            "now() + interval '1 day' + (id %% 10080) * interval '1 minute', '', 0 "
             "FROM events_event WHERE id > %s",
             [after_id],
         )

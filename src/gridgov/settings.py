@@ -389,6 +389,7 @@ LOGGING = {
     "filters": {
         "redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"},
         "request_id": {"()": "gridgov.core.logs.RequestIdFilter"},
+        "expected_refusals": {"()": "gridgov.core.logs.ExpectedRefusals"},
     },
     "formatters": {
         "json": {"()": "gridgov.core.logs.JsonFormatter"},
@@ -420,7 +421,8 @@ LOGGING = {
             "propagate": False,
             "filters": ["redact_pii"],
         },
-        "django.request": {"filters": ["redact_pii"]},
+        # A 4xx is one line; only a 500 carries its traceback (gridgov.core.logs).
+        "django.request": {"filters": ["redact_pii", "expected_refusals"]},
         "django.security": {"filters": ["redact_pii"]},
     },
 }

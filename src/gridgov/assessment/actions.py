@@ -21,12 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role
-from gridgov.assessment.models import HandlingScore, IndicatorDaily, UnitKind
+from gridgov.assessment.models import (
+    DEPARTMENT_COLUMNS,
+    HandlingScore,
+    IndicatorDaily,
+    RebuildMark,
+    UnitKind,
+)
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, PermissionDenied, ProblemList
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import event_get
-from gridgov.events.workflow import Command, Stage, Status
+from gridgov.events.workflow import Command, Outcome, Stage, Status
 from gridgov.jurisdiction.models import CODE_LENGTH, Node
 from gridgov.whistle.models import Summons
 
@@ -69,24 +75,7 @@ def handling_score(
     return row
 
 
-# The counts kept for departments: their own work, not the dispatching level's.
-DEPARTMENT_COLUMNS = frozenset(
-    {
-        "handled",
-        "handled_on_time",
-        "closed",
-        "closed_on_time",
-        "reworked",
-        "rating_count",
-        "rating_sum",
-        "centre_score_count",
-        "centre_score_sum",
-        "whistle_summoned",
-        "whistle_reported_on_time",
-    }
-)
 REGISTER_DECISIONS = (Command.REGISTER, Command.REJECT, Command.SELF_HANDLE)
-REWORK_COMMANDS = (Command.REWORK, Command.REOPEN)
 
 Counts = dict[str, Aggregate]
 
@@ -103,10 +92,10 @@ class Source:
 
 
 def _ended_on_time(stage: Stage) -> Exists:
-    """The step ended the stage's clock (the same instant) no later than it was due."""
+    """The step ended an attempt at the stage (the same instant) no later than it was due."""
     return Exists(
         Deadline.objects.filter(
-            event=OuterRef("event"), stage=stage, ended_at=OuterRef("at"), ended_at__lte=F("due_at")
+            event=OuterRef("event"), stage=stage, ended_at=OuterRef("at"), outcome=Outcome.ON_TIME
         )
     )
 
@@ -126,10 +115,12 @@ def _event_rows(start: datetime, end: datetime) -> QuerySet[Any]:
 def _event_counts(start: datetime, end: datetime) -> Counts:
     reported = _in("reported_at", start, end) & ~Q(status__in=VOID_STATUSES)
     closed = _in("closed_at", start, end) & Q(status__in=CLOSED_STATUSES)
-    late = Exists(Deadline.objects.filter(event=OuterRef("pk"), ended_at__gt=F("due_at")))
+    late = Exists(Deadline.objects.filter(event=OuterRef("pk"), outcome=Outcome.OVERDUE))
     rated = _in("evaluated_at", start, end) & Q(rating__isnull=False)
     return {
         "reported": Count("pk", filter=reported),
+        # The closure rate's cohort: of the events reported on the day, those closed by now.
+        "reported_closed": Count("pk", filter=reported & Q(status__in=CLOSED_STATUSES)),
         "closed": Count("pk", filter=closed),
         "closed_on_time": Count("pk", filter=closed & ~Q(late)),
         "rating_count": Count("pk", filter=rated),
@@ -138,25 +129,34 @@ def _event_counts(start: datetime, end: datetime) -> Counts:
 
 
 def _transition_rows(start: datetime, end: datetime) -> QuerySet[Any]:
-    commands = (*REGISTER_DECISIONS, Command.DISPATCH, Command.RETURN, Command.HANDLE)
-    return EventTransition.objects.filter(
-        _in("at", start, end), command__in=(*commands, *REWORK_COMMANDS)
-    )
+    commands = (*REGISTER_DECISIONS, Command.DISPATCH, Command.HANDLE)
+    return EventTransition.objects.filter(_in("at", start, end), command__in=commands)
+
+
+def _attempt_started(stage: Stage) -> QuerySet[Deadline]:
+    """The attempt at the stage that the step began (both stamped with the same instant)."""
+    return Deadline.objects.filter(event=OuterRef("event"), stage=stage, started_at=OuterRef("at"))
 
 
 def _transition_counts(start: datetime, end: datetime) -> Counts:
     registered = Q(command__in=REGISTER_DECISIONS)
     dispatched = Q(command=Command.DISPATCH)
     handled = Q(command=Command.HANDLE)
+    # Counted on the dispatch or the handling they judge, so each is a part of its cohort.
+    returned = Exists(_attempt_started(Stage.HANDLE).filter(outcome=Outcome.RETURNED))
+    rework = EventTransition.objects.filter(
+        event=OuterRef("event"), command=Command.REWORK, at=OuterRef("ended_at")
+    )
+    sent_back = Exists(_attempt_started(Stage.VERIFY).filter(Exists(rework)))
     return {
         "registered": Count("pk", filter=registered),
         "registered_on_time": Count("pk", filter=registered & Q(_ended_on_time(Stage.REGISTER))),
         "dispatched": Count("pk", filter=dispatched),
         "dispatched_on_time": Count("pk", filter=dispatched & Q(_ended_on_time(Stage.DISPATCH))),
-        "dispatch_returned": Count("pk", filter=Q(command=Command.RETURN)),
+        "dispatch_returned": Count("pk", filter=dispatched & Q(returned)),
         "handled": Count("pk", filter=handled),
         "handled_on_time": Count("pk", filter=handled & Q(_ended_on_time(Stage.HANDLE))),
-        "reworked": Count("pk", filter=Q(command__in=REWORK_COMMANDS)),
+        "reworked": Count("pk", filter=handled & Q(sent_back)),
     }
 
 
@@ -174,9 +174,12 @@ def _summons_rows(start: datetime, end: datetime) -> QuerySet[Any]:
 
 
 def _summons_counts(start: datetime, end: datetime) -> Counts:
+    rated = Q(rating__isnull=False)
     return {
         "whistle_summoned": Count("pk"),
         "whistle_reported_on_time": Count("pk", filter=Q(reported_at__lte=F("report_due_at"))),
+        "whistle_rating_count": Count("pk", filter=rated),
+        "whistle_rating_sum": Sum("rating", filter=rated),
     }
 
 
@@ -271,3 +274,44 @@ def indicators_rebuild(*, actor: User | None, day_from: date, day_to: date) -> i
             detail={"from": day_from.isoformat(), "to": day_to.isoformat(), "rows": written},
         )
     return written
+
+
+# A step committed this long after its own timestamp is still seen by the next refresh.
+REFRESH_OVERLAP = timedelta(minutes=10)
+
+
+def _touched_days(since: datetime) -> set[date]:
+    """Every local day a count may have changed on since `since`: all the days of the
+    timeline of each event with a step since then (a late cancel, merge, reopen or rework
+    changes its report, close and handling days), and the due day of each summons reported
+    or rated since."""
+    touched = EventTransition.objects.filter(at__gte=since).values("event_id")
+    moments = [
+        *EventTransition.objects.filter(event_id__in=touched).values_list("at", flat=True),
+        *HandlingScore.objects.filter(at__gte=since).values_list("at", flat=True),
+        *Summons.objects.filter(Q(reported_at__gte=since) | Q(rated_at__gte=since)).values_list(
+            "report_due_at", flat=True
+        ),
+    ]
+    return {timezone.localdate(moment) for moment in moments}
+
+
+def indicators_refresh(*, actor: User | None, now: datetime | None = None) -> list[date]:
+    """The periodic rebuild: yesterday, today and every day touched since the last run (the
+    first run knows no last one and does only yesterday and today). Answers the days rebuilt."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    days = {today - timedelta(days=1), today}
+    mark = RebuildMark.objects.filter(pk=1).first()
+    if mark is not None:
+        days |= {d for d in _touched_days(mark.through - REFRESH_OVERLAP) if d <= today}
+    rows = sum(_rebuild_day(day) for day in sorted(days))
+    with transaction.atomic():
+        RebuildMark.objects.update_or_create(pk=1, defaults={"through": now})
+        audit_record(
+            actor=actor,
+            action="assessment.indicators_refresh",
+            target_type="assessment.indicatordaily",
+            detail={"days": [d.isoformat() for d in sorted(days)][:100], "rows": rows},
+        )
+    return sorted(days)

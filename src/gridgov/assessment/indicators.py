@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.assessment.models import DEPARTMENT_COLUMNS
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -27,6 +29,12 @@ class Indicator:
     minus: tuple[str, ...] = ()
     # Rankings put the best first: the highest value, or the lowest where less is better.
     higher_is_better: bool = True
+
+    @property
+    def for_departments(self) -> bool:
+        """Whether departments keep every count it reads; the rest describe the levels' work."""
+        columns = {*self.numerator, *self.minus, self.denominator}
+        return columns <= DEPARTMENT_COLUMNS
 
     def numerator_of(self, sums: Mapping[str, int]) -> int:
         value = sum(sums[c] for c in self.numerator) - sum(sums[c] for c in self.minus)
@@ -73,9 +81,12 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "closure_rate",
         _("closure rate"),
-        ("closed",),
+        ("reported_closed",),
         "reported",
-        _("events closed ÷ events reported (cancelled, rejected and merged ones left out)"),
+        _(
+            "events reported in the period and closed by now ÷ events reported in the period "
+            "(cancelled, rejected and merged ones left out)"
+        ),
     ),
     Indicator(
         "on_time_closure",
@@ -89,7 +100,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("rework rate"),
         ("reworked",),
         "handled",
-        _("reworks and reopenings ÷ handling reports"),
+        _("handling reports sent back for rework ÷ handling reports"),
         higher_is_better=False,
     ),
     Indicator(
@@ -114,6 +125,17 @@ INDICATORS: tuple[Indicator, ...] = (
         ("whistle_reported_on_time",),
         "whistle_summoned",
         _("summonses reported by their due time ÷ summonses falling due"),
+    ),
+    Indicator(
+        "whistle_rating",
+        _("whistle response rating"),
+        ("whistle_rating_sum",),
+        "whistle_rating_count",
+        _(
+            "sum of the subdistrict's ratings (1–5) of the summonses falling due ÷ number of "
+            "those rated"
+        ),
+        is_rate=False,
     ),
 )
 

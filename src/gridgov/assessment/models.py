@@ -25,6 +25,7 @@ class UnitKind(models.TextChoices):
 # The count columns of IndicatorDaily, in the order docs/indicators.md lists them.
 COUNT_COLUMNS: tuple[str, ...] = (
     "reported",
+    "reported_closed",
     "registered",
     "registered_on_time",
     "dispatched",
@@ -41,6 +42,30 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "centre_score_sum",
     "whistle_summoned",
     "whistle_reported_on_time",
+    "whistle_rating_count",
+    "whistle_rating_sum",
+)
+
+# The counts kept for departments: their own work, not the dispatching level's. A department's
+# report cohort is the events reported in the period that are now assigned to it.
+DEPARTMENT_COLUMNS = frozenset(
+    {
+        "reported",
+        "reported_closed",
+        "handled",
+        "handled_on_time",
+        "closed",
+        "closed_on_time",
+        "reworked",
+        "rating_count",
+        "rating_sum",
+        "centre_score_count",
+        "centre_score_sum",
+        "whistle_summoned",
+        "whistle_reported_on_time",
+        "whistle_rating_count",
+        "whistle_rating_sum",
+    }
 )
 
 
@@ -66,6 +91,7 @@ class IndicatorDaily(models.Model):
         related_name="+",
     )
     reported = models.PositiveIntegerField(default=0)
+    reported_closed = models.PositiveIntegerField(default=0)
     registered = models.PositiveIntegerField(default=0)
     registered_on_time = models.PositiveIntegerField(default=0)
     dispatched = models.PositiveIntegerField(default=0)
@@ -82,6 +108,8 @@ class IndicatorDaily(models.Model):
     centre_score_sum = models.PositiveIntegerField(default=0)
     whistle_summoned = models.PositiveIntegerField(default=0)
     whistle_reported_on_time = models.PositiveIntegerField(default=0)
+    whistle_rating_count = models.PositiveIntegerField(default=0)
+    whistle_rating_sum = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily indicator counts")
@@ -121,6 +149,20 @@ class IndicatorDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_kind} {self.node_id or self.department_id}"
+
+
+class RebuildMark(models.Model):
+    """Until when the periodic rebuild has read the timeline: the next run rebuilds every day
+    an event touched since, whatever day that was (one row)."""
+
+    through = models.DateTimeField(_("read through"))
+
+    class Meta:
+        verbose_name = _("indicator rebuild mark")
+        verbose_name_plural = _("indicator rebuild marks")
+
+    def __str__(self) -> str:
+        return f"{self.through:%Y-%m-%d %H:%M}"
 
 
 class HandlingScore(models.Model):

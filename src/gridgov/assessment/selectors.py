@@ -155,7 +155,8 @@ def scorecard(user: User, *, unit_kind: str, code: str, period: str, start: date
     window = period_of(period, start)
     unit = _unit_get(user, kind, code)
     sums = _sums_by_unit(kind, [unit.pk], window).get(unit.pk, _NOTHING)
-    return Scorecard(kind, unit, window, [_value(i, sums) for i in INDICATORS])
+    shown = [i for i in INDICATORS if kind == UnitKind.NODE or i.for_departments]
+    return Scorecard(kind, unit, window, [_value(i, sums) for i in shown])
 
 
 @dataclass(frozen=True)

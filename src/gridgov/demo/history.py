@@ -46,6 +46,7 @@ from gridgov.events.workflow import (
     STAGE_OF_STATUS,
     TRANSITIONS,
     Command,
+    Outcome,
     Stage,
     Status,
 )
@@ -593,7 +594,7 @@ class HistoryWriter:
             frozenset({"at"}),
         )
         deadlines = Columns(
-            ("event_id", "stage", "started_at", "due_at", "ended_at", "escalated_at"),
+            ("event_id", "stage", "started_at", "due_at", "ended_at", "outcome", "escalated_at"),
             frozenset({"started_at", "due_at", "ended_at", "escalated_at"}),
         )
         first_day = self.origin.date()
@@ -652,6 +653,8 @@ class HistoryWriter:
                 started_at=started,
                 due_at=due,
                 ended_at=ended,
+                # The replay keeps a stage's latest attempt, judged as the loop judges it.
+                outcome="" if ended < 0 else Outcome.ON_TIME if ended <= due else Outcome.OVERDUE,
                 escalated_at=escalated,
             )
         if replay.status in OPEN_STATUSES:

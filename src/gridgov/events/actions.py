@@ -73,13 +73,14 @@ from gridgov.events.workflow import (
     STAGE_OF_STATUS,
     TRANSITIONS,
     Command,
+    Outcome,
     Stage,
     Status,
 )
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import PointLocation, locate_points, nodes_visible, scope_root
 from gridgov.jurisdiction.spatial import nearest_grid
-from gridgov.worktime.calendar import deadline
+from gridgov.worktime.calendar import current_calendar, deadline, working_minutes_between
 
 logger = logging.getLogger(__name__)
 
@@ -210,18 +211,65 @@ def _clock(event: Event, stage: Stage, now: datetime) -> dict[str, Any]:
 
 
 def _start_clock(event: Event, stage: Stage, now: datetime) -> None:
-    Deadline.objects.update_or_create(event=event, stage=stage, defaults=_clock(event, stage, now))
+    """A new attempt at the stage; one escalated before stays escalated (ADR 0006)."""
+    escalated = (
+        Deadline.objects.filter(event=event, stage=stage, escalated_at__isnull=False)
+        .values_list("escalated_at", flat=True)
+        .first()
+    )
+    Deadline.objects.create(
+        event=event, stage=stage, escalated_at=escalated, **_clock(event, stage, now)
+    )
 
 
-def _move_clocks(event: Event, before: str, after: str, now: datetime) -> None:
-    """Stop the clock of the stage left and start the one of the stage entered."""
-    old, new = STAGE_OF_STATUS.get(Status(before)), STAGE_OF_STATUS.get(Status(after))
-    if old == new:
+# Commands that end an attempt without judging it against its limit.
+_UNJUDGED_ENDS: dict[Command, Outcome] = {
+    Command.RETURN: Outcome.RETURNED,
+    Command.CANCEL: Outcome.CANCELLED,
+    Command.MERGE: Outcome.CANCELLED,
+    # Resuming into another stage than the one suspended: the attempt is withdrawn.
+    Command.RESUME: Outcome.CANCELLED,
+}
+
+
+def _paused_minutes(event: Event, since: datetime, now: datetime) -> int:
+    if event.category.natural_time:
+        return round((now - since) / timedelta(minutes=1))
+    return round(working_minutes_between(since, now))
+
+
+def _resume_clock(event: Event, attempt: Deadline, paused_at: datetime, now: datetime) -> None:
+    """The paused span moves the due time by as much of the category's time as it lasted."""
+    minutes = _paused_minutes(event, paused_at, now)
+    attempt.due_at = deadline(attempt.due_at, minutes, natural=event.category.natural_time)
+    attempt.paused_minutes += minutes
+    attempt.paused_at = None
+    attempt.save(update_fields=["due_at", "paused_minutes", "paused_at"])
+
+
+def _move_clocks(event: Event, cmd: Command, before: Status, after: Status, now: datetime) -> None:
+    """End the running attempt when the event leaves its stage and start one for the stage
+    entered; suspension pauses the running attempt instead. Only the running attempt is
+    written: finished ones are history."""
+    if before == after:
         return
-    if old is not None:
-        Deadline.objects.filter(event=event, stage=old, ended_at__isnull=True).update(ended_at=now)
-    if new is not None:
-        _start_clock(event, new, now)
+    running = Deadline.objects.filter(event=event, ended_at__isnull=True).first()
+    if after == Status.SUSPENDED:
+        if running is not None:
+            Deadline.objects.filter(pk=running.pk).update(paused_at=now)
+        return
+    if running is not None and running.paused_at is not None:
+        _resume_clock(event, running, running.paused_at, now)
+    stage = STAGE_OF_STATUS.get(after)
+    if running is not None and running.stage == stage:
+        return
+    if running is not None:
+        outcome = _UNJUDGED_ENDS.get(cmd) or (
+            Outcome.ON_TIME if now <= running.due_at else Outcome.OVERDUE
+        )
+        Deadline.objects.filter(pk=running.pk).update(ended_at=now, outcome=outcome)
+    if stage is not None:
+        _start_clock(event, stage, now)
 
 
 def _announce(number: str, command: str, status: str) -> None:
@@ -606,6 +654,7 @@ REASON_REQUIRED = frozenset(
         Command.RETURN,
         Command.REWORK,
         Command.REQUEST_EXTENSION,
+        Command.REJECT_EXTENSION,
         Command.SUSPEND,
         Command.CANCEL,
         Command.REOPEN,
@@ -704,20 +753,61 @@ def _evaluate(step: _Step) -> None:
         step.updates["rating"] = score
 
 
-def _request_extension(step: _Step) -> None:
-    minutes = step.payload.get("minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-        step.problems.add(
-            "bad_minutes",
-            _("Ask for a positive number of minutes."),
-            field="payload.minutes",
+# The longest extension one request may ask for, per unit.
+EXTENSION_LIMITS = {"day": 30, "hour": 240}
+
+
+def extension_minutes(category: Category, amount: int, unit: str) -> int:
+    """The category's minutes an extension of `amount` working days or hours adds: a working
+    day is one day of office hours (or 24 hours where the category counts natural time), so
+    "two days" moves a deadline two working days on, not 2880 office minutes (six days)."""
+    if unit == "hour":
+        return amount * 60
+    if category.natural_time:
+        return amount * 24 * 60
+    day = date.min
+    periods = current_calendar().hours.periods
+    office = sum(
+        (datetime.combine(day, end) - datetime.combine(day, start) for start, end in periods),
+        timedelta(0),
+    )
+    return amount * round(office / timedelta(minutes=1))
+
+
+def extension_checked(payload: dict[str, Any], problems: ProblemList) -> tuple[int, str] | None:
+    """A number of working days or hours, within what one request may ask."""
+    amount, unit = payload.get("amount"), payload.get("unit")
+    if unit not in EXTENSION_LIMITS:
+        problems.add(
+            "bad_unit",
+            _("Ask in working days or working hours."),
+            field="payload.unit",
+            item=str(unit),
         )
-        return
-    step.updates["extension_minutes"] = minutes
+        return None
+    limit = EXTENSION_LIMITS[str(unit)]
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= limit:
+        problems.add(
+            "bad_amount",
+            _("Ask for 1 to %(n)d of the unit.") % {"n": limit},
+            field="payload.amount",
+        )
+        return None
+    return amount, str(unit)
+
+
+def _request_extension(step: _Step) -> None:
+    asked = extension_checked(step.payload, step.problems)
+    if asked is not None:
+        step.updates["extension_minutes"] = extension_minutes(step.event.category, *asked)
 
 
 def _approve_extension(step: _Step) -> None:
     step.extend_by = step.event.extension_minutes
+    step.updates["extension_minutes"] = None
+
+
+def _reject_extension(step: _Step) -> None:
     step.updates["extension_minutes"] = None
 
 
@@ -761,6 +851,7 @@ EFFECTS: dict[Command, Callable[[_Step], None]] = {
     Command.EVALUATE: _evaluate,
     Command.REQUEST_EXTENSION: _request_extension,
     Command.APPROVE_EXTENSION: _approve_extension,
+    Command.REJECT_EXTENSION: _reject_extension,
 }
 
 
@@ -890,7 +981,7 @@ def _advance(
         payload=payload,
     )
     _store_photos(event, photos, actor, now, transition)
-    _move_clocks(event, before, after, now)
+    _move_clocks(event, cmd, before, after, now)
     if extend_by:
         _extend_handle_clock(event, extend_by)
     audit_record(
@@ -911,7 +1002,7 @@ def _advance(
 
 
 def _extend_handle_clock(event: Event, minutes: int) -> None:
-    row = Deadline.objects.select_for_update().get(event=event, stage=Stage.HANDLE)
+    row = Deadline.objects.get(event=event, stage=Stage.HANDLE, ended_at__isnull=True)
     row.due_at = deadline(row.due_at, minutes, natural=event.category.natural_time)
     row.save(update_fields=["due_at"])
 

@@ -80,6 +80,12 @@ class DeadlineOut(Schema):
     started_at: datetime
     due_at: datetime
     ended_at: datetime | None
+    outcome: str = Field(
+        description="How the attempt ended: on_time, overdue, returned or cancelled; empty while "
+        "it runs."
+    )
+    paused_at: datetime | None = Field(description="Set while the event is suspended.")
+    paused_minutes: int
     escalated_at: datetime | None
     calendar_warning: str | None = Field(
         description="Set when the limit falls in a year whose official holidays are not entered."
@@ -285,7 +291,8 @@ class CommandIn(Schema):
         default_factory=dict,
         description=(
             'dispatch: {"department": code} or {"node": code}; handle: {"photos": [...]}; '
-            'evaluate: {"score": 1-5}; request_extension: {"minutes": n}; '
+            'evaluate: {"score": 1-5}; request_extension: {"amount": n, "unit": "day" or '
+            '"hour"} (working days of office hours, or working hours); '
             'merge: {"master": number}.'
         ),
     )

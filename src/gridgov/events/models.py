@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import Severity, field_schema_problems
-from gridgov.events.workflow import AUTO_ESCALATE, OPEN_STATUSES, Stage, Status
+from gridgov.events.workflow import AUTO_ESCALATE, OPEN_STATUSES, Outcome, Stage, Status
 from gridgov.jurisdiction.models import Node
 
 
@@ -328,13 +328,22 @@ class EventTransition(models.Model):
         raise ValueError("event transitions are append-only")
 
 
-class Deadline(models.Model):
-    """The time limit of one stage of one event.
+# A clock that counts now: its attempt has not ended and is not paused by a suspension.
+CLOCK_TICKING = models.Q(ended_at__isnull=True, paused_at__isnull=True)
 
-    One row per (event, stage): a stage entered again (rework, reopening)
-    moves the same row's due_at, so `escalated_at`, set once by a
-    conditional UPDATE … WHERE escalated_at IS NULL, escalates a stage of
-    an event at most once.
+
+class Deadline(models.Model):
+    """One attempt at one stage of an event, against its time limit.
+
+    A stage entered again (a re-dispatch after a return, a handling after
+    rework, a reopening) is a new row: a finished attempt is history and no
+    command writes it again, so the time-limit table and the indicators read
+    what really happened. At most one attempt per event runs at a time.
+    Suspension pauses the running attempt (`paused_at`); resuming moves its
+    due time by the paused span and keeps the total in `paused_minutes`.
+    `escalated_at` is set once by the sweeper's conditional UPDATE … WHERE
+    escalated_at IS NULL; a new attempt of a stage already escalated keeps
+    that stamp, so a stage of an event escalates at most once.
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deadlines")
@@ -347,21 +356,47 @@ class Deadline(models.Model):
         blank=True,
         help_text=_("When the event left the stage; the clock stops here."),
     )
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, blank=True, default=""
+    )
+    paused_at = models.DateTimeField(
+        _("paused since"),
+        null=True,
+        blank=True,
+        help_text=_("Set while the event is suspended; the clock does not run."),
+    )
+    paused_minutes = models.PositiveIntegerField(
+        _("paused (minutes)"),
+        default=0,
+        help_text=_("Time spent suspended, in the category's minutes; the due time includes it."),
+    )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
-        ordering = ["due_at"]
+        ordering = ["started_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "stage"], name="deadline_event_stage_unique"),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(ended_at__isnull=True),
+                name="deadline_one_running_per_event",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True, outcome="")
+                | (models.Q(ended_at__isnull=False) & ~models.Q(outcome="")),
+                name="deadline_outcome_when_ended",
+            ),
         ]
         indexes = [
             models.Index(fields=["ended_at", "due_at"], name="deadline_open_due"),
+            models.Index(fields=["event", "stage"], name="deadline_event_stage"),
             # The sweeper's question, answered from a small index however many events are open.
             models.Index(
                 fields=["due_at"],
-                condition=models.Q(ended_at__isnull=True, escalated_at__isnull=True),
+                condition=models.Q(
+                    ended_at__isnull=True, escalated_at__isnull=True, paused_at__isnull=True
+                ),
                 name="deadline_pending_due",
             ),
         ]

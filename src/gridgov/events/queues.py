@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound, PermissionDenied
-from gridgov.events.models import Deadline, Event
+from gridgov.events.models import CLOCK_TICKING, Deadline, Event
 from gridgov.events.paging import capped_count
 from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import OPEN_STATUSES, Status
@@ -42,14 +42,17 @@ TO_DISPATCH = Queue("to_dispatch", _("To dispatch"))
 TO_ACCEPT = Queue("to_accept", _("To accept"))
 IN_HAND = Queue("in_hand", _("In hand"))
 OVERDUE = Queue("overdue", _("Overdue"))
+EXTENSIONS = Queue("extensions", _("Extension requests"))
 ALL = Queue("all", _("All events"))
 
 _CENTRE_QUEUES = (TO_REGISTER, TO_DISPATCH, TO_VERIFY, OVERDUE, ALL)
+# Extension requests wait for those who may approve them (COMMAND_ROLES).
+_APPROVER_QUEUES = (TO_REGISTER, TO_DISPATCH, TO_VERIFY, EXTENSIONS, OVERDUE, ALL)
 QUEUES_OF_ROLE: dict[str, tuple[Queue, ...]] = {
     Role.GRID_WORKER: (MINE, TO_VERIFY, TO_EVALUATE, OVERDUE),
     Role.COMMUNITY_STAFF: _CENTRE_QUEUES,
-    Role.SUBDISTRICT_DISPATCHER: _CENTRE_QUEUES,
-    Role.DISTRICT_COMMANDER: _CENTRE_QUEUES,
+    Role.SUBDISTRICT_DISPATCHER: _APPROVER_QUEUES,
+    Role.DISTRICT_COMMANDER: _APPROVER_QUEUES,
     Role.DEPARTMENT_HANDLER: (TO_ACCEPT, IN_HAND, OVERDUE),
     Role.ANALYST: (ALL,),
 }
@@ -84,8 +87,10 @@ def _in_queue(user: User, key: str) -> QuerySet[Event]:
         return events.filter(status=Status.DISPATCHED)
     if key == IN_HAND.key:
         return events.filter(status=Status.ACCEPTED)
+    if key == EXTENSIONS.key:
+        return events.filter(status=Status.ACCEPTED, extension_minutes__isnull=False)
     if key == OVERDUE.key:
-        late = _open_deadline().filter(due_at__lt=timezone.now())
+        late = _open_deadline().filter(CLOCK_TICKING, due_at__lt=timezone.now())
         return events.filter(Exists(late), status__in=OPEN_STATUSES)
     return events
 

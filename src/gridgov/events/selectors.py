@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound
 from gridgov.departments.models import Department
-from gridgov.events.models import Category, Deadline, Event, EventAttachment, EventTransition
+from gridgov.events.models import (
+    CLOCK_TICKING,
+    Category,
+    Deadline,
+    Event,
+    EventAttachment,
+    EventTransition,
+)
 from gridgov.events.workflow import (
     ADDRESSEE_COMMANDS,
     COMMAND_ROLES,
@@ -41,7 +48,7 @@ def events_visible(user: User) -> QuerySet[Event]:
     A department also sees the events whose open whistle summoned it, to report in and do its
     part, without taking over the loop (which stays with the department dispatched to)."""
     overdue = Deadline.objects.filter(
-        event=OuterRef("pk"), ended_at__isnull=True, due_at__lt=timezone.now()
+        CLOCK_TICKING, event=OuterRef("pk"), due_at__lt=timezone.now()
     )
     events = Event.objects.select_related(
         "category", "node", "grid", "owner", "assigned_department", "master"
@@ -66,10 +73,8 @@ def overdue_flag(event: Event) -> bool:
     loaded = getattr(event, "deadlines_loaded", None)
     if loaded is not None:
         now = timezone.now()
-        return any(d.ended_at is None and d.due_at < now for d in loaded)
-    return Deadline.objects.filter(
-        event=event, ended_at__isnull=True, due_at__lt=timezone.now()
-    ).exists()
+        return any(d.ended_at is None and d.paused_at is None and d.due_at < now for d in loaded)
+    return Deadline.objects.filter(CLOCK_TICKING, event=event, due_at__lt=timezone.now()).exists()
 
 
 def events_filtered(user: User, *, status: str = "", category: str = "") -> QuerySet[Event]:

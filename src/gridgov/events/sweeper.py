@@ -54,7 +54,7 @@ def _claim_sql() -> str:
     return (
         f"WITH due AS MATERIALIZED ("  # noqa: S608 - names are ours
         f"SELECT id FROM {table}{hint} WHERE ended_at IS NULL AND escalated_at IS NULL "
-        f"AND due_at < %s ORDER BY due_at LIMIT %s{skip}"
+        f"AND paused_at IS NULL AND due_at < %s ORDER BY due_at LIMIT %s{skip}"
         f") UPDATE {table} SET escalated_at = %s WHERE id IN (SELECT id FROM due) "
         f"AND escalated_at IS NULL RETURNING id, event_id, stage"
     )

@@ -14,5 +14,6 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/commands/<str:name>", views.command, name="command"),
+    path("<str:number>/extension-preview", views.extension_preview, name="extension_preview"),
     path("<str:number>/photos/<int:attachment_id>", views.attachment, name="attachment"),
 ]

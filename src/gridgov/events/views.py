@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.addresses.forms import address_input
-from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
 from gridgov.core.pages import UserRequest, page_view
 from gridgov.events import actions, queues, selectors
 from gridgov.events.catalogue import extra_number
@@ -37,10 +37,12 @@ from gridgov.events.workflow import (
     OPEN_STATUSES,
     REPORTER_ROLES,
     Command,
+    Outcome,
     Stage,
     Status,
 )
 from gridgov.jurisdiction.selectors import map_bounds, node_get, nodes_visible, scope_root
+from gridgov.worktime.calendar import deadline
 
 PAGE_SIZE = 50
 
@@ -457,22 +459,34 @@ def _tabs(user: User) -> list[Tab]:
 
 @dataclass(frozen=True)
 class Clock:
+    """One attempt at a stage, as the time-limit table shows it."""
+
     stage: str | Promise
+    started_at: datetime
     due_at: datetime
     ended_at: datetime | None
+    outcome: str
+    outcome_label: str | Promise
+    paused_at: datetime | None
+    paused_minutes: int
     overdue: bool
 
 
 def _clocks(event: Event, now: datetime) -> list[Clock]:
     clocks = []
     for row in selectors.event_deadlines(event):
-        end = row.ended_at or now
+        ticking = row.ended_at is None and row.paused_at is None
         clocks.append(
             Clock(
                 stage=Stage(row.stage).label,
+                started_at=row.started_at,
                 due_at=row.due_at,
                 ended_at=row.ended_at,
-                overdue=end > row.due_at,
+                outcome=row.outcome,
+                outcome_label=Outcome(row.outcome).label if row.outcome else "",
+                paused_at=row.paused_at,
+                paused_minutes=row.paused_minutes,
+                overdue=row.outcome == Outcome.OVERDUE or (ticking and now > row.due_at),
             )
         )
     return clocks
@@ -492,7 +506,10 @@ class CommandForm(forms.Form):
         empty_value=None,
         choices=[("", "—")] + [(n, str(n)) for n in range(5, 0, -1)],
     )
-    minutes = forms.IntegerField(label=gettext_lazy("Minutes"), required=False, min_value=1)
+    amount = forms.IntegerField(label=gettext_lazy("Extra time"), required=False, min_value=1)
+    unit = forms.ChoiceField(
+        label=gettext_lazy("Unit"), required=False, choices=[("day", ""), ("hour", "")]
+    )
     master = forms.CharField(required=False, max_length=16)
     photos = PhotosField()
 
@@ -504,8 +521,8 @@ class CommandForm(forms.Form):
             payload[kind] = code
         if data.get("score") is not None:
             payload["score"] = data["score"]
-        if data.get("minutes") is not None:
-            payload["minutes"] = data["minutes"]
+        if data.get("amount") is not None:
+            payload.update(amount=data["amount"], unit=data.get("unit") or "day")
         if data.get("master"):
             payload["master"] = data["master"]
         return payload
@@ -524,8 +541,9 @@ COMMAND_INPUTS: dict[Command, tuple[str, ...]] = {
     Command.REWORK: ("reason", "photos"),
     Command.CLOSE: ("note",),
     Command.EVALUATE: ("score", "note"),
-    Command.REQUEST_EXTENSION: ("minutes", "reason"),
+    Command.REQUEST_EXTENSION: ("extension", "reason"),
     Command.APPROVE_EXTENSION: ("note",),
+    Command.REJECT_EXTENSION: ("reason",),
     Command.SUSPEND: ("reason",),
     Command.RESUME: ("note",),
     Command.CANCEL: ("reason",),
@@ -616,7 +634,10 @@ _PAYLOAD_LABELS: dict[str, str | Promise] = {
     "node": gettext_lazy("level"),
     "score": gettext_lazy("rating"),
     "minutes": gettext_lazy("extension asked for"),
+    "amount": gettext_lazy("extra time"),
+    "unit": gettext_lazy("unit"),
 }
+_EXTENSION_UNITS = {"day": gettext_lazy("working days"), "hour": gettext_lazy("working hours")}
 # Payload keys that hold a node's code, and the one that holds a department's.
 _NODE_KEYS = ("to", "node")
 _DEPARTMENT_KEY = "department"
@@ -629,6 +650,8 @@ def _payload_value(key: str, value: Any, names: dict[tuple[str, str], str]) -> s
         return names.get(("department", str(value)), str(value))
     if key == "minutes" and isinstance(value, int):
         return _working_time(value)
+    if key == "unit":
+        return str(_EXTENSION_UNITS.get(str(value), value))
     return str(value)
 
 
@@ -748,6 +771,31 @@ def _refused(
         context["page_errors"] = errors
         context["stale"] = stale
     return render(request, "events/detail.html", context, status=status)
+
+
+@page_view
+def extension_preview(request: UserRequest, number: str) -> HttpResponse:
+    """The due time an extension request would give, on the working calendar, before it is
+    sent; nothing is written."""
+    event = selectors.event_get(request.user, number)
+    problems = ProblemList()
+    amount = request.GET.get("amount", "")
+    payload = {
+        "amount": int(amount) if amount.isdigit() else amount,
+        "unit": request.GET.get("unit"),
+    }
+    asked = actions.extension_checked(payload, problems)
+    running = next((d for d in selectors.event_deadlines(event) if d.ended_at is None), None)
+    if asked is None or running is None or running.stage != Stage.HANDLE:
+        errors = [str(p.message) for p in problems.problems] or [
+            _("The event has no handling time limit running.")
+        ]
+        return render(request, "events/_extension_preview.html", {"errors": errors})
+    minutes = actions.extension_minutes(event.category, *asked)
+    due = deadline(running.due_at, minutes, natural=event.category.natural_time)
+    return render(
+        request, "events/_extension_preview.html", {"before": running.due_at, "after": due}
+    )
 
 
 @page_view

@@ -47,6 +47,7 @@ class Command(models.TextChoices):
     EVALUATE = "evaluate", _("evaluate")
     REQUEST_EXTENSION = "request_extension", _("request an extension")
     APPROVE_EXTENSION = "approve_extension", _("approve the extension")
+    REJECT_EXTENSION = "reject_extension", _("reject the extension")
     SUSPEND = "suspend", _("suspend")
     RESUME = "resume", _("resume")
     CANCEL = "cancel", _("cancel")
@@ -63,6 +64,17 @@ class Stage(models.TextChoices):
     DISPATCH = "dispatch", _("dispatch")
     HANDLE = "handle", _("handle")
     VERIFY = "verify", _("verify")
+
+
+class Outcome(models.TextChoices):
+    """How one attempt at a stage ended; blank while it runs."""
+
+    ON_TIME = "on_time", _("done in time")
+    OVERDUE = "overdue", _("done late")
+    # The addressee sent the dispatch back: the handling never started, so it is not judged.
+    RETURNED = "returned", _("returned")
+    # The case was withdrawn from the stage (cancelled, merged, or resumed into another stage).
+    CANCELLED = "cancelled", _("withdrawn")
 
 
 S, C = Status, Command
@@ -90,6 +102,7 @@ TRANSITIONS: dict[tuple[Status, Command], Status] = {
     (S.ACCEPTED, C.HANDLE): S.HANDLED,
     (S.ACCEPTED, C.REQUEST_EXTENSION): S.ACCEPTED,
     (S.ACCEPTED, C.APPROVE_EXTENSION): S.ACCEPTED,
+    (S.ACCEPTED, C.REJECT_EXTENSION): S.ACCEPTED,
     (S.HANDLED, C.VERIFY): S.VERIFIED,
     (S.HANDLED, C.REWORK): S.ACCEPTED,
     (S.VERIFIED, C.CLOSE): S.CLOSED,
@@ -131,6 +144,7 @@ COMMAND_ROLES: dict[Command, frozenset[Role]] = {
     C.HANDLE: _HANDLERS,
     C.REQUEST_EXTENSION: _HANDLERS,
     C.APPROVE_EXTENSION: _CENTRE,
+    C.REJECT_EXTENSION: _CENTRE,
     # On-site verification is the grid worker's job (核查), as is sending it back.
     C.VERIFY: _DISPATCHERS | {Role.GRID_WORKER},
     C.REWORK: _DISPATCHERS | {Role.GRID_WORKER},
@@ -179,5 +193,8 @@ def commands_from(
         ruled_out.add(C.SELF_HANDLE)
     if not below_top:
         ruled_out.add(C.ESCALATE)
-    ruled_out.add(C.REQUEST_EXTENSION if extension_pending else C.APPROVE_EXTENSION)
+    if extension_pending:
+        ruled_out.add(C.REQUEST_EXTENSION)
+    else:
+        ruled_out.update({C.APPROVE_EXTENSION, C.REJECT_EXTENSION})
     return [c for (s, c) in TRANSITIONS if s == status and c not in ruled_out]

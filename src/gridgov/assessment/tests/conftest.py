@@ -22,7 +22,7 @@ from gridgov.assessment.models import HandlingScore
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_apply, event_report
 from gridgov.events.models import Category, Deadline, Event, EventTransition
-from gridgov.events.workflow import Command, Stage
+from gridgov.events.workflow import Command, Outcome, Stage
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 
@@ -107,8 +107,12 @@ def walk(people: dict[str, Any], *commands: str, **payloads: dict[str, Any]) -> 
 
 
 def make_late(event: Event, stage: Stage) -> None:
-    Deadline.objects.filter(event=event, stage=stage).update(
-        due_at=F("ended_at") - timedelta(minutes=1)
+    """The stage's latest finished attempt ran a minute over."""
+    latest = Deadline.objects.filter(event=event, stage=stage, ended_at__isnull=False).latest(
+        "started_at", "id"
+    )
+    Deadline.objects.filter(pk=latest.pk).update(
+        due_at=F("ended_at") - timedelta(minutes=1), outcome=Outcome.OVERDUE
     )
 
 

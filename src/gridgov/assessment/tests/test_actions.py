@@ -28,16 +28,17 @@ def node_row(code: str, day: date = DAY) -> IndicatorDaily:
 # What the history of conftest adds up to for the subdistrict and every level above it.
 SUBDISTRICT_COUNTS = {
     "reported": 5,  # e1 e2 e3 e5 e6; the cancelled e4 is left out
+    "reported_closed": 3,  # e1 e2 e3 of those; e6 was reopened, e5 is open
     "registered": 5,  # register e1 e2 e5, self-handle e3 e6
     "registered_on_time": 4,  # e5 late
     "dispatched": 3,  # e1 once, e2 twice
-    "dispatched_on_time": 2,  # e2's first dispatch was returned, its clock restarted
+    "dispatched_on_time": 3,  # each dispatch ended its own attempt in time
     "dispatch_returned": 1,
     "handled": 3,  # e1 once, e2 twice
-    "handled_on_time": 1,  # e2's second handling was late, its first was sent back
+    "handled_on_time": 2,  # e1, and e2's first handling; its second was late
     "closed": 3,  # e1 e2 e3; e6 was reopened
     "closed_on_time": 2,  # e2 had a late stage
-    "reworked": 2,  # e2 rework, e6 reopening
+    "reworked": 1,  # e2's first handling was sent back; e6's reopening is no handling
     "rating_count": 1,
     "rating_sum": 4,
     "centre_score_count": 1,
@@ -51,11 +52,11 @@ def test_rebuild_counts_every_column_for_levels(history: History) -> None:
         assert counts(node_row(code)) == SUBDISTRICT_COUNTS, code
     grid = {
         "reported": 2,
+        "reported_closed": 1,
         "registered": 2,
         "registered_on_time": 2,
         "closed": 1,
         "closed_on_time": 1,
-        "reworked": 1,
     }
     assert counts(node_row(GRID)) == grid
     # The community owns nothing itself; it carries its grid's counts.
@@ -69,8 +70,10 @@ def test_rebuild_counts_what_a_department_did(history: History) -> None:
         day=DAY, unit_kind=UnitKind.DEPARTMENT, department=history.people["brigade"]
     )
     assert counts(row) == {
+        "reported": 2,  # e1 and e2, now assigned to the brigade
+        "reported_closed": 2,
         "handled": 3,
-        "handled_on_time": 1,
+        "handled_on_time": 2,
         "closed": 2,
         "closed_on_time": 1,
         "reworked": 1,

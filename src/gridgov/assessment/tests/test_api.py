@@ -40,15 +40,16 @@ def test_scorecard_of_a_level_for_a_month(built: History) -> None:
     values = {k: (v["numerator"], v["denominator"]) for k, v in by_code(body).items()}
     assert values == {
         "timely_registration": (4, 5),
-        "timely_dispatch": (2, 3),
+        "timely_dispatch": (3, 3),
         "accurate_dispatch": (2, 3),
-        "timely_handling": (1, 3),
+        "timely_handling": (2, 3),
         "closure_rate": (3, 5),
         "on_time_closure": (2, 3),
-        "rework_rate": (2, 3),
+        "rework_rate": (1, 3),
         "satisfaction": (4, 1),
         "centre_score": (5, 1),
         "whistle_timeliness": (0, 0),
+        "whistle_rating": (0, 0),
     }
     assert by_code(body)["closure_rate"]["value"] == pytest.approx(0.6)
     # No summonses: no value, not 0 %.

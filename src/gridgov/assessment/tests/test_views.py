@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import re
+from datetime import datetime, time, timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from gridgov.assessment.actions import indicators_rebuild
 from gridgov.assessment.models import HandlingScore
 from gridgov.assessment.tests.conftest import DAY, SUBDISTRICT, History
 from gridgov.conftest import login
+from gridgov.whistle.models import Reason, Summons, Whistle
 
 
 @pytest.fixture
@@ -28,7 +33,7 @@ def test_scorecard_page_shows_values_and_formulas(built: History) -> None:
     assert built.people["dispatcher"].node.name in html
     # Closure rate 3 ÷ 5, shown as a percentage, with its formula as a title.
     assert "60.0 %" in html
-    assert html.count('<abbr title="') == 10
+    assert html.count('<abbr title="') == 11
     assert "—" in html  # whistle timeliness: nothing to measure
 
 
@@ -103,3 +108,42 @@ def test_scoring_page_outside_scope_is_404(built: History) -> None:
     number = built.events["e3"].number
     answer = client(built, "sibling_commander").get(f"/assessment/events/{number}/score/")
     assert answer.status_code == 404
+
+
+def test_department_scorecard_shows_its_own_cohorts_and_whistle_ratings(history: History) -> None:
+    people = history.people
+    due = timezone.make_aware(datetime.combine(DAY, time(15, 0)))
+    for event, rating in ((history.events["e5"], 4), (history.events["e2"], 5)):
+        whistle = Whistle.objects.create(
+            event=event,
+            reason=Reason.SEVERAL_DEPARTMENTS,
+            node=people["dispatcher"].node,
+            blown_by=people["dispatcher"],
+            blown_at=due - timedelta(hours=2),
+        )
+        Summons.objects.create(
+            whistle=whistle,
+            department=people["brigade"],
+            report_due_at=due,
+            reported_at=due - timedelta(minutes=5),
+            rating=rating,
+            rated_by=people["dispatcher"],
+            rated_at=due + timedelta(days=1),
+        )
+    indicators_rebuild(actor=None, day_from=DAY, day_to=DAY)
+    page = client(history, "handler").get("/assessment/", {"start": "2026-11-01"})
+    html = page.content.decode()
+    rows = {
+        label: cells
+        for label, cells in re.findall(
+            r'<abbr title="[^"]*">([^<]+)</abbr></th>\s*((?:<td[^>]*>[^<]*</td>\s*){3})', html
+        )
+    }
+    values = {label: re.findall(r">([^<]*)</td>", cells) for label, cells in rows.items()}
+    # Only the indicators whose counts a department keeps; none reads a level's work.
+    assert "及时立案率" not in values
+    assert "准确派遣率" not in values
+    # Closure rate over the brigade's own report cohort: e1 and e2, both closed.
+    assert values["结案率"] == ["100.0 %", "2", "2"]
+    assert values["吹哨报到及时率"] == ["100.0 %", "2", "2"]
+    assert values["吹哨报到评价"] == ["4.50", "9", "2"]

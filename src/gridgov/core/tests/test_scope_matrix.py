@@ -173,6 +173,9 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /events/<str:number>/commands/<str:name>": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/events/{t.event_number}/commands/register"
     ),
+    "GET /events/<str:number>/extension-preview": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/events/{t.event_number}/extension-preview?amount=1&unit=day"
+    ),
     "GET /events/<str:number>/photos/<int:attachment_id>": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/events/{t.event_number}/photos/{t.attachment_id}"
     ),

@@ -28,8 +28,8 @@ BASE = "/api/v1/events"
 # savepoints for a new clock, and the answer no longer reads back the clock, the overdue
 # flag and the registration time.
 REPORT_QUERIES = 19
-# Session and user, scope, the tab counts, the page and its capped count.
-QUEUE_PAGE_QUERIES = 14
+# Session and user, scope, the tab counts (one per tab), the page and its capped count.
+QUEUE_PAGE_QUERIES = 15
 LIST_QUERIES = 8
 
 

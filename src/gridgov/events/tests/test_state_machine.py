@@ -1,5 +1,6 @@
 """Random commands and overdue sweeps from random states: the status only ever follows
-TRANSITIONS, and each overdue stage escalates at most once."""
+TRANSITIONS, each overdue stage escalates at most once, and no command rewrites a finished
+attempt at a stage."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from gridgov.accounts.models import User
-from gridgov.core.errors import Conflict
-from gridgov.events.models import Event, EventTransition
-from gridgov.events.selectors import commands_open
+from gridgov.core.errors import Conflict, PermissionDenied
+from gridgov.events.models import Deadline, Event, EventTransition
+from gridgov.events.selectors import command_permitted, commands_open
 from gridgov.events.sweeper import events_sweep
-from gridgov.events.tests.conftest import Report, apply
+from gridgov.events.tests.conftest import Report, actor_for, apply
 from gridgov.events.workflow import AUTO_ESCALATE, TRANSITIONS, Command, Status
 
 
@@ -30,6 +31,7 @@ def test_random_commands_follow_the_table(report: Report, loop_users: dict[str, 
         def __init__(self) -> None:
             super().__init__()
             self.event = report()
+            self.finished: dict[int, Any] = {}
 
         def transitions(self) -> int:
             return EventTransition.objects.filter(event=self.event).count()
@@ -44,13 +46,19 @@ def test_random_commands_follow_the_table(report: Report, loop_users: dict[str, 
                 assert self.event.status == TRANSITIONS[Status(before), command]
                 assert self.transitions() == count + 1
                 seen.add(self.event.status)
-            else:
-                with pytest.raises(Conflict) as refused:
-                    apply(loop_users, self.event, command, **extra)
+                return
+            # Who may give a command is checked before the state: escalating a case owned
+            # above the actor's level is forbidden, whatever the state.
+            permitted = command_permitted(
+                actor_for(loop_users, self.event, command), self.event, command
+            )
+            with pytest.raises(Conflict if permitted else PermissionDenied) as refused:
+                apply(loop_users, self.event, command, **extra)
+            if permitted:
                 assert refused.value.code == ("stale_version" if allowed else "command_not_allowed")
-                self.event = Event.objects.get(pk=self.event.pk)
-                assert self.event.status == before
-                assert self.transitions() == count
+            self.event = Event.objects.get(pk=self.event.pk)
+            assert self.event.status == before
+            assert self.transitions() == count
 
         @rule(data=st.data())
         def advance(self, data: st.DataObject) -> None:
@@ -80,8 +88,23 @@ def test_random_commands_follow_the_table(report: Report, loop_users: dict[str, 
             )
             assert all(row["n"] == 1 for row in per_stage)
 
+        @invariant()
+        def finished_attempts_are_history(self) -> None:
+            rows = {
+                row["id"]: row
+                for row in Deadline.objects.filter(
+                    event=self.event, ended_at__isnull=False
+                ).values()
+            }
+            for pk, seen_then in self.finished.items():
+                assert rows.get(pk) == seen_then
+            self.finished = rows
+            assert Deadline.objects.filter(event=self.event, ended_at__isnull=True).count() <= 1
+
     run_state_machine_as_test(
         Loop,
-        settings=settings(max_examples=60, stateful_step_count=15, deadline=None, derandomize=True),
+        settings=settings(
+            max_examples=100, stateful_step_count=15, deadline=None, derandomize=True
+        ),
     )
     assert seen == set(Status)

@@ -234,7 +234,7 @@ def tabs_of(page: str) -> list[str]:
     ("name", "tabs"),
     [
         ("grid_worker", ["mine", "to_verify", "to_evaluate", "overdue"]),
-        ("dispatcher", ["to_register", "to_dispatch", "to_verify", "overdue", "all"]),
+        ("dispatcher", ["to_register", "to_dispatch", "to_verify", "extensions", "overdue", "all"]),
         ("handler", ["to_accept", "in_hand", "overdue"]),
         ("analyst", ["all"]),
     ],

@@ -32,6 +32,7 @@ GUARDED = {
     Command.SELF_HANDLE,
     Command.REQUEST_EXTENSION,
     Command.APPROVE_EXTENSION,
+    Command.REJECT_EXTENSION,
     Command.ESCALATE,
 }
 
@@ -101,7 +102,7 @@ def test_the_full_loop_through_a_department_with_rework_and_extension(
     assert event.assigned_department.code == "320104-fire"
     handle_due = Deadline.objects.get(event=event, stage=Stage.HANDLE).due_at
     event = apply(loop_users, event, Command.REQUEST_EXTENSION)
-    assert event.extension_minutes == 480
+    assert event.extension_minutes == 450  # one day of the default office hours
     assert Command.APPROVE_EXTENSION in commands_open(event)
     event = apply(loop_users, event, Command.APPROVE_EXTENSION)
     assert event.extension_minutes is None
@@ -124,13 +125,19 @@ def test_reopen_and_resume_go_back_to_the_dispatcher(
 ) -> None:
     event = apply(loop_users, walk(Status.EVALUATED), Command.REOPEN)
     assert event.status == Status.REGISTERED
-    dispatch = Deadline.objects.get(event=event, stage=Stage.DISPATCH)
-    assert dispatch.ended_at is None
+    dispatch = Deadline.objects.get(event=event, ended_at__isnull=True)
+    assert dispatch.stage == Stage.DISPATCH
     event = apply(loop_users, event, Command.SUSPEND)
-    assert Deadline.objects.get(event=event, stage=Stage.DISPATCH).ended_at is not None
+    dispatch.refresh_from_db()
+    assert dispatch.ended_at is None
+    assert dispatch.paused_at is not None
     event = apply(loop_users, event, Command.RESUME)
     assert event.status == Status.REGISTERED
-    assert Deadline.objects.filter(event=event, stage=Stage.DISPATCH).count() == 1
+    # Suspended and resumed in the same stage: the same attempt runs on, its clock paused.
+    dispatch.refresh_from_db()
+    assert dispatch.ended_at is None
+    assert dispatch.paused_at is None
+    assert Deadline.objects.get(event=event, ended_at__isnull=True) == dispatch
 
 
 def test_self_handle_only_where_the_category_allows(
@@ -152,7 +159,7 @@ def test_roles_outside_the_table_get_403(
 ) -> None:
     status = next(s for (s, c) in TRANSITIONS if c == command)
     event = walk(PATHS_FOR_GUARD.get(command, status))
-    if command == Command.APPROVE_EXTENSION:
+    if command in {Command.APPROVE_EXTENSION, Command.REJECT_EXTENSION}:
         event = apply(loop_users, event, Command.REQUEST_EXTENSION)
     node_roles = ["grid_worker", "community_staff", "dispatcher", "commander", "analyst"]
     for name in node_roles + ["system_admin", "auditor"]:
@@ -214,8 +221,14 @@ def test_a_stale_version_is_a_conflict(walk: Walk, loop_users: dict[str, User]) 
         (
             Status.ACCEPTED,
             Command.REQUEST_EXTENSION,
-            {"payload": {"minutes": 0}},
-            "payload.minutes",
+            {"payload": {"amount": 0, "unit": "day"}},
+            "payload.amount",
+        ),
+        (
+            Status.ACCEPTED,
+            Command.REQUEST_EXTENSION,
+            {"payload": {"minutes": 2880}},
+            "payload.unit",
         ),
         (Status.REGISTERED, Command.DISPATCH, {"payload": {"node": "320105"}}, "payload.node"),
         (
