@@ -422,7 +422,7 @@ LOGGING = {
             "filters": ["redact_pii"],
         },
         # A 4xx is one line; only a 500 carries its traceback (gridgov.core.logs).
-        "django.request": {"filters": ["redact_pii", "expected_refusals"]},
+        "django.request": {"filters": ["expected_refusals", "redact_pii"]},
         "django.security": {"filters": ["redact_pii"]},
     },
 }

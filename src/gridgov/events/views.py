@@ -597,7 +597,7 @@ def _steps(user: User, event: Event) -> list[Step]:
     for row in rows:
         payload = row.payload or {}
         detail = ", ".join(
-            f"{_PAYLOAD_LABELS[k]}: {_payload_value(k, payload[k], names)}"
+            f"{_PAYLOAD_LABELS[k]}: {_payload_value(k, payload, names)}"
             for k in _PAYLOAD_LABELS
             if k in payload
         )
@@ -634,24 +634,25 @@ _PAYLOAD_LABELS: dict[str, str | Promise] = {
     "node": gettext_lazy("level"),
     "score": gettext_lazy("rating"),
     "minutes": gettext_lazy("extension asked for"),
-    "amount": gettext_lazy("extra time"),
-    "unit": gettext_lazy("unit"),
+    "amount": gettext_lazy("extension asked for"),
 }
-_EXTENSION_UNITS = {"day": gettext_lazy("working days"), "hour": gettext_lazy("working hours")}
 # Payload keys that hold a node's code, and the one that holds a department's.
 _NODE_KEYS = ("to", "node")
 _DEPARTMENT_KEY = "department"
 
 
-def _payload_value(key: str, value: Any, names: dict[tuple[str, str], str]) -> str:
+def _payload_value(key: str, payload: dict[str, Any], names: dict[tuple[str, str], str]) -> str:
+    value = payload[key]
     if key in _NODE_KEYS:
         return names.get(("node", str(value)), str(value))
     if key == _DEPARTMENT_KEY:
         return names.get(("department", str(value)), str(value))
     if key == "minutes" and isinstance(value, int):
         return _working_time(value)
-    if key == "unit":
-        return str(_EXTENSION_UNITS.get(str(value), value))
+    if key == "amount" and isinstance(value, int):
+        if payload.get("unit") == "hour":
+            return _("%(n)d working hours") % {"n": value}
+        return _("%(n)d working days") % {"n": value}
     return str(value)
 
 

@@ -53,4 +53,4 @@ def test_the_request_log_masks_identifiers_for_every_handler() -> None:
     finally:
         logger.removeHandler(handler)
     assert response.status_code == 404
-    assert handler.messages == ["Not Found: /no-such-page/138****5678/"]
+    assert handler.messages == ["refused 404 - user=- GET /no-such-page/138****5678/"]

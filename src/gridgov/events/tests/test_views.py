@@ -522,12 +522,12 @@ def test_the_timeline_names_departments_and_levels(
     event = apply(loop_users, event, Command.REGISTER)
     event = apply(loop_users, event, Command.DISPATCH, payload={"department": "320104-fire"})
     event = apply(loop_users, event, Command.ACCEPT)
-    apply(loop_users, event, Command.REQUEST_EXTENSION, payload={"minutes": 2880})
+    apply(loop_users, event, Command.REQUEST_EXTENSION, payload={"amount": 2, "unit": "day"})
     page = html(as_user("commander").get(f"/events/{event.number}/"))
     assert "部门: 秦淮区消防救援大队" in page
     assert "升级至: 秦淮区北街道一社区" in page
-    assert "申请延期: 48 个工作小时" in page
-    for code in ("320104-fire", "升级至: 320104", "2880"):
+    assert "申请延期: 2 个工作日" in page
+    for code in ("320104-fire", "升级至: 320104", "单元: day"):
         assert code not in page
 
 

@@ -233,4 +233,4 @@ def test_a_refused_address_says_how_it_was_read(library: Any, client_for: Any) -
     ).json()
     assert [e["code"] for e in body["errors"]] == ["address_road_not_found"]
     assert "道路 不存在的地方路" in body["errors"][0]["reason"]
-    assert "已忽略：13912345678，张先生" in body["errors"][0]["reason"]
+    assert "已忽略：139****5678，张先生" in body["errors"][0]["reason"]
