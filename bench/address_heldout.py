@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from address_match import city, machine  # noqa: E402
 
-from gridgov.addresses.generate import DENSITIES, REAL_ROADS, plan_library  # noqa: E402
+from gridgov.addresses.generate import DENSITIES, REAL_ROADS, GridSite, plan_library  # noqa: E402
 from gridgov.addresses.matcher import AddressRow, MatchIndex, RoadRow  # noqa: E402
 from gridgov.demo.names import COMPOUND_STEMS, SURNAMES  # noqa: E402
 
@@ -480,8 +480,8 @@ def report(title: str, tallies: dict[str, Tally]) -> bool:
             f"{t.none / t.n:>9.1%}"
         )
     rates: dict[str, tuple[float, float]] = {}
-    for label, keep in (("existing", lambda f: f not in ABSENT), ("all", lambda f: True)):
-        chosen = [t for f, t in tallies.items() if keep(f)]
+    existing = [t for f, t in tallies.items() if f not in ABSENT]
+    for label, chosen in (("existing", existing), ("all", list(tallies.values()))):
         n = sum(t.n for t in chosen)
         right, wrong = sum(t.right for t in chosen) / n, sum(t.wrong for t in chosen) / n
         rates[label] = (right, wrong)
@@ -493,12 +493,12 @@ def report(title: str, tallies: dict[str, Tally]) -> bool:
 def build(seed: int, *, demo: bool) -> MatchIndex:
     sites, places, districts = city(seed)
     if demo:
-        seen: set[str] = set()
-        sites = [
-            s
-            for s in sites
-            if s.district == "320104" and not (s.community in seen or seen.add(s.community))
-        ]
+        # One site per community of 秦淮区, as the demo's small density has.
+        first: dict[str, GridSite] = {}
+        for s in sites:
+            if s.district == "320104":
+                first.setdefault(s.community, s)
+        sites = list(first.values())
     roads, rows = plan_library(sites, DENSITIES["small" if demo else "city"], seed)
     return MatchIndex(
         1,

@@ -96,7 +96,7 @@ def test_uploaded_photos_are_readable_by_the_server_only(
         },
     )
     assert answer.status_code == 201
-    stored = media / EventAttachment.objects.get().file.name
+    stored = media / str(EventAttachment.objects.get().file.name)
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
     assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
 
