@@ -20,6 +20,7 @@ from gridgov.events.models import Event, EventAttachment
 from gridgov.events.tests.conftest import HERE, PNG
 from gridgov.events.workflow import Command
 from gridgov.open311.models import ClientApplication
+from gridgov.residents.models import RateWindow
 
 pytestmark = pytest.mark.django_db
 
@@ -272,11 +273,17 @@ def test_per_key_rate_limit(api_key: str) -> None:
 
 
 def test_reads_are_rate_limited_per_address(catalogue: None, settings: Any) -> None:
+    """The window is a fixed minute: three reads that straddle its turn are tried again."""
     settings.OPEN311_READS_PER_MINUTE = 2
-    client = Client()
-    assert client.get(f"{V2}/services.json").status_code == 200
-    assert client.get(f"{V2}/services.json").status_code == 200
-    errors(client.get(f"{V2}/services.json"), 429)
+    for _attempt in range(3):
+        RateWindow.objects.all().delete()
+        minute = timezone.now().replace(second=0, microsecond=0)
+        client = Client()
+        answers = [client.get(f"{V2}/services.json") for _ in range(3)]
+        if timezone.now().replace(second=0, microsecond=0) == minute:
+            break
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    errors(answers[2], 429)
 
 
 def test_the_key_is_stored_as_a_digest(api_key: str) -> None:
