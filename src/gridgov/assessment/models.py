@@ -46,27 +46,13 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "whistle_rating_sum",
 )
 
-# The counts kept for departments: their own work, not the dispatching level's. A department's
-# report cohort is the events reported in the period that are now assigned to it.
-DEPARTMENT_COLUMNS = frozenset(
-    {
-        "reported",
-        "reported_closed",
-        "handled",
-        "handled_on_time",
-        "closed",
-        "closed_on_time",
-        "reworked",
-        "rating_count",
-        "rating_sum",
-        "centre_score_count",
-        "centre_score_sum",
-        "whistle_summoned",
-        "whistle_reported_on_time",
-        "whistle_rating_count",
-        "whistle_rating_sum",
-    }
+# The counts kept for departments: their own work, not the dispatching level's (registering
+# and dispatching). A department's report cohort is the events reported in the period that
+# are now assigned to it.
+LEVEL_ONLY_COLUMNS = frozenset(
+    {"registered", "registered_on_time", "dispatched", "dispatched_on_time", "dispatch_returned"}
 )
+DEPARTMENT_COLUMNS = frozenset(COUNT_COLUMNS) - LEVEL_ONLY_COLUMNS
 
 
 class IndicatorDaily(models.Model):

@@ -100,6 +100,11 @@ def settled(page: Page, act: Callable[[], object]) -> None:
     )
     act()
     page.evaluate("() => window.settled")
+    # Another element's swap (the form's nearby reports) may have settled first: wait until
+    # no request is in flight and nothing is swapping or settling.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
 
 
 def open_from_queue(page: Page, base: str, tab: str, number: str) -> None:
