@@ -6,6 +6,5 @@ app_name = "addresses"
 
 urlpatterns = [
     path("", views.batch_match, name="batch"),
-    path("pick", views.pick, name="pick"),
     path("check/", views.address_check, name="check"),
 ]

@@ -1,5 +1,4 @@
-"""The batch matching page; the address check every address box asks while one types; and the
-address picker that a form asking for an address code offers while one types."""
+"""The batch matching page, and the address check every address box asks while one types."""
 
 from __future__ import annotations
 
@@ -44,24 +43,12 @@ def batch_match(request: UserRequest) -> HttpResponse:
 
 
 @page_view
-def pick(request: UserRequest) -> HttpResponse:
-    """<option>s for a datalist, best match first: htmx asks while the address is typed, sending
-    the input under its own form name, so whatever single value came is the text."""
-    text = " ".join(str(v) for v in request.GET.values() if v)[:MAX_TEXT].strip()
-    options: list[tuple[str, str]] = []
-    if text:
-        match = selectors.address_match(request.user, text)
-        if match.code:
-            options.append((match.code, match.label))
-        options += [(c.code, c.label) for c in match.candidates if c.code != match.code]
-    return render(request, "addresses/_options.html", {"options": options})
-
-
-@page_view
 def address_check(request: UserRequest) -> HttpResponse:
     """The match of the typed address (htmx): the standard address or the candidates to
-    pick, with how the text was read. The hotline form and the declaration use it."""
-    text = request.GET.get("address", "")[:MAX_TEXT]
+    pick, with how the text was read. Every address box asks it (the hotline form, the
+    declaration's address and address code), sending its input under its own form name, so
+    whatever single value came is the text."""
+    text = " ".join(str(v) for v in request.GET.values() if v)[:MAX_TEXT]
     match = selectors.address_match(request.user, text) if text.strip() else None
     context = {"match": match, "read": explanation(match) if match else ""}
     return render(request, "addresses/_check.html", context)

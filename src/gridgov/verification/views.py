@@ -32,15 +32,9 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
+# The address code is picked from the address library while the address is typed, as in
+# every address box (addresses/_picker.html shows the match).
 ADDRESS_CODE = "address_code"
-# The address code is picked from the address library while the address is typed: the page's
-# <datalist id="address-options"> receives the matches (addresses:pick).
-ADDRESS_PICKER = {
-    "list": "address-options",
-    "autocomplete": "off",
-    "hx-trigger": "input changed delay:300ms",
-    "hx-target": "#address-options",
-}
 
 
 def values_form(
@@ -70,12 +64,12 @@ def values_form(
             if name in form.initial:
                 form.initial[name] = "true" if form.initial[name] is True else "false"
         else:
-            attrs = {"type": spec.input} if spec.input != "text" else {}
+            widget = address_input() if name == ADDRESS_CODE else forms.TextInput()
+            if spec.input != "text":
+                widget.attrs["type"] = spec.input
             if placeholders and name in placeholders:
-                attrs["placeholder"] = placeholders[name]
-            if name == ADDRESS_CODE:
-                attrs.update(ADDRESS_PICKER, **{"hx-get": reverse("addresses:pick")})
-            field = forms.CharField(required=False, widget=forms.TextInput(attrs=attrs))
+                widget.attrs["placeholder"] = placeholders[name]
+            field = forms.CharField(required=False, widget=widget)
         field.label = str(spec.label)
         form.fields[name] = field
     return form

@@ -60,20 +60,21 @@ def test_a_sibling_sees_no_foreign_address(
     assert room.code not in response.content.decode()
 
 
-def test_the_picker_offers_the_matching_codes(
+def test_the_address_code_box_asks_the_address_check(
     library: Tree, client_for: Callable[[str], Client]
 ) -> None:
     room, text = _text("320104001")
     client = client_for("grid_worker")
-    answer = client.get("/addresses/pick", {"new-address_code": text})
-    assert answer.status_code == 200
-    assert f'<option value="{room.code}">' in answer.content.decode()
-    assert client.get("/addresses/pick", {"new-address_code": ""}).content.strip() == b""
-    sibling = client_for("sibling_dispatcher").get("/addresses/pick", {"q": text})
+    answer = client.get("/addresses/check/", {"new-address_code": text}).content.decode()
+    assert f'data-code="{room.code}"' in answer
+    assert client.get("/addresses/check/", {"new-address_code": ""}).content.strip() == b""
+    sibling = client_for("sibling_dispatcher").get("/addresses/check/", {"new-address_code": text})
     assert room.code not in sibling.content.decode()
     declare = client_for("community_staff").get("/verification/declare/?kind=person")
-    assert 'list="address-options"' in declare.content.decode()
-    assert 'hx-get="/addresses/pick"' in declare.content.decode()
+    page = declare.content.decode()
+    assert 'name="new-address_code"' in page
+    assert 'hx-get="/addresses/check/"' in page
+    assert page.count('id="address-check"') == 1
 
 
 def test_the_page_shows_how_each_address_was_read(

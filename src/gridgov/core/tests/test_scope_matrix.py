@@ -208,8 +208,6 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         shows_nothing_foreign=True,
         form=True,
     ),
-    # The address picker offers only addresses in the caller's jurisdiction.
-    "GET /addresses/pick": own_listing("/addresses/pick?q=目标路8号2幢"),
     # The address box's check: a foreign address is not found, its grid never shown.
     "GET /addresses/check/": own_listing("/addresses/check/?address=目标路8号2幢"),
     "GET /registry/": own_listing("/registry/"),
