@@ -235,10 +235,17 @@ class RedactingFilter(logging.Filter):
     """Masks what `redact` finds in a record's final message before any handler."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
+        if isinstance(record.args, tuple) and record.args:
+            # Each text argument on its own: the server log's status and size side by side
+            # ("200 2261") are no telephone number.
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+            if isinstance(record.msg, str):
+                record.msg = redact(record.msg)
+        else:
+            message = record.getMessage()
+            cleaned = redact(message)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
