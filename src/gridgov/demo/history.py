@@ -3,8 +3,9 @@
 Nantong handled 690,000 events in a year and closed 98.71 % of them; the
 demo city gets as many at city scale, proportionally fewer below. Every
 event carries the full timeline the event loop would have written: one
-transition per step, the `<state>_at` stamps, one Deadline row per stage
-with its due time in office minutes and its end, a few overdue and
+transition per step, the `<state>_at` stamps, one Deadline row per attempt
+at a stage with its due time in office minutes, its end and outcome (a
+return, a rework, a suspension each show as the loop writes them), a few overdue and
 escalated, ratings. Each event's life is drawn as if it ran to the end and
 is then cut at `until`, so the last days leave open events in every state
 exactly as a live system would.
@@ -45,6 +46,7 @@ from gridgov.events.workflow import (
     OPEN_STATUSES,
     STAGE_OF_STATUS,
     TRANSITIONS,
+    UNJUDGED_ENDS,
     Command,
     Outcome,
     Stage,
@@ -192,6 +194,13 @@ class OfficeClock:
             return start + minutes  # past the grid lies only what the cut at `until` drops
         return bisect.bisect_left(self.cum, self.cum[start] + minutes)
 
+    def between(self, start: int, end: int, *, natural: bool) -> int:
+        """The category's minutes from `start` to `end`: a suspension's span."""
+        if natural:
+            return end - start
+        last = len(self.cum) - 1
+        return self.cum[min(end, last)] - self.cum[min(start, last)]
+
     def strings(self, minutes: Sequence[int], *, sqlite: bool) -> list[str | None]:
         """Database text for whole-minute UTC moments; negative minutes stand for NULL."""
         values = np.asarray(minutes, dtype=np.int64)
@@ -242,6 +251,20 @@ class HistoryCounts:
     open: int = 0
 
 
+@dataclass(slots=True)
+class Attempt:
+    """One attempt at a stage, in clock minutes; -1 stands for not yet (NULL)."""
+
+    stage: str
+    started: int
+    due: int
+    escalated: int
+    ended: int = -1
+    outcome: str = ""
+    paused_at: int = -1
+    paused_minutes: int = 0
+
+
 def default_catalogue() -> dict[str, Any]:
     source = importlib.resources.files("gridgov.events.data") / "catalogue.json"
     return dict(json.loads(source.read_text(encoding="utf-8")))
@@ -267,7 +290,9 @@ class Replay:
         self.rework = 0
         self.extension: int | None = None
         self.rating: int | None = None
-        self.clocks: dict[str, list[int]] = {}  # stage → [started, due, ended, escalated]
+        self.attempts: list[Attempt] = []
+        self.latest: dict[str, Attempt] = {}  # each stage's latest attempt
+        self.running: Attempt | None = None
 
     def record(
         self,
@@ -314,34 +339,61 @@ class Replay:
         elif command == Command.REQUEST_EXTENSION:
             self.extension = int(data["minutes"])
         elif command == Command.APPROVE_EXTENSION:
-            handle = self.clocks[Stage.HANDLE]
-            handle[1] = self.writer.clock.add(
-                handle[1], self.extension or 0, natural=self.cat.natural
+            handle = self.latest[Stage.HANDLE]
+            handle.due = self.writer.clock.add(
+                handle.due, self.extension or 0, natural=self.cat.natural
             )
             self.extension = None
         elif command == Command.EVALUATE:
             self.rating = int(data["score"])
         self.record(before, command, at, actor, reason, payload)
-        old, new = STAGE.get(before), STAGE.get(self.status)
-        if old != new:
-            if old is not None:
-                self.clocks[old][2] = at
-            if new is not None:
-                self.clock_start(new, at)
+        if before != self.status:
+            self.move_clocks(command, at)
+
+    def move_clocks(self, command: str, at: int) -> None:
+        """events.actions._move_clocks over the replay's attempts: suspending pauses the
+        running one, resuming moves its due time by the pause, leaving a stage ends it with
+        its outcome and entering one starts another."""
+        running, clock, natural = self.running, self.writer.clock, self.cat.natural
+        if self.status == Status.SUSPENDED:
+            if running is not None:
+                running.paused_at = at
+            return
+        if running is not None and running.paused_at >= 0:
+            paused = clock.between(running.paused_at, at, natural=natural)
+            running.due = clock.add(running.due, paused, natural=natural)
+            running.paused_minutes += paused
+            running.paused_at = -1
+        stage = STAGE.get(self.status)
+        if running is not None and running.stage == stage:
+            return
+        if running is not None:
+            judged = Outcome.ON_TIME if at <= running.due else Outcome.OVERDUE
+            running.ended, running.outcome = at, UNJUDGED_ENDS.get(Command(command), judged)
+            self.running = None
+        if stage is not None:
+            self.clock_start(stage, at)
 
     def clock_start(self, stage: str, at: int) -> None:
-        """A stage entered again keeps the row and its escalation, as the loop's upsert does."""
+        """A new attempt; a stage escalated before stays escalated, as in the loop."""
         due = self.writer.clock.add(at, self.cat.limits[stage], natural=self.cat.natural)
-        escalated = self.clocks[stage][3] if stage in self.clocks else -1
-        self.clocks[stage] = [at, due, -1, escalated]
+        previous = self.latest.get(stage)
+        attempt = Attempt(stage, at, due, previous.escalated if previous is not None else -1)
+        self.attempts.append(attempt)
+        self.latest[stage] = self.running = attempt
 
     def sweep(self, before: int) -> None:
-        stage = STAGE.get(self.status)
-        clock = self.clocks.get(stage) if stage is not None else None
-        if clock is None or clock[3] >= 0 or clock[1] + ESCALATION_LAG >= before:
+        clock = self.running
+        if (
+            clock is None
+            or clock.paused_at >= 0
+            or clock.escalated >= 0
+            or clock.due + ESCALATION_LAG >= before
+        ):
             return
-        at = clock[1] + ESCALATION_LAG
-        clock[3] = at
+        at = clock.due + ESCALATION_LAG
+        clock.escalated = at
+        stage = clock.stage
         was = self.owners[self.owner][1]
         self.owner = min(self.owner + 1, len(self.owners) - 1)
         self.version += 1
@@ -594,8 +646,9 @@ class HistoryWriter:
             frozenset({"at"}),
         )
         deadlines = Columns(
-            ("event_id", "stage", "started_at", "due_at", "ended_at", "outcome", "escalated_at"),
-            frozenset({"started_at", "due_at", "ended_at", "escalated_at"}),
+            ("event_id", "stage", "started_at", "due_at", "ended_at", "outcome", "escalated_at")
+            + ("paused_at", "paused_minutes"),
+            frozenset({"started_at", "due_at", "ended_at", "escalated_at", "paused_at"}),
         )
         first_day = self.origin.date()
         for i in index.tolist():
@@ -646,16 +699,17 @@ class HistoryWriter:
         ):
             replay.apply(command, at, reason, payload, actor)
         replay.sweep(self.until + 1)
-        for stage, (started, due, ended, escalated) in replay.clocks.items():
+        for attempt in replay.attempts:
             deadlines.add(
                 event_id=event_id,
-                stage=stage,
-                started_at=started,
-                due_at=due,
-                ended_at=ended,
-                # The replay keeps a stage's latest attempt, judged as the loop judges it.
-                outcome="" if ended < 0 else Outcome.ON_TIME if ended <= due else Outcome.OVERDUE,
-                escalated_at=escalated,
+                stage=attempt.stage,
+                started_at=attempt.started,
+                due_at=attempt.due,
+                ended_at=attempt.ended,
+                outcome=attempt.outcome,
+                escalated_at=attempt.escalated,
+                paused_at=attempt.paused_at,
+                paused_minutes=attempt.paused_minutes,
             )
         if replay.status in OPEN_STATUSES:
             self.counts.open += 1

@@ -72,6 +72,7 @@ from gridgov.events.workflow import (
     REPORTER_ROLES,
     STAGE_OF_STATUS,
     TRANSITIONS,
+    UNJUDGED_ENDS,
     Command,
     Outcome,
     Stage,
@@ -222,16 +223,6 @@ def _start_clock(event: Event, stage: Stage, now: datetime) -> None:
     )
 
 
-# Commands that end an attempt without judging it against its limit.
-_UNJUDGED_ENDS: dict[Command, Outcome] = {
-    Command.RETURN: Outcome.RETURNED,
-    Command.CANCEL: Outcome.CANCELLED,
-    Command.MERGE: Outcome.CANCELLED,
-    # Resuming into another stage than the one suspended: the attempt is withdrawn.
-    Command.RESUME: Outcome.CANCELLED,
-}
-
-
 def _paused_minutes(event: Event, since: datetime, now: datetime) -> int:
     if event.category.natural_time:
         return round((now - since) / timedelta(minutes=1))
@@ -264,7 +255,7 @@ def _move_clocks(event: Event, cmd: Command, before: Status, after: Status, now:
     if running is not None and running.stage == stage:
         return
     if running is not None:
-        outcome = _UNJUDGED_ENDS.get(cmd) or (
+        outcome = UNJUDGED_ENDS.get(cmd) or (
             Outcome.ON_TIME if now <= running.due_at else Outcome.OVERDUE
         )
         Deadline.objects.filter(pk=running.pk).update(ended_at=now, outcome=outcome)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -224,29 +225,47 @@ def nearby_open(
     exclude: int | None = None,
 ) -> list[Event]:
     """Open events of a category reported near a point shortly before `at`, nearest first:
-    the duplicates of an event, or of a report about to be made. The radius
-    (EVENT_DUPLICATE_RADIUS_M, 100 m) and window (EVENT_DUPLICATE_HOURS, 72 h) are settings.
-    Loads only what a candidate shows: its number, status, description, report time and
-    place."""
-    radius = float(getattr(settings, "EVENT_DUPLICATE_RADIUS_M", 100))
-    hours = float(getattr(settings, "EVENT_DUPLICATE_HOURS", 72))
-    dlat = math.degrees(radius / EARTH_RADIUS_M)
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    nearby = (
+    the duplicates of an event, or of a report about to be made. Loads only what a candidate
+    shows: its number, status, description, report time and place."""
+    events = (
         events_visible(user)
         .select_related(None)
         .only("number", "status", "description", "reported_at", "lon", "lat")
-        .filter(
-            category__code=category_code,
-            status__in=OPEN_STATUSES,
-            reported_at__gte=at - timedelta(hours=hours),
-            lat__range=(lat - dlat, lat + dlat),
-            lon__range=(lon - dlon, lon + dlon),
-        )
     )
     if exclude is not None:
-        nearby = nearby.exclude(pk=exclude)
-    scored = [(distance_m(lon, lat, e.lon, e.lat), e) for e in nearby]
+        events = events.exclude(pk=exclude)
+    return open_near(events, category_code=category_code, lon=lon, lat=lat, at=at)
+
+
+# How far a shown point may lie from the stored one: the residents measure from the rounded
+# point they may see, so the search box is widened by a rounding step to miss none of those.
+POINT_SLACK_DEGREES = 0.001
+
+
+def open_near(
+    events: QuerySet[Event],
+    *,
+    category_code: str,
+    lon: float,
+    lat: float,
+    at: datetime,
+    point: Callable[[Event], tuple[float, float]] = lambda e: (e.lon, e.lat),
+) -> list[Event]:
+    """Of `events`, the open ones of a category within EVENT_DUPLICATE_RADIUS_M (100 m) of a
+    point by `point`, reported in the EVENT_DUPLICATE_HOURS (72 h) before `at`, nearest
+    first: one rule for the staff's duplicates and the residents' "already reported"."""
+    radius = float(getattr(settings, "EVENT_DUPLICATE_RADIUS_M", 100))
+    hours = float(getattr(settings, "EVENT_DUPLICATE_HOURS", 72))
+    dlat = math.degrees(radius / EARTH_RADIUS_M) + POINT_SLACK_DEGREES
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    nearby = events.filter(
+        category__code=category_code,
+        status__in=OPEN_STATUSES,
+        reported_at__gte=at - timedelta(hours=hours),
+        lat__range=(lat - dlat, lat + dlat),
+        lon__range=(lon - dlon, lon + dlon),
+    )
+    scored = [(distance_m(lon, lat, *point(e)), e) for e in nearby]
     return [e for d, e in sorted(scored, key=lambda pair: pair[0]) if d <= radius]
 
 

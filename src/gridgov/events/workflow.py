@@ -183,6 +183,16 @@ STAGE_OF_STATUS: dict[Status, Stage] = {
 }
 
 
+# Commands that end an attempt at a stage without judging it against its limit.
+UNJUDGED_ENDS: dict[Command, Outcome] = {
+    C.RETURN: Outcome.RETURNED,
+    C.CANCEL: Outcome.CANCELLED,
+    C.MERGE: Outcome.CANCELLED,
+    # Resuming into another stage than the one suspended: the attempt is withdrawn.
+    C.RESUME: Outcome.CANCELLED,
+}
+
+
 def commands_from(
     status: str, *, self_handle_allowed: bool, extension_pending: bool, below_top: bool = True
 ) -> list[Command]:

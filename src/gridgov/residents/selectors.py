@@ -27,6 +27,7 @@ from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound
 from gridgov.core.versioned import VersionedCache
 from gridgov.events.models import Event, EventAttachment
+from gridgov.events.selectors import open_near
 from gridgov.events.workflow import OPEN_STATUSES, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
@@ -195,6 +196,20 @@ def events_public() -> QuerySet[Event]:
 def recent_public(*, days: int = MAP_DAYS, limit: int = MAP_LIMIT) -> list[Event]:
     since = timezone.now() - timedelta(days=days)
     return list(events_public().filter(created_at__gte=since)[:limit])
+
+
+def public_nearby(*, category: str, lon: float, lat: float) -> list[Event]:
+    """Open reports of a public category near the point a resident chose, for the report form
+    to ask "is it one of these?" before sending. Measured from the rounded points the map shows,
+    so moving the pin about tells no more than the map does."""
+    return open_near(
+        events_public(),
+        category_code=category,
+        lon=lon,
+        lat=lat,
+        at=timezone.now(),
+        point=public_point,
+    )
 
 
 def _by_number(number: str) -> QuerySet[Event]:

@@ -6,6 +6,7 @@ app_name = "residents"
 
 urlpatterns = [
     path("", views.report, name="report"),
+    path("report/nearby", views.report_nearby, name="report_nearby"),
     path("reported/<str:number>/", views.reported, name="reported"),
     path("status/", views.status, name="status"),
     path("status/<str:number>/", views.status, name="status_of"),

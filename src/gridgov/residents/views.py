@@ -28,7 +28,7 @@ from gridgov.events.actions import DESCRIPTION_MAX, event_resident_report, reope
 from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Category, Channel, Event, EventAttachment
 from gridgov.events.selectors import category_tree
-from gridgov.events.views import PhotosField
+from gridgov.events.views import NearbyForm, PhotosField
 from gridgov.events.workflow import Status
 from gridgov.jurisdiction.selectors import map_bounds
 from gridgov.residents import actions, selectors
@@ -210,6 +210,17 @@ def report(request: HttpRequest) -> HttpResponse:
         return _report_page(request, form, 422)
     request.session[JUST_FILED] = {"number": event.number, "secret": secret}
     return redirect("residents:reported", event.number)
+
+
+@public_view
+@require_GET
+def report_nearby(request: HttpRequest) -> HttpResponse:
+    """The staff form's "already reported nearby", asked by the residents' form as soon as a
+    category and a point are chosen: public categories only, text masked as every public
+    answer is, and no place or name."""
+    form = NearbyForm(request.GET)
+    nearby = selectors.public_nearby(**form.cleaned_data) if form.is_valid() else []
+    return render(request, "events/_nearby.html", {"nearby": nearby, "public": True})
 
 
 # The secret waits in the reporter's session for the page after the redirect, which shows it

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.errors import NotFound
 from gridgov.jurisdiction.models import CODE_LENGTH, Level, Node
 from gridgov.jurisdiction.selectors import scope_root
+from gridgov.registry.selectors import with_registered
 from gridgov.staffing.models import (
     GroupRole,
     StaffAssignment,
@@ -176,6 +177,8 @@ class CoverageRow:
     # Grids whose population is unknown; the area's population is only
     # reported when none is, since a partial sum would flatter the ratio.
     unknown_population: int = 0
+    # The people living in the area by the registry, shown beside the imported population.
+    registered: int = 0
 
     @property
     def fully_covered(self) -> bool:
@@ -214,7 +217,7 @@ def coverage_report(user: User, node: Node) -> CoverageReport:
 
     active_worker = Q(staff__active=True, staff__kind__in=WORKER_KINDS)
     grids = (
-        Node.objects.filter(level=Level.GRID, code__startswith=code)
+        with_registered(Node.objects.filter(level=Level.GRID, code__startswith=code))
         .annotate(
             full_time=Count(
                 "assignments",
@@ -231,12 +234,13 @@ def coverage_report(user: User, node: Node) -> CoverageReport:
             ),
         )
         .order_by("code")
-        .values_list("code", "name", "population", "full_time", "legal_affairs")
+        .values_list("code", "name", "population", "registered", "full_time", "legal_affairs")
     )
-    for grid_code, name, grid_population, full_time, legal_affairs in grids:
+    for grid_code, name, grid_population, registered, full_time, legal_affairs in grids:
         row = rows.get(grid_code[:prefix_length])
         for target in (row, total) if row is not None else (total,):
             target.grid_count += 1
+            target.registered += registered
             if not full_time:
                 target.grids_without_full_time.append((grid_code, name))
             if not legal_affairs:

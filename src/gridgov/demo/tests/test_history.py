@@ -26,7 +26,9 @@ from gridgov.events.workflow import (
     OPEN_STATUSES,
     STAGE_OF_STATUS,
     TRANSITIONS,
+    UNJUDGED_ENDS,
     Command,
+    Outcome,
     Status,
 )
 from gridgov.worktime.calendar import current_calendar, deadline
@@ -124,7 +126,33 @@ def test_every_timeline_replays_through_the_loop_to_the_events_status(history):
         assert [s.at for s in timeline] == sorted(s.at for s in timeline)
 
 
-def test_deadlines_follow_the_categories_limits_on_the_working_calendar(history):
+def _attempts_of(
+    timeline: list[EventTransition],
+) -> list[tuple[str, datetime, EventTransition | None]]:
+    """The stages an event entered, in order, each with when and the step that ended it: the
+    rows the loop writes. A suspension pauses the stage and resuming into it continues it."""
+    attempts: list[tuple[str, datetime, EventTransition | None]] = []
+    current: str | None = None
+    for step in timeline:
+        if step.to_status == step.from_status:
+            continue
+        new = (
+            current
+            if step.to_status == Status.SUSPENDED
+            else STAGE_OF_STATUS.get(Status(step.to_status))
+        )
+        if new == current:
+            continue
+        if current is not None:
+            stage, started, _end = attempts[-1]
+            attempts[-1] = (stage, started, step)
+        if new is not None:
+            attempts.append((str(new), step.at, None))
+        current = new
+    return attempts
+
+
+def test_every_attempt_at_a_stage_is_a_row_judged_as_the_loop_judges_it(history):
     events = Event.objects.select_related("category").in_bulk()
     escalations = {
         (s.event_id, s.stage): s.at for s in EventTransition.objects.filter(command=AUTO_ESCALATE)
@@ -134,39 +162,55 @@ def test_deadlines_follow_the_categories_limits_on_the_working_calendar(history)
             "event_id", flat=True
         )
     )
-    entries: Counter[tuple[int, str]] = Counter()
+    rows_of: dict[int, list[Deadline]] = defaultdict(list)
+    for row in Deadline.objects.order_by("event_id", "started_at", "id"):
+        rows_of[row.event_id].append(row)
+    outcomes: Counter[str] = Counter()
+    overdue = paused = 0
     for event_id, timeline in timelines().items():
-        for step in timeline:
-            old = STAGE_OF_STATUS.get(Status(step.from_status)) if step.from_status else None
-            new = STAGE_OF_STATUS.get(Status(step.to_status))
-            if new is not None and new != old:
-                entries[event_id, new] += 1
-    rows = list(Deadline.objects.all())
-    overdue = 0
-    for row in rows:
-        event = events[row.event_id]
+        event, rows = events[event_id], rows_of[event_id]
         category = event.category
-        due = deadline(
-            row.started_at, category.limit_minutes(row.stage), natural=category.natural_time
-        )
-        if row.event_id in extended and row.stage == "handle":
-            assert row.due_at >= due  # equal when the stage was entered again (rework)
-        else:
-            assert row.due_at == due, (event.number, row.stage)
-        running = STAGE_OF_STATUS.get(Status(event.status))
-        assert (row.ended_at is None) == (running == row.stage), (event.number, row.stage)
-        assert row.ended_at is None or row.ended_at >= row.started_at
-        assert escalations.get((row.event_id, row.stage)) == row.escalated_at
-        assert entries[row.event_id, row.stage] >= 1
-        moved = entries[row.event_id, row.stage] > 1 or row.event_id in extended
-        if row.escalated_at is not None and not moved:
-            assert row.escalated_at > row.due_at
-        overdue += int((row.ended_at or UNTIL) > row.due_at)
+        expected = _attempts_of(timeline)
+        assert [(r.stage, r.started_at) for r in rows] == [(s, at) for s, at, _e in expected]
+        latest = {r.stage: r for r in rows}
+        for row, (_stage, _at, end) in zip(rows, expected, strict=True):
+            due = deadline(
+                row.started_at, category.limit_minutes(row.stage), natural=category.natural_time
+            )
+            if row.paused_minutes:
+                paused += 1
+                due = deadline(due, row.paused_minutes, natural=category.natural_time)
+            if event_id in extended and row.stage == "handle":
+                assert row.due_at >= due
+            else:
+                assert row.due_at == due, (event.number, row.stage)
+            if end is None:
+                assert (row.ended_at, row.outcome) == (None, "")
+                assert row is rows[-1]
+                assert (row.paused_at is not None) == (event.status == Status.SUSPENDED)
+            else:
+                assert row.ended_at == end.at
+                judged = Outcome.ON_TIME if end.at <= row.due_at else Outcome.OVERDUE
+                assert row.outcome == UNJUDGED_ENDS.get(Command(end.command), judged)
+            outcomes[row.outcome] += 1
+            escalated = escalations.get((event_id, row.stage))
+            # A later attempt of an escalated stage keeps the stamp; the latest always has it.
+            assert row.escalated_at in (None, escalated)
+            if row is latest[row.stage]:
+                assert row.escalated_at == escalated
+            overdue += int((row.ended_at or UNTIL) > row.due_at)
+        running = STAGE_OF_STATUS.get(Status(event.status)) or (event.status == Status.SUSPENDED)
+        assert any(r.ended_at is None for r in rows) == bool(running), event.number
+    rows = [r for event_rows in rows_of.values() for r in event_rows]
     # Most stages finish in time; a few run over and escalate.
     assert 0.005 < overdue / len(rows) < 0.08
     assert len(escalations) > 0
+    # Returns, reworks and suspensions leave their history: a stage attempted more than once.
+    assert outcomes[Outcome.RETURNED] > 0
+    assert outcomes[Outcome.ON_TIME] > outcomes[Outcome.OVERDUE] > 0
+    assert paused > 0
     stages = Counter((r.event_id, r.stage) for r in rows)
-    assert max(stages.values()) == 1
+    assert max(stages.values()) > 1
 
 
 def digest() -> str:

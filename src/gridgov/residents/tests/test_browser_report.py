@@ -1,14 +1,15 @@
 """A resident on a phone, in Debian's chromium through Playwright against the live server and
 with no tile layer: reads the notice, finds the place by the subdistricts' outlines, reports
 with a photo and a point on the map, keeps the number, comes back by the secret link (the number
-alone finds nothing of a category not public) and sees the outlines on the public map too."""
+alone finds nothing of a category not public), is offered an open public report at the same spot
+before sending another, and sees the outlines on the public map too."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from gridgov.events.actions import catalogue_load
 from gridgov.events.models import Event, EventAttachment
@@ -18,6 +19,30 @@ from gridgov.jurisdiction.tests import test_browser_map
 from gridgov.testing.tree import build_tree
 
 browser = test_browser_map.browser
+
+
+def click_the_spot(page: Page) -> None:
+    """The map is centred on the box tree's city, whose centre is where four grids meet: a
+    little up and left of it lies grid 320104001001002, whatever the zoom."""
+    expect(page.locator("#resident-map")).to_have_attribute("data-loaded", "true")
+    box = page.locator("#resident-map").bounding_box()
+    assert box is not None
+    page.locator("#resident-map").click(
+        position={"x": box["width"] / 2 - 12, "y": box["height"] / 2 - 12}
+    )
+    expect(page.locator("#point-chosen")).to_be_visible()
+
+
+def report_at(page: Page, category: str, description: str) -> str:
+    """A report sent from the form at the spot; its number."""
+    page.goto(f"{page.url.split('/residents/')[0]}/residents/")
+    page.select_option("#id_category", category)
+    page.fill("#id_description", description)
+    click_the_spot(page)
+    page.check("#id_consent")
+    page.click("#resident-form button[type=submit]")
+    page.wait_for_url("**/residents/reported/**")
+    return page.locator("#report-number").inner_text().strip()
 
 
 @pytest.mark.browser
@@ -40,14 +65,7 @@ def test_report_with_a_photo_then_look_it_up(
         expect(page.locator('fieldset[data-category="0401"]')).to_be_visible()
         page.fill("#extra-0401-building", "3栋")
         page.fill("#id_description", "楼道里有人飞线给电动车充电")
-        box = page.locator("#resident-map").bounding_box()
-        assert box is not None
-        # The map is centred on the box tree's city, whose centre is where four grids meet:
-        # a little up and left of it lies grid 320104001001002, whatever the zoom.
-        page.locator("#resident-map").click(
-            position={"x": box["width"] / 2 - 12, "y": box["height"] / 2 - 12}
-        )
-        expect(page.locator("#point-chosen")).to_be_visible()
+        click_the_spot(page)
         page.set_input_files("#id_photos", files=[photo("before.png", BEFORE)])
         page.fill("#id_contact_phone", "13812345678")
         page.check("#id_consent")
@@ -81,6 +99,15 @@ def test_report_with_a_photo_then_look_it_up(
         page.fill("#id_k", code.lower())
         page.click("#lookup-form button[type=submit]")
         expect(page.locator("#status-card")).to_have_attribute("data-own", "true")
+
+        # A public report at the same spot is offered to the next resident before they send.
+        first = report_at(page, "0103", "电线杆上贴满小广告")
+        page.goto(f"{live_server.url}/residents/")
+        page.select_option("#id_category", "0103")
+        click_the_spot(page)
+        expect(page.locator("#nearby")).to_contain_text(first)
+        expect(page.locator("#nearby")).to_contain_text("电线杆上贴满小广告")
+        page.screenshot(path=SHOTS / "residents_nearby.png", full_page=True)
 
         page.goto(f"{live_server.url}/residents/map/")
         expect(page.locator("#public-map")).to_have_attribute("data-outline", "true")

@@ -336,3 +336,43 @@ def test_photo_approval_is_scoped_and_audited(
         == 1
     )
     assert AuditEntry.objects.filter(action="events.attachment_publish").count() == 2
+
+
+def test_the_form_shows_open_public_reports_nearby_masked_and_measured_from_the_rounded_point(
+    catalogue: None,
+) -> None:
+    """A lamp reported at latitude 31.7004 is shown on the map at 31.700, 44 m south: the
+    form's "already reported" measures from there, within 100 m, so moving the pin tells no
+    more than the map."""
+    client = Client()
+    post_report(client, lon=118.1, lat=31.7004, description="路灯不亮，回电13812345678")
+    post_report(
+        client,
+        category="0601",
+        form_key="k-2",
+        lat=31.7004,
+        description="群租",
+        **{"extra-0601-address": "1栋101"},
+    )
+    lamp = Event.objects.get(category__code="0202")
+
+    def nearby(**query: Any) -> str:
+        answer = client.get("/residents/report/nearby", {"category": "0202", "lon": 118.1, **query})
+        assert answer.status_code == 200
+        return answer.content.decode()
+
+    # 94 m south of the rounded point (139 m from the true one): shown.
+    south = nearby(lat=31.69915)
+    assert f'href="/residents/status/{lamp.number}/"' in south
+    assert "路灯不亮，回电138****5678" in south
+    assert "13812345678" not in south
+    assert "张三" not in south
+    assert "31.7004" not in south
+    # 94 m north of the true point but 139 m from the rounded one: not shown.
+    assert lamp.number not in nearby(lat=31.70125)
+    # Not a public category, far away, or a bad point: nothing, and never an error.
+    assert "群租" not in nearby(category="0601", lat=31.7)
+    assert nearby(lon=118.8, lat=31.7).strip() == ""
+    assert nearby(lat="north").strip() == ""
+    page = client.get("/residents/").content.decode()
+    assert 'hx-get="/residents/report/nearby"' in page

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.test import Client
 
 from gridgov.jurisdiction.models import GridKind, Level, Node
+from gridgov.registry.models import Person
+from gridgov.registry.tests.factories import make_records
 from gridgov.staffing.actions import staff_create
 from gridgov.staffing.models import StaffKind
 from gridgov.testing.tree import box
@@ -75,3 +79,34 @@ def test_a_long_gap_list_is_cut_with_a_link_to_the_area(client_for, users, tree)
     html = client_for("dispatcher").get("/staffing/coverage/").content.decode()
     assert html.count('href="/jurisdiction/grids/') == 20
     assert "还有 4 个" in html
+
+
+def test_coverage_and_home_show_the_registry_count_beside_the_population(
+    client_for, users, tree, django_assert_max_num_queries
+):
+    """Two people live in a grid of 320104001 by the registry, one (the other moved out) in 002."""
+    make_records(users["community_staff"], grid="320104001001001")
+    make_records(users["sibling_dispatcher"], grid="320104002001001", seed="2")
+    Person.objects.filter(grid__code="320104002001001", kind="floating").update(
+        moved_out=date(2026, 2, 1)
+    )
+    commander = client_for("commander")
+    with django_assert_max_num_queries(12):
+        response = commander.get("/staffing/coverage/")
+    report = response.context["report"]
+    assert {row.node.code: row.registered for row in report.rows} == {
+        "320104001": 2,
+        "320104002": 1,
+    }
+    assert report.total.registered == 3
+    html = response.content.decode()
+    for n in (1, 2, 3):
+        assert f"登记在册 {n} 人" in html
+    assert "登记在册 3 人" in commander.get("/").content.decode()
+    # A subdistrict counts only its own grids, on both pages.
+    dispatcher = client_for("dispatcher")
+    grids = dispatcher.get("/staffing/coverage/320104001001/").context["report"]
+    assert [row.registered for row in grids.rows] == [2, 0]
+    home = dispatcher.get("/").content.decode()
+    assert "登记在册 2 人" in home
+    assert "登记在册 3 人" not in home

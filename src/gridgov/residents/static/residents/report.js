@@ -16,6 +16,7 @@
     if (marker) { marker.setLatLng(latlng); } else { marker = L.circleMarker(latlng, { radius: 10, color: "#b91c1c", fillOpacity: 0.6 }).addTo(map); }
     lon.value = latlng.lng.toFixed(6);
     lat.value = latlng.lat.toFixed(6);
+    lat.dispatchEvent(new Event("change", { bubbles: true }));
     document.getElementById("point-chosen").hidden = false;
     if (pan) { map.panTo(latlng); }
   }
