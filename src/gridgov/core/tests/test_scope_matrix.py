@@ -621,7 +621,7 @@ UNSCOPED: dict[str, str] = {
     ),
     "GET /residents/map/": "public: the map of recent reports of public categories",
     "GET /residents/map.json": "public: rounded reports of public categories, nothing personal",
-    "GET /residents/report/nearby": "public: open reports of public categories near a rounded point, masked",
+    "GET /residents/report/nearby": "public: open public reports near a rounded point, masked",
     "GET /residents/outline.json": "public: district and subdistrict outlines, names only",
     "GET /residents/photos/<int:attachment_id>": "public: only staff-approved photos",
     "GET /open311/v2/discovery.<fmt:fmt>": "public Open311: the endpoint's description",
