@@ -170,14 +170,15 @@ def test_deadlines_follow_the_categories_limits_on_the_working_calendar(history)
 
 
 def digest() -> str:
+    """The year of history up to UNTIL; the whistle cases seeded on its open events are steps
+    taken at seeding time, stamped with the clock like any live step."""
     h = hashlib.sha256()
     for event in Event.objects.order_by("number").values_list(
         "number", "status", "category__code", "grid__code", "reported_at", "closed_at", "lon"
     ):
         h.update(repr(event).encode())
-    for step in EventTransition.objects.order_by("event__number", "at", "id").values_list(
-        "event__number", "command", "at", "actor__username"
-    ):
+    steps = EventTransition.objects.filter(at__lte=UNTIL).order_by("event__number", "at", "id")
+    for step in steps.values_list("event__number", "command", "at", "actor__username"):
         h.update(repr(step).encode())
     return h.hexdigest()
 
