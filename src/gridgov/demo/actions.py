@@ -31,6 +31,7 @@ from gridgov.demo import names
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
+from gridgov.demo.registry import registry_seed
 from gridgov.demo.selectors import (
     SEED_ACTION,
     demo_city_code,
@@ -38,6 +39,7 @@ from gridgov.demo.selectors import (
     demo_last_seed,
     demo_places,
 )
+from gridgov.demo.whistle import whistle_seed
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load
 from gridgov.events.models import (
@@ -47,6 +49,7 @@ from gridgov.events.models import (
     EventCounter,
     EventTransition,
 )
+from gridgov.exchange.models import ImportJob
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -55,7 +58,10 @@ from gridgov.jurisdiction.actions import (
     wkb_of,
 )
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Level, Node
+from gridgov.registry.models import Compound, Home, Household, Organisation, Person, Tenancy
 from gridgov.staffing.models import StaffAssignment, StaffMember, WorkGroup, WorkGroupMember
+from gridgov.verification.models import VerificationTask
+from gridgov.whistle.models import Whistle
 
 BATCH = 2000
 M = TypeVar("M", bound=models.Model)
@@ -117,6 +123,10 @@ def demo_city_seed(
         counts = _city_write(
             plan=plan, actor=actor, bar=bar, history=history, until=until or timezone.now()
         )
+    # After the city's transaction: each import batch commits on its own, as imports do.
+    counts.update(registry_seed(actor=User.objects.get(username="dc"), scale=scale, seed=seed))
+    if history:
+        counts["whistles"] = whistle_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -294,9 +304,15 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
     for model in (EventTransition, Deadline):
         deleted[model._meta.label] = _delete_of_events(model, events)
+    drop(Whistle.objects.filter(event__in=events.values("pk")))
     drop(events)
     if not Event.objects.exists():  # a fresh seed numbers each day from 1 again
         EventCounter.objects.all().delete()
+    drop(VerificationTask.objects.filter(grid__code__startswith=code))
+    drop(ImportJob.objects.filter(scope_code__startswith=code))
+    drop(Tenancy.objects.filter(home__grid__code__startswith=code))
+    for record in (Person, Household, Home, Compound, Organisation):
+        drop(record._default_manager.filter(grid__code__startswith=code))
     for label, count in library_clear(actor=actor, code=code).items():
         deleted[label] = count
     drop(GridOverlap.objects.filter(grid__code__startswith=code))

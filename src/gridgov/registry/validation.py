@@ -31,7 +31,7 @@ class ResidentId:
 
 
 @lru_cache(maxsize=65_536)
-def _region_existed(region: str, year: int) -> bool:
+def region_existed(region: str, year: int) -> bool:
     """Whether the 6-digit region code was in use in that year, by python-stdnum's table.
 
     The answer depends on these two alone, but stdnum reads its table text again for every
@@ -60,7 +60,7 @@ def _ric_validate(raw: str) -> tuple[str, date]:
     if number[-1] != ric.calc_check_digit(number):
         raise InvalidChecksum()
     born = ric.get_birth_date(number)
-    if not _region_existed(number[:6], born.year):
+    if not region_existed(number[:6], born.year):
         raise InvalidComponent()
     return number, born
 
