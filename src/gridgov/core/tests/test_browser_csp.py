@@ -19,8 +19,9 @@ from gridgov.events.actions import catalogue_load
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.tests import test_browser_map
+from gridgov.testing.browser import log_in
 from gridgov.testing.tree import build_tree
-from gridgov.testing.users import PASSWORD, make_user
+from gridgov.testing.users import make_user
 
 browser = test_browser_map.browser
 
@@ -54,14 +55,6 @@ def no_violations(page: Page) -> None:
     assert page.evaluate("window.pwned") is None
 
 
-def log_in(page: Page, base: str) -> None:
-    page.goto(f"{base}/")
-    page.fill("#id_username", "sd")
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 @pytest.mark.browser
 def test_a_hostile_name_is_text_and_the_pages_run_under_the_policy(
     live_server: Any, page: Page
@@ -79,7 +72,7 @@ def test_a_hostile_name_is_text_and_the_pages_run_under_the_policy(
     expect(page.locator("#public-map")).to_have_attribute("data-loaded", "true")
     no_violations(page)
 
-    log_in(page, base)
+    log_in(page, base, "sd")
     page.goto(f"{base}/jurisdiction/map/320104001001/")
     expect(page.locator("#map")).to_have_attribute("data-loaded", "true")
     page.hover('path[data-code="320104001001002"]')

@@ -25,9 +25,10 @@ from gridgov.events.models import Event, EventAttachment
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.events.workflow import Status
 from gridgov.jurisdiction.tests import test_browser_map
+from gridgov.testing.browser import DESK, signed_in_page
 from gridgov.testing.images import image_bytes
 from gridgov.testing.tree import build_tree
-from gridgov.testing.users import PASSWORD, make_user
+from gridgov.testing.users import make_user
 
 BEFORE, AFTER = image_bytes("PNG", (0xCC, 0x22, 0x22)), image_bytes("PNG", (0x22, 0x99, 0x44))
 
@@ -37,7 +38,6 @@ def photo(name: str, content: bytes) -> FilePayload:
 
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-DESK: ViewportSize = {"width": 1280, "height": 900}
 SHOTS = Path(tempfile.gettempdir())
 
 # The map test's fixture: Debian's chromium, with sync ORM calls allowed while it runs.
@@ -61,15 +61,8 @@ def people(
     contexts = []
 
     def login(username: str, viewport: ViewportSize = DESK) -> Page:
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("form.stacked button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page = signed_in_page(browser, live_server.url, username, viewport=viewport)
+        contexts.append(page.context)
         return page
 
     yield login

@@ -17,23 +17,16 @@ from gridgov.exchange.models import ImportJob, ImportStatus
 from gridgov.exchange.tests.conftest import csv_bytes, people_rows
 from gridgov.jurisdiction.tests.test_browser_map import browser  # noqa: F401 — the fixture
 from gridgov.registry.models import Person
-from gridgov.testing.users import PASSWORD
+from gridgov.testing.browser import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def page(live_server: Any, library: Any, users: Any, browser: Browser) -> Iterator[Page]:  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", "sd")
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = signed_in_page(browser, live_server.url, "sd", timeout=20_000)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_commit_then_watch_the_progress_reach_the_end(

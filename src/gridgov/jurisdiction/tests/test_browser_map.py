@@ -16,8 +16,9 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from gridgov.accounts.roles import Role
 from gridgov.staffing.actions import staff_create
 from gridgov.staffing.models import StaffKind
+from gridgov.testing.browser import signed_in_page
 from gridgov.testing.tree import build_tree
-from gridgov.testing.users import PASSWORD, make_user
+from gridgov.testing.users import make_user
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -55,16 +56,9 @@ def page(live_server, transactional_db, browser: Browser) -> Iterator[Page]:
         home_node=tree["320104001001"],
         grids=[tree["320104001001002"]],
     )
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", "sd")
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = signed_in_page(browser, live_server.url, "sd")
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.mark.browser
