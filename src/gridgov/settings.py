@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gridgov.open311",
     "gridgov.demo",
     "gridgov.tasks",
+    "gridgov.web",
 ]
 
 MIDDLEWARE = [

@@ -3,14 +3,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from gridgov.api import api
 from gridgov.core import health, metrics
-from gridgov.core.api import api
 
 # Django's own "Django administration" names the framework, not the product.
 admin.site.site_header = admin.site.site_title = _("GridGov administration")
 
 urlpatterns = [
-    path("", include("gridgov.core.urls")),
+    path("", include("gridgov.web.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

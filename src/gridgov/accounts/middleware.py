@@ -74,7 +74,7 @@ class PendingStepMiddleware:
         if request.path_info in allowed:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
-            from gridgov.core.api import error_response
+            from gridgov.api import error_response
 
             return error_response(request, 403, step.code, step.message)
         return redirect(step.url_names[0])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
@@ -19,8 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gridgov.core.errors import DomainError, NotFound, PermissionDenied
-from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.selectors import node_path, scope_root
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -52,15 +49,3 @@ def page_view(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpRespon
 
     functools.update_wrapper(wrapper, view)
     return login_required(wrapper)
-
-
-@dataclass(frozen=True)
-class Crumb:
-    node: Node
-    linked: bool
-
-
-def breadcrumbs(user: User, node: Node) -> list[Crumb]:
-    """The path to a node; ancestors above the user's jurisdiction are named, not linked (404)."""
-    root = scope_root(user)
-    return [Crumb(step, step != node and root.contains_code(step.code)) for step in node_path(node)]

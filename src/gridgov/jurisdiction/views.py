@@ -13,9 +13,10 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Capability
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.core.forms import UploadForm
-from gridgov.core.pages import UserRequest, breadcrumbs, page_view
+from gridgov.core.pages import UserRequest, page_view
 from gridgov.jurisdiction import geojson_io
 from gridgov.jurisdiction import selectors as jurisdiction
+from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.jurisdiction.models import Level
 from gridgov.registry.selectors import registered_count, with_registered
 from gridgov.staffing import selectors as staffing

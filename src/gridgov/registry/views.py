@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 
 from gridgov.accounts.roles import UNMASK_ROLES
 from gridgov.core.errors import InvalidInput
-from gridgov.core.pages import UserRequest, breadcrumbs, page_view
+from gridgov.core.pages import UserRequest, page_view
+from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.registry import actions, selectors
 
 

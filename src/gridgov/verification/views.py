@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, NotFound
-from gridgov.core.pages import UserRequest, breadcrumbs, page_view
+from gridgov.core.pages import UserRequest, page_view
+from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.jurisdiction.selectors import node_get
 from gridgov.verification import actions, fields, selectors
 from gridgov.verification.models import RecordKind, Source

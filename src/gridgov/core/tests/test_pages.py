@@ -12,7 +12,8 @@ from django.test import RequestFactory
 
 from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
-from gridgov.core.pages import UserRequest, breadcrumbs, page_view
+from gridgov.core.pages import UserRequest, page_view
+from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 
 
 def request_as(user: User | AnonymousUser) -> HttpRequest:

@@ -31,11 +31,11 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_APP_ACCESS, Role
 from gridgov.addresses.models import Address
 from gridgov.addresses.tests.factories import make_target_address
+from gridgov.api import api
 from gridgov.assessment.models import HandlingScore, IndicatorDaily, UnitKind
 from gridgov.audit.models import AuditEntry
 from gridgov.core.admin_scope import UNSCOPED as ADMIN_UNSCOPED
 from gridgov.core.admin_scope import ScopedAdmin
-from gridgov.core.api import api
 from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_report
 from gridgov.events.models import Event

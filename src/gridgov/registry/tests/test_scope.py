@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.urls import URLResolver, get_resolver
 
-from gridgov.core.api import api
+from gridgov.api import api
 from gridgov.registry.tests.factories import GRID, ID_NUMBER, Records
 
 R = "/api/v1/registry"

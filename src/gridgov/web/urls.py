@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridgov.core import views
+from gridgov.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
