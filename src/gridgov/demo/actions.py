@@ -41,7 +41,7 @@ from gridgov.demo.selectors import (
 )
 from gridgov.demo.whistle import whistle_seed
 from gridgov.departments.models import Department
-from gridgov.events.actions import catalogue_load
+from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.models import (
     Deadline,
     Event,

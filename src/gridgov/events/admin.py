@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
 from gridgov.core.admin_scope import ScopedAdmin, admin_actor
-from gridgov.events.actions import attachment_publish
+from gridgov.events.actions.attachments import attachment_publish
 from gridgov.events.models import Category, Event, EventAttachment, EventTransition
 from gridgov.events.selectors import events_visible
 

@@ -15,7 +15,8 @@ from ninja.pagination import paginate
 from pydantic import ValidationError, WithJsonSchema
 
 from gridgov.core.errors import InvalidInput, Problem
-from gridgov.events import actions, selectors
+from gridgov.events import selectors
+from gridgov.events.actions import intake, loop
 from gridgov.events.models import Channel, Event, EventAttachment, EventTransition
 from gridgov.events.paging import CappedPageNumberPagination
 from gridgov.events.workflow import Status as EventStatus
@@ -244,7 +245,7 @@ class TransitionOut(Schema):
 
 class EventIn(Schema):
     category: str = Field(description="A subclass code of the catalogue, e.g. 0401.")
-    description: str = Field(max_length=actions.DESCRIPTION_MAX)
+    description: str = Field(max_length=intake.DESCRIPTION_MAX)
     lon: float
     lat: float
     crs: str = Field("wgs84", description="wgs84, cgcs2000, gcj02 or bd09.")
@@ -260,7 +261,7 @@ class HotlineIn(Schema):
     caller_name: str = Field("", description="Stored masked only (张**).")
     caller_phone: str = Field("", description="Stored masked only (138****5678).")
     category: str
-    description: str = Field(max_length=actions.DESCRIPTION_MAX)
+    description: str = Field(max_length=intake.DESCRIPTION_MAX)
     lon: float
     lat: float
     crs: str = "wgs84"
@@ -275,7 +276,7 @@ class IntakeIn(Schema):
     )
     channel: ChannelValue = Channel.SENSOR
     category: str
-    description: str = Field(max_length=actions.DESCRIPTION_MAX)
+    description: str = Field(max_length=intake.DESCRIPTION_MAX)
     lon: float
     lat: float
     crs: str = "wgs84"
@@ -327,7 +328,7 @@ def _parse(schema: type[SchemaT], data: str) -> SchemaT:
 def _report(request: HttpRequest, payload: EventIn, photos: list[UploadedFile]) -> Status[Event]:
     """Answers with the event filed even when the reporter cannot read it afterwards (a
     department's referral is seen by its department only once dispatched to it)."""
-    event = actions.event_report(
+    event = intake.event_report(
         actor=_user(request),
         category_code=payload.category,
         description=payload.description,
@@ -361,7 +362,7 @@ def event_report_with_photos(
 def event_hotline(request: HttpRequest, payload: HotlineIn) -> Status[Event]:
     """A 12345 call entered by a dispatcher; the caller's details are kept masked only."""
     user = _user(request)
-    event = actions.event_hotline_report(
+    event = intake.event_hotline_report(
         actor=user,
         ticket=payload.ticket,
         caller_name=payload.caller_name,
@@ -383,7 +384,7 @@ def event_intake(request: HttpRequest, payload: IntakeIn) -> Status[Event]:
     token. 201 for a new event; 200 with the same event when the key and body were seen; 409
     `idempotency_mismatch` when the key was seen with another body."""
     body = payload.model_dump(mode="json", exclude={"source_system", "idempotency_key"})
-    event, created = actions.event_intake(
+    event, created = intake.event_intake(
         actor=_user(request),
         source_system=payload.source_system,
         idempotency_key=payload.idempotency_key,
@@ -468,7 +469,7 @@ def _command(
     photos: list[UploadedFile],
 ) -> Event:
     user = _user(request)
-    return actions.event_apply(
+    return loop.event_apply(
         actor=user,
         event_id=selectors.event_get(user, number).pk,
         command=command,

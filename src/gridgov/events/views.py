@@ -26,7 +26,8 @@ from gridgov.accounts.roles import Role
 from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
 from gridgov.core.pages import UserRequest, page_view
-from gridgov.events import actions, queues, selectors
+from gridgov.events import queues, selectors
+from gridgov.events.actions import attachments, extensions, intake, loop
 from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.paging import CappedPaginator
@@ -74,7 +75,7 @@ class ReportForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("Category"))
     description = forms.CharField(
         label=gettext_lazy("Description"),
-        max_length=actions.DESCRIPTION_MAX,
+        max_length=intake.DESCRIPTION_MAX,
         widget=forms.Textarea({"rows": 4}),
     )
     lon = forms.FloatField(
@@ -160,7 +161,7 @@ class ReportForm(forms.Form):
     def keep_photos(self) -> None:
         """The form comes back with an error: keep the photos sent, for the next try."""
         sent = getattr(self, "cleaned_data", {}).get("photos") or []
-        signed = actions.photos_keep(sent, owner=self.owner, already=self._value("kept_photos"))
+        signed = attachments.photos_keep(sent, owner=self.owner, already=self._value("kept_photos"))
         data = cast(QueryDict, self.data).copy()
         data["kept_photos"] = signed
         self.data = data
@@ -218,11 +219,11 @@ def report(request: UserRequest) -> HttpResponse:
     form = ReportForm(request.POST, request.FILES, owner=str(request.user.pk))
     if form.is_valid():
         try:
-            event = actions.event_report(actor=request.user, **form.intake())
+            event = intake.event_report(actor=request.user, **form.intake())
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:
-            actions.photos_discard(form.cleaned_data["kept_photos"], owner=form.owner)
+            attachments.photos_discard(form.cleaned_data["kept_photos"], owner=form.owner)
             messages.success(request, _("Event %(number)s reported.") % {"number": event.number})
             return redirect("events:detail", event.number)
     form.keep_photos()
@@ -270,7 +271,7 @@ def hotline(request: UserRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            event = actions.event_hotline_report(
+            event = intake.event_hotline_report(
                 actor=request.user,
                 ticket=data["ticket"],
                 caller_name=data["caller_name"],
@@ -280,7 +281,7 @@ def hotline(request: UserRequest) -> HttpResponse:
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:
-            actions.photos_discard(form.cleaned_data["kept_photos"], owner=form.owner)
+            attachments.photos_discard(form.cleaned_data["kept_photos"], owner=form.owner)
             messages.success(
                 request, _("Hotline call %(number)s entered.") % {"number": event.number}
             )
@@ -566,7 +567,7 @@ class CommandView:
 
     @property
     def note_required(self) -> bool:
-        return self.command in actions.NOTE_REQUIRED
+        return self.command in loop.NOTE_REQUIRED
 
 
 @dataclass(frozen=True)
@@ -724,7 +725,7 @@ def command(request: UserRequest, number: str, name: str) -> HttpResponse:
         ]
         return _refused(request, event, cmd, errors, 422)
     try:
-        moved = actions.event_apply(
+        moved = loop.event_apply(
             actor=user,
             event_id=event.pk,
             command=cmd,
@@ -785,14 +786,14 @@ def extension_preview(request: UserRequest, number: str) -> HttpResponse:
         "amount": int(amount) if amount.isdigit() else amount,
         "unit": request.GET.get("unit"),
     }
-    asked = actions.extension_checked(payload, problems)
+    asked = extensions.extension_checked(payload, problems)
     running = next((d for d in selectors.event_deadlines(event) if d.ended_at is None), None)
     if asked is None or running is None or running.stage != Stage.HANDLE:
         errors = [str(p.message) for p in problems.problems] or [
             _("The event has no handling time limit running.")
         ]
         return render(request, "events/_extension_preview.html", {"errors": errors})
-    minutes = actions.extension_minutes(event.category, *asked)
+    minutes = extensions.extension_minutes(event.category, *asked)
     due = deadline(running.due_at, minutes, natural=event.category.natural_time)
     return render(
         request, "events/_extension_preview.html", {"before": running.due_at, "after": due}

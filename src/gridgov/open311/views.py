@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.core.errors import DomainError, InvalidInput, NotFound, Problem
-from gridgov.events.actions import event_resident_report
+from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.catalogue import Severity, extra_number
 from gridgov.events.models import Category, Channel, Event, EventTransition
 from gridgov.events.photos import Upload

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import DomainError
-from gridgov.events.actions import event_resident_apply
+from gridgov.events.actions.residents import event_resident_apply
 from gridgov.events.models import Event
 from gridgov.events.workflow import Command
 from gridgov.residents.models import RateWindow, ReportSecret

@@ -24,7 +24,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.core.errors import DomainError, InvalidInput, NotFound, Problem
-from gridgov.events.actions import DESCRIPTION_MAX, event_resident_report, reopen_days
+from gridgov.events.actions.intake import DESCRIPTION_MAX
+from gridgov.events.actions.residents import event_resident_report, reopen_days
 from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Category, Channel, Event, EventAttachment
 from gridgov.events.selectors import category_tree

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
-from gridgov.events.actions import event_apply
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event
 from gridgov.events.selectors import command_permitted, dispatch_departments, event_get
 from gridgov.events.workflow import OPEN_STATUSES, Command, Status

@@ -20,7 +20,9 @@ from gridgov.accounts.roles import Role
 from gridgov.assessment.actions import handling_score
 from gridgov.assessment.models import HandlingScore
 from gridgov.departments.models import Department
-from gridgov.events.actions import catalogue_load, event_apply, event_report
+from gridgov.events.actions.catalogue import catalogue_load
+from gridgov.events.actions.intake import event_report
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Category, Deadline, Event, EventTransition
 from gridgov.events.workflow import Command, Outcome, Stage
 from gridgov.testing.tree import Tree

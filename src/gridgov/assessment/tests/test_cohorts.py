@@ -19,7 +19,7 @@ from gridgov.assessment.actions import indicators_rebuild
 from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.models import COUNT_COLUMNS, IndicatorDaily
 from gridgov.assessment.tests.conftest import DAY, SUBDISTRICT, History, _actor, walk
-from gridgov.events.actions import event_apply
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import commands_open
 from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command

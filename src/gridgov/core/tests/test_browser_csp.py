@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from gridgov.accounts.roles import Role
-from gridgov.events.actions import catalogue_load
+from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.tests import test_browser_map

@@ -37,7 +37,8 @@ from gridgov.audit.models import AuditEntry
 from gridgov.core.admin_scope import UNSCOPED as ADMIN_UNSCOPED
 from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.departments.models import Department
-from gridgov.events.actions import catalogue_load, event_report
+from gridgov.events.actions.catalogue import catalogue_load
+from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.events.tests.conftest import PNG, default_catalogue
 from gridgov.exchange.tests.factories import make_target_import_job

@@ -12,7 +12,7 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.demo.actions import demo_city_reset, demo_city_seed
 from gridgov.demo.history import EVENTS_PER_YEAR
-from gridgov.events.actions import event_report
+from gridgov.events.actions.intake import event_report
 from gridgov.events.models import (
     Category,
     Channel,

@@ -14,7 +14,9 @@ import pytest
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.departments.models import Department
-from gridgov.events.actions import catalogue_load, event_apply, event_report
+from gridgov.events.actions.catalogue import catalogue_load
+from gridgov.events.actions.intake import event_report
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event
 from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command, Status
 from gridgov.testing.images import image_bytes

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gridgov.accounts.models import User
-from gridgov.events.actions import event_report
+from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.events.tests import test_browser_loop
 from gridgov.events.tests.conftest import HERE

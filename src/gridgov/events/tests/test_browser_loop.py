@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
 
 from gridgov.accounts.roles import Role
 from gridgov.departments.models import Department
-from gridgov.events.actions import catalogue_load
+from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.events.workflow import Status

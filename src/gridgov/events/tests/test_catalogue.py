@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from gridgov.accounts.models import User
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.departments.models import Department
-from gridgov.events.actions import catalogue_load
+from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.catalogue import check_extra
 from gridgov.events.models import Category
 from gridgov.events.selectors import category_tree

@@ -19,7 +19,7 @@ from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput, PermissionDenied
-from gridgov.events.actions import (
+from gridgov.events.actions.intake import (
     DESCRIPTION_MAX,
     event_hotline_report,
     mask_name,

@@ -13,7 +13,7 @@ from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.departments.models import Department
-from gridgov.events.actions import event_apply
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Category, Deadline, Event, EventTransition
 from gridgov.events.selectors import allowed_commands, commands_open
 from gridgov.events.tests.conftest import Report, Walk, apply

@@ -12,7 +12,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from gridgov.events.actions import catalogue_load
+from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.open311.actions import client_create
 from gridgov.open311.models import ClientApplication

@@ -15,7 +15,9 @@ from django.test import Client
 from django.utils import timezone
 
 from gridgov.accounts.models import User
-from gridgov.events.actions import attachment_publish, event_apply, event_report
+from gridgov.events.actions.attachments import attachment_publish
+from gridgov.events.actions.intake import event_report
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.tests.conftest import HERE, PNG
 from gridgov.events.workflow import Command

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from georeport import GeoReport
 
-from gridgov.events.actions import catalogue_load, event_resident_report
+from gridgov.events.actions.catalogue import catalogue_load
+from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.models import Channel
 from gridgov.events.tests.conftest import HERE, default_catalogue
 from gridgov.testing.tree import build_tree

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from gridgov.events.actions import catalogue_load
+from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.tests.conftest import default_catalogue
 from gridgov.events.tests.test_browser_loop import BEFORE, PHONE, SHOTS, photo

@@ -16,7 +16,8 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from gridgov.accounts.models import User
-from gridgov.events.actions import event_hotline_report, event_resident_report
+from gridgov.events.actions.intake import event_hotline_report
+from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.models import Channel, Event
 from gridgov.events.tests.conftest import HERE
 from gridgov.jurisdiction.models import Node

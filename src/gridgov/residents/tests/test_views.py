@@ -16,7 +16,8 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.audit.models import AuditEntry
-from gridgov.events.actions import attachment_publish, event_apply
+from gridgov.events.actions.attachments import attachment_publish
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Channel, Event, EventAttachment
 from gridgov.events.tests.conftest import HERE, PNG, THERE
 from gridgov.events.workflow import Command, Status

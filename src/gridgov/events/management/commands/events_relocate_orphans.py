@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from gridgov.events.actions import event_orphans_relocate
+from gridgov.events.actions.relocation import event_orphans_relocate
 
 
 class Command(BaseCommand):
