@@ -127,7 +127,7 @@ def record_place(
             return None
         lon, lat = address.lon, address.lat
     if lon is not None and lat is not None:
-        located = locate_point(actor, lon, lat).grid
+        located = locate_point(scope_root(actor), lon, lat).grid
         if located is None:
             problems.add("no_grid", _("No grid covers this point."), field="lon")
         return located
