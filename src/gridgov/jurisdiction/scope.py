@@ -1,12 +1,12 @@
 """What a caller may see, as one value, and the one way a scoped model is filtered by it.
 
 A `Scope` is a node prefix (everything under one node of the tree), a department (what was
-sent to it, under its node), or the public (nothing staff-only). It is computed once per
-request from the account (`gridgov.accounts.scope.scope_of`) and handed to
-`visible_to(scope)`, the queryset method every scoped model has: the model declares where its
-place in the tree is (`scope_paths`, e.g. `("node__code",)`) and, when a department sees only
-its own rows, where its department is (`department_path`). No selector, admin, export or map
-writes `code__startswith=` by hand any more.
+sent to it, under its node), or the public (the rows a model declares public, if any). It is
+computed once per request from the account (`jurisdiction.selectors.scope_of`, kept on the
+user object) and handed to `visible_to(scope)`, the queryset method every scoped model has:
+the model declares where its place in the tree is (`scope_paths`, e.g. `("node__code",)`)
+and, when a department sees only its own rows, where its department is (`department_path`).
+Selectors, admins, exports and maps filter through it rather than write `code__startswith=`.
 
 Fail closed (ADR 0020): a query on a scoped model that chose neither `visible_to(scope)` nor
 the named escape hatch `unscoped()` raises `UnscopedQuery` where scope is enforced (in tests,
@@ -90,7 +90,7 @@ class ScopedQuerySet(models.QuerySet[M]):
         """The rows inside the scope, by the model's declared paths."""
         model: Any = self.model
         if scope.public:
-            rows = self.none()
+            rows = self.filter(**model.public_lookup) if model.public_lookup else self.none()
         elif scope.department_id is not None and model.department_path:
             rows = self.for_department(scope)
         else:
@@ -161,6 +161,8 @@ class ScopedModel(models.Model):
     department_path: ClassVar[str] = ""
     # Set when a path crosses a to-many relation, so a row is not listed twice.
     scope_distinct: ClassVar[bool] = False
+    # What the public may see of the model, if anything (a public answer still redacts it).
+    public_lookup: ClassVar[dict[str, object]] = {}
 
     objects = ScopedQuerySet.as_manager()
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.errors import InvalidInput, NotFound, Problem
 from gridgov.jurisdiction.crs import to_wgs84_many
 from gridgov.jurisdiction.models import CODE_LENGTH, GridOverlap, Layer, LayerUnit, Level, Node
-from gridgov.jurisdiction.scope import PUBLIC, Scope
+from gridgov.jurisdiction.scope import PUBLIC, Scope, ScopedQuerySet
 from gridgov.jurisdiction.spatial import Location, locate_detail, served_bounds
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def scope_of(user: User | Any) -> Scope:
     return scope
 
 
-def nodes_visible(user: User) -> QuerySet[Node]:
+def nodes_visible(user: User) -> ScopedQuerySet[Node]:
     return Node.objects.visible_to(scope_of(user))
 
 
