@@ -40,7 +40,7 @@ from gridgov.core.errors import (
 )
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.selectors import scope_of
 
 # The superuser flag is not among them: no role sets it, in any setting; only the server's
 # console makes one (manage.py createsuperuser, development) and switches them off.
@@ -102,10 +102,10 @@ def _require_in_scope(actor: User | None, node: Node | None, department: Departm
     """A placement outside the actor's subtree answers NotFound, as any foreign record does."""
     if actor is None:
         return
-    root = scope_root(actor).code
-    if node is not None and not node.code.startswith(root):
+    scope = scope_of(actor)
+    if node is not None and not scope.covers(node.code):
         raise NotFound(_("No such jurisdiction node: %(code)s") % {"code": node.code})
-    if department is not None and not department.node.code.startswith(root):
+    if department is not None and not scope.covers(department.node.code):
         raise NotFound(_("No such department: %(code)s") % {"code": department.code})
 
 
@@ -117,8 +117,8 @@ def _require_manages(actor: User | None, user: User) -> None:
         raise PermissionDenied(
             _("Nobody may change their own account's role or status; ask another administrator.")
         )
-    scope = user.scope_node
-    if scope is None or not scope.code.startswith(scope_root(actor).code):
+    place = user.scope_node
+    if place is None or not scope_of(actor).covers(place.code):
         raise NotFound(_("No such account."), code="user_not_found")
 
 

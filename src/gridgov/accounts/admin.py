@@ -8,6 +8,7 @@ administrator knows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
@@ -144,7 +145,10 @@ class UserAdmin(ScopedAdmin[User], BaseUserAdmin[User]):
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField[Any] | None:
-        scoped = {"node": nodes_visible, "department": departments_visible}
+        scoped: dict[str, Callable[[User], QuerySet[Any]]] = {
+            "node": nodes_visible,
+            "department": departments_visible,
+        }
         if db_field.name in scoped:
             return ModelChoiceField(
                 queryset=scoped[db_field.name](admin_actor(request)),

@@ -5,17 +5,38 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import ADMIN_ROLES, ROLE_CAPABILITIES, Role
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
 
 
-class User(AbstractUser):
+class AccountManager(UserManager["User"]):
+    """Django's user manager (create_user, natural keys) over a scoped queryset."""
+
+    use_in_migrations = True
+
+    def get_queryset(self) -> ScopedQuerySet[User]:
+        return ScopedQuerySet(self.model, using=self._db)
+
+    def visible_to(self, scope: Scope) -> ScopedQuerySet[User]:
+        return self.get_queryset().visible_to(scope)
+
+    def unscoped(self) -> ScopedQuerySet[User]:
+        return self.get_queryset().unscoped()
+
+
+class User(ScopedModel, AbstractUser):
     """An account: one role, placed on one jurisdiction node or one department."""
+
+    # On a node of the tree, or on a department serving one.
+    scope_paths = ("node__code", "department__node__code")
+
+    objects = AccountManager()  # type: ignore[assignment,misc]
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     node = models.ForeignKey(

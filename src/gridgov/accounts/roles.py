@@ -28,16 +28,6 @@ class Role(models.TextChoices):
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
-# Who may see an ID number or phone in full, inside their jurisdiction only: staff who
-# serve residents directly. Analysts work on aggregates; the system, security and audit
-# administrators run the platform, not the service, so none of them may unmask.
-UNMASK_ROLES = frozenset(
-    {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER}
-)
-
-# Where OTP_REQUIRED is on, these pass a second factor in each session (ADR 0014).
-SECOND_FACTOR_ROLES = ADMIN_ROLES | UNMASK_ROLES
-
 # The levels of the tree at which an account of each role may sit. A
 # department handler sits on a department, not on a node.
 ROLE_LEVELS: dict[str, frozenset[int]] = {
@@ -54,25 +44,59 @@ ROLE_LEVELS: dict[str, frozenset[int]] = {
 
 
 class Capability(models.TextChoices):
-    """What a role may do beyond reading its own jurisdiction."""
+    """What a role may do beyond reading its own jurisdiction. A workflow's commands keep
+    their roles beside the workflow's table (events.workflow.COMMAND_ROLES, the whistle's
+    steps); everything else a role may do is one of these."""
 
     MANAGE_BOUNDARIES = "manage_boundaries", _("import and edit boundaries")
     MANAGE_STAFF = "manage_staff", _("manage grid staff and groups")
     MANAGE_ACCOUNTS = "manage_accounts", _("manage accounts and roles")
     READ_AUDIT = "read_audit", _("read the audit trail")
+    # Who may see an ID number or phone in full, inside their jurisdiction only: staff who
+    # serve residents directly. Analysts work on aggregates; the system, security and audit
+    # administrators run the platform, not the service, so none of them may unmask.
+    UNMASK = "unmask", _("see personal data in full, with a purpose")
+    # The people who keep the base data true on the ground.
+    WRITE_REGISTRY = "write_registry", _("write registry records and decide their checks")
+    # A department that meets a resident may propose a correction; the grid decides it.
+    PROPOSE_CORRECTION = "propose_correction", _("propose a correction to a registry record")
+    # Figures by grid serve those who steer several grids; analysts read aggregates.
+    READ_GRID_FIGURES = "read_grid_figures", _("read the registry's figures by grid")
+    # The loop's figures: the centre at each level, and analysts.
+    READ_EVENT_FIGURES = "read_event_figures", _("read the event loop's figures")
+    SCORE_HANDLING = "score_handling", _("score departments' handling")
 
 
+_SERVICE = frozenset({Capability.UNMASK, Capability.WRITE_REGISTRY, Capability.PROPOSE_CORRECTION})
+_CENTRE = _SERVICE | {
+    Capability.MANAGE_STAFF,
+    Capability.READ_GRID_FIGURES,
+    Capability.READ_EVENT_FIGURES,
+}
+
+# The one table of what each role may do.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: frozenset(),
-    Role.COMMUNITY_STAFF: frozenset({Capability.MANAGE_STAFF}),
-    Role.SUBDISTRICT_DISPATCHER: frozenset({Capability.MANAGE_STAFF}),
-    Role.DISTRICT_COMMANDER: frozenset({Capability.MANAGE_STAFF}),
-    Role.DEPARTMENT_HANDLER: frozenset(),
-    Role.ANALYST: frozenset(),
+    Role.GRID_WORKER: frozenset({Capability.WRITE_REGISTRY, Capability.PROPOSE_CORRECTION}),
+    Role.COMMUNITY_STAFF: _CENTRE,
+    Role.SUBDISTRICT_DISPATCHER: _CENTRE | {Capability.SCORE_HANDLING},
+    Role.DISTRICT_COMMANDER: _CENTRE | {Capability.SCORE_HANDLING},
+    Role.DEPARTMENT_HANDLER: frozenset({Capability.PROPOSE_CORRECTION}),
+    Role.ANALYST: frozenset({Capability.READ_GRID_FIGURES, Capability.READ_EVENT_FIGURES}),
     Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_BOUNDARIES, Capability.MANAGE_STAFF}),
     Role.SECURITY_ADMIN: frozenset({Capability.MANAGE_ACCOUNTS}),
     Role.AUDITOR: frozenset({Capability.READ_AUDIT}),
 }
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    """The roles holding a capability, read from the table, for checks on a role alone."""
+    return frozenset(role for role, held in ROLE_CAPABILITIES.items() if capability in held)
+
+
+UNMASK_ROLES = roles_with(Capability.UNMASK)
+
+# Where OTP_REQUIRED is on, these pass a second factor in each session (ADR 0014).
+SECOND_FACTOR_ROLES = ADMIN_ROLES | UNMASK_ROLES
 
 # Which Django apps each administrator role may manage in the admin site.
 # The system administrator runs the platform's data and registers Open311
@@ -102,4 +126,10 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset(),
     ),
     Role.AUDITOR: (frozenset(), frozenset({"audit", "axes"})),
+    # The service's roles work in the pages, not the admin site.
+    **{
+        role: (frozenset(), frozenset())
+        for role in Role
+        if role not in {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR}
+    },
 }

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import ApiToken, User
 from gridgov.core.errors import NotFound
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.selectors import scope_of
 
 
 def users_visible(user: User) -> QuerySet[User]:
     """Accounts placed on a node of the user's subtree or on a department serving one."""
-    root = scope_root(user).code
-    return User.objects.filter(
-        Q(node__code__startswith=root) | Q(department__node__code__startswith=root)
-    ).select_related("node", "department", "department__node")
+    return User.objects.visible_to(scope_of(user)).select_related(
+        "node", "department", "department__node"
+    )
 
 
 def user_get(user: User, user_id: int) -> User:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.jurisdiction.models import LayerUnit, Node
+from gridgov.jurisdiction.scope import ScopedModel
 
 
 class AddressLevel(models.IntegerChoices):
@@ -43,7 +44,9 @@ class Road(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Address(models.Model):
+class Address(ScopedModel):
+    scope_paths = ("grid_code",)
+
     code = models.CharField(_("code"), max_length=40, unique=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=AddressLevel.choices)
     parent = models.ForeignKey(

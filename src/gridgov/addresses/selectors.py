@@ -18,7 +18,8 @@ from gridgov.addresses.matcher import MARGIN, Match, matcher_index
 from gridgov.addresses.models import Address
 from gridgov.addresses.normalise import clean, road_stem
 from gridgov.core.errors import NotFound
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.scope import Scope
+from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -27,7 +28,7 @@ SEARCH_LIMIT = 200
 
 
 def addresses_visible(user: User) -> QuerySet[Address]:
-    return Address.objects.filter(grid_code__startswith=scope_root(user).code)
+    return Address.objects.visible_to(scope_of(user))
 
 
 def address_get(user: User, code: str) -> Address:
@@ -49,7 +50,7 @@ def address_search(user: User, *, road: str = "", q: str = "") -> QuerySet[Addre
 
 
 def address_match_many(user: User, texts: Sequence[str]) -> list[Match]:
-    scope = scope_root(user).code
+    scope = scope_of(user)
     return [_scoped(m, scope) for m in matcher_index().match_many(texts)]
 
 
@@ -57,9 +58,9 @@ def address_match(user: User, text: str) -> Match:
     return address_match_many(user, [text])[0]
 
 
-def _scoped(match: Match, scope: str) -> Match:
-    candidates = tuple(c for c in match.candidates if c.grid.startswith(scope))
-    if match.status == "matched" and match.grid.startswith(scope):
+def _scoped(match: Match, scope: Scope) -> Match:
+    candidates = tuple(c for c in match.candidates if scope.covers(c.grid))
+    if match.status == "matched" and scope.covers(match.grid):
         return replace(match, candidates=candidates)
     if match.status in ("not_found", "outside_city"):
         return match

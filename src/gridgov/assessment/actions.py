@@ -20,7 +20,7 @@ from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import Capability, roles_with
 from gridgov.assessment.models import (
     DEPARTMENT_COLUMNS,
     HandlingScore,
@@ -39,7 +39,7 @@ from gridgov.whistle.models import Summons
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
-SCORING_ROLES = frozenset({Role.DISTRICT_COMMANDER, Role.SUBDISTRICT_DISPATCHER})
+SCORING_ROLES = roles_with(Capability.SCORE_HANDLING)
 CLOSED_STATUSES = (Status.CLOSED, Status.EVALUATED)
 # Events that never needed solving; they stay out of the closure rate's denominator.
 VOID_STATUSES = (Status.CANCELLED, Status.REJECTED, Status.MERGED)

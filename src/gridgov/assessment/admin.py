@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from gridgov.accounts.models import User
 from gridgov.assessment.models import COUNT_COLUMNS, HandlingScore, IndicatorDaily
 from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.events.selectors import events_visible
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.selectors import scope_of
 
 
 class ReadOnly(ScopedAdmin[Any]):
@@ -35,10 +35,7 @@ class IndicatorDailyAdmin(ReadOnly):
 
     def visible(self, user: User) -> QuerySet[IndicatorDaily]:
         """A node's counts, or a department's serving a node, inside the caller's tree."""
-        root = scope_root(user).code
-        return IndicatorDaily.objects.filter(
-            Q(node__code__startswith=root) | Q(department__node__code__startswith=root)
-        )
+        return IndicatorDaily.objects.visible_to(scope_of(user))
 
 
 @admin.register(HandlingScore)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.departments.models import Department
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import ScopedModel
 
 
 class UnitKind(models.TextChoices):
@@ -55,8 +56,11 @@ LEVEL_ONLY_COLUMNS = frozenset(
 DEPARTMENT_COLUMNS = frozenset(COUNT_COLUMNS) - LEVEL_ONLY_COLUMNS
 
 
-class IndicatorDaily(models.Model):
+class IndicatorDaily(ScopedModel):
     """One unit's counts for one local day; rebuilt whole by actions.indicators_rebuild."""
+
+    # A node's counts, or a department's serving a node.
+    scope_paths = ("node__code", "department__node__code")
 
     day = models.DateField(_("day"))
     unit_kind = models.CharField(_("unit kind"), max_length=16, choices=UnitKind.choices)

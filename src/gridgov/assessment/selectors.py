@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import Role
 from gridgov.assessment.indicators import INDICATOR_BY_CODE, INDICATORS, Indicator
 from gridgov.assessment.models import COUNT_COLUMNS, HandlingScore, IndicatorDaily, UnitKind
 from gridgov.core.errors import InvalidInput, NotFound, ProblemList
@@ -22,7 +21,8 @@ from gridgov.departments.models import Department
 from gridgov.departments.selectors import departments_visible
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.selectors import node_get, nodes_visible
+from gridgov.jurisdiction.scope import Scope, ScopedQuerySet
+from gridgov.jurisdiction.selectors import node_get, nodes_visible, scope_of
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -94,17 +94,18 @@ class Scorecard:
     values: list[Value]
 
 
-def _visible_nodes(user: User) -> QuerySet[Node]:
+def _visible_nodes(user: User) -> ScopedQuerySet[Node]:
     """Department handlers are assessed as their department, not as a level."""
-    if user.role == Role.DEPARTMENT_HANDLER:
+    if scope_of(user).is_department:
         return Node.objects.none()
     return nodes_visible(user)
 
 
-def _visible_departments(user: User) -> QuerySet[Department]:
+def _visible_departments(user: User) -> ScopedQuerySet[Department]:
+    scope = scope_of(user)
     departments = departments_visible(user)
-    if user.role == Role.DEPARTMENT_HANDLER:
-        return departments.filter(pk=user.department_id or 0)
+    if scope.is_department:
+        return departments.filter(pk=scope.department_id or 0)
     return departments
 
 
@@ -118,7 +119,7 @@ def _unit_kind(kind: str) -> UnitKind:
 
 def _unit_get(user: User, kind: UnitKind, code: str) -> Node | Department:
     if kind == UnitKind.NODE:
-        if user.role == Role.DEPARTMENT_HANDLER:
+        if scope_of(user).is_department:
             raise NotFound(
                 _("No such jurisdiction node: %(code)s") % {"code": code}, code="node_not_found"
             )
@@ -205,13 +206,13 @@ def ranking(
     if kind == UnitKind.NODE:
         nodes = _visible_nodes(user).filter(level=level or 0)
         if within:
-            nodes = nodes.filter(code__startswith=_unit_get(user, UnitKind.NODE, within).code)
+            nodes = nodes.visible_to(Scope.within(_unit_get(user, UnitKind.NODE, within).code))
         units = list(nodes.order_by("code"))
     else:
         departments = _visible_departments(user).order_by("code")
         if within:
             inside = node_get(user, within)
-            departments = departments.filter(node__code__startswith=inside.code)
+            departments = departments.visible_to(Scope.under(inside))
         units = list(departments)
     sums = _sums_by_unit(kind, [u.pk for u in units], window)
     scored = [(u, _value(chosen, sums.get(u.pk, _NOTHING))) for u in units]

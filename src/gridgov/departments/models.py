@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import ScopedModel
 
 
 class DepartmentKind(models.TextChoices):
@@ -11,12 +12,14 @@ class DepartmentKind(models.TextChoices):
     SUB_CENTRE = "sub_centre", _("command sub-centre")
 
 
-class Department(models.Model):
+class Department(ScopedModel):
     """A functional department (city management, police, fire …) serving one jurisdiction.
 
     Its users' scope is the jurisdiction it serves: a district's city
     management bureau sees the district's tree.
     """
+
+    scope_paths = ("node__code",)
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
 from gridgov.departments.models import Department
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.scope import ScopedQuerySet
+from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 
-def departments_visible(user: User) -> QuerySet[Department]:
+def departments_visible(user: User) -> ScopedQuerySet[Department]:
     """Departments serving a node inside the user's jurisdiction."""
-    return Department.objects.filter(node__code__startswith=scope_root(user).code).select_related(
-        "node"
-    )
+    return Department.objects.visible_to(scope_of(user)).select_related("node")
 
 
 def department_get(user: User, code: str) -> Department:

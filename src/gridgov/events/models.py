@@ -19,6 +19,7 @@ from gridgov.departments.models import Department
 from gridgov.events.catalogue import Severity, field_schema_problems
 from gridgov.events.workflow import AUTO_ESCALATE, OPEN_STATUSES, Outcome, Stage, Status
 from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
 
 
 class Channel(models.TextChoices):
@@ -116,7 +117,30 @@ class Category(models.Model):
         return int(getattr(self, f"{stage}_minutes"))
 
 
-class Event(models.Model):
+class EventQuerySet(ScopedQuerySet["Event"]):
+    def for_department(self, scope: Scope) -> EventQuerySet:
+        """A department sees the events dispatched to it, and those whose open whistle summoned
+        it, to report in and do its part without taking over the loop (which stays with the
+        department dispatched to). Through the whistle's related names: gridgov.whistle
+        imports this package."""
+        summoned = Event.objects.unscoped().filter(
+            whistles__closed_at__isnull=True,
+            whistles__summonses__department_id=scope.department_id or 0,
+        )
+        return self.filter(
+            models.Q(assigned_department_id=scope.department_id or 0)
+            | models.Q(pk__in=summoned.values("pk"))
+        )
+
+
+class Event(ScopedModel):
+    scope_paths = ("node__code",)
+    department_path = "assigned_department_id"
+    public_lookup = {"category__public": True}
+
+    # The base's manager, with the department's reading widened.
+    objects = EventQuerySet.as_manager()  # type: ignore[misc]
+
     number = models.CharField(_("number"), max_length=16, unique=True)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="events"

@@ -55,6 +55,10 @@ QUEUES_OF_ROLE: dict[str, tuple[Queue, ...]] = {
     Role.DISTRICT_COMMANDER: _APPROVER_QUEUES,
     Role.DEPARTMENT_HANDLER: (TO_ACCEPT, IN_HAND, OVERDUE),
     Role.ANALYST: (ALL,),
+    # The administrators run the platform, not the loop.
+    Role.SYSTEM_ADMIN: (),
+    Role.SECURITY_ADMIN: (),
+    Role.AUDITOR: (),
 }
 
 

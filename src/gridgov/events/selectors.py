@@ -24,6 +24,7 @@ from gridgov.events.models import (
     Deadline,
     Event,
     EventAttachment,
+    EventQuerySet,
     EventTransition,
 )
 from gridgov.events.workflow import (
@@ -36,14 +37,15 @@ from gridgov.events.workflow import (
     commands_from,
 )
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.scope import Scope
+from gridgov.jurisdiction.selectors import scope_of
 from gridgov.worktime.calendar import current_calendar
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 
-def events_visible(user: User) -> QuerySet[Event]:
+def events_visible(user: User) -> EventQuerySet:
     """Annotated with `is_overdue` (a stage still running past its limit), to show red.
 
     A department also sees the events whose open whistle summoned it, to report in and do its
@@ -51,18 +53,11 @@ def events_visible(user: User) -> QuerySet[Event]:
     overdue = Deadline.objects.filter(
         CLOCK_TICKING, event=OuterRef("pk"), due_at__lt=timezone.now()
     )
-    events = Event.objects.select_related(
-        "category", "node", "grid", "owner", "assigned_department", "master"
-    ).annotate(is_overdue=Exists(overdue))
-    if user.role == Role.DEPARTMENT_HANDLER:
-        # 0 matches nothing should a handler's account ever lack its department.
-        department_id = user.department_id or 0
-        # Through the whistle's related names: gridgov.whistle imports this package.
-        summoned = Event.objects.filter(
-            whistles__closed_at__isnull=True, whistles__summonses__department_id=department_id
-        ).values("pk")
-        return events.filter(Q(assigned_department_id=department_id) | Q(pk__in=summoned))
-    return events.filter(node__code__startswith=scope_root(user).code)
+    return (
+        Event.objects.visible_to(scope_of(user))
+        .select_related("category", "node", "grid", "owner", "assigned_department", "master")
+        .annotate(is_overdue=Exists(overdue))
+    )
 
 
 def overdue_flag(event: Event) -> bool:
@@ -141,7 +136,7 @@ def command_permitted(user: User, event: Event, command: Command) -> bool:
 def may_escalate(user: User, event: Event) -> bool:
     """Only the owning level, or one above it, hands a case up: a grid worker cannot push a
     subdistrict's case to the district."""
-    return event.owner.code.startswith(scope_root(user).code)
+    return scope_of(user).covers(event.owner.code)
 
 
 def allowed_commands(user: User, event: Event) -> list[Command]:
@@ -153,9 +148,9 @@ def dispatch_departments(user: User, event: Event) -> QuerySet[Department]:
     and those serving the event's place from above it (a subdistrict dispatches to the
     district's bureaus)."""
     place = [*event.node.ancestor_codes(), event.node.code]
-    return Department.objects.filter(
-        Q(node__code__startswith=scope_root(user).code) | Q(node__code__in=place)
-    ).select_related("node")
+    inside = Department.objects.visible_to(scope_of(user))
+    above = Department.objects.unscoped().filter(node__code__in=place)
+    return (inside | above).select_related("node")
 
 
 @dataclass(frozen=True)
@@ -284,9 +279,7 @@ def closure_by_level(user: User, node: Node, since: datetime | None = None) -> l
     """Closed events under the node (closed since `since`, when given) by the level that owned
     them when they closed (the owner does not change after closing), for
     "小事不出网格、大事不出社区、难事不出街道"."""
-    closed = events_visible(user).filter(
-        node__code__startswith=node.code, status__in=CLOSED_STATUSES
-    )
+    closed = events_visible(user).visible_to(Scope.under(node)).filter(status__in=CLOSED_STATUSES)
     if since is not None:
         closed = closed.filter(closed_at__gte=since)
     rows = dict(
@@ -355,7 +348,8 @@ def response_time_stats(user: User, node: Node, since: datetime) -> ResponseStat
     in natural minutes (the promise is made to the resident, who does not keep office hours)."""
     pairs = (
         events_visible(user)
-        .filter(node__code__startswith=node.code, reported_at__gte=since)
+        .visible_to(Scope.under(node))
+        .filter(reported_at__gte=since)
         .order_by()
         .annotate(first_registered=_FIRST_REGISTERED)
         .filter(first_registered__isnull=False)

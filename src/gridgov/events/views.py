@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import Capability, Role, roles_with
 from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
 from gridgov.core.pages import UserRequest, page_view
@@ -370,8 +370,7 @@ def _whistle_link(user: User) -> tuple[str | Promise, str] | None:
     return None
 
 
-# Who reads the loop's figures: the centre at each level, and analysts.
-STATS_ROLES = frozenset(COMMAND_ROLES[Command.REGISTER] | {Role.ANALYST})
+STATS_ROLES = roles_with(Capability.READ_EVENT_FIGURES)
 STATS_DAYS = 30
 
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.jurisdiction.scope import ScopedModel
+
 
 class ImportKind(models.TextChoices):
     PEOPLE = "people", _("people")
@@ -26,7 +28,9 @@ class ImportStatus(models.TextChoices):
     EXPIRED = "expired", _("file expired")
 
 
-class ImportJob(models.Model):
+class ImportJob(ScopedModel):
+    scope_paths = ("scope_code",)
+
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind)
     file_name = models.CharField(_("file name"), max_length=255)
     file_path = models.CharField(max_length=1024, blank=True)

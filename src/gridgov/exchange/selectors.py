@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
 from gridgov.exchange.models import ImportJob, ImportRowError
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 
 def import_jobs_visible(actor: User) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(scope_code__startswith=scope_root(actor).code)
+    return ImportJob.objects.visible_to(scope_of(actor))
 
 
 def import_job_get(actor: User, pk: int) -> ImportJob:

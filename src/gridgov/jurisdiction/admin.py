@@ -23,7 +23,7 @@ from gridgov.core.text import validate_name
 from gridgov.jurisdiction import actions
 from gridgov.jurisdiction.geometry import geometry_problems
 from gridgov.jurisdiction.models import GridOverlap, Layer, LayerUnit, Node, parent_code_of
-from gridgov.jurisdiction.selectors import layer_units_visible, nodes_visible, scope_root
+from gridgov.jurisdiction.selectors import layer_units_visible, nodes_visible, scope_of
 
 
 class BoundaryForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -207,7 +207,7 @@ class GridOverlapAdmin(ScopedAdmin[GridOverlap]):
     list_select_related = ["grid", "unit__layer"]
 
     def visible(self, user: User) -> QuerySet[GridOverlap]:
-        return GridOverlap.objects.filter(grid__code__startswith=scope_root(user).code)
+        return GridOverlap.objects.visible_to(scope_of(user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -184,12 +184,18 @@ def _location(found: selectors.PointLocation) -> dict[str, Any]:
 
 @router.get("/locate", response=LocationOut)
 def locate(request: HttpRequest, query: Query[LocateQuery]) -> dict[str, Any]:
-    return _location(selectors.locate_point(_user(request), query.lon, query.lat, query.crs))
+    return _location(
+        selectors.locate_point(
+            selectors.scope_root(_user(request)), query.lon, query.lat, query.crs
+        )
+    )
 
 
 @router.post("/locate/bulk", response=BulkLocateOut)
 def locate_bulk(request: HttpRequest, payload: BulkLocateIn) -> dict[str, Any]:
-    answers = selectors.locate_points(_user(request), payload.points, payload.crs)
+    answers = selectors.locate_points(
+        selectors.scope_root(_user(request)), payload.points, payload.crs
+    )
     results: list[dict[str, Any]] = []
     for index, answer in enumerate(answers):
         if isinstance(answer, Problem):

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import shapely
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.audit.actions import audit_record
@@ -31,11 +30,10 @@ from gridgov.jurisdiction.models import (
     Node,
     parent_code_of,
 )
+from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import (
     layer_get,
-    layer_units_of,
     node_get,
-    nodes_visible,
     scope_root,
 )
 
@@ -343,9 +341,13 @@ def export_collection(
     """The user's subtree (or one layer's units in it) as a FeatureCollection."""
     root = node_get(user, root_code) if root_code else scope_root(user)
     if layer_kind:
-        units = layer_units_of(user, layer_get(layer_kind)).filter(
-            Q(node__code__startswith=root.code) | Q(overlaps__grid__code__startswith=root.code)
+        # The root is one the caller sees, so the tree under it is inside the caller's scope.
+        units = (
+            LayerUnit.objects.visible_to(Scope.under(root))
+            .filter(layer=layer_get(layer_kind))
+            .select_related("layer", "node")
+            .order_by("code")
         )
         return feature_collection(unit_feature(u) for u in units)
-    nodes = nodes_visible(user).filter(code__startswith=root.code).order_by("level", "code")
+    nodes = Node.objects.visible_to(Scope.under(root)).order_by("level", "code")
     return feature_collection(node_feature(n) for n in nodes)

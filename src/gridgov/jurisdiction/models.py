@@ -14,6 +14,8 @@ import shapely
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.jurisdiction.scope import ScopedModel
+
 
 class Level(models.IntegerChoices):
     CITY = 1, _("city")
@@ -71,7 +73,9 @@ class GeometryMixin(models.Model):
         return dict(json.loads(shapely.to_geojson(self.geometry)))
 
 
-class Node(GeometryMixin):
+class Node(ScopedModel, GeometryMixin):
+    scope_paths = ("code",)
+
     code = models.CharField(_("code"), max_length=15, unique=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
@@ -148,7 +152,11 @@ class Layer(models.Model):
         return self.name
 
 
-class LayerUnit(GeometryMixin):
+class LayerUnit(ScopedModel, GeometryMixin):
+    # Owned inside the tree, or touching one of its grids.
+    scope_paths = ("node__code", "overlaps__grid__code")
+    scope_distinct = True
+
     """One polygon of an overlay layer: a police beat, a safety grid, a compound."""
 
     layer = models.ForeignKey(
@@ -177,7 +185,9 @@ class LayerUnit(GeometryMixin):
         return f"{self.name} ({self.code})"
 
 
-class GridOverlap(models.Model):
+class GridOverlap(ScopedModel):
+    scope_paths = ("grid__code",)
+
     """How much of a grid a layer unit covers, and the reverse ("网格+警格" fusion)."""
 
     grid = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="overlaps")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
 from gridgov.core.admin_scope import ScopedAdmin, admin_actor
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.selectors import scope_of, scope_root
 from gridgov.open311 import actions
 from gridgov.open311.models import ClientApplication
 
@@ -46,11 +46,10 @@ class ClientApplicationAdmin(ScopedAdmin[ClientApplication]):
 
     def visible(self, user: User) -> QuerySet[ClientApplication]:
         """Clients serving an area inside the caller's tree; city-wide ones only at the root."""
-        root = scope_root(user)
-        scope = Q(node__code__startswith=root.code)
-        if root.parent_id is None:
-            scope |= Q(node__isnull=True)
-        return ClientApplication.objects.filter(scope)
+        inside = ClientApplication.objects.visible_to(scope_of(user))
+        if scope_root(user).parent_id is None:
+            return inside | ClientApplication.objects.unscoped().filter(node__isnull=True)
+        return inside
 
     def save_model(
         self,

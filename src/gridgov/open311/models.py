@@ -12,9 +12,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import ScopedModel
 
 
-class ClientApplication(models.Model):
+class ClientApplication(ScopedModel):
+    scope_paths = ("node__code",)
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     contact = models.CharField(
         _("contact"), max_length=200, blank=True, help_text=_("Who runs it and how to reach them.")

@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from gridgov.events.models import Category, Event, EventAttachment, EventTransition
 from gridgov.events.workflow import OPEN_STATUSES
 from gridgov.jurisdiction.models import Level, Node
+from gridgov.jurisdiction.scope import Scope
 from gridgov.open311.models import ClientApplication
 from gridgov.residents.selectors import events_public
 
@@ -74,7 +75,7 @@ def requests_list(query: RequestFilter) -> list[Event]:
     elif states == {"closed"}:
         found = found.exclude(status__in=OPEN_STATUSES)
     if query.jurisdiction:
-        found = found.filter(node__code__startswith=query.jurisdiction)
+        found = found.visible_to(Scope.within(query.jurisdiction))
     offset = (query.page - 1) * query.page_size
     return list(found[offset : offset + query.page_size])
 
@@ -84,7 +85,7 @@ def requests_by_id(numbers: Sequence[str], jurisdiction: str = "") -> list[Event
     marked public must answer as if it did not exist."""
     found = events_public().filter(number__in=list(numbers)[:MAX_PAGE_SIZE])
     if jurisdiction:
-        found = found.filter(node__code__startswith=jurisdiction)
+        found = found.visible_to(Scope.within(jurisdiction))
     return list(found)
 
 
@@ -111,5 +112,5 @@ def updates_list(
         .order_by("at", "id")
     )
     if jurisdiction:
-        found = found.filter(event__node__code__startswith=jurisdiction)
+        found = found.filter(event__in=Event.objects.visible_to(Scope.within(jurisdiction)))
     return found[:MAX_PAGE_SIZE]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import UNMASK_ROLES, Role
+from gridgov.accounts.roles import UNMASK_ROLES, Capability, roles_with
 from gridgov.addresses.selectors import addresses_visible
 from gridgov.audit.actions import audit_record
 from gridgov.audit.models import AuditEntry
@@ -52,15 +52,7 @@ from gridgov.registry.validation import credit_code_check, phone_check, resident
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
-# Who may write registry records: the people who keep the base data true on the ground.
-WRITE_ROLES = frozenset(
-    {
-        Role.GRID_WORKER,
-        Role.COMMUNITY_STAFF,
-        Role.SUBDISTRICT_DISPATCHER,
-        Role.DISTRICT_COMMANDER,
-    }
-)
+WRITE_ROLES = roles_with(Capability.WRITE_REGISTRY)
 UNMASK_FIELDS = {"id_number": "person.id_number", "phone": "person.phone"}
 UNMASK_ACTION = "registry.unmask"
 
@@ -127,7 +119,7 @@ def record_place(
             return None
         lon, lat = address.lon, address.lat
     if lon is not None and lat is not None:
-        located = locate_point(actor, lon, lat).grid
+        located = locate_point(scope_root(actor), lon, lat).grid
         if located is None:
             problems.add("no_grid", _("No grid covers this point."), field="lon")
         return located

@@ -13,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import ScopedModel
 
 
-class Provenance(models.Model):
+class Provenance(ScopedModel):
     """Where a record came from and when someone last confirmed it on the ground."""
+
+    scope_paths = ("grid__code",)
 
     grid = models.ForeignKey(
         Node, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"

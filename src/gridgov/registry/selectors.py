@@ -8,7 +8,7 @@ columns, and plaintext comes only from actions.pii_unmask.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound, ProblemList
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.selectors import scope_of
 from gridgov.registry.crypto import blind_index
 from gridgov.registry.models import (
     Compound,
@@ -42,10 +42,8 @@ SEARCH_LIMIT = 100
 
 
 def visible(user: User, model: type[M]) -> QuerySet[M]:
-    root = scope_root(user).code
-    return model._default_manager.filter(grid__code__startswith=root).select_related(
-        "grid", "community"
-    )
+    rows = model.objects.visible_to(scope_of(user)).select_related("grid", "community")
+    return cast("QuerySet[M]", rows)
 
 
 def _get(user: User, model: type[M], pk: int) -> M:
@@ -159,9 +157,7 @@ def compound_detail(user: User, compound_id: int) -> CompoundDetail:
 
 
 def grid_get(user: User, code: str) -> Node:
-    grid = Node.objects.filter(
-        code=code, level=Level.GRID, code__startswith=scope_root(user).code
-    ).first()
+    grid = Node.objects.visible_to(scope_of(user)).filter(code=code, level=Level.GRID).first()
     if grid is None:
         raise NotFound(_("No such grid: %(code)s") % {"code": code}, code="node_not_found")
     return grid

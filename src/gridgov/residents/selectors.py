@@ -26,11 +26,12 @@ from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound
 from gridgov.core.versioned import VersionedCache
-from gridgov.events.models import Event, EventAttachment
+from gridgov.events.models import Event, EventAttachment, EventQuerySet
 from gridgov.events.selectors import open_near
 from gridgov.events.workflow import OPEN_STATUSES, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
+from gridgov.jurisdiction.scope import PUBLIC, Scope
 from gridgov.jurisdiction.spatial import boundary_version, spatial_index
 from gridgov.registry.crypto import redact
 from gridgov.residents.models import ReportSecret
@@ -104,7 +105,8 @@ def _outline_build(_version: int) -> bytes:
     once per boundary version, as every resident's map asks for the same answer."""
     root = public_root()
     rows = list(
-        Node.objects.filter(code__startswith=root.code, level__in=OUTLINE_LEVELS)
+        Node.objects.visible_to(Scope.under(root))
+        .filter(level__in=OUTLINE_LEVELS)
         .order_by("level", "code")
         .values_list("name", "level", "boundary")
     )
@@ -176,7 +178,7 @@ class _Redacted(ModelIterable[Event]):
             yield event
 
 
-def public_answers(events: QuerySet[Event]) -> QuerySet[Event]:
+def public_answers(events: EventQuerySet) -> EventQuerySet:
     """The events, newest first, loaded with what a public answer shows and no more."""
     answers = (
         events.select_related("category", "assigned_department", "master")
@@ -188,9 +190,9 @@ def public_answers(events: QuerySet[Event]) -> QuerySet[Event]:
     return answers
 
 
-def events_public() -> QuerySet[Event]:
+def events_public() -> EventQuerySet:
     """Events of public categories, as a public answer shows them."""
-    return public_answers(Event.objects.filter(category__public=True))
+    return public_answers(Event.objects.visible_to(PUBLIC))
 
 
 def recent_public(*, days: int = MAP_DAYS, limit: int = MAP_LIMIT) -> list[Event]:
@@ -213,7 +215,8 @@ def public_nearby(*, category: str, lon: float, lat: float) -> list[Event]:
 
 
 def _by_number(number: str) -> QuerySet[Event]:
-    return public_answers(Event.objects.filter(number=number.strip().upper()))
+    """Any category: its callers let only the reporter's secret through to it."""
+    return public_answers(Event.objects.unscoped().filter(number=number.strip().upper()))
 
 
 def resident_event(number: str, secret: str) -> Event:
@@ -253,7 +256,8 @@ def address_point(root: Node, *, text: str = "", code: str = "") -> tuple[float,
     if not code:
         return None
     found = (
-        Address.objects.filter(code=code, grid_code__startswith=root.code)
+        Address.objects.visible_to(Scope.under(root))
+        .filter(code=code)
         .values_list("lon", "lat")
         .first()
     )

@@ -19,7 +19,7 @@ from gridgov.accounts.roles import Capability
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemList
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.selectors import scope_of
 from gridgov.staffing.models import (
     GroupRole,
     StaffAssignment,
@@ -43,9 +43,9 @@ def _require_capability(actor: User) -> None:
 
 
 def _require_in_scope(actor: User, *nodes: Node) -> None:
-    root = scope_root(actor).code
+    scope = scope_of(actor)
     for node in nodes:
-        if not node.code.startswith(root):
+        if not scope.covers(node.code):
             raise NotFound(
                 _("No such jurisdiction node: %(code)s") % {"code": node.code},
                 code="node_not_found",
@@ -54,7 +54,7 @@ def _require_in_scope(actor: User, *nodes: Node) -> None:
 
 def _require_staff_managed(actor: User, staff: StaffMember) -> None:
     """Changing the person (not just a grid seat) belongs to whoever manages them."""
-    if not staff.home_node.code.startswith(scope_root(actor).code):
+    if not scope_of(actor).covers(staff.home_node.code):
         raise NotFound(_("No such staff member."), code="staff_not_found")
 
 

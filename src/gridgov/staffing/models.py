@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.jurisdiction.models import Level, Node
+from gridgov.jurisdiction.scope import ScopedModel
 
 
 class StaffKind(models.TextChoices):
@@ -25,8 +26,12 @@ class LegalProfession(models.TextChoices):
     JUDICIAL = "judicial", _("judicial administration")
 
 
-class StaffMember(models.Model):
+class StaffMember(ScopedModel):
     """A person who works in one or more grids, optionally with a login."""
+
+    # Based inside the tree, or working in one of its grids.
+    scope_paths = ("home_node__code", "assignments__grid__code")
+    scope_distinct = True
 
     name = models.CharField(_("name"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16, choices=StaffKind.choices)
@@ -84,7 +89,9 @@ class StaffMember(models.Model):
             raise ValidationError(errors)
 
 
-class StaffAssignment(models.Model):
+class StaffAssignment(ScopedModel):
+    scope_paths = ("grid__code",)
+
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="assignments")
     grid = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="assignments")
     since = models.DateField(_("since"), null=True, blank=True)
@@ -100,8 +107,12 @@ class StaffAssignment(models.Model):
         return f"{self.staff} → {self.grid}"
 
 
-class WorkGroup(models.Model):
+class WorkGroup(ScopedModel):
     """A grid work group (网格工作组): several grids under one leader with deputies and members."""
+
+    # Set up inside the tree, or covering one of its grids.
+    scope_paths = ("node__code", "grids__code")
+    scope_distinct = True
 
     name = models.CharField(_("name"), max_length=100)
     node = models.ForeignKey(

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
 from gridgov.jurisdiction.models import CODE_LENGTH, Level, Node
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.scope import Scope
+from gridgov.jurisdiction.selectors import scope_of
 from gridgov.registry.selectors import with_registered
 from gridgov.staffing.models import (
     GroupRole,
@@ -41,22 +42,22 @@ WORKER_KINDS = (
 )
 
 
-def _root_code(user: User, node: Node | None) -> str:
-    """The code to filter by: the caller's scope, or a node inside it."""
-    root = scope_root(user).code
+def _scope(user: User, node: Node | None) -> Scope:
+    """The scope to filter by: the caller's, or the tree under a node inside it."""
+    scope = scope_of(user)
     if node is None:
-        return root
-    if not node.code.startswith(root):
+        return scope
+    if not scope.covers(node.code):
         raise NotFound(
             _("No such jurisdiction node: %(code)s") % {"code": node.code}, code="node_not_found"
         )
-    return node.code
+    return Scope.under(node)
 
 
 def nodes_get(user: User, codes: list[str]) -> list[Node]:
     """Several nodes by code in one query, in the order given; NotFound names the first missing."""
-    root = scope_root(user).code
-    by_code = {n.code: n for n in Node.objects.filter(code__in=codes, code__startswith=root)}
+    found = Node.objects.visible_to(scope_of(user)).filter(code__in=codes)
+    by_code = {n.code: n for n in found}
     for code in codes:
         if code not in by_code:
             raise NotFound(
@@ -67,10 +68,7 @@ def nodes_get(user: User, codes: list[str]) -> list[Node]:
 
 def staff_visible(user: User, *, node: Node | None = None, kind: str = "") -> QuerySet[StaffMember]:
     """Staff managed in, or working in a grid of, the caller's scope (or of `node` inside it)."""
-    code = _root_code(user, node)
-    scope = scope_root(user).code
-    working_here = StaffAssignment.objects.filter(grid__code__startswith=code).values("staff_id")
-    rows = StaffMember.objects.filter(Q(home_node__code__startswith=code) | Q(pk__in=working_here))
+    rows = StaffMember.objects.visible_to(_scope(user, node))
     if kind:
         rows = rows.filter(kind=kind)
     return (
@@ -79,7 +77,7 @@ def staff_visible(user: User, *, node: Node | None = None, kind: str = "") -> Qu
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=StaffAssignment.objects.filter(grid__code__startswith=scope)
+                queryset=StaffAssignment.objects.visible_to(scope_of(user))
                 .select_related("grid")
                 .order_by("grid__code"),
             )
@@ -95,7 +93,7 @@ def staff_get(user: User, staff_id: int) -> StaffMember:
 
 
 def _require_grid(user: User, grid: Node) -> None:
-    _root_code(user, grid)
+    _scope(user, grid)
     if grid.level != Level.GRID:
         raise NotFound(_("%(code)s is not a grid.") % {"code": grid.code}, code="grid_not_found")
 
@@ -125,20 +123,13 @@ def _members_in_seat_order() -> QuerySet[WorkGroupMember]:
 
 def groups_visible(user: User, *, node: Node | None = None) -> QuerySet[WorkGroup]:
     """Groups owned in, or covering a grid of, the caller's scope (or of `node` inside it)."""
-    code = _root_code(user, node)
-    scope = scope_root(user).code
-    covering = WorkGroup.grids.through.objects.filter(node__code__startswith=code).values(
-        "workgroup_id"
-    )
     return (
-        WorkGroup.objects.filter(Q(node__code__startswith=code) | Q(pk__in=covering))
+        WorkGroup.objects.visible_to(_scope(user, node))
         .select_related("node")
         .order_by("node__code", "name", "pk")
         .prefetch_related(
             Prefetch("members", queryset=_members_in_seat_order()),
-            Prefetch(
-                "grids", queryset=Node.objects.filter(code__startswith=scope).order_by("code")
-            ),
+            Prefetch("grids", queryset=Node.objects.visible_to(scope_of(user)).order_by("code")),
         )
     )
 
@@ -205,11 +196,13 @@ def coverage_report(user: User, node: Node) -> CoverageReport:
     grouped query; distinct workers per child and overall from two more, so
     a person serving two grids of one area counts once there.
     """
-    code = _root_code(user, node)
+    scope = _scope(user, node)
     if node.level == Level.GRID:
         children = [node]
     else:
-        children = list(Node.objects.filter(parent=node).defer("boundary").order_by("code"))
+        children = list(
+            Node.objects.visible_to(scope).filter(parent=node).defer("boundary").order_by("code")
+        )
     prefix_length = len(node.code) if node.level == Level.GRID else CODE_LENGTH[node.level + 1]
     rows = {child.code: CoverageRow(node=child) for child in children}
     total = CoverageRow(node=node)
@@ -217,7 +210,7 @@ def coverage_report(user: User, node: Node) -> CoverageReport:
 
     active_worker = Q(staff__active=True, staff__kind__in=WORKER_KINDS)
     grids = (
-        with_registered(Node.objects.filter(level=Level.GRID, code__startswith=code))
+        with_registered(Node.objects.visible_to(scope).filter(level=Level.GRID))
         .annotate(
             full_time=Count(
                 "assignments",
@@ -250,8 +243,8 @@ def coverage_report(user: User, node: Node) -> CoverageReport:
             else:
                 population[id(target)] += grid_population
 
-    assignments = StaffAssignment.objects.filter(
-        active_worker, grid__level=Level.GRID, grid__code__startswith=code
+    assignments = StaffAssignment.objects.visible_to(scope).filter(
+        active_worker, grid__level=Level.GRID
     )
     per_child = (
         assignments.annotate(prefix=Substr("grid__code", 1, prefix_length))

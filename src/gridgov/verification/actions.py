@@ -29,7 +29,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import Capability, Role, roles_with
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemList
 from gridgov.jurisdiction.selectors import scope_root
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 # Those who keep the registry true on the ground decide; department systems may also propose.
 DECIDE_ROLES = registry_actions.WRITE_ROLES
-PROPOSE_ROLES = DECIDE_ROLES | {Role.DEPARTMENT_HANDLER}
+PROPOSE_ROLES = roles_with(Capability.PROPOSE_CORRECTION)
 SEALED_PHONE = "verification.phone"
 FINGERPRINT_FIELD = "verification.proposal"
 SWEEP_LIMIT = 500

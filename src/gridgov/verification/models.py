@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import ScopedModel
 
 
 class RecordKind(models.TextChoices):
@@ -39,7 +40,9 @@ class Status(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("verification task", "rejected")
 
 
-class VerificationTask(models.Model):
+class VerificationTask(ScopedModel):
+    scope_paths = ("grid__code",)
+
     record_kind = models.CharField(_("record kind"), max_length=16, choices=RecordKind)
     # None while a newcomer waits to be confirmed: the record is made when the worker confirms.
     record_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)

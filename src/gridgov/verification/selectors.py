@@ -15,10 +15,11 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import Capability, roles_with
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.selectors import nodes_visible, scope_root
+from gridgov.jurisdiction.scope import Scope
+from gridgov.jurisdiction.selectors import nodes_visible, scope_of
 from gridgov.registry import selectors as registry_selectors
 from gridgov.registry.models import Home, Organisation, Person, Provenance
 from gridgov.verification import fields
@@ -27,15 +28,7 @@ from gridgov.verification.models import RecordKind, Status, VerificationTask
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
-# Figures by grid serve those who steer several grids; analysts read aggregates.
-STATS_ROLES = frozenset(
-    {
-        Role.COMMUNITY_STAFF,
-        Role.SUBDISTRICT_DISPATCHER,
-        Role.DISTRICT_COMMANDER,
-        Role.ANALYST,
-    }
-)
+STATS_ROLES = roles_with(Capability.READ_GRID_FIGURES)
 PENDING_LIMIT = 100
 RECENT_LIMIT = 20
 
@@ -46,9 +39,9 @@ def verify_days() -> int:
 
 
 def tasks_visible(user: User) -> QuerySet[VerificationTask]:
-    return VerificationTask.objects.filter(
-        grid__code__startswith=scope_root(user).code
-    ).select_related("grid", "assigned_to", "decided_by")
+    return VerificationTask.objects.visible_to(scope_of(user)).select_related(
+        "grid", "assigned_to", "decided_by"
+    )
 
 
 MODELS: dict[str, type[Provenance]] = {
@@ -247,7 +240,7 @@ def grid_verification_stats(user: User, node: Node) -> list[GridStats]:
             _("No such jurisdiction node: %(code)s") % {"code": node.code},
             code="node_not_found",
         )
-    grids = nodes_visible(user).filter(code__startswith=node.code, level=Level.GRID)
+    grids = nodes_visible(user).visible_to(Scope.under(node)).filter(level=Level.GRID)
     return _figures(list(grids.order_by("code")))
 
 

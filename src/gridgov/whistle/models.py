@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.departments.models import Department
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
 
 DEFAULT_REPORT_MINUTES = 30
 
@@ -38,7 +39,19 @@ class Step(models.TextChoices):
     CLOSE = "close", _("whistle closed")
 
 
-class Whistle(models.Model):
+class WhistleQuerySet(ScopedQuerySet["Whistle"]):
+    def for_department(self, scope: Scope) -> WhistleQuerySet:
+        """A department sees the whistles that summoned it."""
+        return self.filter(summonses__department_id=scope.department_id or 0).distinct()
+
+
+class Whistle(ScopedModel):
+    scope_paths = ("node__code",)
+    department_path = "summonses__department_id"
+
+    # The base's manager, with the department's reading widened.
+    objects = WhistleQuerySet.as_manager()  # type: ignore[misc]
+
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="whistles"
     )
@@ -76,7 +89,10 @@ class Whistle(models.Model):
         return f"{self.event} {self.get_reason_display()}"
 
 
-class Summons(models.Model):
+class Summons(ScopedModel):
+    scope_paths = ("whistle__node__code",)
+    department_path = "department_id"
+
     whistle = models.ForeignKey(
         Whistle, verbose_name=_("whistle"), on_delete=models.CASCADE, related_name="summonses"
     )

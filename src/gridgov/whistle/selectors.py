@@ -15,7 +15,8 @@ from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.selectors import scope_root
+from gridgov.jurisdiction.scope import Scope, ScopedQuerySet
+from gridgov.jurisdiction.selectors import scope_of
 from gridgov.whistle.models import Step, Summons, Whistle, WhistleLog
 from gridgov.worktime.calendar import current_calendar
 
@@ -23,16 +24,8 @@ if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 
-def _department_id(user: User) -> int:
-    """A handler's department; 0 matches nothing should an account ever lack one."""
-    return user.department_id or 0
-
-
 def whistles_visible(user: User) -> QuerySet[Whistle]:
-    whistles = Whistle.objects.select_related("event", "node", "blown_by")
-    if user.role == Role.DEPARTMENT_HANDLER:
-        return whistles.filter(summonses__department_id=_department_id(user)).distinct()
-    return whistles.filter(node__code__startswith=scope_root(user).code)
+    return Whistle.objects.visible_to(scope_of(user)).select_related("event", "node", "blown_by")
 
 
 def whistle_get(user: User, whistle_id: int) -> Whistle:
@@ -58,15 +51,12 @@ def whistle_log(whistle: Whistle) -> QuerySet[WhistleLog]:
     return WhistleLog.objects.filter(whistle=whistle).select_related("actor", "summons__department")
 
 
-def summonses_visible(user: User) -> QuerySet[Summons]:
+def summonses_visible(user: User) -> ScopedQuerySet[Summons]:
     """A department handler sees its department's summons; everyone else those of the
     whistles blown inside their jurisdiction."""
-    summonses = Summons.objects.select_related(
+    return Summons.objects.visible_to(scope_of(user)).select_related(
         "whistle__event", "whistle__node", "department", "reported_by", "verified_by", "rated_by"
     )
-    if user.role == Role.DEPARTMENT_HANDLER:
-        return summonses.filter(department_id=_department_id(user))
-    return summonses.filter(whistle__node__code__startswith=scope_root(user).code)
 
 
 def summons_get(user: User, summons_id: int) -> Summons:
@@ -128,10 +118,10 @@ def department_whistle_stats(
     """Per department summoned by whistles blown under `node` since `since`: how many times,
     how many reports came in time, the mean working minutes from whistle to report, and the
     mean rating. The node must have come through a scoped selector."""
-    if not node.code.startswith(scope_root(user).code):
+    if not scope_of(user).covers(node.code):
         raise NotFound(_("No such jurisdiction node: %(code)s") % {"code": node.code})
-    rows = summonses_visible(user).filter(
-        whistle__node__code__startswith=node.code, whistle__blown_at__gte=since
+    rows = (
+        summonses_visible(user).visible_to(Scope.under(node)).filter(whistle__blown_at__gte=since)
     )
     ratings = {
         r["department_id"]: r["avg"]

@@ -15,7 +15,15 @@ def test_me_describes_the_calling_account(client_for):
     assert body["role"] == "subdistrict_dispatcher"
     assert body["node"] == {"code": "320104001", "name": "秦淮区北街道"}
     assert body["department"] is None
-    assert body["capabilities"] == ["manage_staff"]
+    assert body["capabilities"] == [
+        "manage_staff",
+        "unmask",
+        "write_registry",
+        "propose_correction",
+        "read_grid_figures",
+        "read_event_figures",
+        "score_handling",
+    ]
 
 
 def test_me_for_a_department_handler(departments, db):
@@ -26,7 +34,7 @@ def test_me_for_a_department_handler(departments, db):
     body = login(Client(), handler).get(f"{BASE}/me").json()
     assert body["node"] is None
     assert body["department"] == {"code": "CG-320104", "name": "秦淮城管"}
-    assert body["capabilities"] == []
+    assert body["capabilities"] == ["propose_correction"]
 
 
 def test_token_lifecycle_over_http(client_for, users):

@@ -23,7 +23,7 @@ def beat(tree: Any) -> Any:
 
 
 def test_locate_point_names_grid_node_and_units(users, beat):
-    found = selectors.locate_point(users["dispatcher"], 118.05, 31.7, "wgs84")
+    found = selectors.locate_point(selectors.scope_root(users["dispatcher"]), 118.05, 31.7, "wgs84")
     assert found.grid is not None
     assert found.grid.code == found.node.code == "320104001001001"
     assert [u.code for u in found.units] == ["JG01"]
@@ -31,7 +31,9 @@ def test_locate_point_names_grid_node_and_units(users, beat):
 
 def test_locate_point_converts_gcj02(users):
     shifted = prcoords.wgs_gcj(prcoords.Coords(31.7, 118.49999))
-    found = selectors.locate_point(users["dispatcher"], shifted.lon, shifted.lat, "gcj02")
+    found = selectors.locate_point(
+        selectors.scope_root(users["dispatcher"]), shifted.lon, shifted.lat, "gcj02"
+    )
     assert found.grid is not None
     assert found.grid.code == "320104001001002"
     assert found.lon == pytest.approx(118.49999, abs=1e-6)
@@ -39,19 +41,19 @@ def test_locate_point_converts_gcj02(users):
 
 def test_locate_point_outside_the_city(users):
     with pytest.raises(InvalidInput) as exc:
-        selectors.locate_point(users["dispatcher"], 120.0, 31.7, "wgs84")
+        selectors.locate_point(selectors.scope_root(users["dispatcher"]), 120.0, 31.7, "wgs84")
     assert exc.value.code == "outside_city"
 
 
 def test_locate_point_outside_the_users_scope(users):
     with pytest.raises(NotFound) as exc:
-        selectors.locate_point(users["dispatcher"], 118.7, 31.7, "wgs84")
+        selectors.locate_point(selectors.scope_root(users["dispatcher"]), 118.7, 31.7, "wgs84")
     assert exc.value.code == "outside_jurisdiction"
 
 
 def test_locate_point_unknown_crs(users):
     with pytest.raises(InvalidInput) as exc:
-        selectors.locate_point(users["dispatcher"], 118.1, 31.7, "utm")
+        selectors.locate_point(selectors.scope_root(users["dispatcher"]), 118.1, 31.7, "utm")
     assert exc.value.code == "unknown_crs"
 
 
@@ -64,7 +66,7 @@ def test_locate_points_answers_each_point(users, beat):
         [118.3, 31.2],
         [1, 2, 3],
     ]
-    answers = selectors.locate_points(users["commander"], points)
+    answers = selectors.locate_points(selectors.scope_root(users["commander"]), points)
     first = answers[0]
     assert not isinstance(first, Problem)
     assert first.grid is not None
@@ -84,7 +86,7 @@ def test_locate_points_answers_each_point(users, beat):
 @pytest.mark.parametrize("count", [0, 10_001])
 def test_locate_points_limits(users, count):
     with pytest.raises(InvalidInput):
-        selectors.locate_points(users["commander"], [[118.1, 31.1]] * count)
+        selectors.locate_points(selectors.scope_root(users["commander"]), [[118.1, 31.1]] * count)
 
 
 def test_locate_point_in_a_gap_gives_the_deepest_node(users, tree):
@@ -92,7 +94,7 @@ def test_locate_point_in_a_gap_gives_the_deepest_node(users, tree):
     grid.boundary = wkb(118.0, 31.5, 118.1, 32.0)
     grid.save()
     actions.boundary_version_bump()
-    found = selectors.locate_point(users["dispatcher"], 118.2, 31.7)
+    found = selectors.locate_point(selectors.scope_root(users["dispatcher"]), 118.2, 31.7)
     assert (found.grid, found.node.code) == (None, "320104001001")
 
 
@@ -138,9 +140,11 @@ def test_tree_report_names_overlaps_and_gaps(tree):
 
 
 def test_a_stale_index_never_answers_with_a_missing_node(users, tree):
-    assert selectors.locate_point(users["dispatcher"], 118.05, 31.7).node.code.endswith("001")
+    assert selectors.locate_point(
+        selectors.scope_root(users["dispatcher"]), 118.05, 31.7
+    ).node.code.endswith("001")
     users["grid_worker"].delete()
     tree["320104001001001"].delete()  # no version bump: the index still has the grid
-    [answer] = selectors.locate_points(users["dispatcher"], [[118.05, 31.7]])
+    [answer] = selectors.locate_points(selectors.scope_root(users["dispatcher"]), [[118.05, 31.7]])
     assert isinstance(answer, Problem)
     assert answer.code == "outside_city"
