@@ -41,7 +41,6 @@ from gridgov.exchange.models import ImportJob, ImportKind, ImportRowError
 from gridgov.exchange.readers import _reject
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.registry import crypto
-from gridgov.registry.actions import UNMASK_FIELDS
 from gridgov.registry.models import Home, Organisation, Person
 from gridgov.registry.validation import credit_code_check, phone_check, resident_id_check
 from gridgov.verification.actions import import_changes_propose
@@ -355,23 +354,16 @@ class Preparer:
             issues.append(self._issue(number, "name", name, "too_long", _("The name is too long.")))
         if issues or resident is None:
             return {}
-        id_field, phone_field = UNMASK_FIELDS["id_number"], UNMASK_FIELDS["phone"]
         return {
             "name": name,
-            "id_number_index": crypto.blind_index(resident.number, field=id_field, ring=self.ring),
-            "id_number_encrypted": crypto.encrypt(resident.number, field=id_field, ring=self.ring),
-            "id_number_masked": crypto.mask_id_number(resident.number),
+            **crypto.seal(resident.number, crypto.PERSON_ID_NUMBER, ring=self.ring).columns(
+                "id_number"
+            ),
             "birth_date": resident.birth_date,
             "sex": resident.sex,
             "kind": kind,
             "moved_in": moved_in,
-            "phone_index": crypto.blind_index(phone, field=phone_field, ring=self.ring)
-            if phone
-            else "",
-            "phone_encrypted": crypto.encrypt(phone, field=phone_field, ring=self.ring)
-            if phone
-            else "",
-            "phone_masked": crypto.mask_phone(phone) if phone else "",
+            **crypto.seal(phone, crypto.PERSON_PHONE, ring=self.ring).columns("phone"),
             # Never written to the record; a held change seals it in its task.
             "phone": phone,
         }

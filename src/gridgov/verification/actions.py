@@ -165,7 +165,7 @@ def _change_task(
     """
     sealed = {}
     if diff.get(fields.PHONE):
-        sealed[fields.PHONE] = crypto.encrypt(diff[fields.PHONE], field=SEALED_PHONE)
+        sealed[fields.PHONE] = crypto.seal(diff[fields.PHONE], SEALED_PHONE).encrypted
     return VerificationTask(
         record_kind=kind,
         record_id=record.pk,
@@ -316,12 +316,10 @@ def _newcomer_propose(
     assert resident is not None  # noqa: S101 - checked just above
     assert grid is not None  # noqa: S101
     index = crypto.blind_index(resident.number, field=field)
-    sealed = {
-        "id_number": crypto.encrypt(resident.number, field=SEALED_ID_NUMBER),
-        "id_number_masked": crypto.mask_id_number(resident.number),
-    }
+    id_number = crypto.seal(resident.number, SEALED_ID_NUMBER)
+    sealed = {"id_number": id_number.encrypted, "id_number_masked": id_number.masked}
     if values.get(fields.PHONE):
-        sealed[fields.PHONE] = crypto.encrypt(values[fields.PHONE], field=SEALED_PHONE)
+        sealed[fields.PHONE] = crypto.seal(values[fields.PHONE], SEALED_PHONE).encrypted
     task = VerificationTask(
         record_kind=RecordKind.PERSON,
         record_id=None,

@@ -61,7 +61,7 @@ WRITE_ROLES = frozenset(
         Role.DISTRICT_COMMANDER,
     }
 )
-UNMASK_FIELDS = {"id_number": "person.id_number", "phone": "person.phone"}
+UNMASK_FIELDS = {"id_number": crypto.PERSON_ID_NUMBER, "phone": crypto.PERSON_PHONE}
 UNMASK_ACTION = "registry.unmask"
 
 
@@ -228,11 +228,14 @@ def person_upsert(
         through=home or household,
         address_code=address_code,
     )
-    index = ""
+    ring = crypto.keyring()
+    sealed_id = crypto.EMPTY
     person = Person()
     if resident is not None:
-        index = crypto.blind_index(resident.number, field=UNMASK_FIELDS["id_number"])
-        existing = Person.objects.select_for_update().filter(id_number_index=index).first()
+        sealed_id = crypto.seal(resident.number, crypto.PERSON_ID_NUMBER, ring=ring)
+        existing = (
+            Person.objects.select_for_update().filter(id_number_index=sealed_id.index).first()
+        )
         if existing is not None:
             if not existing.grid.code.startswith(scope_root(actor).code):
                 raise Conflict(
@@ -277,13 +280,10 @@ def person_upsert(
     problems.raise_if_any(INVALID_PERSON)
     assert resident is not None  # noqa: S101 - problems raised otherwise
     assert grid is not None  # noqa: S101
-    ring = crypto.keyring()
     if created:
-        person.id_number_encrypted = crypto.encrypt(
-            resident.number, field=UNMASK_FIELDS["id_number"], ring=ring
-        )
-    person.id_number_index = index
-    person.id_number_masked = crypto.mask_id_number(resident.number)
+        person.id_number_encrypted = sealed_id.encrypted
+    person.id_number_index = sealed_id.index
+    person.id_number_masked = sealed_id.masked
     _set_phone(person, digits, ring)
     _stamp(
         person,
@@ -311,14 +311,13 @@ def person_upsert(
 
 
 def _set_phone(person: Person, digits: str, ring: crypto.Keyring) -> None:
-    index = crypto.blind_index(digits, field=UNMASK_FIELDS["phone"], ring=ring) if digits else ""
-    if index == person.phone_index and person.pk is not None:
+    """A phone is sealed again only when it changed: its blind index says whether it did."""
+    sealed = crypto.seal(digits, crypto.PERSON_PHONE, ring=ring)
+    if sealed.index == person.phone_index and person.pk is not None:
         return
-    person.phone_index = index
-    person.phone_encrypted = (
-        crypto.encrypt(digits, field=UNMASK_FIELDS["phone"], ring=ring) if digits else ""
-    )
-    person.phone_masked = crypto.mask_phone(digits) if digits else ""
+    person.phone_index = sealed.index
+    person.phone_encrypted = sealed.encrypted
+    person.phone_masked = sealed.masked
 
 
 @transaction.atomic
