@@ -316,8 +316,8 @@ def _newcomer_propose(
     assert resident is not None  # noqa: S101 - checked just above
     assert grid is not None  # noqa: S101
     index = crypto.blind_index(resident.number, field=field)
-    id_number = crypto.seal(resident.number, SEALED_ID_NUMBER)
-    sealed = {"id_number": id_number.encrypted, "id_number_masked": id_number.masked}
+    sealed_id = crypto.seal(resident.number, SEALED_ID_NUMBER)
+    sealed = {"id_number": sealed_id.encrypted, "id_number_masked": sealed_id.masked}
     if values.get(fields.PHONE):
         sealed[fields.PHONE] = crypto.seal(values[fields.PHONE], SEALED_PHONE).encrypted
     task = VerificationTask(

@@ -16,19 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.jurisdiction.models import Node
+from gridgov.registry.sources import Source
+
+__all__ = ["RecordKind", "Source", "Status", "VerificationTask"]
 
 
 class RecordKind(models.TextChoices):
     PERSON = "person", _("person")
     HOME = "home", _("home")
     ORGANISATION = "organisation", _("organisation")
-
-
-class Source(models.TextChoices):
-    DEPARTMENT_FILE = "department_file", _("department file")
-    API_PUSH = "api_push", _("API push")
-    SELF_DECLARATION = "self_declaration", _("self-declaration")
-    STALE = "stale", _("not verified for too long")
 
 
 class Status(models.TextChoices):
