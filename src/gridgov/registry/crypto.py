@@ -188,8 +188,13 @@ def seal(value: str, field: str, *, ring: Keyring | None = None) -> Sealed:
     return Sealed(
         blind_index(value, field=field, ring=ring),
         encrypt(value, field=field, ring=ring),
-        _MASKS[field.rpartition(".")[2]](value),
+        mask(value, field),
     )
+
+
+def mask(value: str, field: str) -> str:
+    """The displayed form of a personal value, as `seal` stores it."""
+    return _MASKS[field.rpartition(".")[2]](value)
 
 
 # Full-width forms (０-９, Ａ-Ｚ, ＠, －, （）) and the other dashes and spaces people type, one

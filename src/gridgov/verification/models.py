@@ -16,15 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.jurisdiction.models import Node
+from gridgov.registry.records import RecordKind
 from gridgov.registry.sources import Source
 
 __all__ = ["RecordKind", "Source", "Status", "VerificationTask"]
-
-
-class RecordKind(models.TextChoices):
-    PERSON = "person", _("person")
-    HOME = "home", _("home")
-    ORGANISATION = "organisation", _("organisation")
 
 
 class Status(models.TextChoices):

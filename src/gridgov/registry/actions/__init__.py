@@ -169,6 +169,19 @@ def _check_visible(actor: User, record: Provenance | None, what: str | Promise) 
 INVALID_PERSON = _("The person's data is not valid.")
 
 
+def person_checks(problems: ProblemList, *, moved_in: date | None, moved_out: date | None) -> None:
+    """What a person's fields must satisfy together, beyond each field's own type."""
+    if moved_in and moved_out and moved_out < moved_in:
+        problems.add(
+            "moved_out_before_in", _("Moving out cannot precede moving in."), field="moved_out"
+        )
+
+
+def home_checks(problems: ProblemList, *, floor_area: Decimal | None) -> None:
+    if floor_area is not None and floor_area <= 0:
+        problems.add("invalid_area", _("The floor area must be positive."), field="floor_area")
+
+
 @transaction.atomic
 def person_upsert(
     *,
@@ -215,10 +228,7 @@ def person_upsert(
             _("Service tags are recorded only with the person's consent."),
             field="service_tags",
         )
-    if moved_in and moved_out and moved_out < moved_in:
-        problems.add(
-            "moved_out_before_in", _("Moving out cannot precede moving in."), field="moved_out"
-        )
+    person_checks(problems, moved_in=moved_in, moved_out=moved_out)
     grid = record_place(
         actor,
         problems,
@@ -410,8 +420,7 @@ def home_upsert(
     home.use = use
     home.tenure = tenure
     home.compound = compound
-    if floor_area is not None and floor_area <= 0:
-        problems.add("invalid_area", _("The floor area must be positive."), field="floor_area")
+    home_checks(problems, floor_area=floor_area)
     _field_problems(problems, home, exclude=["grid", "community", "compound", "verified_by"])
     problems.raise_if_any(_("The home's data is not valid."))
     assert grid is not None  # noqa: S101 - problems raised otherwise
