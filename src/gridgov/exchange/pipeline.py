@@ -140,10 +140,8 @@ class Preparer:
     def _issue(self, row: int, fieldname: str, value: str, code: str, reason: object) -> RowIssue:
         """The stored issue masks identifiers wherever they are: an ID number typed into the
         address column, or a phone into the name, is as personal as in its own column."""
-        if fieldname == "id_number":
-            value = crypto.mask_id_number(value)
-        elif fieldname == "phone":
-            value = crypto.mask_phone(value)
+        if fieldname in self.personal:
+            value = crypto.mask(value, f"{self.record_kind}.{fieldname}")
         return RowIssue(
             row,
             self.headers.get(fieldname, fieldname),
