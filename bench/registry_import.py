@@ -99,11 +99,11 @@ def forget_earlier_runs(actor: Any) -> None:
 
 
 def written_columns() -> str:
-    """The columns the import writes for a person, as the limit copies them: the pipeline's."""
-    from gridgov.exchange.models import ImportKind
-    from gridgov.exchange.pipeline import SPECS
+    """The columns the import writes for a person, as the limit copies them: the bulk upsert's."""
+    from gridgov.registry.actions.bulk import shape
+    from gridgov.registry.records import RecordKind
 
-    return ", ".join(SPECS[ImportKind.PEOPLE].columns)
+    return ", ".join(shape(RecordKind.PERSON).columns)
 
 
 def export_clean(job_pk: int, path: Path) -> int:

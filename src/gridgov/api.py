@@ -168,6 +168,7 @@ def register_routers() -> None:
     from gridgov.registry.api import router as registry_router
     from gridgov.staffing.api import router as staffing_router
     from gridgov.verification.api import router as verification_router
+    from gridgov.web.api import router as web_router
     from gridgov.whistle.api import router as whistle_router
 
     api.add_router("/accounts", accounts_router)
@@ -180,6 +181,7 @@ def register_routers() -> None:
     api.add_router("/jurisdiction", jurisdiction_router)
     api.add_router("/staffing", staffing_router)
     api.add_router("/verification", verification_router)
+    api.add_router("/registry", web_router)
 
 
 register_routers()

@@ -23,7 +23,6 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.exchange.models import ImportJob, ImportKind, ImportStatus
 from gridgov.exchange.pipeline import (
     BATCH_SIZE,
-    SPECS,
     BatchResult,
     CheckpointMoved,
     Preparer,
@@ -156,12 +155,11 @@ def import_job_run(
     job.status, job.started_at = ImportStatus.RUNNING, job.started_at or timezone.now()
     job.save(update_fields=["status", "started_at"])
     preparer = Preparer(job.kind, actor, source=f"{IMPORT_PREFIX}{job.pk}:{job.file_name}")
-    spec = SPECS[job.kind]
     pending = ((n, cells) for n, cells in rows if n > job.checkpoint)
     for batch in batches(pending, batch_size):
         result = preparer.prepare(columns, batch)
         try:
-            commit_batch(job, spec, result, last_row=batch[-1][0], actor=actor)
+            commit_batch(job, result, last_row=batch[-1][0], actor=actor)
         except CheckpointMoved:
             # The other run owns the job now; it reports the progress and the end.
             job.refresh_from_db()

@@ -26,7 +26,6 @@ from gridgov.registry.models import (
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
-    from gridgov.verification.selectors import GridStats
 
 router = Router(tags=["registry"])
 
@@ -202,36 +201,6 @@ class CompoundIn(Placement):
     company: str = ""
 
 
-class VerificationOut(Schema):
-    total: int
-    verified: int
-    pending: int
-    verified_share: float | None
-    oldest_pending_days: float | None
-
-    @staticmethod
-    def resolve_total(obj: GridStats) -> int:
-        return obj.records
-
-    @staticmethod
-    def resolve_oldest_pending_days(obj: GridStats) -> float | None:
-        age = obj.oldest_pending_age
-        return None if age is None else round(age.total_seconds() / 86400, 1)
-
-
-class BlockCardOut(Schema):
-    grid: NodeRef
-    people: int
-    people_by_kind: dict[str, int]
-    homes: int
-    rentals: int
-    organisations: int
-    small_venues: int
-    compounds: int
-    managed_compounds: int
-    verification: VerificationOut
-
-
 @router.post("/people/search", response=list[PersonOut])
 def person_search(request: HttpRequest, payload: SearchIn) -> list[Person]:
     """At most 100 people; the ID number is matched exactly through its blind index."""
@@ -337,9 +306,3 @@ def compound_detail(request: HttpRequest, compound_id: int) -> selectors.Compoun
 @router.post("/compounds", response=CompoundOut)
 def compound_upsert(request: HttpRequest, payload: CompoundIn) -> Compound:
     return actions.compound_upsert(actor=_user(request), **payload.dict())
-
-
-@router.get("/grids/{code}/card", response=BlockCardOut)
-def grid_card(request: HttpRequest, code: str) -> selectors.BlockCard:
-    user = _user(request)
-    return selectors.grid_block_card(user, selectors.grid_get(user, code))

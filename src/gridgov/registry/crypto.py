@@ -148,6 +148,55 @@ def mask_phone(value: str) -> str:
     return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
+# The personal fields of the registry, each the associated data of its ciphertext and the
+# domain of its blind index: a value sealed for one does not open or match under another.
+PERSON_ID_NUMBER = "person.id_number"
+PERSON_PHONE = "person.phone"
+# How each kind of value is masked, by the last part of its field's name.
+_MASKS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """The three stored forms of one personal value: exact search, audited unmask, display."""
+
+    index: str
+    encrypted: str
+    masked: str
+
+    def columns(self, name: str) -> dict[str, str]:
+        """As a record stores them: `<name>_index`, `<name>_encrypted`, `<name>_masked`."""
+        return {
+            f"{name}_index": self.index,
+            f"{name}_encrypted": self.encrypted,
+            f"{name}_masked": self.masked,
+        }
+
+
+EMPTY = Sealed("", "", "")
+
+
+def seal(value: str, field: str, *, ring: Keyring | None = None) -> Sealed:
+    """Blind index, ciphertext and mask of a normalised value (no value, nothing stored).
+
+    The one place personal data is sealed: the registry's actions, its bulk upsert and the
+    verification tasks that carry a value until a grid worker decides all come here.
+    """
+    if not value:
+        return EMPTY
+    ring = ring or keyring()
+    return Sealed(
+        blind_index(value, field=field, ring=ring),
+        encrypt(value, field=field, ring=ring),
+        mask(value, field),
+    )
+
+
+def mask(value: str, field: str) -> str:
+    """The displayed form of a personal value, as `seal` stores it."""
+    return _MASKS[field.rpartition(".")[2]](value)
+
+
 # Full-width forms (０-９, Ａ-Ｚ, ＠, －, （）) and the other dashes and spaces people type, one
 # character for one, so a match in the folded text is the same span in the original.
 _FOLD = (

@@ -30,12 +30,11 @@ from gridgov.registry.models import (
     Tenancy,
     Tenure,
 )
+from gridgov.registry.sources import Source
 from gridgov.registry.validation import phone_check, resident_id_normalise
-from gridgov.verification.models import Source
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
-    from gridgov.verification.selectors import GridStats
 
 M = TypeVar("M", bound=Provenance)
 SEARCH_LIMIT = 100
@@ -164,8 +163,8 @@ def grid_get(user: User, code: str) -> Node:
 
 
 @dataclass(frozen=True)
-class BlockCard:
-    """A grid's block data (块数据): what the registry holds about that place."""
+class GridRegistry:
+    """What the registry holds about one grid: the registry's part of its block data (块数据)."""
 
     grid: Node
     people_by_kind: dict[str, int]
@@ -175,7 +174,6 @@ class BlockCard:
     small_venues: int
     compounds: int
     managed_compounds: int
-    verification: GridStats
 
     @property
     def people(self) -> int:
@@ -186,13 +184,8 @@ class BlockCard:
         return [(str(kind.label), self.people_by_kind[kind.value]) for kind in ResidentKind]
 
 
-def grid_block_card(user: User, grid: Node) -> BlockCard:
-    """The registry's counts, and the verification figures as the verification page has them.
-
-    Imported here: the verification package reads the registry through this module.
-    """
-    from gridgov.verification.selectors import grid_figures
-
+def grid_registry(user: User, grid: Node) -> GridRegistry:
+    """The registry's counts for one grid the caller sees."""
     grid = grid_get(user, grid.code)
     people = Person.objects.filter(grid=grid, moved_out__isnull=True)
     by_kind = {kind.value: 0 for kind in ResidentKind}
@@ -206,7 +199,7 @@ def grid_block_card(user: User, grid: Node) -> BlockCard:
     compounds = Compound.objects.filter(grid=grid).aggregate(
         total=Count("id"), managed=Count("id", filter=Q(managed=True))
     )
-    return BlockCard(
+    return GridRegistry(
         grid=grid,
         people_by_kind=by_kind,
         homes=homes["total"],
@@ -215,7 +208,6 @@ def grid_block_card(user: User, grid: Node) -> BlockCard:
         small_venues=orgs["small"],
         compounds=compounds["total"],
         managed_compounds=compounds["managed"],
-        verification=grid_figures(user, grid),
     )
 
 

@@ -12,5 +12,4 @@ urlpatterns = [
     path("homes/<int:home_id>/", views.home_detail, name="home"),
     path("organisations/<int:organisation_id>/", views.organisation_detail, name="organisation"),
     path("compounds/<int:compound_id>/", views.compound_detail, name="compound"),
-    path("grids/<str:code>/", views.grid_card, name="grid"),
 ]

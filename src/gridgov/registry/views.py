@@ -1,4 +1,4 @@
-"""Registry pages: search, details, the grid's block-data card, and the unmask form.
+"""Registry pages: search, details and the unmask form (the grid's block-data card is in web).
 
 The search form is posted, not sent as a query string, so an ID number
 never lands in an address bar, a browser history or a server access log.
@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from gridgov.accounts.roles import UNMASK_ROLES
 from gridgov.core.errors import InvalidInput
 from gridgov.core.pages import UserRequest, page_view
-from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.registry import actions, selectors
 
 
@@ -110,12 +109,3 @@ def organisation_detail(request: UserRequest, organisation_id: int) -> HttpRespo
 def compound_detail(request: UserRequest, compound_id: int) -> HttpResponse:
     detail = selectors.compound_detail(request.user, compound_id)
     return render(request, "registry/compound.html", {"detail": detail})
-
-
-@page_view
-def grid_card(request: UserRequest, code: str) -> HttpResponse:
-    grid = selectors.grid_get(request.user, code)
-    card = selectors.grid_block_card(request.user, grid)
-    return render(
-        request, "registry/grid.html", {"card": card, "path": breadcrumbs(request.user, grid)}
-    )

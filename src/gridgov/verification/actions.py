@@ -36,6 +36,7 @@ from gridgov.jurisdiction.selectors import scope_root
 from gridgov.registry import actions as registry_actions
 from gridgov.registry import crypto
 from gridgov.registry import selectors as registry_selectors
+from gridgov.registry.actions.change import record_change
 from gridgov.registry.models import Home, Organisation, Person, Provenance
 from gridgov.registry.validation import resident_id_check
 from gridgov.staffing.models import StaffAssignment
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 # Those who keep the registry true on the ground decide; department systems may also propose.
 DECIDE_ROLES = registry_actions.WRITE_ROLES
 PROPOSE_ROLES = roles_with(Capability.PROPOSE_CORRECTION)
-SEALED_PHONE = "verification.phone"
 FINGERPRINT_FIELD = "verification.proposal"
 SWEEP_LIMIT = 500
 
@@ -59,6 +59,23 @@ class Decision:
     CORRECT = "correct"
     REJECT = "reject"
     ALL = (CONFIRM, CORRECT, REJECT)
+
+
+def _seal_field(name: str) -> str:
+    """A task's personal value is sealed under its own field name: "verification.phone"."""
+    return f"verification.{name}"
+
+
+SEALED_PHONE = _seal_field("phone")
+
+
+def _sealed(kind: str, values: dict[str, Any]) -> dict[str, str]:
+    """The personal values a task carries, sealed; the task shows them only masked."""
+    return {
+        name: crypto.seal(value, _seal_field(name)).encrypted
+        for name, value in values.items()
+        if value and fields.personal(kind, name)
+    }
 
 
 def _fingerprint(kind: str, record_id: int, source: str, values: dict[str, Any]) -> str:
@@ -145,8 +162,10 @@ def proposer_check(actor: User) -> None:
         )
 
 
-def _diff(record: Provenance, values: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if fields.differs(record, name, value)}
+def _diff(kind: str, record: Provenance, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: value for name, value in values.items() if fields.differs(kind, record, name, value)
+    }
 
 
 def _change_task(
@@ -163,9 +182,7 @@ def _change_task(
     One builder for a single proposal and a file's batch, so the same change
     from either makes the same fingerprint and collides into one pending task.
     """
-    sealed = {}
-    if diff.get(fields.PHONE):
-        sealed[fields.PHONE] = crypto.encrypt(diff[fields.PHONE], field=SEALED_PHONE)
+    sealed = _sealed(kind, diff)
     return VerificationTask(
         record_kind=kind,
         record_id=record.pk,
@@ -173,7 +190,7 @@ def _change_task(
         source=source,
         batch=batch.strip()[:64],
         source_time=source_time,
-        proposed=fields.shown_all(diff),
+        proposed=fields.shown_all(kind, diff),
         sealed=sealed,
         fingerprint=_fingerprint(kind, record.pk, source, diff),
     )
@@ -236,7 +253,7 @@ def change_propose(
             batch=batch,
             source_time=source_time,
         )
-    diff = _diff(record, values)
+    diff = _diff(record_kind, record, values)
     if not diff:
         return Proposal(None, created=False)
     task = _change_task(record_kind, record, source, diff, batch=batch, source_time=source_time)
@@ -270,7 +287,7 @@ def change_propose(
     return Proposal(task, created=True)
 
 
-SEALED_ID_NUMBER = "verification.id_number"
+SEALED_ID_NUMBER = _seal_field("id_number")
 NEWCOMER_FIELDS = ("name", "kind")
 
 
@@ -316,12 +333,12 @@ def _newcomer_propose(
     assert resident is not None  # noqa: S101 - checked just above
     assert grid is not None  # noqa: S101
     index = crypto.blind_index(resident.number, field=field)
+    sealed_id = crypto.seal(resident.number, SEALED_ID_NUMBER)
     sealed = {
-        "id_number": crypto.encrypt(resident.number, field=SEALED_ID_NUMBER),
-        "id_number_masked": crypto.mask_id_number(resident.number),
+        "id_number": sealed_id.encrypted,
+        "id_number_masked": sealed_id.masked,
+        **_sealed(RecordKind.PERSON, values),
     }
-    if values.get(fields.PHONE):
-        sealed[fields.PHONE] = crypto.encrypt(values[fields.PHONE], field=SEALED_PHONE)
     task = VerificationTask(
         record_kind=RecordKind.PERSON,
         record_id=None,
@@ -329,7 +346,7 @@ def _newcomer_propose(
         source=source,
         batch=batch.strip()[:64],
         source_time=source_time,
-        proposed=fields.shown_all(values),
+        proposed=fields.shown_all(RecordKind.PERSON, values),
         sealed=sealed,
         fingerprint=_fingerprint(RecordKind.PERSON, 0, source, {**values, "id_number": index}),
     )
@@ -403,7 +420,7 @@ def import_changes_propose(
         raise NotFound(_("No such record in the registry."), code="not_found")
     tasks = []
     for pk, values in parsed.items():
-        diff = _diff(records[pk], values)
+        diff = _diff(record_kind, records[pk], values)
         if diff:
             tasks.append(
                 _change_task(
@@ -488,13 +505,16 @@ def stale_sweep(*, actor: User | None, days: int, limit: int = SWEEP_LIMIT) -> i
 
 
 def _proposed_values(task: VerificationTask) -> dict[str, Any]:
-    """The task's values typed again; a phone opened from its seal only now, to apply it."""
+    """The task's values typed again; a personal one (the phone) opened from the task's own
+    seal only now, to apply it."""
     problems = ProblemList()
-    raw = {name: value for name, value in task.proposed.items() if name != fields.PHONE}
-    values = fields.values_parse(problems, task.record_kind, raw) if raw else {}
-    if fields.PHONE in task.proposed:
-        sealed = task.sealed.get(fields.PHONE, "")
-        values[fields.PHONE] = crypto.decrypt(sealed, field=SEALED_PHONE) if sealed else ""
+    kind = task.record_kind
+    raw = {n: v for n, v in task.proposed.items() if not fields.personal(kind, n)}
+    values = fields.values_parse(problems, kind, raw) if raw else {}
+    for name in task.proposed:
+        if fields.personal(kind, name):
+            stored = task.sealed.get(name, "")
+            values[name] = crypto.decrypt(stored, field=_seal_field(name)) if stored else ""
     problems.raise_if_any(_("The proposal is not valid."))
     return values
 
@@ -508,63 +528,16 @@ def _apply(
     source: str,
     source_time: datetime | None,
 ) -> None:
-    """Write through the registry's upsert, repeating every field the change does not touch."""
-    common: dict[str, Any] = {
-        "actor": actor,
-        "grid_code": record.grid.code,
-        "address_code": values.get("address_code", record.address_code),
-        "source": source,
-        "source_time": source_time,
-        "verified": True,
-    }
-    if kind == RecordKind.PERSON:
-        assert isinstance(record, Person)  # noqa: S101
-        if fields.PHONE in values:
-            phone = values[fields.PHONE]
-        elif record.phone_encrypted:
-            phone = crypto.decrypt(
-                record.phone_encrypted, field=registry_actions.UNMASK_FIELDS["phone"]
-            )
-        else:
-            phone = ""
-        registry_actions.person_upsert(
-            **common,
-            id_number=crypto.decrypt(
-                record.id_number_encrypted, field=registry_actions.UNMASK_FIELDS["id_number"]
-            ),
-            name=values.get("name", record.name),
-            kind=values.get("kind", record.kind),
-            phone=phone,
-            birth_date=record.birth_date,
-            sex=record.sex,
-            household=record.household,
-            home=record.home,
-            moved_in=values.get("moved_in", record.moved_in),
-            moved_out=values.get("moved_out", record.moved_out),
-            service_tags=record.service_tags,
-            tags_consent=record.tags_consent_at is not None,
-        )
-    elif kind == RecordKind.HOME:
-        assert isinstance(record, Home)  # noqa: S101
-        registry_actions.home_upsert(
-            **common,
-            address=record.address,
-            floor_area=values.get("floor_area", record.floor_area),
-            use=values.get("use", record.use),
-            tenure=values.get("tenure", record.tenure),
-            compound=record.compound,
-        )
-    else:
-        assert isinstance(record, Organisation)  # noqa: S101
-        registry_actions.organisation_upsert(
-            **common,
-            credit_code=record.credit_code,
-            name=values.get("name", record.name),
-            kind=values.get("kind", record.kind),
-            address=values.get("address", record.address),
-            staff_count=values.get("staff_count", record.staff_count),
-            small_venue=values.get("small_venue", record.small_venue),
-        )
+    """Write only the decided fields through the registry's partial change, stamped verified."""
+    record_change(
+        actor=actor,
+        kind=kind,
+        record=record,
+        values=values,
+        source=source,
+        source_time=source_time,
+        verified=True,
+    )
 
 
 def _source_label(task: VerificationTask) -> str:
@@ -644,7 +617,7 @@ def _decided(
     note: str,
     now: datetime,
 ) -> VerificationTask:
-    task.applied = fields.shown_all(values)
+    task.applied = fields.shown_all(task.record_kind, values)
     task.decided_at = now
     task.decided_by = actor
     task.note = crypto.redact(note.strip())

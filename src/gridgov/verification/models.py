@@ -17,19 +17,10 @@ from django.utils.translation import pgettext_lazy
 
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.scope import ScopedModel
+from gridgov.registry.records import RecordKind
+from gridgov.registry.sources import Source
 
-
-class RecordKind(models.TextChoices):
-    PERSON = "person", _("person")
-    HOME = "home", _("home")
-    ORGANISATION = "organisation", _("organisation")
-
-
-class Source(models.TextChoices):
-    DEPARTMENT_FILE = "department_file", _("department file")
-    API_PUSH = "api_push", _("API push")
-    SELF_DECLARATION = "self_declaration", _("self-declaration")
-    STALE = "stale", _("not verified for too long")
+__all__ = ["RecordKind", "Source", "Status", "VerificationTask"]
 
 
 class Status(models.TextChoices):

@@ -22,6 +22,7 @@ from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import nodes_visible, scope_of
 from gridgov.registry import selectors as registry_selectors
 from gridgov.registry.models import Home, Organisation, Person, Provenance
+from gridgov.registry.records import SPECS
 from gridgov.verification import fields
 from gridgov.verification.models import RecordKind, Status, VerificationTask
 
@@ -44,11 +45,7 @@ def tasks_visible(user: User) -> QuerySet[VerificationTask]:
     )
 
 
-MODELS: dict[str, type[Provenance]] = {
-    RecordKind.PERSON: Person,
-    RecordKind.HOME: Home,
-    RecordKind.ORGANISATION: Organisation,
-}
+MODELS: dict[str, type[Provenance]] = {kind: spec.model for kind, spec in SPECS.items()}
 
 
 @dataclass(frozen=True)
@@ -138,7 +135,11 @@ class TaskView:
 
     def current(self, name: str) -> Any:
         """A field as recorded now, as a page shows it; nothing yet for a newcomer."""
-        return "" if self.record is None else fields.current_shown(self.record, name)
+        return (
+            ""
+            if self.record is None
+            else fields.current_shown(self.task.record_kind, self.record, name)
+        )
 
 
 def task_view(user: User, task_id: int) -> TaskView:
@@ -151,7 +152,7 @@ def task_view(user: User, task_id: int) -> TaskView:
     names = [n for n in fields.FIELDS[task.record_kind] if everything or n in task.proposed]
     rows = []
     for name in names:
-        current = "" if record is None else fields.current_shown(record, name)
+        current = "" if record is None else fields.current_shown(task.record_kind, record, name)
         proposed = task.proposed.get(name, current)
         rows.append(
             FieldRow(

@@ -18,12 +18,11 @@ from typing import Any
 import pytest
 from django.db import connection, models
 
-from gridgov.exchange import pipeline
 from gridgov.exchange.actions import import_job_run, import_job_start
 from gridgov.exchange.models import ImportJob, ImportStatus
 from gridgov.exchange.tests.conftest import addresses, id_number, people_rows, write
 from gridgov.registry import crypto
-from gridgov.registry.actions import UNMASK_FIELDS
+from gridgov.registry.actions import UNMASK_FIELDS, bulk
 from gridgov.registry.models import Home, Organisation, Person
 from gridgov.verification.actions import SEALED_PHONE, stale_sweep, task_decide
 from gridgov.verification.models import Source, VerificationTask
@@ -225,7 +224,7 @@ def test_copy_path_and_portable_path_give_the_same_records(
     VerificationTask.objects.all().delete()
     model._default_manager.all().delete()
     ImportJob.objects.all().delete()
-    monkeypatch.setattr(pipeline, "UPSERTS", {})
+    monkeypatch.setattr(bulk, "UPSERTS", {})
     assert import_both() == copied
 
 

@@ -269,3 +269,32 @@ def test_decisions_check_scope_role_state_and_values(
     task_decide(actor=users["community_staff"], task_id=task.pk, decision="confirm")
     with pytest.raises(Conflict):
         task_decide(actor=users["grid_worker"], task_id=task.pk, decision="reject")
+
+
+def test_a_decision_writes_only_the_decided_fields_and_decrypts_nothing_stored(
+    users: dict[str, Any], records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record's sealed ID number and phone stay byte for byte: a name change neither
+    opens nor re-seals them (before, the decision decrypted both to write every field)."""
+    person = records.person
+    task = change_propose(
+        actor=users["community_staff"],
+        source="api_push",
+        record_kind="person",
+        id_number=ID_NUMBER,
+        changes={"name": "只改名字"},
+    ).task
+    assert task is not None
+
+    def no_decrypt(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("a decision decrypted a stored value")
+
+    monkeypatch.setattr("gridgov.registry.crypto.decrypt", no_decrypt)
+    task_decide(actor=users["grid_worker"], task_id=task.pk, decision="confirm")
+    after = Person.objects.get(pk=person.pk)
+    assert after.name == "只改名字"
+    assert after.id_number_encrypted == person.id_number_encrypted
+    assert after.phone_encrypted == person.phone_encrypted
+    assert after.verified_by == users["grid_worker"]
+    change = AuditEntry.objects.get(action="registry.record_change")
+    assert change.detail["changed"] == ["name"]

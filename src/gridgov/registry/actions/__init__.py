@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 WRITE_ROLES = roles_with(Capability.WRITE_REGISTRY)
-UNMASK_FIELDS = {"id_number": "person.id_number", "phone": "person.phone"}
+UNMASK_FIELDS = {"id_number": crypto.PERSON_ID_NUMBER, "phone": crypto.PERSON_PHONE}
 UNMASK_ACTION = "registry.unmask"
 
 
@@ -161,6 +161,19 @@ def _check_visible(actor: User, record: Provenance | None, what: str | Promise) 
 INVALID_PERSON = _("The person's data is not valid.")
 
 
+def person_checks(problems: ProblemList, *, moved_in: date | None, moved_out: date | None) -> None:
+    """What a person's fields must satisfy together, beyond each field's own type."""
+    if moved_in and moved_out and moved_out < moved_in:
+        problems.add(
+            "moved_out_before_in", _("Moving out cannot precede moving in."), field="moved_out"
+        )
+
+
+def home_checks(problems: ProblemList, *, floor_area: Decimal | None) -> None:
+    if floor_area is not None and floor_area <= 0:
+        problems.add("invalid_area", _("The floor area must be positive."), field="floor_area")
+
+
 @transaction.atomic
 def person_upsert(
     *,
@@ -207,10 +220,7 @@ def person_upsert(
             _("Service tags are recorded only with the person's consent."),
             field="service_tags",
         )
-    if moved_in and moved_out and moved_out < moved_in:
-        problems.add(
-            "moved_out_before_in", _("Moving out cannot precede moving in."), field="moved_out"
-        )
+    person_checks(problems, moved_in=moved_in, moved_out=moved_out)
     grid = record_place(
         actor,
         problems,
@@ -220,11 +230,14 @@ def person_upsert(
         through=home or household,
         address_code=address_code,
     )
-    index = ""
+    ring = crypto.keyring()
+    sealed_id = crypto.EMPTY
     person = Person()
     if resident is not None:
-        index = crypto.blind_index(resident.number, field=UNMASK_FIELDS["id_number"])
-        existing = Person.objects.select_for_update().filter(id_number_index=index).first()
+        sealed_id = crypto.seal(resident.number, crypto.PERSON_ID_NUMBER, ring=ring)
+        existing = (
+            Person.objects.select_for_update().filter(id_number_index=sealed_id.index).first()
+        )
         if existing is not None:
             if not existing.grid.code.startswith(scope_root(actor).code):
                 raise Conflict(
@@ -269,13 +282,10 @@ def person_upsert(
     problems.raise_if_any(INVALID_PERSON)
     assert resident is not None  # noqa: S101 - problems raised otherwise
     assert grid is not None  # noqa: S101
-    ring = crypto.keyring()
     if created:
-        person.id_number_encrypted = crypto.encrypt(
-            resident.number, field=UNMASK_FIELDS["id_number"], ring=ring
-        )
-    person.id_number_index = index
-    person.id_number_masked = crypto.mask_id_number(resident.number)
+        person.id_number_encrypted = sealed_id.encrypted
+    person.id_number_index = sealed_id.index
+    person.id_number_masked = sealed_id.masked
     _set_phone(person, digits, ring)
     _stamp(
         person,
@@ -303,14 +313,13 @@ def person_upsert(
 
 
 def _set_phone(person: Person, digits: str, ring: crypto.Keyring) -> None:
-    index = crypto.blind_index(digits, field=UNMASK_FIELDS["phone"], ring=ring) if digits else ""
-    if index == person.phone_index and person.pk is not None:
+    """A phone is sealed again only when it changed: its blind index says whether it did."""
+    sealed = crypto.seal(digits, crypto.PERSON_PHONE, ring=ring)
+    if sealed.index == person.phone_index and person.pk is not None:
         return
-    person.phone_index = index
-    person.phone_encrypted = (
-        crypto.encrypt(digits, field=UNMASK_FIELDS["phone"], ring=ring) if digits else ""
-    )
-    person.phone_masked = crypto.mask_phone(digits) if digits else ""
+    person.phone_index = sealed.index
+    person.phone_encrypted = sealed.encrypted
+    person.phone_masked = sealed.masked
 
 
 @transaction.atomic
@@ -403,8 +412,7 @@ def home_upsert(
     home.use = use
     home.tenure = tenure
     home.compound = compound
-    if floor_area is not None and floor_area <= 0:
-        problems.add("invalid_area", _("The floor area must be positive."), field="floor_area")
+    home_checks(problems, floor_area=floor_area)
     _field_problems(problems, home, exclude=["grid", "community", "compound", "verified_by"])
     problems.raise_if_any(_("The home's data is not valid."))
     assert grid is not None  # noqa: S101 - problems raised otherwise
