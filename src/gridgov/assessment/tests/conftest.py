@@ -23,6 +23,7 @@ from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_apply, event_report
 from gridgov.events.models import Category, Deadline, Event, EventTransition
 from gridgov.events.workflow import Command, Outcome, Stage
+from gridgov.testing.history import history_rewrite
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 
@@ -124,7 +125,7 @@ def move_history_to(day: date, at: time = time(10, 0), *, after_pk: int = 0) -> 
     assert first is not None
     delta = timezone.make_aware(datetime.combine(day, at)) - first
     events.update(**{f: F(f) + delta for f in _EVENT_STAMPS})
-    EventTransition.objects.filter(event__in=events).update(at=F("at") + delta)
+    history_rewrite(EventTransition.objects.filter(event__in=events), at=F("at") + delta)
     Deadline.objects.filter(event__in=events).update(
         **{f: F(f) + delta for f in ("started_at", "due_at", "ended_at", "escalated_at")}
     )
