@@ -4,10 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from gridgov.api import api
-from gridgov.core import health, metrics
+from gridgov.jurisdiction import urls as jurisdiction_urls
+from gridgov.web import health, metrics
+from gridgov.web import urls as web_urls
 
 # Django's own "Django administration" names the framework, not the product.
 admin.site.site_header = admin.site.site_title = _("GridGov administration")
+
+# The node and grid pages (gridgov.web) draw on registry and staffing, above jurisdiction.
+jurisdiction_pages = jurisdiction_urls.urlpatterns + web_urls.jurisdiction_urlpatterns
 
 urlpatterns = [
     path("", include("gridgov.web.urls")),
@@ -15,7 +20,12 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("gridgov.accounts.urls")),
-    path("jurisdiction/", include("gridgov.jurisdiction.urls")),
+    path(
+        "jurisdiction/",
+        include(
+            (jurisdiction_urls.urlpatterns + web_urls.jurisdiction_urlpatterns, "jurisdiction")
+        ),
+    ),
     path("staffing/", include("gridgov.staffing.urls")),
     path("worktime/", include("gridgov.worktime.urls")),
     path("events/", include("gridgov.events.urls")),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -13,18 +12,15 @@ from ninja.pagination import PageNumberPagination, paginate
 from gridgov.accounts import actions, selectors
 from gridgov.accounts.models import ApiToken, User
 from gridgov.accounts.otp import verified
+from gridgov.accounts.requests import request_user
 from gridgov.accounts.roles import Capability, Role
 from gridgov.core.errors import PermissionDenied
 
 router = Router(tags=["accounts"])
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
 def _manager(request: HttpRequest) -> User:
-    user = _user(request)
+    user = request_user(request)
     if not user.can(Capability.MANAGE_ACCOUNTS):
         raise PermissionDenied(_("Only a security administrator may manage accounts."))
     return user
@@ -93,17 +89,17 @@ class TokenCreatedOut(Schema):
 
 @router.get("/me", response=MeOut, summary="The calling account")
 def me(request: HttpRequest) -> User:
-    return _user(request)
+    return request_user(request)
 
 
 @router.get("/tokens", response=list[TokenOut], summary="The caller's API tokens")
 def token_list(request: HttpRequest) -> list[ApiToken]:
-    return list(selectors.api_tokens_of(_user(request)))
+    return list(selectors.api_tokens_of(request_user(request)))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
-    user = _user(request)
+    user = request_user(request)
     token, key = actions.api_token_create(
         actor=user, name=payload.name, second_factor=verified(user)
     )
@@ -117,7 +113,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
-    user = _user(request)
+    user = request_user(request)
     actions.api_token_revoke(actor=user, token=selectors.api_token_get(user, token_id))
     return Status(204, None)
 

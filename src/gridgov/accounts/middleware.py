@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.otp import second_factor_required, verified
-from gridgov.core.errors import PermissionDenied
+from gridgov.core.errors import PermissionDenied, api_error_response
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,5 @@ class PendingStepMiddleware:
         if request.path_info in allowed:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
-            from gridgov.api import error_response
-
-            return error_response(request, 403, step.code, step.message)
+            return api_error_response(PermissionDenied(step.message, code=step.code))
         return redirect(step.url_names[0])

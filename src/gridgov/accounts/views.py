@@ -15,8 +15,9 @@ from django_otp import login as otp_login
 
 from gridgov.accounts import actions, otp
 from gridgov.accounts.forms import OtpForm, PasswordChangeForm
+from gridgov.accounts.requests import UserRequest
 from gridgov.core.errors import DomainError, InvalidInput, Problem
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 
 
 @sensitive_post_parameters()

@@ -6,12 +6,10 @@ is never named, and an address outside it reads as not found.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from gridgov.accounts.models import User
+from gridgov.accounts.requests import request_user
 from gridgov.addresses import selectors
 from gridgov.addresses.matcher import MAX_TEXT, Match
 from gridgov.addresses.models import Address
@@ -19,10 +17,6 @@ from gridgov.addresses.models import Address
 router = Router(tags=["addresses"])
 
 BATCH_MAX = 10_000
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 class MatchIn(Schema):
@@ -122,21 +116,21 @@ def _out(match: Match) -> MatchOut:
 
 @router.post("/match", response=MatchOut)
 def match(request: HttpRequest, body: MatchIn) -> MatchOut:
-    return _out(selectors.address_match(_user(request), body.text))
+    return _out(selectors.address_match(request_user(request), body.text))
 
 
 @router.post("/match/batch", response=BatchOut)
 def match_batch(request: HttpRequest, body: BatchIn) -> BatchOut:
     return BatchOut(
-        results=[_out(m) for m in selectors.address_match_many(_user(request), body.texts)]
+        results=[_out(m) for m in selectors.address_match_many(request_user(request), body.texts)]
     )
 
 
 @router.get("", response=list[AddressOut])
 def address_list(request: HttpRequest, filters: Query[SearchIn]) -> list[Address]:
-    return list(selectors.address_search(_user(request), road=filters.road, q=filters.q))
+    return list(selectors.address_search(request_user(request), road=filters.road, q=filters.q))
 
 
 @router.get("/{code}", response=AddressOut)
 def address_detail(request: HttpRequest, code: str) -> Address:
-    return selectors.address_get(_user(request), code)
+    return selectors.address_get(request_user(request), code)

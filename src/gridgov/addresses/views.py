@@ -6,12 +6,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.addresses import selectors
 from gridgov.addresses.explain import explanation
 from gridgov.addresses.forms import BatchForm
 from gridgov.addresses.matcher import MAX_TEXT
 from gridgov.core.downloads import csv_lines
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 
 
 @page_view

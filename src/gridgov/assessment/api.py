@@ -1,22 +1,19 @@
 """Assessment (监督考核): scorecards and rankings from the daily counts, and the centre's score."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from gridgov.accounts.requests import request_user
 from gridgov.assessment import actions, selectors
 from gridgov.assessment.models import HandlingScore
 
 if TYPE_CHECKING:
-    from gridgov.accounts.models import User
+    pass
 
 router = Router(tags=["assessment"])
-
-
-def _user(request: HttpRequest) -> "User":
-    return cast("User", request.user)
 
 
 class PeriodOut(Schema):
@@ -122,7 +119,7 @@ class HandlingScoreOut(Schema):
 @router.get("/scorecards", response=ScorecardOut)
 def scorecard(request: HttpRequest, query: Query[ScorecardQuery]) -> Any:
     return selectors.scorecard(
-        _user(request),
+        request_user(request),
         unit_kind=query.unit,
         code=query.code,
         period=query.period,
@@ -133,7 +130,7 @@ def scorecard(request: HttpRequest, query: Query[ScorecardQuery]) -> Any:
 @router.get("/rankings", response=RankingOut)
 def ranking(request: HttpRequest, query: Query[RankingQuery]) -> Any:
     return selectors.ranking(
-        _user(request),
+        request_user(request),
         unit_kind=query.unit,
         indicator=query.indicator,
         period=query.period,
@@ -146,6 +143,9 @@ def ranking(request: HttpRequest, query: Query[RankingQuery]) -> Any:
 @router.post("/events/{number}/handling-score", response={201: HandlingScoreOut})
 def handling_score(request: HttpRequest, number: str, payload: HandlingScoreIn) -> Any:
     row = actions.handling_score(
-        actor=_user(request), event_number=number, score=payload.score, comment=payload.comment
+        actor=request_user(request),
+        event_number=number,
+        score=payload.score,
+        comment=payload.comment,
     )
     return Status(201, row)

@@ -14,12 +14,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.accounts.roles import Role
 from gridgov.assessment import actions, selectors
 from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.models import UnitKind
 from gridgov.core.errors import InvalidInput, Problem
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.core.routers import on_replica
 from gridgov.events.selectors import event_get
 from gridgov.jurisdiction.models import Level

@@ -1,28 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyError(ValueError):
-    """Raised by any attempt to change or remove an audit entry."""
+from gridgov.core.append_only import AppendOnlyModel
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    """Bulk update and delete bypass Model.save/delete, so they are refused here too."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit entries are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries are append-only")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One write or sensitive read. Rows are never updated or deleted.
 
     Code refuses it here; on PostgreSQL a trigger also refuses it for any
@@ -58,8 +44,6 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, db_default="")
     hash = models.CharField(_("hash"), max_length=64, blank=True, db_default="")
 
-    objects = AuditEntryQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -68,10 +52,6 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.target_type}:{self.target_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries are append-only")
+    @classmethod
+    def trigger_name(cls) -> str:
+        return "audit_entry_append_only"  # migration 0002 named it before there was a rule

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.http import JsonResponse
 from django.utils.functional import Promise
+
+API_CONTENT_TYPE = "application/json; charset=utf-8"  # as the API's own renderer answers
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,8 @@ class ProblemList:
     def raise_if_any(self, message: str | Promise) -> None:
         if self.problems:
             raise InvalidInput(message, problems=self.problems)
+
+
+def api_error_response(error: DomainError) -> JsonResponse:
+    """The API's answer to an error raised before a request reaches the API (in a middleware)."""
+    return JsonResponse(error.as_dict(), status=error.status, content_type=API_CONTENT_TYPE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Concatenate, ParamSpec
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -19,24 +19,13 @@ from django.shortcuts import render
 
 from gridgov.core.errors import DomainError, NotFound, PermissionDenied
 
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    from gridgov.accounts.models import User
-
-
-class UserRequest(HttpRequest):
-    """A request that passed login_required, seen through the HtmxMiddleware."""
-
-    user: User
-    htmx: HtmxDetails
-
-
 P = ParamSpec("P")
-View = Callable[Concatenate[UserRequest, P], HttpResponse]
+# The view names its request type (gridgov.accounts.requests.UserRequest): login has run.
+R = TypeVar("R", bound=HttpRequest)
+View = Callable[Concatenate[R, P], HttpResponse]
 
 
-def page_view(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def page_view(view: View[R, P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)  # type: ignore[arg-type]

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from gridgov.core.middleware import API_PREFIX
+API_PREFIX = "/api/"
 
 
 # Django's own error pages, except under the API, whose every answer is JSON: an unknown path,

@@ -26,6 +26,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_ROLES
 from gridgov.addresses.actions import library_clear, library_generate
 from gridgov.audit.actions import audit_record
+from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
 from gridgov.demo.history import default_catalogue, history_months, history_write
@@ -61,7 +62,7 @@ from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Level, Node
 from gridgov.registry.models import Compound, Home, Household, Organisation, Person, Tenancy
 from gridgov.staffing.models import StaffAssignment, StaffMember, WorkGroup, WorkGroupMember
 from gridgov.verification.models import VerificationTask
-from gridgov.whistle.models import Whistle
+from gridgov.whistle.models import Whistle, WhistleLog
 
 BATCH = 2000
 M = TypeVar("M", bound=models.Model)
@@ -300,11 +301,13 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
 
     # The demo's events go first, their photos, then their timeline and deadlines in one
     # statement each: the ORM's cascade would load a city's year of steps into memory.
+    # The timelines are append-only; they go only with their events (gridgov.core.append_only).
     events = Event.objects.filter(node__code__startswith=code)
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
-    for model in (EventTransition, Deadline):
-        deleted[model._meta.label] = _delete_of_events(model, events)
-    drop(Whistle.objects.filter(event__in=events.values("pk")))
+    with triggers_lifted(EventTransition, WhistleLog):
+        for model in (EventTransition, Deadline):
+            deleted[model._meta.label] = _delete_of_events(model, events)
+        drop(Whistle.objects.filter(event__in=events.values("pk")))
     drop(events)
     if not Event.objects.exists():  # a fresh seed numbers each day from 1 again
         EventCounter.objects.all().delete()

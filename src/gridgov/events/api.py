@@ -6,7 +6,7 @@ and the photos in `photos`, on the `/with-photos` twins of the JSON routes.
 """
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import ValidationError, WithJsonSchema
 
+from gridgov.accounts.requests import request_user
 from gridgov.core.errors import InvalidInput, Problem
 from gridgov.events import selectors
 from gridgov.events.actions import intake, loop
@@ -37,10 +38,6 @@ def _enum_schema(name: str, values: list[str]) -> WithJsonSchema:
 
 StatusValue = Annotated[EventStatus, _enum_schema("EventStatus", EventStatus.values)]
 ChannelValue = Annotated[Channel, _enum_schema("EventChannel", Channel.values)]
-
-
-def _user(request: HttpRequest) -> "User":
-    return cast("User", request.user)
 
 
 class Ref(Schema):
@@ -174,7 +171,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_allowed_commands(obj: Event, context: dict[str, Any]) -> list[str]:
-        return [str(c) for c in selectors.allowed_commands(_user(context["request"]), obj)]
+        return [str(c) for c in selectors.allowed_commands(request_user(context["request"]), obj)]
 
 
 class EventDetailOut(EventOut):
@@ -212,7 +209,7 @@ class ReportOut(EventDetailOut):
 
     @staticmethod
     def resolve_duplicate_candidates(obj: Event, context: dict[str, Any]) -> list[CandidateOut]:
-        return _candidates(_user(context["request"]), obj)
+        return _candidates(request_user(context["request"]), obj)
 
 
 def _candidates(user: "User", event: Event) -> list[CandidateOut]:
@@ -329,7 +326,7 @@ def _report(request: HttpRequest, payload: EventIn, photos: list[UploadedFile]) 
     """Answers with the event filed even when the reporter cannot read it afterwards (a
     department's referral is seen by its department only once dispatched to it)."""
     event = intake.event_report(
-        actor=_user(request),
+        actor=request_user(request),
         category_code=payload.category,
         description=payload.description,
         lon=payload.lon,
@@ -361,7 +358,7 @@ def event_report_with_photos(
 @router.post("/hotline", response={201: ReportOut})
 def event_hotline(request: HttpRequest, payload: HotlineIn) -> Status[Event]:
     """A 12345 call entered by a dispatcher; the caller's details are kept masked only."""
-    user = _user(request)
+    user = request_user(request)
     event = intake.event_hotline_report(
         actor=user,
         ticket=payload.ticket,
@@ -385,7 +382,7 @@ def event_intake(request: HttpRequest, payload: IntakeIn) -> Status[Event]:
     `idempotency_mismatch` when the key was seen with another body."""
     body = payload.model_dump(mode="json", exclude={"source_system", "idempotency_key"})
     event, created = intake.event_intake(
-        actor=_user(request),
+        actor=request_user(request),
         source_system=payload.source_system,
         idempotency_key=payload.idempotency_key,
         body=body,
@@ -414,7 +411,7 @@ class ResponseStatsOut(Schema):
 
 
 def _node(request: HttpRequest, code: str | None) -> Any:
-    user = _user(request)
+    user = request_user(request)
     return node_get(user, code) if code else scope_root(user)
 
 
@@ -424,14 +421,14 @@ def closure_by_level(
 ) -> list[Any]:
     """Closed events under the node (default: the caller's jurisdiction) by closing level,
     those closed since `since` when it is given."""
-    return selectors.closure_by_level(_user(request), _node(request, node), since)
+    return selectors.closure_by_level(request_user(request), _node(request, node), since)
 
 
 @router.get("/stats/response-time", response=ResponseStatsOut)
 def response_time_stats(
     request: HttpRequest, since: datetime, node: str | None = None
 ) -> selectors.ResponseStats:
-    return selectors.response_time_stats(_user(request), _node(request, node), since)
+    return selectors.response_time_stats(request_user(request), _node(request, node), since)
 
 
 @router.get("", response=list[EventOut])
@@ -440,24 +437,24 @@ def event_list(
     request: HttpRequest, status: StatusValue | None = None, category: str | None = None
 ) -> list[Event]:
     return selectors.events_filtered(  # type: ignore[return-value]
-        _user(request), status=status or "", category=category or ""
+        request_user(request), status=status or "", category=category or ""
     )
 
 
 @router.get("/{number}", response=EventDetailOut)
 def event_detail(request: HttpRequest, number: str) -> Event:
-    return selectors.event_get(_user(request), number)
+    return selectors.event_get(request_user(request), number)
 
 
 @router.get("/{number}/timeline", response=list[TransitionOut])
 def event_timeline(request: HttpRequest, number: str) -> list[EventTransition]:
-    user = _user(request)
+    user = request_user(request)
     return list(selectors.event_timeline(user, selectors.event_get(user, number)))
 
 
 @router.get("/{number}/duplicates", response=list[CandidateOut])
 def event_duplicates(request: HttpRequest, number: str) -> list[CandidateOut]:
-    user = _user(request)
+    user = request_user(request)
     return _candidates(user, selectors.event_get(user, number))
 
 
@@ -468,7 +465,7 @@ def _command(
     payload: CommandIn,
     photos: list[UploadedFile],
 ) -> Event:
-    user = _user(request)
+    user = request_user(request)
     return loop.event_apply(
         actor=user,
         event_id=selectors.event_get(user, number).pk,

@@ -8,13 +8,12 @@ the same case cannot both win.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.append_only import AppendOnlyModel
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import Severity, field_schema_problems
 from gridgov.events.workflow import AUTO_ESCALATE, OPEN_STATUSES, Outcome, Stage, Status
@@ -301,7 +300,7 @@ class Event(ScopedModel):
         return self.number
 
 
-class EventTransition(models.Model):
+class EventTransition(AppendOnlyModel):
     """One step of an event's timeline. Rows are never updated or deleted."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="transitions")
@@ -342,14 +341,6 @@ class EventTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.command}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("event transitions are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("event transitions are append-only")
 
 
 # A clock that counts now: its attempt has not ended and is not paused by a suspension.

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
+from gridgov.accounts.requests import UserRequest
 from gridgov.accounts.roles import Capability, Role, roles_with
 from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.events import queues, selectors
 from gridgov.events.actions import attachments, extensions, intake, loop
 from gridgov.events.catalogue import extra_number

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from gridgov.accounts.requests import request_user
 from gridgov.exchange import actions, selectors
 from gridgov.exchange.downloads import error_report, template_response
 from gridgov.exchange.models import ImportJob, ImportKind
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 router = Router(tags=["exchange"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 class JobOut(Schema):
@@ -88,7 +85,7 @@ def import_create(
 ) -> Status[PreviewOut | ImportJob]:
     """Upload a file and queue its import (poll GET /imports/{id}); with ?preview=1 only check
     it and list every refused row."""
-    result = run_upload(_user(request), data.kind, file, preview)
+    result = run_upload(request_user(request), data.kind, file, preview)
     if isinstance(result, actions.Preview):
         errors = [RowErrorOut(**vars(i)) for i in result.issues]
         return Status(
@@ -99,12 +96,12 @@ def import_create(
 
 @router.get("/imports/{job_id}", response=JobOut)
 def import_get(request: HttpRequest, job_id: int) -> ImportJob:
-    return selectors.import_job_get(_user(request), job_id)
+    return selectors.import_job_get(request_user(request), job_id)
 
 
 @router.get("/imports/{job_id}/errors.csv")
 def import_errors(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
-    return error_report(selectors.import_job_get(_user(request), job_id))
+    return error_report(selectors.import_job_get(request_user(request), job_id))
 
 
 @router.get("/templates/{kind}.{fmt}")

@@ -13,8 +13,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.core.errors import InvalidInput
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.exchange import actions, selectors
 from gridgov.exchange.forms import ImportForm
 from gridgov.exchange.models import ImportJob, ImportKind, ImportStatus

@@ -6,22 +6,18 @@ jurisdiction answers 404 exactly like something that does not exist.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from gridgov.accounts.models import User
+from gridgov.accounts.requests import request_user
 from gridgov.core.errors import Problem
 from gridgov.jurisdiction import geojson_io, selectors
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Level, Node
 
 router = Router(tags=["jurisdiction"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 class NodeOut(Schema):
@@ -143,24 +139,24 @@ def _tree(item: selectors.TreeNode) -> dict[str, Any]:
 @router.get("/tree", response=TreeOut)
 def tree(request: HttpRequest, query: Query[TreeQuery]) -> dict[str, Any]:
     """The caller's tree from its scope root, `depth` levels below it."""
-    return _tree(selectors.node_tree(_user(request), query.depth))
+    return _tree(selectors.node_tree(request_user(request), query.depth))
 
 
 @router.get("/nodes/{code}", response=NodeOut)
 def node(request: HttpRequest, code: str) -> Node:
-    return selectors.node_get(_user(request), code)
+    return selectors.node_get(request_user(request), code)
 
 
 @router.get("/nodes/{code}/children", response=list[ChildOut])
 def children(request: HttpRequest, code: str) -> list[Node]:
-    user = _user(request)
+    user = request_user(request)
     return list(selectors.node_children(user, selectors.node_get(user, code)))
 
 
 @router.get("/nodes/{code}/geojson", response=dict[str, Any])
 def node_geojson(request: HttpRequest, code: str) -> dict[str, Any]:
     """The node's children as a FeatureCollection, or the grid itself."""
-    user = _user(request)
+    user = request_user(request)
     parent = selectors.node_get(user, code)
     nodes = [parent] if parent.is_grid else list(selectors.node_children(user, parent))
     return geojson_io.feature_collection(geojson_io.node_feature(n) for n in nodes)
@@ -168,7 +164,7 @@ def node_geojson(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get("/nodes/{code}/overlaps", response=list[OverlapOut])
 def overlaps(request: HttpRequest, code: str) -> list[GridOverlap]:
-    user = _user(request)
+    user = request_user(request)
     return list(selectors.grid_overlaps(user, selectors.node_get(user, code)))
 
 
@@ -186,7 +182,7 @@ def _location(found: selectors.PointLocation) -> dict[str, Any]:
 def locate(request: HttpRequest, query: Query[LocateQuery]) -> dict[str, Any]:
     return _location(
         selectors.locate_point(
-            selectors.scope_root(_user(request)), query.lon, query.lat, query.crs
+            selectors.scope_root(request_user(request)), query.lon, query.lat, query.crs
         )
     )
 
@@ -194,7 +190,7 @@ def locate(request: HttpRequest, query: Query[LocateQuery]) -> dict[str, Any]:
 @router.post("/locate/bulk", response=BulkLocateOut)
 def locate_bulk(request: HttpRequest, payload: BulkLocateIn) -> dict[str, Any]:
     answers = selectors.locate_points(
-        selectors.scope_root(_user(request)), payload.points, payload.crs
+        selectors.scope_root(request_user(request)), payload.points, payload.crs
     )
     results: list[dict[str, Any]] = []
     for index, answer in enumerate(answers):
@@ -214,12 +210,12 @@ def layers(request: HttpRequest) -> Any:
 @router.get("/layers/{kind}/units", response=list[UnitOut])
 @paginate
 def layer_units(request: HttpRequest, kind: str) -> Any:
-    return selectors.layer_units_of(_user(request), selectors.layer_get(kind))
+    return selectors.layer_units_of(request_user(request), selectors.layer_get(kind))
 
 
 @router.get("/layers/{kind}/units/{code}", response=UnitOut)
 def layer_unit(request: HttpRequest, kind: str, code: str) -> LayerUnit:
-    return selectors.unit_get(_user(request), kind, code)
+    return selectors.unit_get(request_user(request), kind, code)
 
 
 GEOJSON_BODY = {
@@ -236,11 +232,13 @@ def import_geojson(request: HttpRequest) -> dict[str, int]:
 
     Needs the right to manage boundaries (403 otherwise).
     """
-    return geojson_io.import_collection(actor=_user(request), data=request.body).as_dict()
+    return geojson_io.import_collection(actor=request_user(request), data=request.body).as_dict()
 
 
 @router.get("/export", response=dict[str, Any])
 def export_geojson(
     request: HttpRequest, root: str | None = None, layer: str | None = None
 ) -> dict[str, Any]:
-    return geojson_io.export_collection(_user(request), root_code=root or None, layer_kind=layer)
+    return geojson_io.export_collection(
+        request_user(request), root_code=root or None, layer_kind=layer
+    )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from gridgov.accounts.requests import request_user
 from gridgov.registry import actions, selectors
 from gridgov.registry.models import (
     Compound,
@@ -25,13 +26,9 @@ from gridgov.registry.models import (
 )
 
 if TYPE_CHECKING:
-    from gridgov.accounts.models import User
+    pass
 
 router = Router(tags=["registry"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 class NodeRef(Schema):
@@ -204,12 +201,12 @@ class CompoundIn(Placement):
 @router.post("/people/search", response=list[PersonOut])
 def person_search(request: HttpRequest, payload: SearchIn) -> list[Person]:
     """At most 100 people; the ID number is matched exactly through its blind index."""
-    return list(selectors.person_search(_user(request), **payload.dict()))
+    return list(selectors.person_search(request_user(request), **payload.dict()))
 
 
 @router.post("/people", response=PersonOut)
 def person_upsert(request: HttpRequest, payload: PersonIn) -> Person:
-    user = _user(request)
+    user = request_user(request)
     data = payload.dict(exclude={"household_id", "home_id"})
     person = actions.person_upsert(
         actor=user,
@@ -224,26 +221,29 @@ def person_upsert(request: HttpRequest, payload: PersonIn) -> Person:
 
 @router.get("/people/{person_id}", response=PersonOut)
 def person_detail(request: HttpRequest, person_id: int) -> Person:
-    return selectors.person_get(_user(request), person_id)
+    return selectors.person_get(request_user(request), person_id)
 
 
 @router.post("/people/{person_id}/unmask", response=UnmaskOut)
 def person_unmask(request: HttpRequest, person_id: int, payload: UnmaskIn) -> dict[str, str]:
     """The value in full, once; needs a role that may, a purpose, and is audited and limited."""
     value = actions.pii_unmask(
-        actor=_user(request), person_id=person_id, field=payload.field, purpose=payload.purpose
+        actor=request_user(request),
+        person_id=person_id,
+        field=payload.field,
+        purpose=payload.purpose,
     )
     return {"field": payload.field, "value": value}
 
 
 @router.get("/households/{household_id}", response=HouseholdDetailOut)
 def household_detail(request: HttpRequest, household_id: int) -> selectors.HouseholdDetail:
-    return selectors.household_detail(_user(request), household_id)
+    return selectors.household_detail(request_user(request), household_id)
 
 
 @router.post("/households", response=HouseholdOut)
 def household_upsert(request: HttpRequest, payload: HouseholdIn) -> Household:
-    user = _user(request)
+    user = request_user(request)
     return actions.household_upsert(
         actor=user,
         home=selectors.home_get(user, payload.home_id) if payload.home_id else None,
@@ -254,12 +254,12 @@ def household_upsert(request: HttpRequest, payload: HouseholdIn) -> Household:
 @router.get("/homes/{home_id}", response=HomeDetailOut)
 def home_detail(request: HttpRequest, home_id: int) -> selectors.HomeDetail:
     """A home with its tenancies (newest first) and its residents."""
-    return selectors.home_detail(_user(request), home_id)
+    return selectors.home_detail(request_user(request), home_id)
 
 
 @router.post("/homes", response=HomeOut)
 def home_upsert(request: HttpRequest, payload: HomeIn) -> Home:
-    user = _user(request)
+    user = request_user(request)
     return actions.home_upsert(
         actor=user,
         compound=selectors.compound_get(user, payload.compound_id) if payload.compound_id else None,
@@ -269,7 +269,7 @@ def home_upsert(request: HttpRequest, payload: HomeIn) -> Home:
 
 @router.post("/homes/{home_id}/tenancies", response={201: TenancyOut})
 def tenancy_add(request: HttpRequest, home_id: int, payload: TenancyIn) -> Status[Tenancy]:
-    user = _user(request)
+    user = request_user(request)
     tenancy = actions.tenancy_add(
         actor=user,
         home=selectors.home_get(user, home_id),
@@ -282,7 +282,7 @@ def tenancy_add(request: HttpRequest, home_id: int, payload: TenancyIn) -> Statu
 
 @router.post("/tenancies/{tenancy_id}/end", response=TenancyOut)
 def tenancy_end(request: HttpRequest, tenancy_id: int, payload: TenancyEndIn) -> Tenancy:
-    user = _user(request)
+    user = request_user(request)
     return actions.tenancy_end(
         actor=user, tenancy=selectors.tenancy_get(user, tenancy_id), end=payload.end
     )
@@ -290,19 +290,19 @@ def tenancy_end(request: HttpRequest, tenancy_id: int, payload: TenancyEndIn) ->
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
 def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
-    return selectors.organisation_get(_user(request), organisation_id)
+    return selectors.organisation_get(request_user(request), organisation_id)
 
 
 @router.post("/organisations", response=OrganisationOut)
 def organisation_upsert(request: HttpRequest, payload: OrganisationIn) -> Organisation:
-    return actions.organisation_upsert(actor=_user(request), **payload.dict())
+    return actions.organisation_upsert(actor=request_user(request), **payload.dict())
 
 
 @router.get("/compounds/{compound_id}", response=CompoundDetailOut)
 def compound_detail(request: HttpRequest, compound_id: int) -> selectors.CompoundDetail:
-    return selectors.compound_detail(_user(request), compound_id)
+    return selectors.compound_detail(request_user(request), compound_id)
 
 
 @router.post("/compounds", response=CompoundOut)
 def compound_upsert(request: HttpRequest, payload: CompoundIn) -> Compound:
-    return actions.compound_upsert(actor=_user(request), **payload.dict())
+    return actions.compound_upsert(actor=request_user(request), **payload.dict())

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.accounts.roles import UNMASK_ROLES
 from gridgov.core.errors import InvalidInput
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.registry import actions, selectors
 
 

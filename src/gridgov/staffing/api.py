@@ -1,11 +1,12 @@
 """Grid staff (leaders, workers, legal-affairs workers, helpers) and grid work groups."""
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from gridgov.accounts.requests import request_user
 from gridgov.core.paging import PageNumberPagination
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import node_get, scope_root
@@ -20,13 +21,9 @@ from gridgov.staffing.models import (
 )
 
 if TYPE_CHECKING:
-    from gridgov.accounts.models import User
+    pass
 
 router = Router(tags=["staffing"])
-
-
-def _user(request: HttpRequest) -> "User":
-    return cast("User", request.user)
 
 
 class NodeRef(Schema):
@@ -141,19 +138,19 @@ class CoverageOut(Schema):
 def staff_list(
     request: HttpRequest, node: str | None = None, kind: StaffKind | None = None
 ) -> list[StaffMember]:
-    user = _user(request)
+    user = request_user(request)
     where = node_get(user, node) if node else None
     return selectors.staff_visible(user, node=where, kind=kind or "")  # type: ignore[return-value]
 
 
 @router.get("/staff/{staff_id}", response=StaffOut)
 def staff_detail(request: HttpRequest, staff_id: int) -> StaffMember:
-    return selectors.staff_get(_user(request), staff_id)
+    return selectors.staff_get(request_user(request), staff_id)
 
 
 @router.post("/staff", response={201: StaffOut})
 def staff_create(request: HttpRequest, payload: StaffIn) -> Status[StaffMember]:
-    user = _user(request)
+    user = request_user(request)
     staff = actions.staff_create(
         actor=user,
         name=payload.name,
@@ -168,7 +165,7 @@ def staff_create(request: HttpRequest, payload: StaffIn) -> Status[StaffMember]:
 
 @router.patch("/staff/{staff_id}", response=StaffOut)
 def staff_update(request: HttpRequest, staff_id: int, payload: StaffPatch) -> StaffMember:
-    user = _user(request)
+    user = request_user(request)
     actions.staff_update(
         actor=user,
         staff=selectors.staff_get(user, staff_id),
@@ -183,14 +180,14 @@ def staff_update(request: HttpRequest, staff_id: int, payload: StaffPatch) -> St
 
 @router.post("/staff/{staff_id}/deactivate", response=StaffOut)
 def staff_deactivate(request: HttpRequest, staff_id: int) -> StaffMember:
-    user = _user(request)
+    user = request_user(request)
     actions.staff_deactivate(actor=user, staff=selectors.staff_get(user, staff_id))
     return selectors.staff_get(user, staff_id)
 
 
 @router.post("/staff/{staff_id}/assignments", response={201: StaffOut})
 def staff_assign(request: HttpRequest, staff_id: int, payload: AssignmentIn) -> Status[StaffMember]:
-    user = _user(request)
+    user = request_user(request)
     actions.staff_assign(
         actor=user,
         staff=selectors.staff_get(user, staff_id),
@@ -201,7 +198,7 @@ def staff_assign(request: HttpRequest, staff_id: int, payload: AssignmentIn) -> 
 
 @router.delete("/staff/{staff_id}/assignments/{grid_code}", response={204: None})
 def staff_unassign(request: HttpRequest, staff_id: int, grid_code: str) -> Status[None]:
-    user = _user(request)
+    user = request_user(request)
     actions.staff_unassign(
         actor=user, staff=selectors.staff_get(user, staff_id), grid=node_get(user, grid_code)
     )
@@ -211,19 +208,19 @@ def staff_unassign(request: HttpRequest, staff_id: int, grid_code: str) -> Statu
 @router.get("/groups", response=list[GroupOut])
 @paginate(PageNumberPagination, page_size=50)
 def group_list(request: HttpRequest, node: str | None = None) -> list[WorkGroup]:
-    user = _user(request)
+    user = request_user(request)
     where = node_get(user, node) if node else None
     return selectors.groups_visible(user, node=where)  # type: ignore[return-value]
 
 
 @router.get("/groups/{group_id}", response=GroupOut)
 def group_detail(request: HttpRequest, group_id: int) -> WorkGroup:
-    return selectors.group_get(_user(request), group_id)
+    return selectors.group_get(request_user(request), group_id)
 
 
 @router.post("/groups", response={201: GroupOut})
 def group_create(request: HttpRequest, payload: GroupIn) -> Status[WorkGroup]:
-    user = _user(request)
+    user = request_user(request)
     group = actions.work_group_create(
         actor=user,
         name=payload.name,
@@ -235,7 +232,7 @@ def group_create(request: HttpRequest, payload: GroupIn) -> Status[WorkGroup]:
 
 @router.put("/groups/{group_id}/grids", response=GroupOut)
 def group_set_grids(request: HttpRequest, group_id: int, payload: GroupGridsIn) -> WorkGroup:
-    user = _user(request)
+    user = request_user(request)
     actions.work_group_set_grids(
         actor=user,
         group=selectors.group_get(user, group_id),
@@ -248,7 +245,7 @@ def group_set_grids(request: HttpRequest, group_id: int, payload: GroupGridsIn) 
 def group_member_add(
     request: HttpRequest, group_id: int, payload: MemberIn
 ) -> Status[WorkGroupMember]:
-    user = _user(request)
+    user = request_user(request)
     member = actions.work_group_member_add(
         actor=user,
         group=selectors.group_get(user, group_id),
@@ -262,7 +259,7 @@ def group_member_add(
 
 @router.delete("/groups/{group_id}/members/{member_id}", response={204: None})
 def group_member_remove(request: HttpRequest, group_id: int, member_id: int) -> Status[None]:
-    user = _user(request)
+    user = request_user(request)
     group = selectors.group_get(user, group_id)
     actions.work_group_member_remove(
         actor=user, member=selectors.group_member_get(group, member_id)
@@ -273,5 +270,5 @@ def group_member_remove(request: HttpRequest, group_id: int, member_id: int) -> 
 @router.get("/coverage", response=CoverageOut)
 def coverage(request: HttpRequest, node: str | None = None) -> selectors.CoverageReport:
     """Per child of the node (default: the caller's whole jurisdiction)."""
-    user = _user(request)
+    user = request_user(request)
     return selectors.coverage_report(user, node_get(user, node) if node else scope_root(user))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.accounts.requests import UserRequest
+from gridgov.core.pages import page_view
 from gridgov.jurisdiction import selectors as jurisdiction
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.staffing.selectors import coverage_report

@@ -1,17 +1,15 @@
 """The dead-letter view and the outbox backlog, for the system administrator."""
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.requests import request_user
 from gridgov.tasks.actions import dead_tasks_requeue
 from gridgov.tasks.models import DeadTask, JobRun, OutboxMessage
-
-if TYPE_CHECKING:
-    from gridgov.accounts.models import User
 
 
 class ReadOnly:
@@ -33,7 +31,7 @@ class DeadTaskAdmin(ReadOnly, admin.ModelAdmin[DeadTask]):
     @admin.action(description=_("Queue the selected tasks again"), permissions=["delete"])
     def requeue(self, request: HttpRequest, queryset: QuerySet[DeadTask]) -> None:
         count = dead_tasks_requeue(
-            actor=cast("User", request.user), ids=list(queryset.values_list("pk", flat=True))
+            actor=request_user(request), ids=list(queryset.values_list("pk", flat=True))
         )
         self.message_user(request, _("%(n)d tasks queued again.") % {"n": count})
 

@@ -7,24 +7,21 @@ never returned in full.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from gridgov.accounts.requests import request_user
 from gridgov.jurisdiction.selectors import node_get
 from gridgov.verification import actions, selectors
 from gridgov.verification.models import RecordKind, Source, VerificationTask
 from gridgov.verification.models import Status as TaskStatus
 
 if TYPE_CHECKING:
-    from gridgov.accounts.models import User
+    pass
 
 router = Router(tags=["verification"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 class NodeRef(Schema):
@@ -110,28 +107,28 @@ class GridStatsOut(Schema):
 
 @router.get("/tasks", response=list[TaskOut])
 def task_list(request: HttpRequest) -> Any:
-    return selectors.tasks_for_worker(_user(request))
+    return selectors.tasks_for_worker(request_user(request))
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut)
 def task_detail(request: HttpRequest, task_id: int) -> Any:
-    return selectors.task_view(_user(request), task_id)
+    return selectors.task_view(request_user(request), task_id)
 
 
 @router.post("/tasks/{task_id}/decision", response=TaskOut)
 def task_decision(request: HttpRequest, task_id: int, payload: DecisionIn) -> Any:
-    return actions.task_decide(actor=_user(request), task_id=task_id, **payload.dict())
+    return actions.task_decide(actor=request_user(request), task_id=task_id, **payload.dict())
 
 
 @router.post("/proposals", response={200: ProposalOut, 201: ProposalOut})
 def proposal_create(request: HttpRequest, payload: ProposalIn) -> Any:
-    result = actions.change_propose(actor=_user(request), **payload.dict())
+    result = actions.change_propose(actor=request_user(request), **payload.dict())
     return Status(201 if result.created else 200, result)
 
 
 @router.get("/stats", response=list[GridStatsOut])
 def grid_stats(request: HttpRequest, node: str) -> Any:
-    user = _user(request)
+    user = request_user(request)
     rows = selectors.grid_verification_stats(user, node_get(user, node))
     return [
         {

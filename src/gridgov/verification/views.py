@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, NotFound
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.jurisdiction.selectors import node_get
 from gridgov.verification import actions, fields, selectors

@@ -1,8 +1,16 @@
 from django.urls import path
 
-from gridgov.web import views
+from gridgov.web import node_pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("registry/grids/<str:code>/", views.block_card, name="block_card"),
+]
+
+# Mounted under jurisdiction/ in the jurisdiction: namespace, beside jurisdiction's own pages.
+jurisdiction_urlpatterns = [
+    path("nodes/<str:code>/", node_pages.node, name="node"),
+    path("nodes/<str:code>/children", node_pages.children, name="children"),
+    path("grids/<str:code>/", node_pages.grid_detail, name="grid"),
+    path("grids/<str:code>/card", node_pages.grid_card, name="grid_card"),
 ]

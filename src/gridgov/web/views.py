@@ -1,7 +1,8 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.accounts.requests import UserRequest
+from gridgov.core.pages import page_view
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import node_level_counts, scope_root

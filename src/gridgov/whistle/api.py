@@ -2,26 +2,23 @@
 within its time limit, carries its part, and is rated."""
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from gridgov.accounts.requests import request_user
 from gridgov.core.paging import PageNumberPagination
 from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.whistle import actions, selectors
 from gridgov.whistle.models import Summons, Whistle
 
 if TYPE_CHECKING:
-    from gridgov.accounts.models import User
+    pass
 
 router = Router(tags=["whistle"])
-
-
-def _user(request: HttpRequest) -> "User":
-    return cast("User", request.user)
 
 
 class Ref(Schema):
@@ -120,7 +117,7 @@ class StatsOut(Schema):
 
 @router.post("/whistles", response={201: WhistleDetailOut})
 def whistle_blow(request: HttpRequest, payload: WhistleIn) -> Status[Whistle]:
-    user = _user(request)
+    user = request_user(request)
     whistle = actions.whistle_blow(
         actor=user,
         event_number=payload.event_number,
@@ -135,47 +132,47 @@ def whistle_blow(request: HttpRequest, payload: WhistleIn) -> Status[Whistle]:
 @router.get("/whistles", response=list[WhistleOut])
 @paginate(PageNumberPagination, page_size=50)
 def whistle_list(request: HttpRequest, open: bool | None = None) -> list[Whistle]:
-    return selectors.whistles_filtered(_user(request), open=open)  # type: ignore[return-value]
+    return selectors.whistles_filtered(request_user(request), open=open)  # type: ignore[return-value]
 
 
 @router.get("/whistles/{whistle_id}", response=WhistleDetailOut)
 def whistle_detail(request: HttpRequest, whistle_id: int) -> Whistle:
-    return selectors.whistle_get(_user(request), whistle_id)
+    return selectors.whistle_get(request_user(request), whistle_id)
 
 
 @router.get("/summons", response=QueueOut)
 def summons_queue(request: HttpRequest) -> selectors.DepartmentQueue:
-    return selectors.summons_for_department(_user(request))
+    return selectors.summons_for_department(request_user(request))
 
 
 def _summons(request: HttpRequest, summons_id: int) -> Summons:
-    return selectors.summons_get(_user(request), summons_id)
+    return selectors.summons_get(request_user(request), summons_id)
 
 
 @router.post("/summons/{summons_id}/report", response=SummonsOut)
 def summons_report(request: HttpRequest, summons_id: int) -> Summons:
-    actions.summons_report(actor=_user(request), summons_id=summons_id)
+    actions.summons_report(actor=request_user(request), summons_id=summons_id)
     return _summons(request, summons_id)
 
 
 @router.post("/summons/{summons_id}/part-done", response=SummonsOut)
 def summons_part_done(request: HttpRequest, summons_id: int, payload: PartDoneIn) -> Summons:
     actions.summons_part_done(
-        actor=_user(request), summons_id=summons_id, description=payload.description
+        actor=request_user(request), summons_id=summons_id, description=payload.description
     )
     return _summons(request, summons_id)
 
 
 @router.post("/summons/{summons_id}/verify", response=SummonsOut)
 def summons_verify(request: HttpRequest, summons_id: int) -> Summons:
-    actions.summons_part_verify(actor=_user(request), summons_id=summons_id)
+    actions.summons_part_verify(actor=request_user(request), summons_id=summons_id)
     return _summons(request, summons_id)
 
 
 @router.post("/summons/{summons_id}/rating", response=SummonsOut)
 def summons_rate(request: HttpRequest, summons_id: int, payload: RatingIn) -> Summons:
     actions.summons_rate(
-        actor=_user(request),
+        actor=request_user(request),
         summons_id=summons_id,
         rating=payload.rating,
         comment=payload.comment,
@@ -189,7 +186,7 @@ def department_stats(
 ) -> list[selectors.DepartmentWhistleStats]:
     """Per department summoned under the node (the caller's jurisdiction by default) since the
     given moment (30 days ago by default)."""
-    user = _user(request)
+    user = request_user(request)
     where = node_get(user, node) if node else scope_root(user)
     if since is None:
         since = timezone.now() - timedelta(days=30)

@@ -7,12 +7,11 @@ however often the sweep runs.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.append_only import AppendOnlyModel
 from gridgov.departments.models import Department
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
@@ -166,7 +165,7 @@ class Summons(ScopedModel):
         return self.reported_at is not None and self.reported_at > self.report_due_at
 
 
-class WhistleLog(models.Model):
+class WhistleLog(AppendOnlyModel):
     """One step of a whistle, kept beside the event's own timeline (which only the event
     loop writes). Rows are never updated or deleted."""
 
@@ -194,11 +193,3 @@ class WhistleLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.whistle_id} {self.step}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("whistle log entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("whistle log entries are append-only")

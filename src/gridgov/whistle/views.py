@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.core.errors import InvalidInput
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.events.selectors import dispatch_departments, event_get
 from gridgov.whistle import actions, selectors
 from gridgov.whistle.forms import BlowForm, PartDoneForm, RatingForm

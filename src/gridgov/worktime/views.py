@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.core.errors import InvalidInput, NotFound, PermissionDenied
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.worktime.actions import calendar_year_set
 from gridgov.worktime.arrangements import parse_arrangement
 from gridgov.worktime.forms import ArrangementForm

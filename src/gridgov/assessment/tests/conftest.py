@@ -25,6 +25,7 @@ from gridgov.events.actions.intake import event_report
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Category, Deadline, Event, EventTransition
 from gridgov.events.workflow import Command, Outcome, Stage
+from gridgov.testing.history import history_rewrite
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 
@@ -126,7 +127,7 @@ def move_history_to(day: date, at: time = time(10, 0), *, after_pk: int = 0) -> 
     assert first is not None
     delta = timezone.make_aware(datetime.combine(day, at)) - first
     events.update(**{f: F(f) + delta for f in _EVENT_STAMPS})
-    EventTransition.objects.filter(event__in=events).update(at=F("at") + delta)
+    history_rewrite(EventTransition.objects.filter(event__in=events), at=F("at") + delta)
     Deadline.objects.filter(event__in=events).update(
         **{f: F(f) + delta for f in ("started_at", "due_at", "ended_at", "escalated_at")}
     )

@@ -23,6 +23,7 @@ from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import commands_open
 from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command
+from gridgov.testing.history import history_rewrite
 
 # The commands a random timeline draws from, each with what it needs to be accepted.
 STEPS: dict[Command, dict[str, Any]] = {
@@ -69,7 +70,7 @@ def _retime(event: Event, first_day: int, gaps: list[int]) -> set[date]:
         moment += timedelta(days=gap, minutes=1)
         moved[step.at] = moment
     for old, new in moved.items():
-        EventTransition.objects.filter(event=event, at=old).update(at=new)
+        history_rewrite(EventTransition.objects.filter(event=event, at=old), at=new)
         stamps = [f.attname for f in Event._meta.concrete_fields if f.attname.endswith("_at")]
         Event.objects.filter(pk=event.pk).update(
             **{f: new for f in stamps if getattr(event, f) == old}

@@ -2,7 +2,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from gridgov.audit.actions import audit_record
-from gridgov.audit.models import AppendOnlyError, AuditEntry
+from gridgov.audit.models import AuditEntry
+from gridgov.core.append_only import AppendOnlyError
 
 
 @pytest.fixture

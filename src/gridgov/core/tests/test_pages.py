@@ -11,8 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from gridgov.accounts.models import User
+from gridgov.accounts.requests import UserRequest
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 
 

@@ -3,6 +3,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from gridgov.accounts.roles import Capability
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Site settings every template may use, and what the current user may do.
@@ -10,8 +12,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     Templates cannot call user.can(...) with an argument, so the capabilities
     are handed over as a set: `{% if "manage_boundaries" in capabilities %}`.
     """
-    from gridgov.accounts.roles import Capability
-
     user = getattr(request, "user", None)
     capabilities: frozenset[str] = frozenset()
     if user is not None and user.is_authenticated:

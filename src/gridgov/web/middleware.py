@@ -5,7 +5,8 @@ fields than DATA_UPLOAD_MAX_NUMBER_FIELDS raise only when a view first reads the
 NUL in a path, a query or a form field reaches the database, which refuses it with a 500 on
 PostgreSQL; a JSON body may carry a lone surrogate ("\\ud800"), which cannot be encoded at all.
 Reading the request here, once, turns each into a 413 or a 400 naming the field: JSON for the
-API, the specification's error list for Open311, a page otherwise.
+API, the specification's error list for Open311, a page otherwise. It stands in the top layer
+because it answers as each part of the site answers.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import InvalidInput, Problem
 from gridgov.core.text import text_problem, unstorable_in
+from gridgov.core.views import API_PREFIX
+from gridgov.open311.views import Open311Error, error_response
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-API_PREFIX = "/api/"
 OPEN311_PREFIX = "/open311/"
 NO_BODY = (None, "", "0")
 
@@ -69,8 +71,6 @@ def refused(request: HttpRequest, status: int, error: InvalidInput) -> HttpRespo
     if path.startswith(API_PREFIX):
         return JsonResponse(error.as_dict(), status=status)
     if path.startswith(OPEN311_PREFIX):
-        from gridgov.open311.views import Open311Error, error_response
-
         descriptions = [f"{p.field}: {p.message}" if p.field else p.message for p in error.problems]
         fmt = path.rpartition(".")[2]
         return error_response(fmt, Open311Error(status, descriptions or [error.message]))

@@ -1,0 +1,112 @@
+"""The packages stand in layers (ADR 0021): an import runs down or sideways within a layer,
+never up, and no packages import each other in a circle.
+
+An upward import that cannot go yet is named in UPWARD with why; the list only shrinks
+(an entry that no longer matches an import fails too, so that it is dropped).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from gridgov.testing.imports import Import, cycles, package_imports, packages
+
+# Bottom to top. Packages in one tuple share a layer: they may import each other, not in a circle.
+LAYERS: list[tuple[str, ...]] = [
+    ("settings", "core"),
+    ("audit",),
+    ("accounts",),
+    ("tasks",),
+    ("jurisdiction",),
+    ("departments",),
+    ("worktime",),
+    ("addresses",),
+    ("registry",),
+    ("staffing",),
+    ("verification",),
+    ("exchange",),
+    ("events",),
+    ("whistle",),
+    ("assessment",),
+    ("public",),
+    ("residents", "open311"),
+    ("demo",),
+    ("web",),
+    ("api",),
+    ("urls", "wsgi"),
+    ("testing", "conftest"),
+]
+
+# (importing module, imported package): why it may still run upward.
+UPWARD: dict[tuple[str, str], str] = {
+    ("gridgov.accounts.actions", "jurisdiction"): "accounts <-> jurisdiction: issue 10 item 1",
+    ("gridgov.accounts.admin", "jurisdiction"): "accounts <-> jurisdiction: issue 10 item 1",
+    ("gridgov.accounts.models", "jurisdiction"): "accounts <-> jurisdiction: issue 10 item 1",
+    ("gridgov.accounts.roles", "jurisdiction"): "accounts <-> jurisdiction: issue 10 item 1",
+    ("gridgov.accounts.selectors", "jurisdiction"): "accounts <-> jurisdiction: issue 10 item 1",
+    (
+        "gridgov.accounts.management.commands.create_account",
+        "jurisdiction",
+    ): "accounts <-> jurisdiction: issue 10 item 1",
+    ("gridgov.accounts.actions", "departments"): "a user's department: issue 10 item 1 (scope)",
+    ("gridgov.accounts.admin", "departments"): "a user's department: issue 10 item 1 (scope)",
+    ("gridgov.accounts.models", "departments"): "a user's department: issue 10 item 1 (scope)",
+    (
+        "gridgov.accounts.management.commands.create_account",
+        "departments",
+    ): "a user's department: issue 10 item 1 (scope)",
+    ("gridgov.audit.selectors", "jurisdiction"): "the audit trail's scope: issue 10 item 1",
+    # The type of an audit row's actor; audit stays below accounts so that every action writes it.
+    ("gridgov.audit.actions", "accounts"): "type only: the actor of an audit row",
+    ("gridgov.audit.admin", "accounts"): "type only: the admin's caller: issue 10 item 1",
+    ("gridgov.audit.selectors", "accounts"): "type only: the caller: issue 10 item 1",
+    ("gridgov.core.admin_scope", "accounts"): "type only: the admin's caller: issue 10 item 1",
+    ("gridgov.registry.api", "verification"): "registry <-> verification: issue 10 item 3",
+    ("gridgov.registry.selectors", "verification"): "registry <-> verification: issue 10 item 3",
+}
+
+RANK = {package: rank for rank, layer in enumerate(LAYERS) for package in layer}
+
+
+def _upward(imports: list[Import]) -> list[Import]:
+    return [i for i in imports if RANK[i.target_package] > RANK[i.source_package]]
+
+
+def test_every_package_has_a_layer() -> None:
+    assert packages() - RANK.keys() == set()
+
+
+def test_no_import_runs_up_unless_named() -> None:
+    unnamed = [
+        f"{i.module}:{i.line} imports {i.target}"
+        for i in _upward(package_imports())
+        if (i.module, i.target_package) not in UPWARD
+    ]
+    assert unnamed == []
+
+
+def test_every_named_upward_import_still_exists() -> None:
+    found = {(i.module, i.target_package) for i in _upward(package_imports())}
+    assert set(UPWARD) - found == set()
+
+
+def test_no_packages_import_each_other_in_a_circle() -> None:
+    edges = {
+        (i.source_package, i.target_package)
+        for i in package_imports()
+        if (i.module, i.target_package) not in UPWARD
+    }
+    assert cycles(edges) == []
+
+
+def test_the_cycle_finder_finds_a_circle() -> None:
+    assert cycles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [{"a", "b", "c"}]
+
+
+def test_no_package_imports_another_packages_tests() -> None:
+    """Helpers shared by several packages' tests live in gridgov.testing."""
+    by_package: dict[str, list[str]] = defaultdict(list)
+    for imp in package_imports():
+        if ".tests" in imp.target:
+            by_package[imp.source_package].append(f"{imp.module} imports {imp.target}")
+    assert dict(by_package) == {}
