@@ -40,8 +40,11 @@ demo: seed
 	  --schedule var/celerybeat-schedule & worker=$$!; \
 	  trap 'kill $$worker' EXIT INT TERM; $(MANAGE) runserver 127.0.0.1:8000
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database).
+TEST_WORKERS ?= auto
+
 test: install browser
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

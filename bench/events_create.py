@@ -89,6 +89,9 @@ def main() -> int:
 
     queries, cpu_ms = _cost_per_filing(headers, report)
     print(f"in process, one client: {queries:.1f} queries and {cpu_ms:.1f} ms CPU per filing")
+    print("where one filing's queries go (the gridgov line that issued each):")
+    for number, (caller, sql) in enumerate(_queries_of_one_filing(headers, report), 1):
+        print(f"  {number:2d}. {caller}: {sql}")
     try:
         with served(threads=args.clients, processes=args.processes, server=args.server) as port:
             hammer(port, report, clients=2, seconds=2.0, limit=50)  # warm up both processes
@@ -157,6 +160,37 @@ def _cost_per_filing(headers: dict[str, str], make: Any, filings: int = 200) -> 
         file(k)
     cpu = time.process_time() - started
     return queries / 50, cpu * 1000 / filings
+
+
+def _queries_of_one_filing(headers: dict[str, str], make: Any) -> list[tuple[str, str]]:
+    """Each statement of one (warm) filing with the innermost project frame that issued it:
+    the list to read when cutting round trips."""
+    import traceback
+
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=headers["Authorization"])
+    seen: list[tuple[str, str]] = []
+    src = str(ROOT / "src") + os.sep
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        frames = [f for f in traceback.extract_stack() if f.filename.startswith(src)]
+        caller = (
+            f"{Path(frames[-1].filename).relative_to(src)}:{frames[-1].lineno} {frames[-1].name}"
+            if frames
+            else "django"
+        )
+        seen.append((caller, " ".join(sql.split())[:110]))
+        return execute(sql, params, many, context)
+
+    _method, path, body, _headers = make(98, 0)
+    client.post(path, body, content_type="application/json")  # warm: per-process caches
+    _method, path, body, _headers = make(98, 1)
+    with connection.execute_wrapper(record):
+        response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 201, response.content[:300]
+    return seen
 
 
 def _event_rows(events: Any) -> list[tuple[Any, ...]]:

@@ -125,7 +125,7 @@ def demo_city_seed(
             plan=plan, actor=actor, bar=bar, history=history, until=until or timezone.now()
         )
     # After the city's transaction: each import batch commits on its own, as imports do.
-    counts.update(registry_seed(actor=User.objects.get(username="dc"), scale=scale, seed=seed))
+    counts.update(registry_seed(scale=scale, seed=seed))
     if history:
         counts["whistles"] = whistle_seed()
     _statistics_refresh()

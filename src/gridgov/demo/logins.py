@@ -28,6 +28,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("sd", Role.SUBDISTRICT_DISPATCHER, "subdistrict"),
     DemoAccount("sd2", Role.SUBDISTRICT_DISPATCHER, "sibling_subdistrict"),
     DemoAccount("dc", Role.DISTRICT_COMMANDER, "district"),
+    # The city's command centre: at city scale it imports the registry files of every
+    # district but Qinhuai (whose commander imports its own).
+    DemoAccount("cc", Role.DISTRICT_COMMANDER, "city"),
     DemoAccount("dh", Role.DEPARTMENT_HANDLER, "department"),
     DemoAccount("an", Role.ANALYST, "district"),
     DemoAccount("sysadmin", Role.SYSTEM_ADMIN, "city"),

@@ -32,6 +32,11 @@ def backup(settings: Any, target: Path) -> Path:
     return Path(result.stdout.strip())
 
 
+def scratch(settings: Any) -> str:
+    """Named after the test database, so parallel workers (and parallel runs) never share it."""
+    return f"{settings.DATABASES['default']['NAME']}_scratch"
+
+
 def test_a_backup_restores_with_every_table_and_the_audit_trail(
     tree: Any, settings: Any, tmp_path: Path
 ) -> None:
@@ -39,7 +44,7 @@ def test_a_backup_restores_with_every_table_and_the_audit_trail(
     dump = backup(settings, tmp_path)
     assert dump.stat().st_size > 0
     out = StringIO()
-    call_command("restore_drill", str(dump), "--scratch", "ops_drill_test", stdout=out)
+    call_command("restore_drill", str(dump), "--scratch", scratch(settings), stdout=out)
     lines = out.getvalue().splitlines()
     assert any(line.startswith("restore drill passed") for line in lines)
     assert any(line.startswith("audit trail restored up to entry") for line in lines)
@@ -54,7 +59,7 @@ def test_rows_lost_or_rewritten_since_the_dump_fail_the_drill(
     dump = backup(settings, tmp_path)
     # Rows written after the dump are expected: the drill passes.
     audit_record(actor=None, action="drill.after_backup")
-    call_command("restore_drill", str(dump), "--scratch", "ops_drill_test", stdout=StringIO())
+    call_command("restore_drill", str(dump), "--scratch", scratch(settings), stdout=StringIO())
     # An audit entry rewritten since the dump, by someone who could switch the append-only
     # trigger off: the copy and the live trail disagree.
     assert AuditEntry._meta.db_table == "audit_auditentry"
@@ -65,8 +70,8 @@ def test_rows_lost_or_rewritten_since_the_dump_fail_the_drill(
         )
         cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER ALL")
     with pytest.raises(CommandError, match=f"audit entry {entry.pk} differs"):
-        call_command("restore_drill", str(dump), "--scratch", "ops_drill_test", stdout=StringIO())
+        call_command("restore_drill", str(dump), "--scratch", scratch(settings), stdout=StringIO())
     # Rows deleted live since the dump: the copy holds more than live.
     JobRun.objects.all().delete()
     with pytest.raises(CommandError, match=r"tasks_jobrun \(1 > 0\)"):
-        call_command("restore_drill", str(dump), "--scratch", "ops_drill_test", stdout=StringIO())
+        call_command("restore_drill", str(dump), "--scratch", scratch(settings), stdout=StringIO())
