@@ -40,6 +40,7 @@ from gridgov.core.errors import (
     ProblemList,
 )
 from gridgov.departments.models import Department
+from gridgov.events import notices
 from gridgov.events.catalogue import check_extra, parse_catalogue
 from gridgov.events.models import (
     Category,
@@ -988,6 +989,7 @@ def _advance(
             **(audit_detail or {}),
         },
     )
+    notices.after_step(event, cmd)
     transaction.on_commit(partial(_announce, event.number, cmd, after))
     return event
 
@@ -1056,7 +1058,7 @@ def event_resident_report(
         }
     )
     intake = _Intake(category_code, description, lon, lat, "wgs84", extra, address, photos or [])
-    return _file_once(
+    event, created = _file_once(
         None,
         intake,
         channel,
@@ -1069,6 +1071,9 @@ def event_resident_report(
         caller_phone_masked=mask_phone(digits) if digits else "",
         caller_phone_last4=digits[-4:],
     )
+    if created and digits:
+        notices.resident_follows(event, digits)
+    return event, created
 
 
 RESIDENT_COMMANDS = frozenset({Command.EVALUATE, Command.REOPEN})
