@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "gridgov.demo",
     "gridgov.tasks",
     "gridgov.notifications",
+    "gridgov.exports",
     "gridgov.web",
 ]
 
@@ -458,3 +459,8 @@ CELERY_BEAT_SCHEDULE["deadline_notices"] = {
     "schedule": PERIODIC_SECONDS,
     "options": {"expires": PERIODIC_SECONDS * 2},
 }
+
+# Exports (docs/adr/0023): a list longer than this is written by a task, not in the request.
+EXPORT_INLINE_MAX_ROWS = env_int("GRIDGOV_EXPORT_INLINE_MAX_ROWS", 2000)
+# Personal data in clear is exported this many rows at most, with a purpose, audited.
+EXPORT_REVEAL_MAX_ROWS = env_int("GRIDGOV_EXPORT_REVEAL_MAX_ROWS", 500)

@@ -201,6 +201,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "POST", f"/notifications/{target_inbox_item(t)}/open/", {}, form=True
     ),
     f"GET {NT}/inbox": own_listing(f"{NT}/inbox"),
+    "GET /exports/lists/<str:name>": own_listing("/exports/lists/events.queue?tab=all&format=csv"),
     **{
         f"GET /whistle/summons/<int:summons_id>/{step}/": summons_step(step)
         for step in ("report", "part-done", "verify", "rate")
@@ -631,6 +632,8 @@ UNSCOPED: dict[str, str] = {
     f"POST {NT}/inbox/read": "marks the caller's own inbox items only (ids of others are ignored)",
     f"GET {NT}/preferences": "the caller's own notification preferences",
     f"PUT {NT}/preferences": "the caller's own notification preferences",
+    "GET /exports/": "the caller's own exports",
+    "GET /exports/<int:job_id>/download": "the caller's own finished export (404 for others')",
     "GET /residents/": "public: a resident's report form, no jurisdiction",
     "GET /residents/reported/<str:number>/": (
         "public: the number, and the secret link only from the session that filed it"
