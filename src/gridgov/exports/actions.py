@@ -141,7 +141,9 @@ def export_dir() -> Path:
 def export_job_run(*, job_id: int) -> str:
     """Write a queued export's file and tell its owner; run twice, it writes nothing new."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("user").get(pk=job_id)
+        job = (
+            ExportJob.objects.select_for_update(of=("self",)).select_related("user").get(pk=job_id)
+        )
         if job.status == JobStatus.DONE:
             return job.status
         spec = list_get(job.list_name)

@@ -50,7 +50,7 @@ def delivery_run(*, delivery_id: int) -> str:
     attempt back and propagates, so the task retries (and in the end keeps a dead task)."""
     with transaction.atomic():
         row = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("notice", "recipient", "endpoint")
             .filter(pk=delivery_id)
             .first()
