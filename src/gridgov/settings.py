@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "gridgov.open311",
     "gridgov.demo",
     "gridgov.tasks",
+    "gridgov.notifications",
+    "gridgov.exports",
     "gridgov.web",
 ]
 
@@ -129,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gridgov.accounts.context_processors.site",
+                "gridgov.notifications.context_processors.inbox",
             ],
         },
     },
@@ -427,3 +430,37 @@ LOGGING = {
         "django.security": {"filters": ["redact_pii"]},
     },
 }
+
+# Notifications (docs/adr/0023): the adapter of each outside channel, by dotted path; a
+# channel without one is not offered. The in-app inbox needs none.
+NOTIFICATIONS_ADAPTERS = {
+    "email": os.environ.get(
+        "GRIDGOV_NOTIFY_EMAIL_ADAPTER", "gridgov.notifications.channels.EmailAdapter"
+    ),
+    "sms": os.environ.get("GRIDGOV_NOTIFY_SMS_ADAPTER", ""),
+    "chat": os.environ.get("GRIDGOV_NOTIFY_CHAT_ADAPTER", ""),
+    "webhook": os.environ.get(
+        "GRIDGOV_NOTIFY_WEBHOOK_ADAPTER", "gridgov.notifications.channels.WebhookAdapter"
+    ),
+}
+NOTIFICATIONS_SMS_URL = os.environ.get("GRIDGOV_NOTIFY_SMS_URL", "")
+NOTIFICATIONS_CHAT_URL = os.environ.get("GRIDGOV_NOTIFY_CHAT_URL", "")
+# Outside channels on for a kind until a user turns them off.
+NOTIFICATIONS_DEFAULT_CHANNELS = [
+    c for c in os.environ.get("GRIDGOV_NOTIFY_DEFAULT_CHANNELS", "").split(",") if c
+]
+# Where links in e-mails and texts point (https://grid.example.gov.cn).
+GRIDGOV_SITE_URL = os.environ.get("GRIDGOV_SITE_URL", "")
+# A deadline this close (minutes) is "due soon" to its holder.
+NOTIFICATIONS_DUE_SOON_MINUTES = env_int("GRIDGOV_NOTIFY_DUE_SOON_MINUTES", 60)
+# Due-soon and overdue notices, read from the deadline rows (gridgov.events.reminders).
+CELERY_BEAT_SCHEDULE["deadline_notices"] = {
+    "task": "gridgov.events.deadline_notices",
+    "schedule": PERIODIC_SECONDS,
+    "options": {"expires": PERIODIC_SECONDS * 2},
+}
+
+# Exports (docs/adr/0023): a list longer than this is written by a task, not in the request.
+EXPORT_INLINE_MAX_ROWS = env_int("GRIDGOV_EXPORT_INLINE_MAX_ROWS", 2000)
+# Personal data in clear is exported this many rows at most, with a purpose, audited.
+EXPORT_REVEAL_MAX_ROWS = env_int("GRIDGOV_EXPORT_REVEAL_MAX_ROWS", 500)

@@ -117,6 +117,7 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "addresses",
                 "open311",
                 "tasks",
+                "notifications",
             }
         ),
         frozenset({"registry"}),

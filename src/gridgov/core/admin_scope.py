@@ -38,6 +38,7 @@ UNSCOPED: dict[str, str] = {
     "tasks.deadtask": "the task engine serves the whole deployment (system admin only)",
     "tasks.jobrun": "the task engine serves the whole deployment (system admin only)",
     "tasks.outboxmessage": "the task engine serves the whole deployment (system admin only)",
+    "notifications.webhookendpoint": "other systems' endpoints serve the whole deployment",
 }
 
 

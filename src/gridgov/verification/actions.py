@@ -40,7 +40,7 @@ from gridgov.registry.actions.change import record_change
 from gridgov.registry.models import Home, Organisation, Person, Provenance
 from gridgov.registry.validation import resident_id_check
 from gridgov.staffing.models import StaffAssignment
-from gridgov.verification import fields
+from gridgov.verification import fields, notices
 from gridgov.verification.models import RecordKind, Source, Status, VerificationTask
 from gridgov.verification.selectors import MODELS, record_get, task_get
 
@@ -273,6 +273,7 @@ def change_propose(
     except IntegrityError:
         # The same change, proposed at the same moment by another request.
         return Proposal(pending.get(), created=False)
+    notices.tasks_assigned([task.assigned_to_id], batch=f"task{task.pk}")
     audit_record(
         actor=actor,
         action="verification.propose",
@@ -357,6 +358,7 @@ def _newcomer_propose(
         return Proposal(pending, created=False)
     task.assigned_to = _grid_workers({grid.pk}).get(grid.pk)
     task.save()
+    notices.tasks_assigned([task.assigned_to_id], batch=f"task{task.pk}")
     audit_record(
         actor=actor,
         action="verification.propose",
@@ -438,6 +440,7 @@ def import_changes_propose(
     for task in tasks:
         task.assigned_to = workers.get(task.grid_id)
     VerificationTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    notices.tasks_assigned((t.assigned_to_id for t in tasks), batch=f"import:{batch}")
     audit_record(
         actor=actor,
         action="verification.import_propose",
@@ -495,6 +498,7 @@ def stale_sweep(*, actor: User | None, days: int, limit: int = SWEEP_LIMIT) -> i
             for pk, grid_id in due
         )
     VerificationTask.objects.bulk_create(made, ignore_conflicts=True)
+    notices.tasks_assigned(t.assigned_to_id for t in made)
     audit_record(
         actor=actor,
         action="verification.stale_sweep",

@@ -29,6 +29,7 @@ from gridgov.events.models import Event
 from gridgov.events.selectors import command_permitted, dispatch_departments, event_get
 from gridgov.events.workflow import OPEN_STATUSES, Command, Status
 from gridgov.jurisdiction.selectors import scope_root
+from gridgov.whistle import notices
 from gridgov.whistle.models import (
     DEFAULT_REPORT_MINUTES,
     Reason,
@@ -194,6 +195,7 @@ def whistle_blow(
             report_due_at=deadline(now, minutes, natural=natural),
         )
     _log(whistle, Step.BLOW, actor, now, note=", ".join(targets[c].name for c in codes))
+    notices.summoned(whistle)
     _walk(
         actor,
         event,

@@ -44,6 +44,7 @@ from gridgov.events.tests.conftest import PNG, default_catalogue
 from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
+from gridgov.notifications.actions import notice_send
 from gridgov.open311.models import ClientApplication
 from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
 from gridgov.staffing.models import (
@@ -140,6 +141,14 @@ RG = f"{API}/registry"
 AD = f"{API}/addresses"
 X = f"{API}/exchange"
 VF = f"{API}/verification"
+NT = f"{API}/notifications"
+
+
+def target_inbox_item(t: Targets) -> int:
+    """A notice in the target dispatcher's inbox, named like the target event."""
+    notice = notice_send(kind="broadcast", key="scope", title="目标事件", recipients=[t.user_id])
+    return notice.inbox.get().pk
+
 
 MATRIX: dict[str, Callable[[Targets], Probe]] = {
     # Pages.
@@ -188,6 +197,12 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/whistle/blow/{t.event_number}/"
     ),
     "GET /whistle/summons/": own_listing("/whistle/summons/", "sibling_handler"),
+    "GET /notifications/": own_listing("/notifications/"),
+    "GET /notifications/<int:item_id>/open/": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"/notifications/{target_inbox_item(t)}/open/", {}, form=True
+    ),
+    f"GET {NT}/inbox": own_listing(f"{NT}/inbox"),
+    "GET /exports/lists/<str:name>": own_listing("/exports/lists/events.queue?tab=all&format=csv"),
     **{
         f"GET /whistle/summons/<int:summons_id>/{step}/": summons_step(step)
         for step in ("report", "part-done", "verify", "rate")
@@ -612,6 +627,14 @@ UNSCOPED: dict[str, str] = {
     f"GET {API}/accounts/tokens": "the caller's own tokens",
     f"POST {API}/accounts/tokens": "creates a token for the caller only",
     f"GET {E}/categories": "the event catalogue is the same everywhere",
+    "GET /notifications/read-all/": "marks the caller's own inbox items only",
+    "GET /notifications/preferences/": "the caller's own notification preferences",
+    f"GET {NT}/unread": "the caller's own unread count",
+    f"POST {NT}/inbox/read": "marks the caller's own inbox items only (ids of others are ignored)",
+    f"GET {NT}/preferences": "the caller's own notification preferences",
+    f"PUT {NT}/preferences": "the caller's own notification preferences",
+    "GET /exports/": "the caller's own exports",
+    "GET /exports/<int:job_id>/download": "the caller's own finished export (404 for others')",
     "GET /residents/": "public: a resident's report form, no jurisdiction",
     "GET /residents/reported/<str:number>/": (
         "public: the number, and the secret link only from the session that filed it"

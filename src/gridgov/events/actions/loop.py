@@ -29,6 +29,7 @@ from gridgov.core.errors import (
     Problem,
     ProblemList,
 )
+from gridgov.events import notices
 from gridgov.events.actions.attachments import _store_photos
 from gridgov.events.actions.clocks import _extend_handle_clock, _move_clocks
 from gridgov.events.actions.dispatch import _dispatch
@@ -279,5 +280,6 @@ def _advance(
             **(audit_detail or {}),
         },
     )
+    notices.after_step(event, cmd)
     transaction.on_commit(partial(_announce, event.number, cmd, after))
     return event

@@ -16,6 +16,7 @@ from gridgov.core.errors import (
     InvalidInput,
     ProblemList,
 )
+from gridgov.events import notices
 from gridgov.events.actions.intake import (
     CALLER_NAME_MAX,
     KEY_MAX,
@@ -97,7 +98,7 @@ def event_resident_report(
         }
     )
     intake = _Intake(category_code, description, lon, lat, "wgs84", extra, address, photos or [])
-    return _file_once(
+    event, created = _file_once(
         None,
         intake,
         channel,
@@ -110,6 +111,9 @@ def event_resident_report(
         caller_phone_masked=mask_phone(digits) if digits else "",
         caller_phone_last4=digits[-4:],
     )
+    if created and digits:
+        notices.resident_follows(event, digits)
+    return event, created
 
 
 RESIDENT_COMMANDS = frozenset({Command.EVALUATE, Command.REOPEN})

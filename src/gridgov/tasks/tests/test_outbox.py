@@ -178,7 +178,9 @@ def test_a_fresh_web_process_knows_every_task_by_name() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == [
+        "gridgov.events.deadline_notices",
         "gridgov.exchange.import_run",
+        "gridgov.notifications.deliver",
         "gridgov.tasks.outbox_drain",
         "gridgov.tasks.periodic",
     ]

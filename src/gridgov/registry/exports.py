@@ -1,0 +1,58 @@
+"""The people of a grid or community within the caller's right, masked unless revealed
+(gridgov.exports): revealing decrypts here, for the export action that checked the right."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gridgov.exports.lists import Column, ListExport, Params, list_register
+from gridgov.registry import crypto
+from gridgov.registry.models import Person
+from gridgov.registry.selectors import visible
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gridgov.accounts.models import User
+
+
+def people_rows(user: User, params: Params) -> QuerySet[Person]:
+    rows = visible(user, Person).select_related("home").order_by("grid__code", "name", "id")
+    place = params.get("node", "").strip()
+    if place:
+        rows = rows.filter(grid__code__startswith=place)
+    if params.get("kind"):
+        rows = rows.filter(kind=params["kind"])
+    if params.get("name", "").strip():
+        rows = rows.filter(name__icontains=params["name"].strip())
+    return rows
+
+
+def _id_number(person: Any) -> str:
+    return crypto.decrypt(person.id_number_encrypted, field="person.id_number")
+
+
+def _phone(person: Any) -> str:
+    if not person.phone_encrypted:
+        return ""
+    return crypto.decrypt(person.phone_encrypted, field="person.phone")
+
+
+PEOPLE = list_register(
+    ListExport(
+        name="registry.people",
+        title=_("Residents"),
+        columns=[
+            Column(pgettext_lazy("person", "Name"), lambda p: p.name),
+            Column(_("ID number"), lambda p: p.id_number_masked, revealed=_id_number),
+            Column(_("Phone"), lambda p: p.phone_masked, revealed=_phone),
+            Column(_("Kind"), lambda p: p.get_kind_display()),
+            Column(_("Grid"), lambda p: p.grid.name),
+            Column(_("Home"), lambda p: p.home.address if p.home else ""),
+        ],
+        rows=people_rows,
+    )
+)
