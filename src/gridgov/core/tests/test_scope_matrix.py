@@ -143,6 +143,7 @@ VF = f"{API}/verification"
 MATRIX: dict[str, Callable[[Targets], Probe]] = {
     # Pages.
     "GET /": own_listing("/"),
+    "GET /home/counts": own_listing("/home/counts"),
     "GET /jurisdiction/nodes/": own_listing("/jurisdiction/nodes/"),
     "GET /jurisdiction/nodes/<str:code>/": node_page(f"/jurisdiction/nodes/{COMMUNITY}/"),
     "GET /jurisdiction/nodes/<str:code>/children": node_page(
