@@ -13,8 +13,7 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline
-from gridgov.events.tests.conftest import Report, Walk, apply
-from gridgov.events.workflow import Command, Status
+from gridgov.events.tests.conftest import Report
 from gridgov.web.workbench import Figure, workbench_for
 
 ROLES = {
@@ -28,20 +27,6 @@ ROLES = {
     "security_admin": "安全控制台",
     "auditor": "审计控制台",
 }
-
-
-@pytest.fixture
-def busy(report: Report, walk: Walk, loop_users: dict[str, User]) -> dict[str, User]:
-    """Work in every state: two reports of one place (possible duplicates), one dispatched to
-    the brigade, one accepted, one handled, one closed, one supervised."""
-    report()
-    report(description="同一楼道再次发现飞线充电")
-    walk(Status.DISPATCHED)
-    walk(Status.ACCEPTED)
-    walk(Status.HANDLED)
-    walk(Status.CLOSED)
-    apply(loop_users, walk(Status.REGISTERED), Command.SUPERVISE)
-    return loop_users
 
 
 def figures(user: User) -> list[Figure]:
