@@ -8,10 +8,12 @@ time left or red without a query per row.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -21,7 +23,7 @@ from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.events.models import CLOCK_TICKING, Deadline, Event
 from gridgov.events.paging import capped_count
-from gridgov.events.selectors import events_visible
+from gridgov.events.selectors import EARTH_RADIUS_M, events_visible
 from gridgov.events.workflow import OPEN_STATUSES, Status
 
 if TYPE_CHECKING:
@@ -44,16 +46,31 @@ IN_HAND = Queue("in_hand", _("In hand"))
 OVERDUE = Queue("overdue", _("Overdue"))
 EXTENSIONS = Queue("extensions", _("Extension requests"))
 ALL = Queue("all", _("All events"))
+DUE_SOON = Queue("due_soon", _("Due soon"))
+DUPLICATES = Queue("duplicates", _("Possible duplicates"))
+ESCALATED = Queue("escalated", _("Escalated"))
+SUPERVISED = Queue("supervised", _("Supervised"))
 
-_CENTRE_QUEUES = (TO_REGISTER, TO_DISPATCH, TO_VERIFY, OVERDUE, ALL)
-# Extension requests wait for those who may approve them (COMMAND_ROLES).
-_APPROVER_QUEUES = (TO_REGISTER, TO_DISPATCH, TO_VERIFY, EXTENSIONS, OVERDUE, ALL)
+_CENTRE_QUEUES = (TO_REGISTER, TO_DISPATCH, TO_VERIFY, DUPLICATES, OVERDUE, ALL)
+# Extension requests wait for those who may approve them (COMMAND_ROLES); escalations and
+# supervision are theirs to follow.
+_APPROVER_QUEUES = (
+    TO_REGISTER,
+    TO_DISPATCH,
+    TO_VERIFY,
+    EXTENSIONS,
+    DUPLICATES,
+    OVERDUE,
+    ESCALATED,
+    SUPERVISED,
+    ALL,
+)
 QUEUES_OF_ROLE: dict[str, tuple[Queue, ...]] = {
     Role.GRID_WORKER: (MINE, TO_VERIFY, TO_EVALUATE, OVERDUE),
     Role.COMMUNITY_STAFF: _CENTRE_QUEUES,
     Role.SUBDISTRICT_DISPATCHER: _APPROVER_QUEUES,
     Role.DISTRICT_COMMANDER: _APPROVER_QUEUES,
-    Role.DEPARTMENT_HANDLER: (TO_ACCEPT, IN_HAND, OVERDUE),
+    Role.DEPARTMENT_HANDLER: (TO_ACCEPT, IN_HAND, DUE_SOON, OVERDUE),
     Role.ANALYST: (ALL,),
     # The administrators run the platform, not the loop.
     Role.SYSTEM_ADMIN: (),
@@ -96,7 +113,38 @@ def _in_queue(user: User, key: str) -> QuerySet[Event]:
     if key == OVERDUE.key:
         late = _open_deadline().filter(CLOCK_TICKING, due_at__lt=timezone.now())
         return events.filter(Exists(late), status__in=OPEN_STATUSES)
+    if key == DUE_SOON.key:
+        now = timezone.now()
+        soon = _open_deadline().filter(CLOCK_TICKING, due_at__range=(now, now + DUE_SOON_WITHIN))
+        return events.filter(Exists(soon), status__in=OPEN_STATUSES)
+    if key == DUPLICATES.key:
+        return events.filter(Exists(_twin()), status__in=[Status.REPORTED, Status.REGISTERED])
+    if key == ESCALATED.key:
+        escalated = _open_deadline().filter(escalated_at__isnull=False)
+        return events.filter(Exists(escalated), status__in=OPEN_STATUSES)
+    if key == SUPERVISED.key:
+        return events.filter(supervised_at__isnull=False, status__in=OPEN_STATUSES)
     return events
+
+
+# "Due soon" for a department: a stage whose time runs out within the next working day or so.
+DUE_SOON_WITHIN = timedelta(hours=24)
+
+
+def _twin() -> QuerySet[Event]:
+    """Another open event of the same category reported close by in the duplicate window: the
+    box of gridgov.events.selectors.open_near, whose exact distance the event page shows."""
+    radius = float(getattr(settings, "EVENT_DUPLICATE_RADIUS_M", 100))
+    hours = float(getattr(settings, "EVENT_DUPLICATE_HOURS", 72))
+    box = math.degrees(radius / EARTH_RADIUS_M)
+    # Longitude degrees shrink with latitude; at China's latitudes (18°–54°) by under 1.7×.
+    return Event.objects.filter(
+        category=OuterRef("category"),
+        status__in=OPEN_STATUSES,
+        reported_at__gte=OuterRef("reported_at") - timedelta(hours=hours),
+        lat__range=(OuterRef("lat") - box, OuterRef("lat") + box),
+        lon__range=(OuterRef("lon") - box * 1.7, OuterRef("lon") + box * 1.7),
+    ).exclude(pk=OuterRef("pk"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +154,9 @@ class QueueFilter:
     since: date | None = None
     until: date | None = None
     text: str = ""
+    # A node's code (its subtree) or a department's id, for the counts a home breaks down.
+    node: str = ""
+    department: int | None = None
 
 
 def queue_events(user: User, key: str, filters: QueueFilter | None = None) -> QuerySet[Event]:
@@ -123,6 +174,10 @@ def queue_events(user: User, key: str, filters: QueueFilter | None = None) -> Qu
         events = events.filter(created_at__gte=_day_start(f.since))
     if f.until:
         events = events.filter(created_at__lt=_day_start(f.until + timedelta(days=1)))
+    if f.node:
+        events = events.filter(node__code__startswith=f.node)
+    if f.department is not None:
+        events = events.filter(assigned_department_id=f.department)
     if f.text.strip():
         words = f.text.strip()
         events = events.filter(Q(number__icontains=words) | Q(description__icontains=words))

@@ -341,6 +341,9 @@ class QueueFilterForm(forms.Form):
         label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+    # Set by the links of a home's breakdowns (overdue by subdistrict, by department).
+    node = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    department = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -359,6 +362,8 @@ class QueueFilterForm(forms.Form):
             since=data["since"],
             until=data["until"],
             text=data["q"],
+            node=data["node"],
+            department=data["department"],
         )
 
 

@@ -4,6 +4,7 @@ from gridgov.web import node_pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/counts", views.home_counts, name="home_counts"),
     path("registry/grids/<str:code>/", views.block_card, name="block_card"),
 ]
 

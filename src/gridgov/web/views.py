@@ -1,7 +1,12 @@
+"""The home: each role's workbench, and the fragment the home polls to keep its counts current."""
+
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from gridgov.accounts.requests import UserRequest
+from gridgov.accounts.roles import Role
 from gridgov.core.pages import page_view
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.jurisdiction.models import Level
@@ -9,15 +14,33 @@ from gridgov.jurisdiction.selectors import node_level_counts, scope_root
 from gridgov.registry.selectors import grid_get
 from gridgov.staffing.selectors import coverage_report
 from gridgov.web.selectors import grid_block_card
+from gridgov.web.workbench import workbench_for
+
+# Those who run a piece of the tree see its staffing beside their work; a grid worker, a
+# department and the administrators have their own desks instead.
+STAFFING_CARD_ROLES = frozenset(
+    {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER, Role.ANALYST}
+)
 
 
 @page_view
 def home(request: UserRequest) -> HttpResponse:
-    root = scope_root(request.user)
-    counts = node_level_counts(root)
-    report = coverage_report(request.user, root)
-    levels = [(Level(level).label, counts[level]) for level in sorted(counts)]
-    return render(request, "web/home.html", {"node": root, "levels": levels, "total": report.total})
+    context: dict[str, Any] = {"bench": workbench_for(request.user)}
+    if request.user.role in STAFFING_CARD_ROLES:
+        root = scope_root(request.user)
+        counts = node_level_counts(root)
+        context.update(
+            node=root,
+            levels=[(Level(level).label, counts[level]) for level in sorted(counts)],
+            total=coverage_report(request.user, root).total,
+        )
+    return render(request, "web/home.html", context)
+
+
+@page_view
+def home_counts(request: UserRequest) -> HttpResponse:
+    """The workbench alone, polled by the home."""
+    return render(request, "web/_workbench.html", {"bench": workbench_for(request.user)})
 
 
 @page_view

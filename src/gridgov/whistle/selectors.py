@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Prefetch, QuerySet
+from django.db.models import Avg, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -156,11 +156,17 @@ def department_whistle_stats(
     return stats
 
 
-def whistles_filtered(user: User, *, open: bool | None = None) -> QuerySet[Whistle]:
-    """The visible whistles, optionally only the open (True) or the closed (False) ones."""
+def whistles_filtered(
+    user: User, *, open: bool | None = None, awaiting_report: bool = False
+) -> QuerySet[Whistle]:
+    """The visible whistles, optionally only the open (True) or the closed (False) ones, or
+    only those a summoned department has not reported to yet."""
     whistles = whistles_visible(user)
     if open is not None:
         whistles = whistles.filter(closed_at__isnull=open)
+    if awaiting_report:
+        waiting = Summons.objects.filter(whistle=OuterRef("pk"), reported_at__isnull=True)
+        whistles = whistles.filter(Exists(waiting), closed_at__isnull=True)
     return whistles
 
 

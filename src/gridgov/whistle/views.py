@@ -26,7 +26,10 @@ def whistle_list(request: UserRequest) -> HttpResponse:
         request,
         "whistle/list.html",
         {
-            "whistles": selectors.whistles_filtered(user)[:200],
+            # ?awaiting=1: the whistles a home counts as waiting for a department to report.
+            "whistles": selectors.whistles_filtered(
+                user, awaiting_report=request.GET.get("awaiting") == "1"
+            )[:200],
             "escalated": selectors.summonses_escalated(user)[:50],
         },
     )

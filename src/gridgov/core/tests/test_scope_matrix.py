@@ -153,6 +153,7 @@ def target_inbox_item(t: Targets) -> int:
 MATRIX: dict[str, Callable[[Targets], Probe]] = {
     # Pages.
     "GET /": own_listing("/"),
+    "GET /home/counts": own_listing("/home/counts"),
     "GET /jurisdiction/nodes/": own_listing("/jurisdiction/nodes/"),
     "GET /jurisdiction/nodes/<str:code>/": node_page(f"/jurisdiction/nodes/{COMMUNITY}/"),
     "GET /jurisdiction/nodes/<str:code>/children": node_page(

@@ -117,6 +117,7 @@ def test_report_to_close_across_three_people(live_server: Any, people: Callable[
     expect(dispatcher.locator('[data-count="to_register"]')).to_have_text("0")
 
     # The grid worker reports from the nav: class, subclass, its field, the map, a photo.
+    worker.click("[data-menu-toggle]")  # on a phone the menu folds behind one button
     worker.click('nav.mainnav a[href="/events/report/"]')
     worker.wait_for_url("**/events/report/")
     expect(worker.locator("#report-map")).to_have_attribute("data-loaded", "true")

@@ -234,8 +234,21 @@ def tabs_of(page: str) -> list[str]:
     ("name", "tabs"),
     [
         ("grid_worker", ["mine", "to_verify", "to_evaluate", "overdue"]),
-        ("dispatcher", ["to_register", "to_dispatch", "to_verify", "extensions", "overdue", "all"]),
-        ("handler", ["to_accept", "in_hand", "overdue"]),
+        (
+            "dispatcher",
+            [
+                "to_register",
+                "to_dispatch",
+                "to_verify",
+                "extensions",
+                "duplicates",
+                "overdue",
+                "escalated",
+                "supervised",
+                "all",
+            ],
+        ),
+        ("handler", ["to_accept", "in_hand", "due_soon", "overdue"]),
         ("analyst", ["all"]),
     ],
 )

@@ -1,0 +1,108 @@
+"""The main menu, as one table: each entry, the page it opens and who may use that page.
+
+Who may use a page is the rule of the domain that guards it (the event loop's COMMAND_ROLES,
+the registry's WRITE_ROLES, a Capability), read from that domain, so a menu cannot offer a
+page its view refuses nor hide one it serves. Templates render the table and check no role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.roles import ADMIN_ROLES, ROLE_CAPABILITIES, Capability, Role
+from gridgov.events.queues import QUEUES_OF_ROLE
+from gridgov.events.views import STATS_ROLES
+from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
+from gridgov.registry.actions import WRITE_ROLES
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+EVERYONE = frozenset(Role)
+# The roles that serve residents; administrators run the platform, not the service.
+SERVICE = EVERYONE - ADMIN_ROLES
+
+
+def holders(capability: Capability) -> frozenset[str]:
+    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str | Promise
+
+
+WORK = Section("work", _("Work"))
+DATA = Section("data", _("Data"))
+FIGURES = Section("figures", _("Figures"))
+PLATFORM = Section("platform", _("Platform"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    section: Section
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+    # Pages reached from this one that keep it marked as the current entry.
+    also_current: tuple[str, ...] = ()
+
+
+MENU: tuple[Entry, ...] = (
+    Entry(WORK, _("Home"), "home", EVERYONE),
+    Entry(
+        WORK,
+        _("Events"),
+        "events:queue",
+        frozenset(QUEUES_OF_ROLE),
+        ("events:detail",),
+    ),
+    Entry(WORK, _("Report"), "events:report", REPORTER_ROLES),
+    Entry(WORK, _("Hotline call"), "events:hotline", COMMAND_ROLES[Command.REGISTER]),
+    Entry(WORK, _("Verification tasks"), "verification:tasks", SERVICE, ("verification:task",)),
+    Entry(
+        WORK,
+        _("Whistles"),
+        "whistle:list",
+        SERVICE - {Role.DEPARTMENT_HANDLER},
+        ("whistle:detail", "whistle:blow"),
+    ),
+    Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
+    Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
+    Entry(
+        DATA,
+        _("Jurisdiction"),
+        "jurisdiction:tree",
+        EVERYONE,
+        ("jurisdiction:node", "jurisdiction:grid"),
+    ),
+    Entry(DATA, _("Coverage"), "staffing:coverage", EVERYONE, ("staffing:coverage_node",)),
+    Entry(DATA, _("Registry"), "registry:search", SERVICE),
+    Entry(DATA, _("Imports"), "exchange:imports", WRITE_ROLES, ("exchange:job",)),
+    Entry(DATA, _("Addresses"), "addresses:batch", SERVICE),
+    Entry(DATA, _("Working calendar"), "worktime:years", EVERYONE, ("worktime:year",)),
+    Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
+    Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
+    Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
+    Entry(
+        PLATFORM,
+        _("Import boundaries"),
+        "jurisdiction:import",
+        holders(Capability.MANAGE_BOUNDARIES),
+    ),
+    Entry(PLATFORM, _("Administration"), "admin:index", ADMIN_ROLES),
+)
+
+
+def menu_for(user: User) -> list[tuple[Section, list[Entry]]]:
+    """The user's entries, grouped by section in the table's order; empty sections left out."""
+    sections: dict[Section, list[Entry]] = {}
+    for entry in MENU:
+        if user.role in entry.roles:
+            sections.setdefault(entry.section, []).append(entry)
+    return list(sections.items())

@@ -1,0 +1,32 @@
+"""The event loop's fixtures, to put work on each role's desk."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridgov.accounts.models import User
+from gridgov.events.tests import conftest as loop
+from gridgov.events.tests.conftest import Report, Walk, apply
+from gridgov.events.workflow import Command, Status
+
+# The events loop's fixtures, shared rather than copied.
+media = loop.media
+catalogue = loop.catalogue
+brigade = loop.brigade
+loop_users = loop.loop_users
+report = loop.report
+walk = loop.walk
+
+
+@pytest.fixture
+def busy(report: Report, walk: Walk, loop_users: dict[str, User]) -> dict[str, User]:
+    """Work in every state: two reports of one place (possible duplicates), one dispatched to
+    the brigade, one accepted, one handled, one closed, one supervised."""
+    report()
+    report(description="同一楼道再次发现飞线充电")
+    walk(Status.DISPATCHED)
+    walk(Status.ACCEPTED)
+    walk(Status.HANDLED)
+    walk(Status.CLOSED)
+    apply(loop_users, walk(Status.REGISTERED), Command.SUPERVISE)
+    return loop_users
