@@ -18,7 +18,18 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-install: $(VENV)/.installed
+# The Leaflet plugins from the npm registry (docs/adr/0024): their dist files only, copied into
+# vendor/ (git-ignored), which Django serves under static/vendor/.
+vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p vendor
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+	  node_modules/leaflet.heat/dist/leaflet-heat.js vendor/
+	touch $@
+
+install: $(VENV)/.installed vendor/.installed
 
 # Debian's chromium for the browser tests; Playwright never downloads one.
 browser:
@@ -55,4 +66,4 @@ messages: install
 	cd src/gridgov && ../../$(MANAGE) makemessages -l zh_Hans --no-obsolete && ../../$(MANAGE) compilemessages -l zh_Hans
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules vendor

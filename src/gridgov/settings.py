@@ -241,6 +241,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("GRIDGOV_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR)]
+# The Leaflet plugins `make install` copies from the npm registry's packages (docs/adr/0024).
+VENDOR_DIR = Path(os.environ.get("GRIDGOV_VENDOR_DIR", PROJECT_DIR / "vendor"))
+STATICFILES_DIRS.append(("vendor", VENDOR_DIR))
 
 # Map tiles are optional: government intranets are often offline, so the map
 # draws the GeoJSON layers on a blank background unless a tile URL is set.
