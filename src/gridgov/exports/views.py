@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.core.errors import InvalidInput
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.exports import actions, selectors
 from gridgov.exports.actions import CONTENT_TYPES
 

@@ -10,8 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gridgov.accounts.requests import UserRequest
 from gridgov.core.errors import InvalidInput
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.core.pages import page_view
 from gridgov.notifications import actions, selectors
 from gridgov.notifications.kinds import kind_label
 
