@@ -16,7 +16,7 @@ from django.test import Client
 from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
-from gridgov.events.actions import event_resident_report
+from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.models import Channel as EventChannel
 from gridgov.events.tests.conftest import HERE, Report, Walk, apply
 from gridgov.events.workflow import Command, Status
