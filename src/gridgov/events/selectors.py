@@ -27,13 +27,9 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.events.workflow import (
-    ADDRESSEE_COMMANDS,
-    COMMAND_ROLES,
+    CLOSED_STATUSES,
     OPEN_STATUSES,
-    REPORTER_COMMANDS,
     Command,
-    Status,
-    commands_from,
 )
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_root
@@ -106,56 +102,6 @@ def event_deadlines(event: Event) -> list[Deadline]:
     if loaded is not None:
         return sorted(loaded, key=lambda d: (d.started_at, d.pk))
     return list(Deadline.objects.filter(event=event).order_by("started_at", "id"))
-
-
-def commands_open(event: Event) -> list[Command]:
-    """What the loop allows from the event's state, whoever asks."""
-    return commands_from(
-        event.status,
-        self_handle_allowed=event.category.self_handle,
-        extension_pending=event.extension_minutes is not None,
-        below_top=event.owner.level > Level.DISTRICT,
-    )
-
-
-def command_permitted(user: User, event: Event, command: Command) -> bool:
-    """Whether the user's role may give the command (or the user reported the event, for the
-    reporter's commands); for the addressee's commands, whether the event was dispatched to
-    the user's department (when it went to one); for escalation, whether the user's level
-    owns the event or sits above its owner."""
-    if not user.is_active:
-        return False
-    if command in REPORTER_COMMANDS and event.reporter_id == user.pk:
-        return True
-    if user.role not in COMMAND_ROLES[command]:
-        return False
-    if command in ADDRESSEE_COMMANDS:
-        if event.assigned_department_id is not None:
-            return user.department_id == event.assigned_department_id
-        return user.role != Role.DEPARTMENT_HANDLER
-    if command == Command.ESCALATE:
-        return may_escalate(user, event)
-    return True
-
-
-def may_escalate(user: User, event: Event) -> bool:
-    """Only the owning level, or one above it, hands a case up: a grid worker cannot push a
-    subdistrict's case to the district."""
-    return event.owner.code.startswith(scope_root(user).code)
-
-
-def allowed_commands(user: User, event: Event) -> list[Command]:
-    return [c for c in commands_open(event) if command_permitted(user, event, c)]
-
-
-def dispatch_departments(user: User, event: Event) -> QuerySet[Department]:
-    """Departments the user may dispatch the event to: those inside the user's jurisdiction,
-    and those serving the event's place from above it (a subdistrict dispatches to the
-    district's bureaus)."""
-    place = [*event.node.ancestor_codes(), event.node.code]
-    return Department.objects.filter(
-        Q(node__code__startswith=scope_root(user).code) | Q(node__code__in=place)
-    ).select_related("node")
 
 
 @dataclass(frozen=True)
@@ -267,9 +213,6 @@ def open_near(
     )
     scored = [(distance_m(lon, lat, *point(e)), e) for e in nearby]
     return [e for d, e in sorted(scored, key=lambda pair: pair[0]) if d <= radius]
-
-
-CLOSED_STATUSES = (Status.CLOSED, Status.EVALUATED)
 
 
 @dataclass(frozen=True)
