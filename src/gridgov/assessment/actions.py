@@ -32,7 +32,7 @@ from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, PermissionDenied, ProblemList
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import event_get
-from gridgov.events.workflow import Command, Outcome, Stage, Status
+from gridgov.events.workflow import CLOSED_STATUSES, VOID_STATUSES, Command, Outcome, Stage
 from gridgov.jurisdiction.models import CODE_LENGTH, Node
 from gridgov.whistle.models import Summons
 
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 SCORING_ROLES = roles_with(Capability.SCORE_HANDLING)
-CLOSED_STATUSES = (Status.CLOSED, Status.EVALUATED)
-# Events that never needed solving; they stay out of the closure rate's denominator.
-VOID_STATUSES = (Status.CANCELLED, Status.REJECTED, Status.MERGED)
 
 
 @transaction.atomic

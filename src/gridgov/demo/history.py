@@ -45,6 +45,7 @@ from gridgov.events.workflow import (
     AUTO_ESCALATE,
     OPEN_STATUSES,
     STAGE_OF_STATUS,
+    STATES,
     TRANSITIONS,
     UNJUDGED_ENDS,
     Command,
@@ -351,7 +352,7 @@ class Replay:
             self.move_clocks(command, at)
 
     def move_clocks(self, command: str, at: int) -> None:
-        """events.actions._move_clocks over the replay's attempts: suspending pauses the
+        """events.actions.clocks._move_clocks over the replay's attempts: suspending pauses the
         running one, resuming moves its due time by the pause, leaving a stage ends it with
         its outcome and entering one starts another."""
         running, clock, natural = self.running, self.writer.clock, self.cat.natural
@@ -937,7 +938,7 @@ CALLER_COLUMNS = (
     "caller_phone_masked",
     "caller_phone_last4",
 )
-STAMPS = tuple(f"{s}_at" for s in Status.values)
+STAMPS = tuple(facts.stamp for facts in STATES.values())
 EVENT_COLUMNS = (
     "id",
     "number",

@@ -5,8 +5,8 @@ whistle's own actions so each step is logged, timed and audited as on the pages.
 from __future__ import annotations
 
 from gridgov.accounts.models import User
+from gridgov.events.actions.dispatch import dispatch_departments
 from gridgov.events.models import Event
-from gridgov.events.selectors import dispatch_departments
 from gridgov.events.workflow import OPEN_STATUSES
 from gridgov.whistle.actions import (
     summons_part_done,

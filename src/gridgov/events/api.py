@@ -20,6 +20,7 @@ from gridgov.events import selectors
 from gridgov.events.actions import intake, loop
 from gridgov.events.models import Channel, Event, EventAttachment, EventTransition
 from gridgov.events.paging import CappedPageNumberPagination
+from gridgov.events.workflow import STATES, allowed_commands
 from gridgov.events.workflow import Status as EventStatus
 from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.worktime.selectors import calendar_warning_for
@@ -167,11 +168,12 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_stamps(obj: Event) -> dict[str, datetime | None]:
-        return {s: getattr(obj, f"{s}_at") for s in EventStatus.values if getattr(obj, f"{s}_at")}
+        stamps = {s: getattr(obj, facts.stamp) for s, facts in STATES.items()}
+        return {str(s): at for s, at in stamps.items() if at}
 
     @staticmethod
     def resolve_allowed_commands(obj: Event, context: dict[str, Any]) -> list[str]:
-        return [str(c) for c in selectors.allowed_commands(request_user(context["request"]), obj)]
+        return [str(c) for c in allowed_commands(request_user(context["request"]), obj)]
 
 
 class EventDetailOut(EventOut):

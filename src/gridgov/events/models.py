@@ -1,7 +1,7 @@
 """The event catalogue, events, their immutable timeline and their stage deadlines.
 
-Status is written only by gridgov.events.actions.event_apply, which checks
-the transition table in gridgov.events.workflow; `version` lets a client
+Status is written only by gridgov.events.actions.loop.event_apply, which
+checks the transition table in gridgov.events.workflow; `version` lets a client
 that read an event say which state it saw, so two people pressing buttons on
 the same case cannot both win.
 """

@@ -152,7 +152,7 @@ def photos_checked(uploads: list[Upload], problems: ProblemList) -> list[Photo]:
 
 
 # Photos sent with a form that came back with an error wait here, so the reporter need not
-# choose them again; the form carries their signed list (see events.actions.photos_keep).
+# choose them again; the form carries their signed list (see events.actions.attachments).
 PENDING_DIR = "pending-photos"
 KEEP_SECONDS = 24 * 3600
 

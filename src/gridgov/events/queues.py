@@ -24,7 +24,7 @@ from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.events.models import CLOCK_TICKING, Deadline, Event
 from gridgov.events.paging import capped_count
 from gridgov.events.selectors import EARTH_RADIUS_M, events_visible
-from gridgov.events.workflow import OPEN_STATUSES, Status
+from gridgov.events.workflow import OPEN_STATUSES, Command, Status, statuses_allowing
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -34,22 +34,44 @@ if TYPE_CHECKING:
 class Queue:
     key: str
     label: str | Promise
+    # A work tab holds the events waiting for this command: those in every state the loop's
+    # table lets it be given from.
+    waits_for: Command | None = None
 
 
 MINE = Queue("mine", _("My reports"))
-TO_VERIFY = Queue("to_verify", _("To verify"))
-TO_EVALUATE = Queue("to_evaluate", _("To evaluate"))
-TO_REGISTER = Queue("to_register", _("To register"))
-TO_DISPATCH = Queue("to_dispatch", _("To dispatch"))
-TO_ACCEPT = Queue("to_accept", _("To accept"))
-IN_HAND = Queue("in_hand", _("In hand"))
+TO_VERIFY = Queue("to_verify", _("To verify"), Command.VERIFY)
+TO_EVALUATE = Queue("to_evaluate", _("To evaluate"), Command.EVALUATE)
+TO_REGISTER = Queue("to_register", _("To register"), Command.REGISTER)
+TO_DISPATCH = Queue("to_dispatch", _("To dispatch"), Command.DISPATCH)
+TO_ACCEPT = Queue("to_accept", _("To accept"), Command.ACCEPT)
+IN_HAND = Queue("in_hand", _("In hand"), Command.HANDLE)
 OVERDUE = Queue("overdue", _("Overdue"))
-EXTENSIONS = Queue("extensions", _("Extension requests"))
+EXTENSIONS = Queue("extensions", _("Extension requests"), Command.APPROVE_EXTENSION)
 ALL = Queue("all", _("All events"))
 DUE_SOON = Queue("due_soon", _("Due soon"))
 DUPLICATES = Queue("duplicates", _("Possible duplicates"))
 ESCALATED = Queue("escalated", _("Escalated"))
 SUPERVISED = Queue("supervised", _("Supervised"))
+QUEUES = {
+    q.key: q
+    for q in (
+        MINE,
+        TO_VERIFY,
+        TO_EVALUATE,
+        TO_REGISTER,
+        TO_DISPATCH,
+        TO_ACCEPT,
+        IN_HAND,
+        OVERDUE,
+        EXTENSIONS,
+        ALL,
+        DUE_SOON,
+        DUPLICATES,
+        ESCALATED,
+        SUPERVISED,
+    )
+}
 
 _CENTRE_QUEUES = (TO_REGISTER, TO_DISPATCH, TO_VERIFY, DUPLICATES, OVERDUE, ALL)
 # Extension requests wait for those who may approve them (COMMAND_ROLES); escalations and
@@ -95,24 +117,17 @@ def _in_queue(user: User, key: str) -> QuerySet[Event]:
     events = events_visible(user)
     if key == MINE.key:
         return events.filter(reporter=user)
-    if key == TO_VERIFY.key:
-        return events.filter(status=Status.HANDLED)
-    if key == TO_EVALUATE.key:
-        # Closed and not yet rated: the reporter's say on how it was handled.
-        return events.filter(reporter=user, status=Status.CLOSED)
-    if key == TO_REGISTER.key:
-        return events.filter(status=Status.REPORTED)
-    if key == TO_DISPATCH.key:
-        return events.filter(status__in=[Status.REGISTERED, Status.RETURNED])
-    if key == TO_ACCEPT.key:
-        return events.filter(status=Status.DISPATCHED)
-    if key == IN_HAND.key:
-        return events.filter(status=Status.ACCEPTED)
-    if key == EXTENSIONS.key:
-        return events.filter(status=Status.ACCEPTED, extension_minutes__isnull=False)
     if key == OVERDUE.key:
         late = _open_deadline().filter(CLOCK_TICKING, due_at__lt=timezone.now())
         return events.filter(Exists(late), status__in=OPEN_STATUSES)
+    command = QUEUES[key].waits_for
+    if command is not None:
+        events = events.filter(status__in=statuses_allowing(command))
+    if key == TO_EVALUATE.key:
+        # Closed and not yet rated: the reporter's say on how it was handled.
+        return events.filter(reporter=user)
+    if key == EXTENSIONS.key:
+        return events.filter(extension_minutes__isnull=False)
     if key == DUE_SOON.key:
         now = timezone.now()
         soon = _open_deadline().filter(CLOCK_TICKING, due_at__range=(now, now + DUE_SOON_WITHIN))

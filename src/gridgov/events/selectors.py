@@ -15,7 +15,6 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound
 from gridgov.departments.models import Department
 from gridgov.events.models import (
@@ -28,13 +27,9 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.events.workflow import (
-    ADDRESSEE_COMMANDS,
-    COMMAND_ROLES,
+    CLOSED_STATUSES,
     OPEN_STATUSES,
-    REPORTER_COMMANDS,
     Command,
-    Status,
-    commands_from,
 )
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.scope import Scope
@@ -101,56 +96,6 @@ def event_deadlines(event: Event) -> list[Deadline]:
     if loaded is not None:
         return sorted(loaded, key=lambda d: (d.started_at, d.pk))
     return list(Deadline.objects.filter(event=event).order_by("started_at", "id"))
-
-
-def commands_open(event: Event) -> list[Command]:
-    """What the loop allows from the event's state, whoever asks."""
-    return commands_from(
-        event.status,
-        self_handle_allowed=event.category.self_handle,
-        extension_pending=event.extension_minutes is not None,
-        below_top=event.owner.level > Level.DISTRICT,
-    )
-
-
-def command_permitted(user: User, event: Event, command: Command) -> bool:
-    """Whether the user's role may give the command (or the user reported the event, for the
-    reporter's commands); for the addressee's commands, whether the event was dispatched to
-    the user's department (when it went to one); for escalation, whether the user's level
-    owns the event or sits above its owner."""
-    if not user.is_active:
-        return False
-    if command in REPORTER_COMMANDS and event.reporter_id == user.pk:
-        return True
-    if user.role not in COMMAND_ROLES[command]:
-        return False
-    if command in ADDRESSEE_COMMANDS:
-        if event.assigned_department_id is not None:
-            return user.department_id == event.assigned_department_id
-        return user.role != Role.DEPARTMENT_HANDLER
-    if command == Command.ESCALATE:
-        return may_escalate(user, event)
-    return True
-
-
-def may_escalate(user: User, event: Event) -> bool:
-    """Only the owning level, or one above it, hands a case up: a grid worker cannot push a
-    subdistrict's case to the district."""
-    return scope_of(user).covers(event.owner.code)
-
-
-def allowed_commands(user: User, event: Event) -> list[Command]:
-    return [c for c in commands_open(event) if command_permitted(user, event, c)]
-
-
-def dispatch_departments(user: User, event: Event) -> QuerySet[Department]:
-    """Departments the user may dispatch the event to: those inside the user's jurisdiction,
-    and those serving the event's place from above it (a subdistrict dispatches to the
-    district's bureaus)."""
-    place = [*event.node.ancestor_codes(), event.node.code]
-    inside = Department.objects.visible_to(scope_of(user))
-    above = Department.objects.unscoped().filter(node__code__in=place)
-    return (inside | above).select_related("node")
 
 
 @dataclass(frozen=True)
@@ -262,9 +207,6 @@ def open_near(
     )
     scored = [(distance_m(lon, lat, *point(e)), e) for e in nearby]
     return [e for d, e in sorted(scored, key=lambda pair: pair[0]) if d <= radius]
-
-
-CLOSED_STATUSES = (Status.CLOSED, Status.EVALUATED)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ timeline's unique (event, stage) index for auto-escalations is the second
 lock on the same door. All state is in the database: nothing is remembered
 between runs. The question "is anything due?" is answered from a partial
 index on the deadlines still pending, so a sweep costs the same whether a
-thousand or a million events are open.
+thousand or a million events are open. What an escalation writes is the
+loop's, in gridgov.events.actions.supervision, by the escalate command's rule.
 """
 
 from __future__ import annotations
@@ -17,15 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
 
-from gridgov.audit.actions import audit_record
-from gridgov.events.models import Deadline, Event, EventTransition
-from gridgov.events.workflow import AUTO_ESCALATE
-from gridgov.jurisdiction.models import Level, Node
+from gridgov.events.actions.supervision import events_escalate_overdue
+from gridgov.events.models import Deadline
 
 logger = logging.getLogger(__name__)
 
@@ -68,54 +64,19 @@ def _sweep_batch(now: datetime, batch_size: int) -> tuple[int, int]:
         claimed: list[tuple[int, int, str]] = cursor.fetchall()
     if not claimed:
         return 0, 0
-    # A person's command locks its event and then ends the stage's deadline, which this batch
-    # has just locked: waiting for that event would deadlock, so it is left for the next run.
-    before = {
-        row[0]: row[1:]
-        for row in Event.objects.select_for_update(of=("self",), skip_locked=True)
-        .filter(pk__in={event_id for _, event_id, _ in claimed})
-        .order_by("pk")
-        .values_list("pk", "status", "owner__code", "owner__level", "owner__parent__code")
-    }
-    busy = [deadline_id for deadline_id, event_id, _ in claimed if event_id not in before]
+    # The escalation skips events a person's command holds (it would wait on their lock while
+    # holding the deadline's): their claims are given back for the next run.
+    taken = events_escalate_overdue(
+        due=[(event_id, stage) for _, event_id, stage in claimed], now=now
+    )
+    busy = [deadline_id for deadline_id, event_id, _ in claimed if event_id not in taken]
     if busy:
         Deadline.objects.filter(pk__in=busy).update(escalated_at=None)
-    taken = [row for row in claimed if row[1] in before]
-    if not taken:
-        return len(claimed), 0
-    event_ids = set(before)
-    parent_below_top = Node.objects.filter(
-        pk=OuterRef("owner_id"), level__gt=Level.DISTRICT
-    ).values("parent_id")
-    Event.objects.filter(pk__in=event_ids).update(
-        owner_id=Coalesce(Subquery(parent_below_top), F("owner_id")), version=F("version") + 1
-    )
-    reason = gettext("The stage's time limit passed.")
-    steps = []
-    for _, event_id, stage in taken:
-        status, code, level, parent_code = before[event_id]
-        to = parent_code if level > Level.DISTRICT and parent_code else code
-        steps.append(
-            EventTransition(
-                event_id=event_id,
-                from_status=status,
-                to_status=status,
-                command=AUTO_ESCALATE,
-                stage=stage,
-                at=now,
-                reason=reason,
-                payload={"from": code, "to": to},
-            )
+    count = len(claimed) - len(busy)
+    if count:
+        transaction.on_commit(
+            lambda: logger.info("events sweep: %d overdue stages escalated", count)
         )
-    EventTransition.objects.bulk_create(steps)
-    count = len(taken)
-    audit_record(
-        actor=None,
-        action="events.sweep",
-        target_type="events.event",
-        detail={"escalated": count, "events": sorted(event_ids)[:50]},
-    )
-    transaction.on_commit(lambda: logger.info("events sweep: %d overdue stages escalated", count))
     return len(claimed), count
 
 

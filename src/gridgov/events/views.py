@@ -29,6 +29,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.core.pages import page_view
 from gridgov.events import queues, selectors
 from gridgov.events.actions import attachments, extensions, intake, loop
+from gridgov.events.actions.dispatch import dispatch_choices
 from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.paging import CappedPaginator
@@ -42,8 +43,9 @@ from gridgov.events.workflow import (
     Outcome,
     Stage,
     Status,
+    allowed_commands,
 )
-from gridgov.jurisdiction.selectors import map_bounds, node_get, nodes_visible, scope_root
+from gridgov.jurisdiction.selectors import map_bounds, node_get, scope_root
 from gridgov.worktime.calendar import deadline
 
 PAGE_SIZE = 50
@@ -681,7 +683,7 @@ def _extra(event: Event) -> list[tuple[str, Any]]:
 def _detail_context(
     user: User, event: Event, failed: Command | None = None, errors: list[str] | None = None
 ) -> dict[str, Any]:
-    commands = selectors.allowed_commands(user, event)
+    commands = allowed_commands(user, event)
     return {
         "event": event,
         "timeline": _steps(user, event),
@@ -694,19 +696,8 @@ def _detail_context(
         "duplicates": (
             selectors.duplicate_candidates(user, event) if Command.MERGE in commands else []
         ),
-        **(_dispatch_targets(user, event) if Command.DISPATCH in commands else {}),
+        **(dispatch_choices(user, event) if Command.DISPATCH in commands else {}),
         "can_blow": user.role == Role.SUBDISTRICT_DISPATCHER and event.status in OPEN_STATUSES,
-    }
-
-
-def _dispatch_targets(user: User, event: Event) -> dict[str, Any]:
-    """Departments serving the event, and the levels below the dispatcher's that hold it,
-    where the grid or community can solve it (小事不出网格)."""
-    root = scope_root(user)
-    place = [*event.node.ancestor_codes(), event.node.code]
-    return {
-        "departments": selectors.dispatch_departments(user, event).order_by("node__level", "code"),
-        "levels": nodes_visible(user).filter(code__in=place).exclude(pk=root.pk).order_by("code"),
     }
 
 

@@ -31,7 +31,7 @@ from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.catalogue import Severity, extra_number
 from gridgov.events.models import Category, Channel, Event, EventTransition
 from gridgov.events.photos import Upload
-from gridgov.events.workflow import Command, Status
+from gridgov.events.workflow import STATES, Command, Status
 from gridgov.jurisdiction.models import Node
 from gridgov.open311 import actions, selectors
 from gridgov.open311.models import ClientApplication
@@ -54,23 +54,6 @@ JSON_TYPE = "application/json; charset=utf-8"
 
 # Open311 datatypes for the catalogue's field types; photos come as media, not attributes.
 DATATYPES = {"text": "string", "number": "number", "choice": "singlevaluelist", "date": "datetime"}
-
-# FixMyStreet's update statuses for the state a step led to.
-UPDATE_STATUS = {
-    Status.REPORTED: "open",
-    Status.REGISTERED: "investigating",
-    Status.RETURNED: "investigating",
-    Status.SUSPENDED: "investigating",
-    Status.DISPATCHED: "action_scheduled",
-    Status.ACCEPTED: "in_progress",
-    Status.HANDLED: "in_progress",
-    Status.VERIFIED: "in_progress",
-    Status.CLOSED: "fixed",
-    Status.EVALUATED: "fixed",
-    Status.REJECTED: "no_further_action",
-    Status.CANCELLED: "closed",
-    Status.MERGED: "duplicate",
-}
 
 
 class Open311Error(Exception):
@@ -449,7 +432,7 @@ def updates(request: HttpRequest, fmt: str) -> HttpResponse:
 def _update_record(request: HttpRequest, step: EventTransition) -> dict[str, Any]:
     event = step.event
     event.status = step.to_status
-    status = "reopen" if step.command == Command.REOPEN else UPDATE_STATUS[Status(step.to_status)]
+    status = "reopen" if step.command == Command.REOPEN else STATES[Status(step.to_status)].open311
     photos = getattr(step, "public_photos", [])
     return {
         "update_id": str(step.pk),

@@ -18,7 +18,6 @@ import shapely
 from django.db.models import Prefetch, QuerySet
 from django.db.models.query import ModelIterable
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.addresses.explain import explanation
@@ -28,7 +27,7 @@ from gridgov.core.errors import NotFound
 from gridgov.core.versioned import VersionedCache
 from gridgov.events.models import Event, EventAttachment, EventQuerySet
 from gridgov.events.selectors import open_near
-from gridgov.events.workflow import OPEN_STATUSES, Status
+from gridgov.events.workflow import STATES, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.scope import PUBLIC, Scope
@@ -41,35 +40,19 @@ PUBLIC_DECIMALS = 3
 MAP_DAYS = 30
 MAP_LIMIT = 500
 
-_NOTES: dict[str, Promise] = {
-    Status.REPORTED: _("Received; waiting to be registered."),
-    Status.REGISTERED: _("Registered; being assigned to whoever will handle it."),
-    Status.RETURNED: _("Registered; being assigned to whoever will handle it."),
-    Status.DISPATCHED: _("Assigned; waiting for the handler to take it up."),
-    Status.ACCEPTED: _("Being handled."),
-    Status.HANDLED: _("The handler reported the work done; it is being checked on site."),
-    Status.VERIFIED: _("Checked on site; about to be closed."),
-    Status.SUSPENDED: _("On hold for now."),
-    Status.CLOSED: _("Resolved and closed."),
-    Status.EVALUATED: _("Resolved, closed and rated."),
-    Status.REJECTED: _("Not taken up as a case."),
-    Status.CANCELLED: _("Withdrawn."),
-    Status.MERGED: _("A duplicate of %(number)s, which is followed instead."),
-}
-
 
 def public_state(event: Event) -> tuple[str, str]:
     """open or closed, and a sentence saying where the report is, as FixMyStreet collapses
     its states; never the staff's notes, which may name people."""
-    state = "open" if event.status in OPEN_STATUSES else "closed"
-    note = str(_NOTES[event.status])
+    facts = STATES[Status(event.status)]
+    state, note = facts.public, str(facts.note)
     if event.status == Status.MERGED:
         note = note % {"number": event.master.number if event.master else ""}
     return state, note
 
 
 # Every state's stamp but the first; the latest of them is when the request last changed.
-_STEP_STAMPS = tuple(f"{status}_at" for status in Status.values if status != Status.REPORTED)
+_STEP_STAMPS = tuple(facts.stamp for status, facts in STATES.items() if status != Status.REPORTED)
 
 
 def updated_at(event: Event) -> datetime:

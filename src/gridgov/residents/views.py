@@ -30,7 +30,7 @@ from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Category, Channel, Event, EventAttachment
 from gridgov.events.selectors import category_tree
 from gridgov.events.views import NearbyForm, PhotosField
-from gridgov.events.workflow import Status
+from gridgov.events.workflow import TRANSITIONS, Command
 from gridgov.jurisdiction.selectors import map_bounds
 from gridgov.residents import actions, selectors
 
@@ -323,10 +323,8 @@ def status(request: HttpRequest, number: str = "") -> HttpResponse:
         state=state,
         note=note,
         updated=selectors.updated_at(event),
-        may_rate=own and event.status == Status.CLOSED,
-        may_reopen=own
-        and event.status in (Status.CLOSED, Status.EVALUATED)
-        and _within_reopen(event),
+        may_rate=own and (event.status, Command.EVALUATE) in TRANSITIONS,
+        may_reopen=own and (event.status, Command.REOPEN) in TRANSITIONS and _within_reopen(event),
         reopen_days=reopen_days(),
     )
     return render(request, "residents/status.html", context)

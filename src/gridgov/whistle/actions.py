@@ -1,7 +1,7 @@
 """Every write of whistle-and-report.
 
 A whistle also moves the event through the loop's own public action,
-gridgov.events.actions.event_apply: blowing it makes the subdistrict the
+gridgov.events.actions.loop.event_apply: blowing it makes the subdistrict the
 event's addressee (it leads the co-handling, and the handle clock runs
 instead of the dispatch clock), and verifying the last department's part
 reports the event handled. Steps the loop cannot take from the event's
@@ -24,10 +24,17 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
+from gridgov.events.actions.dispatch import dispatch_departments
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event
-from gridgov.events.selectors import command_permitted, dispatch_departments, event_get
-from gridgov.events.workflow import OPEN_STATUSES, Command, Status
+from gridgov.events.selectors import event_get
+from gridgov.events.workflow import (
+    OPEN_STATUSES,
+    Command,
+    Status,
+    command_permitted,
+    commands_to,
+)
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.whistle import notices
 from gridgov.whistle.models import (
@@ -48,10 +55,10 @@ logger = logging.getLogger(__name__)
 
 # The loop's steps that make the whistling subdistrict the event's addressee.
 TAKE_OVER: dict[str, list[Command]] = {
-    Status.REPORTED: [Command.REGISTER, Command.DISPATCH, Command.ACCEPT],
-    Status.REGISTERED: [Command.DISPATCH, Command.ACCEPT],
-    Status.RETURNED: [Command.DISPATCH, Command.ACCEPT],
-    Status.DISPATCHED: [Command.ACCEPT],
+    status: commands_to(
+        status, Status.ACCEPTED, along=(Command.REGISTER, Command.DISPATCH, Command.ACCEPT)
+    )
+    for status in Status
 }
 
 MAX_LIMIT_MINUTES = 7 * 24 * 60
@@ -199,7 +206,7 @@ def whistle_blow(
     _walk(
         actor,
         event,
-        TAKE_OVER.get(event.status, []),
+        TAKE_OVER[event.status],
         str(_("Whistle blown: %(reason)s") % {"reason": whistle.get_reason_display()}),
     )
     audit_record(

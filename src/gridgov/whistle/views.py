@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from gridgov.accounts.requests import UserRequest
 from gridgov.core.errors import InvalidInput
 from gridgov.core.pages import page_view
-from gridgov.events.selectors import dispatch_departments, event_get
+from gridgov.events.actions.dispatch import dispatch_departments
+from gridgov.events.selectors import event_get
 from gridgov.whistle import actions, selectors
 from gridgov.whistle.forms import BlowForm, PartDoneForm, RatingForm
 

@@ -21,8 +21,7 @@ from gridgov.assessment.models import COUNT_COLUMNS, IndicatorDaily
 from gridgov.assessment.tests.conftest import DAY, SUBDISTRICT, History, _actor, walk
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Deadline, Event, EventTransition
-from gridgov.events.selectors import commands_open
-from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command
+from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command, commands_open
 from gridgov.testing.history import history_rewrite
 
 # The commands a random timeline draws from, each with what it needs to be accepted.

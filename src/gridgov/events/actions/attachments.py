@@ -12,14 +12,8 @@ from django.db import transaction
 
 from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
-from gridgov.core.errors import (
-    ProblemList,
-)
-from gridgov.events.models import (
-    Event,
-    EventAttachment,
-    EventTransition,
-)
+from gridgov.core.errors import ProblemList
+from gridgov.events.models import Event, EventAttachment, EventTransition
 from gridgov.events.photos import (
     MAX_PHOTOS,
     PENDING_DIR,
@@ -29,9 +23,7 @@ from gridgov.events.photos import (
     kept_sign,
     photos_checked,
 )
-from gridgov.events.selectors import (
-    events_visible,
-)
+from gridgov.events.selectors import events_visible
 
 
 def _store_photos(

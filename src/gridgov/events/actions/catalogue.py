@@ -11,17 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
-from gridgov.core.errors import (
-    PermissionDenied,
-)
+from gridgov.core.errors import PermissionDenied
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import parse_catalogue
-from gridgov.events.models import (
-    Category,
-)
-from gridgov.events.workflow import (
-    Stage,
-)
+from gridgov.events.models import Category
+from gridgov.events.workflow import Stage
 
 
 @dataclass

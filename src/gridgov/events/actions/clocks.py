@@ -5,18 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gridgov.events.models import (
-    Deadline,
-    Event,
-)
-from gridgov.events.workflow import (
-    STAGE_OF_STATUS,
-    UNJUDGED_ENDS,
-    Command,
-    Outcome,
-    Stage,
-    Status,
-)
+from gridgov.events.models import Deadline, Event
+from gridgov.events.workflow import STAGE_OF_STATUS, UNJUDGED_ENDS, Command, Outcome, Stage, Status
 from gridgov.worktime.calendar import deadline, working_minutes_between
 
 

@@ -1,19 +1,49 @@
-"""Dispatching: to a department serving the event's place, or to a level that holds it."""
+"""Dispatching, in one place: where an event may be dispatched (a department serving its place,
+or a level holding it), the category's department by default, and the dispatch command's effect.
+
+The event page offers these targets, the whistle summons among the same departments, and the
+loop's effect refuses any other."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.departments.models import Department
 from gridgov.events.actions.step import _Step
-from gridgov.events.models import (
-    Event,
-)
-from gridgov.events.selectors import (
-    dispatch_departments,
-)
-from gridgov.jurisdiction.selectors import nodes_visible, scope_root
+from gridgov.events.models import Event
+from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.selectors import nodes_visible, scope_of, scope_root
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+
+def dispatch_departments(user: User, event: Event) -> QuerySet[Department]:
+    """Departments the user may dispatch the event to: those inside the user's jurisdiction,
+    and those serving the event's place from above it (a subdistrict dispatches to the
+    district's bureaus)."""
+    place = [*event.node.ancestor_codes(), event.node.code]
+    inside = Department.objects.visible_to(scope_of(user))
+    above = Department.objects.unscoped().filter(node__code__in=place)
+    return (inside | above).select_related("node")
+
+
+def dispatch_levels(user: User, event: Event) -> QuerySet[Node]:
+    """The levels of the user's jurisdiction that hold the event, the user's own included."""
+    place = [*event.node.ancestor_codes(), event.node.code]
+    return nodes_visible(user).filter(code__in=place)
+
+
+def dispatch_choices(user: User, event: Event) -> dict[str, QuerySet[Any]]:
+    """What the event page offers: the departments, and the levels below the dispatcher's that
+    hold the event, where the grid or community can solve it (小事不出网格)."""
+    return {
+        "departments": dispatch_departments(user, event).order_by("node__level", "code"),
+        "levels": dispatch_levels(user, event).exclude(pk=scope_root(user).pk).order_by("code"),
+    }
 
 
 def _dispatch(step: _Step) -> None:
@@ -24,8 +54,8 @@ def _dispatch(step: _Step) -> None:
         )
         return
     if node_code:
-        node = nodes_visible(step.actor).filter(code=str(node_code)).first()
-        if node is None or not step.event.node.code.startswith(node.code):
+        node = dispatch_levels(step.actor, step.event).filter(code=str(node_code)).first()
+        if node is None:
             step.problems.add(
                 "bad_node",
                 _("Dispatch to a level of your jurisdiction that holds the event."),

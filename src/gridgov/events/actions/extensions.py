@@ -7,13 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.errors import (
-    ProblemList,
-)
+from gridgov.core.errors import ProblemList
 from gridgov.events.actions.step import _Step
-from gridgov.events.models import (
-    Category,
-)
+from gridgov.events.models import Category
 from gridgov.worktime.calendar import current_calendar
 
 # The longest extension one request may ask for, per unit.

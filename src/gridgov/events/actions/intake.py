@@ -20,36 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
-from gridgov.core.errors import (
-    Conflict,
-    InvalidInput,
-    PermissionDenied,
-    Problem,
-    ProblemList,
-)
+from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
 from gridgov.events.actions.attachments import _store_photos
 from gridgov.events.actions.clocks import _clock
 from gridgov.events.actions.loop import _announce
 from gridgov.events.catalogue import check_extra
-from gridgov.events.models import (
-    Category,
-    Channel,
-    Deadline,
-    Event,
-    EventCounter,
-    EventTransition,
-)
-from gridgov.events.photos import (
-    Upload,
-    photos_checked,
-)
-from gridgov.events.workflow import (
-    COMMAND_ROLES,
-    REPORTER_ROLES,
-    Command,
-    Stage,
-    Status,
-)
+from gridgov.events.models import Category, Channel, Deadline, Event, EventCounter, EventTransition
+from gridgov.events.photos import Upload, photos_checked
+from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command, Stage, Status
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import PointLocation, locate_points
 

@@ -40,26 +40,18 @@ from gridgov.events.actions.extensions import (
 )
 from gridgov.events.actions.step import _Step
 from gridgov.events.actions.supervision import _escalate, _merge, _supervise
-from gridgov.events.models import (
-    Event,
-    EventTransition,
-)
-from gridgov.events.photos import (
-    Photo,
-    Upload,
-    photos_checked,
-)
-from gridgov.events.selectors import (
-    command_permitted,
-    commands_open,
-    events_visible,
-    may_escalate,
-)
+from gridgov.events.models import Event, EventTransition
+from gridgov.events.photos import Photo, Upload, photos_checked
+from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import (
     COMMAND_ROLES,
+    STATES,
     TRANSITIONS,
     Command,
     Status,
+    command_permitted,
+    commands_open,
+    may_escalate,
 )
 from gridgov.jurisdiction.selectors import scope_root
 
@@ -245,7 +237,7 @@ def _advance(
     after = TRANSITIONS[before, cmd]
     now = timezone.now()
     # A command that leaves the state (escalate, supervise) is no new entry into it.
-    stamp = {f"{after}_at": now} if after != before else {}
+    stamp = {STATES[after].stamp: now} if after != before else {}
     changed = Event.objects.filter(pk=event.pk, version=event.version).update(
         status=after, version=event.version + 1, **stamp, **updates
     )

@@ -7,12 +7,8 @@ from django.db.models import F
 
 from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
-from gridgov.events.models import (
-    Event,
-)
-from gridgov.events.workflow import (
-    OPEN_STATUSES,
-)
+from gridgov.events.models import Event
+from gridgov.events.workflow import OPEN_STATUSES
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.spatial import nearest_grid
 

@@ -11,11 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.errors import (
-    Conflict,
-    InvalidInput,
-    ProblemList,
-)
+from gridgov.core.errors import Conflict, InvalidInput, ProblemList
 from gridgov.events import notices
 from gridgov.events.actions.intake import (
     CALLER_NAME_MAX,
@@ -28,18 +24,9 @@ from gridgov.events.actions.intake import (
     mask_phone,
 )
 from gridgov.events.actions.loop import _advance, _score_fits
-from gridgov.events.models import (
-    Channel,
-    Event,
-)
-from gridgov.events.photos import (
-    Upload,
-)
-from gridgov.events.workflow import (
-    TRANSITIONS,
-    Command,
-    Status,
-)
+from gridgov.events.models import Channel, Event
+from gridgov.events.photos import Upload
+from gridgov.events.workflow import TRANSITIONS, Command, Status
 from gridgov.jurisdiction.models import Node
 
 RESIDENT_CHANNELS = frozenset({Channel.SNAP_REPORT, Channel.API})

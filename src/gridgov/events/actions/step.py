@@ -6,12 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridgov.accounts.models import User
-from gridgov.core.errors import (
-    ProblemList,
-)
-from gridgov.events.models import (
-    Event,
-)
+from gridgov.core.errors import ProblemList
+from gridgov.events.models import Event
 
 
 @dataclass

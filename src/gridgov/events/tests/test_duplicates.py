@@ -14,9 +14,9 @@ from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput
 from gridgov.events.models import Event
-from gridgov.events.selectors import commands_open, distance_m, duplicate_candidates
+from gridgov.events.selectors import distance_m, duplicate_candidates
 from gridgov.events.tests.conftest import HERE, Report, Walk, apply
-from gridgov.events.workflow import Command, Status
+from gridgov.events.workflow import Command, Status, commands_open
 
 BASE = "/api/v1/events"
 # About 55 m and 220 m north of HERE.

@@ -15,15 +15,17 @@ from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.events.models import Deadline, Event, EventTransition
-from gridgov.events.selectors import (
-    allowed_commands,
-    commands_open,
-    events_visible,
-    overdue_flag,
-)
+from gridgov.events.selectors import events_visible, overdue_flag
 from gridgov.events.sweeper import events_sweep
 from gridgov.events.tests.conftest import Report, apply
-from gridgov.events.workflow import AUTO_ESCALATE, Command, Stage, Status
+from gridgov.events.workflow import (
+    AUTO_ESCALATE,
+    Command,
+    Stage,
+    Status,
+    allowed_commands,
+    commands_open,
+)
 from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.worktime.calendar import calendar_cache_clear
 

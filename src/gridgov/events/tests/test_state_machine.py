@@ -17,10 +17,16 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict, PermissionDenied
 from gridgov.events.models import Deadline, Event, EventTransition
-from gridgov.events.selectors import command_permitted, commands_open
 from gridgov.events.sweeper import events_sweep
 from gridgov.events.tests.conftest import Report, actor_for, apply
-from gridgov.events.workflow import AUTO_ESCALATE, TRANSITIONS, Command, Status
+from gridgov.events.workflow import (
+    AUTO_ESCALATE,
+    TRANSITIONS,
+    Command,
+    Status,
+    command_permitted,
+    commands_open,
+)
 
 
 @pytest.mark.django_db

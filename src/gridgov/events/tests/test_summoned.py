@@ -11,9 +11,8 @@ from django.test import Client
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Event, EventAttachment
-from gridgov.events.selectors import allowed_commands
 from gridgov.events.tests.conftest import PNG, Report, apply
-from gridgov.events.workflow import Command
+from gridgov.events.workflow import Command, allowed_commands
 from gridgov.whistle.actions import (
     summons_part_done,
     summons_part_verify,

@@ -15,7 +15,6 @@ from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from gridgov.departments.models import Department
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Category, Deadline, Event, EventTransition
-from gridgov.events.selectors import allowed_commands, commands_open
 from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import (
     COMMAND_ROLES,
@@ -24,6 +23,8 @@ from gridgov.events.workflow import (
     Command,
     Stage,
     Status,
+    allowed_commands,
+    commands_open,
 )
 from gridgov.testing.tree import Tree
 
