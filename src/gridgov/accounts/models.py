@@ -29,6 +29,10 @@ class AccountManager(UserManager["User"]):
     def unscoped(self) -> ScopedQuerySet[User]:
         return self.get_queryset().unscoped()
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Logging in finds the account before anyone has a scope to read it with."""
+        return self.unscoped().get(**{self.model.USERNAME_FIELD: username})
+
 
 class User(ScopedModel, AbstractUser):
     """An account: one role, placed on one jurisdiction node or one department."""

@@ -444,11 +444,11 @@ def _load(version: int) -> MatchIndex:
     from gridgov.addresses.models import Address, Road
     from gridgov.jurisdiction.models import Level, Node
 
-    districts = dict(Node.objects.filter(level=Level.DISTRICT).values_list("code", "name"))
+    # One index for the whole city, shared by every caller; each answer is scoped after.
+    nodes = Node.objects.unscoped()
+    districts = dict(nodes.filter(level=Level.DISTRICT).values_list("code", "name"))
     areas = frozenset(
-        Node.objects.filter(level__in=(Level.SUBDISTRICT, Level.COMMUNITY)).values_list(
-            "name", flat=True
-        )
+        nodes.filter(level__in=(Level.SUBDISTRICT, Level.COMMUNITY)).values_list("name", flat=True)
     )
     places = Places.from_names({name: code for code, name in districts.items()}, areas)
     road_rows = list(
@@ -460,7 +460,7 @@ def _load(version: int) -> MatchIndex:
         for _, code, name, district, aliases in road_rows
     ]
     columns = ("code", "level", "road_id", "door", "compound", "building", "unit", "room")
-    query = Address.objects.order_by("id").values_list(*columns, "grid_code")
+    query = Address.objects.unscoped().order_by("id").values_list(*columns, "grid_code")
     rows = (
         AddressRow(code, level, road_pos[road], door, compound, building, unit, room, grid)
         for code, level, road, door, compound, building, unit, room, grid in query.iterator(

@@ -44,6 +44,7 @@ from gridgov.events.tests.conftest import PNG, default_catalogue
 from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
+from gridgov.jurisdiction.scope import scope_enforced
 from gridgov.notifications.actions import notice_send
 from gridgov.open311.models import ClientApplication
 from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
@@ -749,7 +750,9 @@ def test_sibling_sees_nothing(route: str, targets: Targets, users: dict[str, Any
     send = getattr(client, probe.method.lower())
     if probe.body is None:
         # Pages may redirect (a fragment URL opened directly, the tree to my node): follow.
-        response = send(probe.url, follow=True)
+        # Every read a page makes of a scoped model chose its scope, or it raises (ADR 0020).
+        with scope_enforced():
+            response = send(probe.url, follow=True)
     elif probe.form:
         response = send(probe.url, probe.body)
     else:
