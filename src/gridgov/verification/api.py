@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from gridgov.accounts.requests import request_user
 from gridgov.jurisdiction.selectors import node_get
-from gridgov.verification import actions, selectors
+from gridgov.verification import actions, fields, selectors
 from gridgov.verification.models import RecordKind, Source, VerificationTask
 from gridgov.verification.models import Status as TaskStatus
 
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     pass
 
 router = Router(tags=["verification"])
+
+# The fields each kind's changes may name, from the registry's record specs.
+PROPOSABLE = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in fields.FIELDS.items())
 
 
 class NodeRef(Schema):
@@ -72,7 +75,8 @@ class TaskDetailOut(Schema):
 class DecisionIn(Schema):
     decision: str = Field(description="confirm, correct or reject")
     corrected_values: dict[str, Any] | None = Field(
-        None, description="For correct: the fields and the values found on the ground."
+        None,
+        description=f"For correct: the fields and the values found on the ground ({PROPOSABLE}).",
     )
     note: str = ""
 
@@ -85,7 +89,7 @@ class ProposalIn(Schema):
     credit_code: str = Field("", description="For an organisation, instead of record_id.")
     grid_code: str = Field("", description="For a home, with address, instead of record_id.")
     address: str = ""
-    changes: dict[str, Any]
+    changes: dict[str, Any] = Field(description=f"The proposed value of each field ({PROPOSABLE}).")
     batch: str = Field("", description="The file or message the change came in.")
     source_time: datetime | None = None
 

@@ -49,9 +49,9 @@ def record_change(
     source_time: datetime | None,
     verified: bool = False,
 ) -> Provenance:
-    """Set `values` (typed, by field name) on the record; with `verified`, stamp it checked on
-    the ground by the actor now. The source is the changed values' (or, with no values, the
-    record's own, passed back)."""
+    """Set `values` (typed, by field name) on the record, writing only those that differ; with
+    `verified`, stamp it checked on the ground by the actor now. The source is the changed
+    values' (or, with no values, the record's own, passed back)."""
     _require_writer(actor)
     spec = SPECS[kind]
     _check_visible(actor, record, RecordKind(kind).label)
@@ -59,7 +59,11 @@ def record_change(
     unknown = [name for name in values if name not in spec.by_name or name in spec.key]
     for name in unknown:
         problems.add("unknown_field", _("This field cannot be changed here."), field=name)
-    plain = {n: v for n, v in values.items() if n not in unknown and not spec[n].personal}
+    plain = {
+        n: v
+        for n, v in values.items()
+        if n not in unknown and not spec[n].personal and getattr(record, n) != v
+    }
     for name, value in plain.items():
         setattr(record, name, value)
     if isinstance(record, Person):

@@ -13,6 +13,7 @@ from django.db import connection
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.registry import actions, crypto
+from gridgov.registry.actions.change import record_change
 from gridgov.registry.models import Organisation, Person, Tenancy
 from gridgov.registry.tests.factories import (
     CREDIT_CODE,
@@ -337,3 +338,47 @@ def test_service_tags_with_consent_and_verification(users: dict[str, Any]) -> No
     assert cleared.service_tags == []
     assert cleared.tags_consent_at is None
     assert cleared.verified_at is not None
+
+
+@pytest.mark.django_db
+def test_a_partial_change_checks_what_it_changes_and_never_the_key(
+    records: Records, users: dict[str, Any]
+) -> None:
+    staff = users["community_staff"]
+    person = records.person
+    dates = (person.moved_in, person.moved_out)
+    with pytest.raises(InvalidInput) as refused:
+        record_change(
+            actor=staff,
+            kind="person",
+            record=person,
+            values={"id_number": "x", "moved_in": date(2024, 5, 1), "moved_out": date(2020, 1, 1)},
+            source="api_push",
+            source_time=None,
+        )
+    assert codes(refused) == {("id_number", "unknown_field"), ("moved_out", "moved_out_before_in")}
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.moved_in, stored.moved_out) == dates
+    record_change(
+        actor=staff,
+        kind="person",
+        record=stored,
+        values={"phone": "13900003333", "name": stored.name},
+        source="api_push",
+        source_time=None,
+    )
+    changed = Person.objects.get(pk=person.pk)
+    assert changed.phone_masked == "139****3333"
+    assert changed.phone_index == crypto.blind_index("13900003333", field=crypto.PERSON_PHONE)
+    assert changed.id_number_encrypted == person.id_number_encrypted
+    assert changed.verified_at == stored.verified_at
+    assert AuditEntry.objects.get(action="registry.record_change").detail["changed"] == [
+        "phone_encrypted",
+        "phone_index",
+        "phone_masked",
+    ]
+    sibling = users["sibling_dispatcher"]
+    with pytest.raises(NotFound):
+        record_change(
+            actor=sibling, kind="person", record=changed, values={}, source="", source_time=None
+        )
