@@ -3,8 +3,6 @@ handler, and helpers that report an event and walk it to any state."""
 
 from __future__ import annotations
 
-import importlib.resources
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,16 +15,9 @@ from gridgov.departments.models import Department
 from gridgov.events.actions import catalogue_load, event_apply, event_report
 from gridgov.events.models import Event
 from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command, Status
-from gridgov.testing.images import image_bytes
-from gridgov.testing.tree import Tree
+from gridgov.testing.catalogue import default_catalogue
+from gridgov.testing.tree import HERE, Tree
 from gridgov.testing.users import make_user
-
-# Inside grid 320104001001001 (lon 118.0–118.25, lat 31.5–32.0).
-HERE = (118.1, 31.7)
-# Inside the sibling district 320105.
-THERE = (118.8, 31.7)
-
-JPEG, PNG, WEBP = (image_bytes(fmt) for fmt in ("JPEG", "PNG", "WEBP"))
 
 
 @pytest.fixture(autouse=True)
@@ -76,11 +67,6 @@ INPUTS: dict[Command, dict[str, Any]] = {
     Command.ESCALATE: {"reason": "超出网格处置权限"},
     Command.SUPERVISE: {"reason": "群众反映强烈，限期办结"},
 }
-
-
-def default_catalogue() -> Any:
-    source = importlib.resources.files("gridgov.events.data") / "catalogue.json"
-    return json.loads(source.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.selectors import allowed_commands
-from gridgov.events.tests.conftest import PNG, Report, apply
+from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import Command
+from gridgov.testing.images import PNG
 from gridgov.whistle.actions import (
     summons_part_done,
     summons_part_verify,

@@ -17,10 +17,11 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.events.actions import attachment_publish, event_apply, event_report
 from gridgov.events.models import Event, EventAttachment
-from gridgov.events.tests.conftest import HERE, PNG
 from gridgov.events.workflow import Command
 from gridgov.open311.models import ClientApplication
-from gridgov.residents.models import RateWindow
+from gridgov.public.models import RateWindow
+from gridgov.testing.images import PNG
+from gridgov.testing.tree import HERE
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from georeport import GeoReport
 
 from gridgov.events.actions import catalogue_load, event_resident_report
 from gridgov.events.models import Channel
-from gridgov.events.tests.conftest import HERE, default_catalogue
-from gridgov.testing.tree import build_tree
+from gridgov.testing.catalogue import default_catalogue
+from gridgov.testing.tree import HERE, build_tree
 
 
 @pytest.fixture

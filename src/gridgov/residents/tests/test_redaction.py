@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from gridgov.accounts.models import User
 from gridgov.events.actions import event_hotline_report, event_resident_report
 from gridgov.events.models import Channel, Event
-from gridgov.events.tests.conftest import HERE
 from gridgov.jurisdiction.models import Node
 from gridgov.residents.actions import resident_secret_issue
+from gridgov.testing.tree import HERE
 
 pytestmark = pytest.mark.django_db
 
