@@ -8,8 +8,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from gridgov.accounts.models import User
-from gridgov.audit.actions import audit_record
 from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.departments.actions import department_delete, department_save
 from gridgov.departments.models import Department
 from gridgov.departments.selectors import departments_visible
 
@@ -28,22 +28,12 @@ class DepartmentAdmin(ScopedAdmin[Department]):
     def save_model(
         self, request: HttpRequest, obj: Department, form: ModelForm[Department], change: bool
     ) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=admin_actor(request),
-            action=f"departments.admin_{'change' if change else 'add'}",
-            target=obj,
-            detail={"fields": list(form.changed_data)},
+        department_save(
+            actor=admin_actor(request), department=obj, fields=form.changed_data, created=not change
         )
 
     def delete_model(self, request: HttpRequest, obj: Department) -> None:
-        audit_record(
-            actor=admin_actor(request),
-            action="departments.admin_delete",
-            target=obj,
-            detail={"code": obj.code, "name": obj.name},
-        )
-        super().delete_model(request, obj)
+        department_delete(actor=admin_actor(request), department=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Department]) -> None:
         for obj in queryset:

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from gridgov.accounts.requests import request_user
 from gridgov.core.errors import Problem
 from gridgov.jurisdiction import geojson_io, selectors
+from gridgov.jurisdiction.actions.boundaries import boundaries_import
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Level, Node
 
 router = Router(tags=["jurisdiction"])
@@ -232,7 +233,7 @@ def import_geojson(request: HttpRequest) -> dict[str, int]:
 
     Needs the right to manage boundaries (403 otherwise).
     """
-    return geojson_io.import_collection(actor=request_user(request), data=request.body).as_dict()
+    return boundaries_import(actor=request_user(request), data=request.body).as_dict()
 
 
 @router.get("/export", response=dict[str, Any])

@@ -18,8 +18,8 @@ from gridgov.accounts.roles import Capability
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.core.forms import UploadForm
 from gridgov.core.pages import page_view
-from gridgov.jurisdiction import geojson_io
 from gridgov.jurisdiction import selectors as jurisdiction
+from gridgov.jurisdiction.actions.boundaries import boundaries_import
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.jurisdiction.models import Level
 
@@ -65,7 +65,7 @@ def boundary_import(request: UserRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            context["result"] = geojson_io.import_collection(
+            context["result"] = boundaries_import(
                 actor=request.user, data=form.cleaned_data["file"]
             )
         except InvalidInput as exc:

@@ -24,6 +24,11 @@ from gridgov.residents.selectors import events_public
 MAX_PAGE_SIZE = 1000
 
 
+def node_named(code: str) -> Node:
+    """A jurisdiction the caller named by its code (checked against jurisdiction_codes)."""
+    return Node.objects.get(code=code)
+
+
 def client_by_key(key: str) -> ClientApplication | None:
     if not key:
         return None

@@ -35,7 +35,9 @@ from gridgov.events.workflow import STATES, Command, Status
 from gridgov.jurisdiction.models import Node
 from gridgov.open311 import actions, selectors
 from gridgov.open311.models import ClientApplication
-from gridgov.residents.actions import TooManyRequests, hashed, rate_take, resident_secret_issue
+from gridgov.public.actions import TooManyRequests, rate_take
+from gridgov.public.requests import client_ip, hashed, secret_link
+from gridgov.residents.actions import resident_secret_issue
 from gridgov.residents.selectors import (
     address_point,
     public_point,
@@ -43,7 +45,6 @@ from gridgov.residents.selectors import (
     public_state,
     updated_at,
 )
-from gridgov.residents.views import client_ip, secret_link
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-01T00:00:00+08:00"
@@ -513,7 +514,7 @@ def _bound(client: ClientApplication, jurisdiction: str) -> Node:
     """The narrower of the client's area and the named jurisdiction; a point must lie in it."""
     root = client.node or public_root()
     if jurisdiction:
-        named = Node.objects.get(code=jurisdiction)
+        named = selectors.node_named(jurisdiction)
         if named.code.startswith(root.code):
             return named
         if not root.code.startswith(named.code):

@@ -1,10 +1,5 @@
-"""What the public side keeps beyond the events: the counters behind the rate limits of the
-public entry points, and the digest of each reporter's secret.
-
-The counters live in the database, not in a process's memory, so every worker of a
-deployment counts the same requests. A bucket names who is counted (a hashed
-address, a client key), never the address itself.
-"""
+"""What the residents' side keeps beyond the events: the digest of each reporter's secret.
+(The rate-limit counters are gridgov.public's.)"""
 
 from __future__ import annotations
 
@@ -16,23 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.events.models import Event
-
-
-class RateWindow(models.Model):
-    bucket = models.CharField(_("bucket"), max_length=100)
-    window = models.DateTimeField(_("window start"))
-    count = models.PositiveIntegerField(_("count"), default=0)
-
-    class Meta:
-        verbose_name = _("rate window")
-        verbose_name_plural = _("rate windows")
-        constraints = [
-            models.UniqueConstraint(fields=["bucket", "window"], name="rate_window_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.bucket} {self.window:%Y-%m-%d %H:%M}: {self.count}"
-
 
 # No 0/O, 1/I/L: the code is read off a phone and typed back. 16 of these 31 signs are 79
 # bits, out of reach of guessing at RESIDENT_LOOKUPS_PER_HOUR, so an unkeyed digest will do.

@@ -173,6 +173,13 @@ def public_answers(events: EventQuerySet) -> EventQuerySet:
     return answers
 
 
+def public_photo(attachment_id: int) -> EventAttachment | None:
+    """A photo staff approved, of an event in a public category; no other is public."""
+    return EventAttachment.objects.filter(
+        pk=attachment_id, public_approved=True, event__category__public=True
+    ).first()
+
+
 def events_public() -> EventQuerySet:
     """Events of public categories, as a public answer shows them."""
     return public_answers(Event.objects.visible_to(PUBLIC))

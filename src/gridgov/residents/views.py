@@ -11,13 +11,11 @@ from datetime import timedelta
 from typing import Any, Concatenate, ParamSpec, cast
 
 from django import forms
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -27,35 +25,18 @@ from gridgov.core.errors import DomainError, InvalidInput, NotFound, Problem
 from gridgov.events.actions.intake import DESCRIPTION_MAX
 from gridgov.events.actions.residents import event_resident_report, reopen_days
 from gridgov.events.catalogue import extra_number
-from gridgov.events.models import Category, Channel, Event, EventAttachment
+from gridgov.events.models import Category, Channel, Event
 from gridgov.events.selectors import category_tree
 from gridgov.events.views import NearbyForm, PhotosField
 from gridgov.events.workflow import TRANSITIONS, Command
 from gridgov.jurisdiction.selectors import map_bounds
+from gridgov.public.requests import limit, secret_link
 from gridgov.residents import actions, selectors
 
 P = ParamSpec("P")
 
 DEFAULT_REPORTS_PER_HOUR = 10
 DEFAULT_LOOKUPS_PER_HOUR = 30
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The caller's address, behind as many proxies as GRIDGOV_PROXY_COUNT says."""
-    proxies = int(getattr(settings, "PROXY_COUNT", 0))
-    header = str(request.META.get("HTTP_X_FORWARDED_FOR") or "")
-    forwarded = [a.strip() for a in header.split(",")]
-    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
-        return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
-def limit(request: HttpRequest, kind: str, setting: str, default: int) -> None:
-    actions.rate_take(
-        bucket=f"{kind}:{actions.hashed(client_ip(request))}",
-        limit=int(getattr(settings, setting, default)),
-        seconds=3600,
-    )
 
 
 def public_view(
@@ -229,12 +210,6 @@ def report_nearby(request: HttpRequest) -> HttpResponse:
 JUST_FILED = "resident_just_filed"
 
 
-def secret_link(request: HttpRequest, number: str, secret: str) -> str:
-    """The address that brings the reporter back to their report with its powers."""
-    path = reverse("residents:status_of", args=[number])
-    return request.build_absolute_uri(f"{path}?{urlencode({'k': secret})}")
-
-
 @public_view
 @never_cache
 @require_GET
@@ -393,9 +368,7 @@ def public_outline(request: HttpRequest) -> HttpResponse:
 @require_GET
 def photo(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """A photo staff approved, of an event in a public category; nothing else exists here."""
-    found = EventAttachment.objects.filter(
-        pk=attachment_id, public_approved=True, event__category__public=True
-    ).first()
+    found = selectors.public_photo(attachment_id)
     if found is None:
         raise Http404
     with found.file.open("rb") as stored:

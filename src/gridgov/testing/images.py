@@ -19,6 +19,9 @@ def image_bytes(
     return buffer.getvalue()
 
 
+JPEG, PNG, WEBP = (image_bytes(fmt) for fmt in ("JPEG", "PNG", "WEBP"))
+
+
 def png_declaring(width: int, height: int) -> bytes:
     """A valid PNG header claiming a huge picture: a few bytes that would decode to gigabytes."""
 

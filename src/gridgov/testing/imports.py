@@ -124,3 +124,20 @@ def cycles(edges: set[tuple[str, str]]) -> list[set[str]]:
         if node not in index:
             visit(node)
     return found
+
+
+def cross_package_test_imports(root: Path = ROOT) -> list[Import]:
+    """Imports of one package's tests module by another package's code or tests."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        if "migrations" in parts:
+            continue
+        names = parts[:-1] if parts[-1] == "__init__" else parts
+        module = ".".join(("gridgov", *names))
+        if module == "gridgov":
+            continue
+        for imp in imports_of(module, path):
+            if ".tests" in imp.target and imp.source_package != imp.target_package:
+                found.append(imp)
+    return found

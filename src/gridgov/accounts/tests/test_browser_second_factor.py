@@ -14,11 +14,11 @@ from django_otp.oath import totp
 from playwright.sync_api import Browser, Page, expect
 
 from gridgov.accounts.roles import Role
-from gridgov.jurisdiction.tests import test_browser_map
+from gridgov.testing.browser import browser
 from gridgov.testing.tree import build_tree
 from gridgov.testing.users import PASSWORD, make_user
 
-browser = test_browser_map.browser
+__all__ = ["browser"]  # the fixture, for pytest
 
 
 @pytest.fixture

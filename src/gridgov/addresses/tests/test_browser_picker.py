@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from gridgov.addresses.actions import library_generate
 from gridgov.addresses.models import Address
-from gridgov.events.tests.test_browser_loop import browser, people
+from gridgov.testing.browser import browser, people
 
 __all__ = ["browser", "people"]
 

@@ -49,7 +49,7 @@ INPUTS: dict[str, dict[str, Any]] = {
 
 @pytest.fixture
 def people(users: dict[str, User], tree: Tree) -> dict[str, Any]:
-    from gridgov.events.tests.conftest import default_catalogue
+    from gridgov.testing.catalogue import default_catalogue
 
     catalogue_load(actor=None, data=default_catalogue())
     # Natural minutes, so the limits do not depend on the holiday calendar.

@@ -16,14 +16,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from gridgov.accounts.roles import Role
 from gridgov.events.actions.catalogue import catalogue_load
-from gridgov.events.tests.conftest import default_catalogue
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.tests import test_browser_map
-from gridgov.testing.browser import log_in
+from gridgov.testing.browser import browser, log_in
+from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.tree import build_tree
 from gridgov.testing.users import make_user
 
-browser = test_browser_map.browser
+__all__ = ["browser"]  # the fixture, for pytest
 
 HOSTILE = '<img src=x onerror="window.pwned=1">第2网格'
 # Every violation the page meets, collected from the document's own event; Playwright's

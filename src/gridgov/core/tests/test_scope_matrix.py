@@ -40,7 +40,6 @@ from gridgov.departments.models import Department
 from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
-from gridgov.events.tests.conftest import PNG, default_catalogue
 from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
@@ -56,6 +55,8 @@ from gridgov.staffing.models import (
     WorkGroup,
     WorkGroupMember,
 )
+from gridgov.testing.catalogue import default_catalogue
+from gridgov.testing.images import PNG
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 from gridgov.verification.tests.factories import propose_phone

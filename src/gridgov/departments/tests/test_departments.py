@@ -51,3 +51,29 @@ def test_admin_is_scoped_and_audited(tree, bureaus):
     entry = AuditEntry.objects.get(action="departments.admin_add")
     assert entry.actor == admin
     assert entry.target_id == str(Department.objects.get(code="PS-1").pk)
+
+
+def test_a_department_is_written_and_removed_only_with_its_audit_entry(users, bureaus, monkeypatch):
+    from gridgov.departments import actions
+
+    bureau = bureaus["320104"]
+    bureau.name = "城管局"
+    actions.department_save(
+        actor=users["system_admin"], department=bureau, fields=["name"], created=False
+    )
+    assert Department.objects.get(pk=bureau.pk).name == "城管局"
+    assert AuditEntry.objects.get(action="departments.admin_change").detail == {"fields": ["name"]}
+
+    def refuse(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(actions, "audit_record", refuse)
+    bureau.name = "未审计"
+    with pytest.raises(RuntimeError):
+        actions.department_save(
+            actor=users["system_admin"], department=bureau, fields=["name"], created=False
+        )
+    assert Department.objects.get(pk=bureau.pk).name == "城管局"
+    with pytest.raises(RuntimeError):
+        actions.department_delete(actor=users["system_admin"], department=bureaus["320105"])
+    assert Department.objects.filter(pk=bureaus["320105"].pk).exists()

@@ -3,8 +3,6 @@ handler, and helpers that report an event and walk it to any state."""
 
 from __future__ import annotations
 
-import importlib.resources
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,16 +17,9 @@ from gridgov.events.actions.intake import event_report
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event
 from gridgov.events.workflow import ADDRESSEE_COMMANDS, Command, Status
-from gridgov.testing.images import image_bytes
-from gridgov.testing.tree import Tree
+from gridgov.testing.catalogue import default_catalogue
+from gridgov.testing.tree import HERE, Tree
 from gridgov.testing.users import make_user
-
-# Inside grid 320104001001001 (lon 118.0–118.25, lat 31.5–32.0).
-HERE = (118.1, 31.7)
-# Inside the sibling district 320105.
-THERE = (118.8, 31.7)
-
-JPEG, PNG, WEBP = (image_bytes(fmt) for fmt in ("JPEG", "PNG", "WEBP"))
 
 
 @pytest.fixture(autouse=True)
@@ -78,11 +69,6 @@ INPUTS: dict[Command, dict[str, Any]] = {
     Command.ESCALATE: {"reason": "超出网格处置权限"},
     Command.SUPERVISE: {"reason": "群众反映强烈，限期办结"},
 }
-
-
-def default_catalogue() -> Any:
-    source = importlib.resources.files("gridgov.events.data") / "catalogue.json"
-    return json.loads(source.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.conftest import login
 from gridgov.events.models import Event
-from gridgov.events.tests.conftest import HERE, JPEG, Report, Walk
+from gridgov.events.tests.conftest import Report, Walk
 from gridgov.events.workflow import Status
+from gridgov.testing.images import JPEG
+from gridgov.testing.tree import HERE
 from gridgov.testing.users import make_user
 
 BASE = "/api/v1/events"

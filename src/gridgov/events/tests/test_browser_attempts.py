@@ -12,13 +12,12 @@ from playwright.sync_api import Page, expect
 from gridgov.accounts.models import User
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
-from gridgov.events.tests import test_browser_loop
-from gridgov.events.tests.conftest import HERE
 from gridgov.events.tests.test_browser_loop import give, open_from_queue
 from gridgov.events.workflow import Status
+from gridgov.testing.browser import browser, people
+from gridgov.testing.tree import HERE
 
-browser = test_browser_loop.browser
-people = test_browser_loop.people
+__all__ = ["browser", "people"]  # the fixtures, for pytest
 
 
 @pytest.mark.browser

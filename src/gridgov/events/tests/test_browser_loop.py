@@ -10,64 +10,17 @@ layer, as on an offline government intranet.
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from gridgov.accounts.roles import Role
-from gridgov.departments.models import Department
-from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.models import Event, EventAttachment
-from gridgov.events.tests.conftest import default_catalogue
 from gridgov.events.workflow import Status
-from gridgov.jurisdiction.tests import test_browser_map
-from gridgov.testing.browser import DESK, signed_in_page
-from gridgov.testing.images import image_bytes
-from gridgov.testing.tree import build_tree
-from gridgov.testing.users import make_user
+from gridgov.testing.browser import AFTER, BEFORE, PHONE, SHOTS, browser, people, photo
 
-BEFORE, AFTER = image_bytes("PNG", (0xCC, 0x22, 0x22)), image_bytes("PNG", (0x22, 0x99, 0x44))
-
-
-def photo(name: str, content: bytes) -> FilePayload:
-    return {"name": name, "mimeType": "image/png", "buffer": content}
-
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
-SHOTS = Path(tempfile.gettempdir())
-
-# The map test's fixture: Debian's chromium, with sync ORM calls allowed while it runs.
-browser = test_browser_map.browser
-
-
-@pytest.fixture
-def people(
-    live_server: Any, transactional_db: Any, browser: Browser, settings: Any, tmp_path: Path
-) -> Iterator[Callable[..., Page]]:
-    """people("gw") → a page logged in through the login form, in a context of its own."""
-    settings.MEDIA_ROOT = tmp_path
-    tree = build_tree()
-    catalogue_load(actor=None, data=default_catalogue())
-    brigade = Department.objects.create(
-        code="320104-fire", name="秦淮区消防救援大队", node=tree["320104"]
-    )
-    make_user("gw", Role.GRID_WORKER, node=tree["320104001001001"])
-    make_user("sd", Role.SUBDISTRICT_DISPATCHER, node=tree["320104001"])
-    make_user("fh", Role.DEPARTMENT_HANDLER, department=brigade)
-    contexts = []
-
-    def login(username: str, viewport: ViewportSize = DESK) -> Page:
-        page = signed_in_page(browser, live_server.url, username, viewport=viewport)
-        contexts.append(page.context)
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
+__all__ = ["browser", "people"]  # the fixtures, for pytest
 
 
 def give(page: Page, command: str, **fields: str) -> None:

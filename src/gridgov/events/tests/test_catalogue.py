@@ -20,7 +20,7 @@ from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.catalogue import check_extra
 from gridgov.events.models import Category
 from gridgov.events.selectors import category_tree
-from gridgov.events.tests.conftest import default_catalogue
+from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.tree import Tree
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.test import Client
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Event
-from gridgov.events.tests.conftest import JPEG
 from gridgov.events.tests.test_intake import report_body
+from gridgov.testing.images import JPEG
 
 BASE = "/api/v1/events"
 

@@ -26,7 +26,8 @@ from gridgov.events.actions.intake import (
     mask_phone,
 )
 from gridgov.events.models import Channel, Event, EventAttachment
-from gridgov.events.tests.conftest import HERE, JPEG, PNG, WEBP
+from gridgov.testing.images import JPEG, PNG, WEBP
+from gridgov.testing.tree import HERE
 
 BASE = "/api/v1/events"
 

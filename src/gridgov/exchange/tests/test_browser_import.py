@@ -15,9 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from gridgov.exchange.models import ImportJob, ImportStatus
 from gridgov.exchange.tests.conftest import csv_bytes, people_rows
-from gridgov.jurisdiction.tests.test_browser_map import browser  # noqa: F401 — the fixture
 from gridgov.registry.models import Person
-from gridgov.testing.browser import signed_in_page
+from gridgov.testing.browser import browser, signed_in_page  # noqa: F401 — the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

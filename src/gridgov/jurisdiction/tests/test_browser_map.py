@@ -11,37 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from gridgov.accounts.roles import Role
 from gridgov.staffing.actions import staff_create
 from gridgov.staffing.models import StaffKind
-from gridgov.testing.browser import signed_in_page
+from gridgov.testing.browser import browser, signed_in_page
 from gridgov.testing.tree import build_tree
 from gridgov.testing.users import make_user
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # the test makes meanwhile are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+__all__ = ["browser"]  # the fixture, for pytest
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import pytest
 from gridgov.accounts.roles import Role
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import InvalidInput, NotFound, PermissionDenied
-from gridgov.jurisdiction.geojson_io import export_collection, import_collection
+from gridgov.jurisdiction.actions.boundaries import boundaries_import
+from gridgov.jurisdiction.geojson_io import export_collection
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Node
 from gridgov.jurisdiction.spatial import spatial_index
 from gridgov.testing.users import make_user
@@ -38,7 +39,7 @@ BEAT = feature("JG-9", "九号警格", polygon(118.52, 31.05, 118.58, 31.1), lev
 
 
 def test_children_before_parents_import_in_one_go(tree):
-    result = import_collection(
+    result = boundaries_import(
         actor=None, data=json.dumps(collection(BEAT, NEW_GRID, NEW_COMMUNITY, NEW_SUBDISTRICT))
     )
     assert result.as_dict() == {"created": 4, "updated": 0, "unchanged": 0}
@@ -58,9 +59,9 @@ def test_children_before_parents_import_in_one_go(tree):
 
 def test_importing_twice_changes_nothing(tree):
     data = collection(NEW_SUBDISTRICT, NEW_COMMUNITY, NEW_GRID, BEAT)
-    import_collection(actor=None, data=data)
+    boundaries_import(actor=None, data=data)
     stamps = list(Node.objects.order_by("code").values_list("updated_at", flat=True))
-    again = import_collection(actor=None, data=data)
+    again = boundaries_import(actor=None, data=data)
     assert again.as_dict() == {"created": 0, "updated": 0, "unchanged": 4}
     assert list(Node.objects.order_by("code").values_list("updated_at", flat=True)) == stamps
 
@@ -69,20 +70,20 @@ def test_existing_codes_are_updated(tree):
     renamed = feature(
         "320104001001001", "改名网格", polygon(118.0, 31.5, 118.25, 32.0), kind="comprehensive"
     )
-    result = import_collection(actor=None, data=collection(renamed))
+    result = boundaries_import(actor=None, data=collection(renamed))
     assert result.as_dict() == {"created": 0, "updated": 1, "unchanged": 0}
     assert Node.objects.get(code="320104001001001").name == "改名网格"
 
 
 def test_export_reimports_unchanged(tree, users):
-    import_collection(actor=None, data=collection(NEW_SUBDISTRICT, NEW_COMMUNITY, NEW_GRID, BEAT))
+    boundaries_import(actor=None, data=collection(NEW_SUBDISTRICT, NEW_COMMUNITY, NEW_GRID, BEAT))
     exported = export_collection(users["analyst"])
     assert len(exported["features"]) == 22
     assert exported["features"][0]["properties"]["level"] == "city"
     units = export_collection(users["analyst"], layer_kind="police_beat")
     assert [f["properties"]["code"] for f in units["features"]] == ["JG-9"]
     both = collection(*exported["features"], *units["features"])
-    assert import_collection(actor=None, data=json.dumps(both)).as_dict() == {
+    assert boundaries_import(actor=None, data=json.dumps(both)).as_dict() == {
         "created": 0,
         "updated": 0,
         "unchanged": 23,
@@ -103,7 +104,7 @@ def test_export_is_scoped(tree, users):
 
 def errors(data: Any) -> list[tuple[int | None, str, str, str]]:
     with pytest.raises(InvalidInput) as exc:
-        import_collection(actor=None, data=data)
+        boundaries_import(actor=None, data=data)
     return [(p.index, p.item, p.field, p.code) for p in exc.value.problems]
 
 
@@ -168,20 +169,20 @@ def test_wrong_level_order(tree):
 )
 def test_malformed_geojson(tree, data):
     with pytest.raises(InvalidInput) as exc:
-        import_collection(actor=None, data=data)
+        boundaries_import(actor=None, data=data)
     assert exc.value.code == "malformed_geojson"
 
 
 def test_importer_is_held_to_their_jurisdiction(tree):
     district_admin = make_user("sa-qh", Role.SYSTEM_ADMIN, node=tree["320104"])
     with pytest.raises(InvalidInput) as exc:
-        import_collection(actor=district_admin, data=collection(NEW_SUBDISTRICT))
+        boundaries_import(actor=district_admin, data=collection(NEW_SUBDISTRICT))
     assert [p.code for p in exc.value.problems] == ["outside_jurisdiction"]
 
 
 def test_importer_needs_the_right_to_manage_boundaries(tree, users):
     with pytest.raises(PermissionDenied):
-        import_collection(actor=users["commander"], data=collection(NEW_SUBDISTRICT))
+        boundaries_import(actor=users["commander"], data=collection(NEW_SUBDISTRICT))
 
 
 def test_redrawing_a_parent_may_not_strand_stored_children(tree):
@@ -195,5 +196,5 @@ def test_redrawing_a_parent_may_not_strand_stored_children(tree):
         polygon(118.0, 31.5, 118.25, 31.6),
         kind="comprehensive",
     )
-    result = import_collection(actor=None, data=collection(moved_child, shrunk))
+    result = boundaries_import(actor=None, data=collection(moved_child, shrunk))
     assert result.as_dict() == {"created": 0, "updated": 2, "unchanged": 0}

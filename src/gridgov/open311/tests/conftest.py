@@ -13,9 +13,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from gridgov.events.actions.catalogue import catalogue_load
-from gridgov.events.tests.conftest import default_catalogue
 from gridgov.open311.actions import client_create
 from gridgov.open311.models import ClientApplication
+from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.tree import Tree
 
 SCHEMAS = Path(__file__).resolve().parent / "schema"

@@ -12,9 +12,9 @@ from django.test import Client
 from gridgov.accounts.roles import Role
 from gridgov.audit.models import AuditEntry
 from gridgov.events.models import EventAttachment
-from gridgov.events.tests.conftest import HERE, PNG
 from gridgov.open311.models import ClientApplication
-from gridgov.testing.tree import Tree
+from gridgov.testing.images import PNG
+from gridgov.testing.tree import HERE, Tree
 from gridgov.testing.users import make_user
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,11 @@ from gridgov.events.actions.attachments import attachment_publish
 from gridgov.events.actions.intake import event_report
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event, EventAttachment
-from gridgov.events.tests.conftest import HERE, PNG
 from gridgov.events.workflow import Command
 from gridgov.open311.models import ClientApplication
-from gridgov.residents.models import RateWindow
+from gridgov.public.models import RateWindow
+from gridgov.testing.images import PNG
+from gridgov.testing.tree import HERE
 
 pytestmark = pytest.mark.django_db
 

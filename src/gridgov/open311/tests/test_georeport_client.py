@@ -11,8 +11,8 @@ from georeport import GeoReport
 from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.models import Channel
-from gridgov.events.tests.conftest import HERE, default_catalogue
-from gridgov.testing.tree import build_tree
+from gridgov.testing.catalogue import default_catalogue
+from gridgov.testing.tree import HERE, build_tree
 
 
 @pytest.fixture

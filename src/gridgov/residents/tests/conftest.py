@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gridgov.events.actions.catalogue import catalogue_load
-from gridgov.events.tests.conftest import default_catalogue
+from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.tree import Tree
 
 

@@ -13,12 +13,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.models import Event, EventAttachment
-from gridgov.events.tests.conftest import default_catalogue
-from gridgov.events.tests.test_browser_loop import BEFORE, PHONE, SHOTS, photo
-from gridgov.jurisdiction.tests import test_browser_map
+from gridgov.testing.browser import BEFORE, PHONE, SHOTS, browser, photo
+from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.tree import build_tree
 
-browser = test_browser_map.browser
+__all__ = ["browser"]  # the fixture, for pytest
 
 
 def click_the_spot(page: Page) -> None:

@@ -19,9 +19,9 @@ from gridgov.accounts.models import User
 from gridgov.events.actions.intake import event_hotline_report
 from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.models import Channel, Event
-from gridgov.events.tests.conftest import HERE
 from gridgov.jurisdiction.models import Node
 from gridgov.residents.actions import resident_secret_issue
+from gridgov.testing.tree import HERE
 
 pytestmark = pytest.mark.django_db
 

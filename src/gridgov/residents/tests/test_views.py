@@ -19,10 +19,11 @@ from gridgov.audit.models import AuditEntry
 from gridgov.events.actions.attachments import attachment_publish
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Channel, Event, EventAttachment
-from gridgov.events.tests.conftest import HERE, PNG, THERE
 from gridgov.events.workflow import Command, Status
-from gridgov.residents.models import RateWindow, ReportSecret
-from gridgov.testing.tree import Tree
+from gridgov.public.models import RateWindow
+from gridgov.residents.models import ReportSecret
+from gridgov.testing.images import PNG
+from gridgov.testing.tree import HERE, THERE, Tree
 from gridgov.testing.users import make_user
 
 pytestmark = pytest.mark.django_db

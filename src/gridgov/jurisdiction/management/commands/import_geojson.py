@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gridgov.core.errors import DomainError
-from gridgov.jurisdiction.geojson_io import import_collection
+from gridgov.jurisdiction.actions.boundaries import boundaries_import
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         try:
-            result = import_collection(actor=actor, data=data)
+            result = boundaries_import(actor=actor, data=data)
         except DomainError as exc:
             for p in exc.problems:
                 where = f"feature {p.index}" if p.index is not None else "file"
