@@ -144,3 +144,14 @@ def test_a_scorecard_exports(users: dict[str, User]) -> None:
     rows = csv_rows(response.content)
     assert rows[0][0] == "指标"
     assert len(rows) > 1
+
+
+def test_a_ranking_exports_the_units_of_its_page(users: dict[str, User]) -> None:
+    client = login(Client(), users["commander"])
+    page = client.get("/assessment/ranking/?indicator=closure_rate").content.decode()
+    assert "/exports/lists/assessment.ranking?indicator=closure_rate&amp;format=xlsx" in page
+    response = client.get("/exports/lists/assessment.ranking?indicator=closure_rate&format=csv")
+    rows = csv_rows(response.content)
+    assert rows[0][:2] == ["排名", "单位"]
+    # The commander's district ranks its subdistricts: 320104001 and 320104002.
+    assert len(rows) == 3
