@@ -24,6 +24,7 @@ from gridgov.notifications import sealing
 from gridgov.notifications.channels import adapter_for
 from gridgov.notifications.kinds import kind_label
 from gridgov.notifications.models import (
+    USER_CHANNELS,
     Channel,
     Delivery,
     Follower,
@@ -35,7 +36,6 @@ from gridgov.notifications.models import (
 from gridgov.tasks.actions import task_enqueue
 
 DELIVER_TASK = "gridgov.notifications.deliver"
-USER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.CHAT)
 
 
 def _enabled_channels(user_ids: list[int], kind: str) -> dict[int, set[str]]:
