@@ -2,51 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.requests import UserRequest
-from gridgov.accounts.roles import Role
-from gridgov.assessment import actions, selectors
+from gridgov.assessment import actions, params, selectors
 from gridgov.assessment.indicators import INDICATORS
-from gridgov.assessment.models import UnitKind
-from gridgov.core.errors import InvalidInput, Problem
 from gridgov.core.pages import page_view
 from gridgov.core.routers import on_replica
 from gridgov.events.selectors import event_get
 from gridgov.jurisdiction.models import Level
-from gridgov.jurisdiction.selectors import scope_root
-
-
-def _current_start(period: str, today: date) -> date:
-    if period == "day":
-        return today
-    if period == "quarter":
-        return date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
-    return today.replace(day=1)
-
-
-def _period_args(request: UserRequest) -> tuple[str, date]:
-    period = request.GET.get("period", "month")
-    raw = request.GET.get("start", "")
-    if not raw:
-        return period, _current_start(period, timezone.localdate())
-    try:
-        return period, date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            _("The start is a date like 2026-11-01."),
-            problems=[Problem("bad_date", _("Not a date."), field="start", item=raw)],
-        ) from None
 
 
 def shown(value: selectors.Value) -> str:
@@ -66,15 +38,7 @@ def _periods() -> list[tuple[str, str]]:
 @page_view
 def scorecard(request: UserRequest) -> HttpResponse:
     user = request.user
-    unit = request.GET.get("unit", UnitKind.NODE)
-    code = request.GET.get("code", "")
-    if not code:
-        if user.role == Role.DEPARTMENT_HANDLER and user.department is not None:
-            unit, code = UnitKind.DEPARTMENT, user.department.code
-        else:
-            code = scope_root(user).code
-    period, start = _period_args(request)
-    card = selectors.scorecard(user, unit_kind=unit, code=code, period=period, start=start)
+    card = selectors.scorecard(user, **params.scorecard_args(user, request.GET))
     child_level = getattr(card.unit, "level", Level.GRID) + 1
     return render(
         request,
@@ -92,23 +56,9 @@ def scorecard(request: UserRequest) -> HttpResponse:
 @page_view
 def ranking(request: UserRequest) -> HttpResponse:
     user = request.user
-    unit = request.GET.get("unit", UnitKind.NODE)
-    indicator = request.GET.get("indicator", INDICATORS[0].code)
-    within = request.GET.get("within", "")
-    level_arg = request.GET.get("level", "")
-    level = int(level_arg) if level_arg.isdigit() else None
-    if unit == UnitKind.NODE and level is None:
-        level = min(scope_root(user).level + 1, Level.GRID)
-    period, start = _period_args(request)
-    table = selectors.ranking(
-        user,
-        unit_kind=unit,
-        indicator=indicator,
-        period=period,
-        start=start,
-        level=level,
-        within=within,
-    )
+    args = params.ranking_args(user, request.GET)
+    level, within = args["level"], args["within"]
+    table = selectors.ranking(user, **args)
     context: dict[str, Any] = {
         "table": table,
         "rows": [(r, shown(r.value)) for r in table.rows],

@@ -8,19 +8,23 @@ change that caused them. This package imports no domain package; domains call it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.models import User
+from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
-from gridgov.core.errors import ProblemList
+from gridgov.core.errors import PermissionDenied, ProblemList
 from gridgov.notifications import sealing
 from gridgov.notifications.channels import adapter_for
 from gridgov.notifications.kinds import kind_label
 from gridgov.notifications.models import (
+    USER_CHANNELS,
     Channel,
     Delivery,
     Follower,
@@ -31,11 +35,7 @@ from gridgov.notifications.models import (
 )
 from gridgov.tasks.actions import task_enqueue
 
-if TYPE_CHECKING:
-    from gridgov.accounts.models import User
-
 DELIVER_TASK = "gridgov.notifications.deliver"
-USER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.CHAT)
 
 
 def _enabled_channels(user_ids: list[int], kind: str) -> dict[int, set[str]]:
@@ -145,23 +145,49 @@ def notice_send(
     return notice
 
 
+BROADCAST_ROLES = frozenset({Role.DISTRICT_COMMANDER, Role.SUBDISTRICT_DISPATCHER})
+
+
+def _accounts_under(actor: User) -> list[int]:
+    """Every active account placed in the actor's jurisdiction, or on a department of it."""
+    root = actor.scope_node
+    if root is None:
+        return []
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(node__code__startswith=root.code) | Q(department__node__code__startswith=root.code)
+        )
+        .exclude(pk=actor.pk)
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
-def notice_broadcast(*, actor: User, title: str, body: str, recipients: Iterable[int]) -> Notice:
-    """An announcement by a commander to the accounts of their jurisdiction."""
+def notice_broadcast(*, actor: User, title: str, body: str = "") -> Notice:
+    """An announcement by a commander or dispatcher to every account of their jurisdiction."""
+    if actor.role not in BROADCAST_ROLES:
+        raise PermissionDenied(
+            _("Your role may not send announcements."), code="broadcast_forbidden"
+        )
     problems = ProblemList()
     if not title.strip():
         problems.add("required", _("Give a title."), field="title")
+    if len(title) > 200:
+        problems.add("too_long", _("The title is 200 characters at most."), field="title")
     problems.raise_if_any(_("The announcement cannot be sent."))
-    now = timezone.now()
     notice = notice_send(
         kind="broadcast",
-        key=f"broadcast:{actor.pk}:{now.timestamp()}",
+        key=f"broadcast:{actor.pk}:{timezone.now().isoformat()}",
         title=title.strip(),
         body=body.strip(),
-        recipients=recipients,
+        recipients=_accounts_under(actor),
     )
     audit_record(
-        actor=actor, action="notifications.broadcast", target=notice, detail={"title": title[:100]}
+        actor=actor,
+        action="notifications.broadcast",
+        target=notice,
+        detail={"title": title[:100], "recipients": notice.inbox.count()},
     )
     return notice
 

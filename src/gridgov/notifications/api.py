@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from gridgov.core.paging import PageNumberPagination
 from gridgov.notifications import actions, selectors
 from gridgov.notifications.kinds import kind_label
-from gridgov.notifications.models import InboxItem
+from gridgov.notifications.models import InboxItem, Notice
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -95,3 +95,26 @@ def preferences_put(request: HttpRequest, payload: list[PreferenceIn]) -> list[P
         actor=_user(request), choices={(p.kind, p.channel): p.enabled for p in payload}
     )
     return preferences(request)
+
+
+class BroadcastIn(Schema):
+    title: str = Field(max_length=200)
+    body: str = Field(default="", max_length=2000)
+
+
+class BroadcastOut(Schema):
+    id: int
+    title: str
+    recipients: int
+
+    @staticmethod
+    def resolve_recipients(obj: Notice) -> int:
+        return obj.inbox.count()
+
+
+@router.post("/broadcasts", response={201: BroadcastOut})
+def broadcast(request: HttpRequest, payload: BroadcastIn) -> tuple[int, Notice]:
+    """An announcement to every account of the caller's jurisdiction (commanders, dispatchers)."""
+    return 201, actions.notice_broadcast(
+        actor=_user(request), title=payload.title, body=payload.body
+    )

@@ -36,6 +36,10 @@ class Channel(models.TextChoices):
     WEBHOOK = "webhook", _("outbound webhook")
 
 
+# The channels a user chooses per kind; the in-app inbox is always on.
+USER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.CHAT)
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     SENT = "sent", _("sent")

@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.errors import NotFound
 from gridgov.notifications.kinds import kinds
-from gridgov.notifications.models import Channel, InboxItem, Preference
+from gridgov.notifications.models import USER_CHANNELS, InboxItem, Preference
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
-
-USER_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.CHAT)
 
 
 def inbox(user: User, *, unread_only: bool = False) -> QuerySet[InboxItem]:

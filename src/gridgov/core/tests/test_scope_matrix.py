@@ -636,6 +636,7 @@ UNSCOPED: dict[str, str] = {
     f"POST {NT}/inbox/read": "marks the caller's own inbox items only (ids of others are ignored)",
     f"GET {NT}/preferences": "the caller's own notification preferences",
     f"PUT {NT}/preferences": "the caller's own notification preferences",
+    f"POST {NT}/broadcasts": "sends to the caller's own jurisdiction only (notifications tests)",
     "GET /exports/": "the caller's own exports",
     "GET /exports/<int:job_id>/download": "the caller's own finished export (404 for others')",
     "GET /residents/": "public: a resident's report form, no jurisdiction",

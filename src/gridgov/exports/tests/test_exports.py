@@ -13,11 +13,12 @@ from openpyxl import load_workbook
 from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
-from gridgov.events.tests.conftest import Report, Walk
-from gridgov.events.workflow import Status
+from gridgov.events.tests.conftest import Report, Walk, apply
+from gridgov.events.workflow import Command, Status
 from gridgov.exports.models import ExportJob, JobStatus
 from gridgov.notifications.models import InboxItem
 from gridgov.registry.tests.factories import ID_NUMBER, PHONE, make_records
+from gridgov.whistle.actions import whistle_blow
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,33 @@ def test_a_scorecard_exports(users: dict[str, User]) -> None:
     rows = csv_rows(response.content)
     assert rows[0][0] == "指标"
     assert len(rows) > 1
+
+
+def test_a_ranking_exports_the_units_of_its_page(users: dict[str, User]) -> None:
+    client = login(Client(), users["commander"])
+    page = client.get("/assessment/ranking/?indicator=closure_rate").content.decode()
+    assert "/exports/lists/assessment.ranking?indicator=closure_rate&amp;format=xlsx" in page
+    response = client.get("/exports/lists/assessment.ranking?indicator=closure_rate&format=csv")
+    rows = csv_rows(response.content)
+    assert rows[0][:2] == ["排名", "单位"]
+    # The commander's district ranks its subdistricts: 320104001 and 320104002.
+    assert len(rows) == 3
+
+
+def test_whistles_and_verification_tasks_export(walk: Walk, loop_users: dict[str, User]) -> None:
+    event = apply(loop_users, walk(Status.REPORTED), Command.REGISTER)
+    whistle_blow(
+        actor=loop_users["dispatcher"],
+        event_number=event.number,
+        reason="several_departments",
+        department_codes=["320104-fire"],
+    )
+    client = login(Client(), loop_users["dispatcher"])
+    assert "/exports/lists/whistle.whistles?format=xlsx" in client.get("/whistle/").content.decode()
+    rows = csv_rows(client.get("/exports/lists/whistle.whistles?open=1&format=csv").content)
+    assert [r[0] for r in rows[1:]] == [event.number]
+    closed = csv_rows(client.get("/exports/lists/whistle.whistles?open=0&format=csv").content)
+    assert len(closed) == 1
+    worker = login(Client(), loop_users["grid_worker"])
+    tasks = csv_rows(worker.get("/exports/lists/verification.tasks?format=csv").content)
+    assert tasks[0][0] == "记录"

@@ -157,3 +157,24 @@ def test_the_api_lists_counts_and_marks_read(users: dict[str, User], client_for:
     assert client.get("/api/v1/notifications/unread").json() == {"unread": 1}
     assert InboxItem.objects.get(pk=foreign).read_at is None
     assert client.get("/api/v1/notifications/inbox?unread=true").json()["count"] == 1
+
+
+def test_a_broadcast_reaches_the_jurisdiction_only(users: dict[str, User], client_for: Any) -> None:
+    response = client_for("dispatcher").post(
+        "/api/v1/notifications/broadcasts",
+        {"title": "防汛值班通知", "body": "今晚全员在岗"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    reached = set(InboxItem.objects.values_list("recipient__username", flat=True))
+    assert reached == {"gw", "cs"}
+    assert response.json()["recipients"] == 2
+    refused = client_for("grid_worker").post(
+        "/api/v1/notifications/broadcasts", {"title": "x"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    empty = client_for("commander").post(
+        "/api/v1/notifications/broadcasts", {"title": " "}, content_type="application/json"
+    )
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "title"

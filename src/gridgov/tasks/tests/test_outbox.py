@@ -180,6 +180,7 @@ def test_a_fresh_web_process_knows_every_task_by_name() -> None:
     assert result.stdout.split() == [
         "gridgov.events.deadline_notices",
         "gridgov.exchange.import_run",
+        "gridgov.exports.export_job_run",
         "gridgov.notifications.deliver",
         "gridgov.tasks.outbox_drain",
         "gridgov.tasks.periodic",
