@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -88,6 +89,9 @@ class ReportForm(forms.Form):
     )
     photos = PhotosField()
     kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Set by the page's script (events/offline.js): one key per report written, however often
+    # the device sends it.
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, owner: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -218,7 +222,7 @@ def report(request: UserRequest) -> HttpResponse:
     form = ReportForm(request.POST, request.FILES, owner=str(request.user.pk))
     if form.is_valid():
         try:
-            event = actions.event_report(actor=request.user, **form.intake())
+            event = _report_once(request.user, form)
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:
@@ -227,6 +231,33 @@ def report(request: UserRequest) -> HttpResponse:
             return redirect("events:detail", event.number)
     form.keep_photos()
     return _report_page(request, form, 422)
+
+
+def _report_once(user: User, form: ReportForm) -> Event:
+    """The report, filed once per key: a device that kept it through a lost signal, or whose
+    answer was lost, sends it again and gets the event filed the first time.
+
+    The key is stamped in the transaction that files the event, under the events' unique
+    (source_system, idempotency_key), one source per account; a second delivery racing the
+    first fails that constraint, rolls its own event back and answers with the first."""
+    key = form.cleaned_data["idempotency_key"].strip()
+    if not key:
+        return actions.event_report(actor=user, **form.intake())
+    source = f"{PAGE_SOURCE}:{user.pk}"
+    earlier = Event.objects.filter(source_system=source, idempotency_key=key).first()
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            event = actions.event_report(actor=user, **form.intake())
+            Event.objects.filter(pk=event.pk).update(source_system=source, idempotency_key=key)
+    except IntegrityError:
+        return Event.objects.get(source_system=source, idempotency_key=key)
+    return event
+
+
+# The source of reports sent from the report page with a device's key.
+PAGE_SOURCE = "report-page"
 
 
 def _report_page(request: UserRequest, form: ReportForm, status: int) -> HttpResponse:
