@@ -427,3 +427,6 @@ LOGGING = {
         "django.security": {"filters": ["redact_pii"]},
     },
 }
+
+# Each role's home counts its desk once per this many seconds, shared by everyone at that desk.
+GRIDGOV_WORKBENCH_SECONDS = env_int("GRIDGOV_WORKBENCH_SECONDS", 30)
