@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlencode
 
 from axes.models import AccessAttempt
@@ -45,6 +45,9 @@ from gridgov.whistle.selectors import (
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -387,19 +390,23 @@ WORKBENCH_OF_ROLE: dict[str, Callable[[User], Workbench]] = {
 
 
 def workbench_for(user: User) -> Workbench:
-    """The user's desk, counted once per desk and period and shared by every account (and
+    return shared_by_desk(user, "workbench", lambda: WORKBENCH_OF_ROLE[user.role](user))
+
+
+def shared_by_desk(user: User, part: str, compute: Callable[[], T]) -> T:
+    """A part of the home, computed once per desk and period and shared by every account (and
     every poll) at the same desk meanwhile: eight people at a district's command centre cost
-    one count every WORKBENCH_SECONDS, not eight every half-minute. A count is as fresh as
-    the poll that shows it (30 s) allows."""
+    one count every GRIDGOV_WORKBENCH_SECONDS, not eight every half-minute. A count is as
+    fresh as the poll that shows it (30 s) allows."""
     seconds = settings.GRIDGOV_WORKBENCH_SECONDS
     if seconds <= 0:
-        return WORKBENCH_OF_ROLE[user.role](user)
-    key = f"workbench:{_desk_of(user)}:{get_language()}"
-    bench: Workbench | None = cache.get(key)
-    if bench is None:
-        bench = WORKBENCH_OF_ROLE[user.role](user)
-        cache.set(key, bench, seconds)
-    return bench
+        return compute()
+    key = f"home:{part}:{_desk_of(user)}:{get_language()}"
+    value: T | None = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def _desk_of(user: User) -> str:
