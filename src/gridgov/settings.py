@@ -468,3 +468,6 @@ CELERY_BEAT_SCHEDULE["deadline_notices"] = {
 EXPORT_INLINE_MAX_ROWS = env_int("GRIDGOV_EXPORT_INLINE_MAX_ROWS", 2000)
 # Personal data in clear is exported this many rows at most, with a purpose, audited.
 EXPORT_REVEAL_MAX_ROWS = env_int("GRIDGOV_EXPORT_REVEAL_MAX_ROWS", 500)
+
+# Each role's home counts its desk once per this many seconds, shared by everyone at that desk.
+GRIDGOV_WORKBENCH_SECONDS = env_int("GRIDGOV_WORKBENCH_SECONDS", 30)

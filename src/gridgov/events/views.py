@@ -92,6 +92,9 @@ class ReportForm(forms.Form):
     )
     photos = PhotosField()
     kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Set by the page's script (events/offline.js): one key per report written, however often
+    # the device sends it.
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, owner: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -222,7 +225,11 @@ def report(request: UserRequest) -> HttpResponse:
     form = ReportForm(request.POST, request.FILES, owner=str(request.user.pk))
     if form.is_valid():
         try:
-            event = intake.event_report(actor=request.user, **form.intake())
+            event = intake.event_report_once(
+                actor=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                **form.intake(),
+            )
         except InvalidInput as exc:
             form.show_problems(exc.problems)
         else:

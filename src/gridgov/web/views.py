@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from gridgov.accounts.models import User
 from gridgov.accounts.requests import UserRequest
 from gridgov.accounts.roles import Role
 from gridgov.core.pages import page_view
@@ -14,7 +15,7 @@ from gridgov.jurisdiction.selectors import node_level_counts, scope_root
 from gridgov.registry.selectors import grid_get
 from gridgov.staffing.selectors import coverage_report
 from gridgov.web.selectors import grid_block_card
-from gridgov.web.workbench import workbench_for
+from gridgov.web.workbench import shared_by_desk, workbench_for
 
 # Those who run a piece of the tree see its staffing beside their work; a grid worker, a
 # department and the administrators have their own desks instead.
@@ -25,16 +26,21 @@ STAFFING_CARD_ROLES = frozenset(
 
 @page_view
 def home(request: UserRequest) -> HttpResponse:
-    context: dict[str, Any] = {"bench": workbench_for(request.user)}
-    if request.user.role in STAFFING_CARD_ROLES:
-        root = scope_root(request.user)
-        counts = node_level_counts(root)
-        context.update(
-            node=root,
-            levels=[(Level(level).label, counts[level]) for level in sorted(counts)],
-            total=coverage_report(request.user, root).total,
-        )
+    user = request.user
+    context: dict[str, Any] = {"bench": workbench_for(user)}
+    if user.role in STAFFING_CARD_ROLES:
+        context.update(shared_by_desk(user, "staffing", lambda: _staffing(user)))
     return render(request, "web/home.html", context)
+
+
+def _staffing(user: User) -> dict[str, Any]:
+    root = scope_root(user)
+    counts = node_level_counts(root)
+    return {
+        "node": root,
+        "levels": [(Level(level).label, counts[level]) for level in sorted(counts)],
+        "total": coverage_report(user, root).total,
+    }
 
 
 @page_view

@@ -218,6 +218,36 @@ def event_report(
     return _file_event(actor, intake, channel, ProblemList())
 
 
+# The source of reports sent from the report page with a device's key.
+PAGE_SOURCE = "report-page"
+
+
+def event_report_once(*, actor: User, idempotency_key: str, **fields: Any) -> Event:
+    """The report, filed once per key: a device that kept it through a lost signal, or whose
+    answer was lost, sends it again and gets the event filed the first time.
+
+    The key is stamped in the transaction that files the event, under the events' unique
+    (source_system, idempotency_key), one source per account; a second delivery racing the
+    first fails that constraint, rolls its own event back and answers with the first."""
+    key = idempotency_key.strip()
+    if not key:
+        return event_report(actor=actor, **fields)
+    source = f"{PAGE_SOURCE}:{actor.pk}"
+    sent = Event.objects.unscoped().filter(source_system=source, idempotency_key=key)
+    earlier = sent.first()
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            event = event_report(actor=actor, **fields)
+            Event.objects.unscoped().filter(pk=event.pk).update(
+                source_system=source, idempotency_key=key
+            )
+    except IntegrityError:
+        return sent.get()
+    return event
+
+
 def mask_name(name: str) -> str:
     """张三丰 → 张**: the family name is enough to greet the caller back."""
     name = name.strip()

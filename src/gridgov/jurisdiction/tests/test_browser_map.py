@@ -65,5 +65,5 @@ def test_tree_expands_in_place(live_server, page: Page):
     page.goto(f"{live_server.url}/jurisdiction/nodes/")
     grid_link = page.locator('a[href="/jurisdiction/grids/320104001001002/"]')
     expect(grid_link).to_have_count(0)
-    page.click("details > summary")
+    page.click("main details > summary")  # the tree's, not the menu's
     expect(grid_link).to_be_visible()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from gridgov.accounts.models import User
@@ -16,6 +18,12 @@ brigade = loop.brigade
 loop_users = loop.loop_users
 report = loop.report
 walk = loop.walk
+
+
+@pytest.fixture(autouse=True)
+def counts_uncached(settings: Any) -> None:
+    """Each test counts afresh: the shared desks' cache would outlive the test's data."""
+    settings.GRIDGOV_WORKBENCH_SECONDS = 0
 
 
 @pytest.fixture

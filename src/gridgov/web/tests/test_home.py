@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from gridgov.accounts.models import User
+from gridgov.accounts.roles import Role
 from gridgov.conftest import login
 from gridgov.events.models import Deadline
 from gridgov.events.tests.conftest import Report
+from gridgov.testing.users import make_user
 from gridgov.web.workbench import Figure, workbench_for
 
 ROLES = {
@@ -117,3 +121,22 @@ def test_overdue_breakdowns_link_to_their_share(busy: dict[str, User]) -> None:
     for figure in [*by_node.rows, *by_department.rows]:
         rows = re.findall(r'<tr data-number="', client.get(figure.url).content.decode())
         assert len(rows) == figure.value
+
+
+def test_a_desk_is_counted_once_for_everyone_at_it(
+    busy: dict[str, User], report: Report, settings: Any, tree: Any
+) -> None:
+    """Two dispatchers of one subdistrict share one count until it expires; another
+    subdistrict's dispatcher has a desk of their own."""
+    settings.GRIDGOV_WORKBENCH_SECONDS = 30
+    cache.clear()
+    colleague = make_user("sd3", Role.SUBDISTRICT_DISPATCHER, node=tree["320104001"])
+    first = workbench_for(busy["dispatcher"])
+    report(description="消防通道被占用")
+    assert workbench_for(colleague) is not None
+    shared = {f.key: f.value for f in workbench_for(colleague).figures}
+    assert shared["to_register"] == {f.key: f.value for f in first.figures}["to_register"] == 2
+    other = {f.key: f.value for f in workbench_for(busy["sibling_dispatcher"]).figures}
+    assert other["to_register"] == 0
+    cache.clear()
+    assert {f.key: f.value for f in workbench_for(colleague).figures}["to_register"] == 3

@@ -10,13 +10,11 @@
       var open = toggle.closest(".topbar").classList.toggle("menu-open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     }
-    // One menu group open at a time on the desk: opening one folds the others.
-    var group = event.target instanceof Element ? event.target.closest("details[data-navgroup] > summary") : null;
-    if (group) {
-      document.querySelectorAll("details[data-navgroup][open]").forEach(function (other) {
-        if (other !== group.parentElement) { other.removeAttribute("open"); }
-      });
-    }
+    // One menu group open at a time: a click anywhere else folds the open ones.
+    var group = event.target instanceof Element ? event.target.closest("details[data-navgroup]") : null;
+    document.querySelectorAll("details[data-navgroup][open]").forEach(function (other) {
+      if (other !== group) { other.removeAttribute("open"); }
+    });
   });
   // A link that goes back where the user came from; without history it follows its href.
   document.addEventListener("click", function (event) {
