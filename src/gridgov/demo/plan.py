@@ -400,9 +400,17 @@ class Planner:
             profession=profession,
             employer=employer,
             home_node=community,
+            work_phone=self._duty_phone(kind),
         )
         self.plan.staff.append(member)
         return member
+
+    def _duty_phone(self, kind: str) -> str:
+        """The posted duty line (上岗公示) of grid leaders and full-time workers; drawn from the
+        count, not the random stream, so the rest of the seeded city stays as it was."""
+        if kind not in (StaffKind.GRID_LEADER, StaffKind.FULL_TIME):
+            return ""
+        return f"025-{86_000_000 + len(self.plan.staff)}"
 
     def _assign(self, member: StaffMember, grids: list[Node]) -> None:
         self.plan.assignments += [StaffAssignment(staff=member, grid=g) for g in grids]

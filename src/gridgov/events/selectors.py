@@ -331,3 +331,36 @@ def payload_names(
         )
     )
     return names
+
+
+# A map draws at most this many markers or heat points: a district's open events (~5,000) and a
+# year of its reports fit; a whole city's year is summed up by the heat of its first points.
+MAP_MARKER_LIMIT = 20_000
+MAP_HEAT_LIMIT = 100_000
+# A heat layer sums the last month unless asked otherwise, and a year (with a leap day) at most.
+HEAT_DEFAULT_DAYS = 30
+HEAT_MAX_DAYS = 366
+
+
+def events_on_map(user: User, node: Node, *, status: str = "", category: str = "") -> list[Event]:
+    """The visible events under `node` that a map marks: the open ones, or those in one state,
+    loaded with their point, number, state, overdue flag and category name, and nothing else."""
+    events = events_filtered(user, status=status, category=category).filter(
+        node__code__startswith=node.code
+    )
+    if not status:
+        events = events.filter(status__in=OPEN_STATUSES)
+    rows = events.select_related(None).select_related("category").order_by()
+    return list(rows.only("number", "lon", "lat", "status", "category__name")[:MAP_MARKER_LIMIT])
+
+
+def heat_points(
+    user: User, node: Node, *, since: datetime, until: datetime, category: str = ""
+) -> list[tuple[float, float]]:
+    """(lat, lon) of the visible events under `node` reported in [since, until), whatever their
+    state: where the work came from over a period."""
+    events = events_filtered(user, category=category).filter(
+        node__code__startswith=node.code, created_at__gte=since, created_at__lt=until
+    )
+    rows = events.select_related(None).order_by().values_list("lat", "lon")
+    return list(rows[:MAP_HEAT_LIMIT])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridgov.events import views
+from gridgov.events import map_views, views
 
 app_name = "events"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("report/nearby", views.report_nearby, name="report_nearby"),
     path("hotline/", views.hotline, name="hotline"),
     path("stats/", views.stats, name="stats"),
+    path("map.geojson", map_views.events_geojson, name="map_events"),
+    path("heat.json", map_views.heat, name="map_heat"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/commands/<str:name>", views.command, name="command"),
     path("<str:number>/extension-preview", views.extension_preview, name="extension_preview"),

@@ -6,11 +6,13 @@ gridgov.web.node_pages, above the domains they draw on; they keep the jurisdicti
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.requests import UserRequest
@@ -18,6 +20,8 @@ from gridgov.accounts.roles import Capability
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.core.forms import UploadForm
 from gridgov.core.pages import page_view
+from gridgov.events.selectors import HEAT_DEFAULT_DAYS, category_tree
+from gridgov.events.workflow import Status
 from gridgov.jurisdiction import selectors as jurisdiction
 from gridgov.jurisdiction.actions.boundaries import boundaries_import
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
@@ -53,6 +57,11 @@ def map_view(request: UserRequest, code: str | None = None) -> HttpResponse:
             "map_url": reverse("jurisdiction:map_node", args=[CODE_SLOT]),
             "card_url": reverse("jurisdiction:grid_card", args=[CODE_SLOT]),
             "grid_level": Level.GRID.name.lower(),
+            "event_url": reverse("events:detail", args=[CODE_SLOT]),
+            "categories": category_tree(),
+            "statuses": Status.choices,
+            "heat_until": timezone.localdate(),
+            "heat_since": timezone.localdate() - timedelta(days=HEAT_DEFAULT_DAYS - 1),
         },
     )
 

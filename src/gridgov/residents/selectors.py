@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,15 +26,17 @@ from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address
 from gridgov.core.errors import NotFound
 from gridgov.core.versioned import VersionedCache
-from gridgov.events.models import Event, EventAttachment, EventQuerySet
+from gridgov.departments.models import Department
+from gridgov.events.models import Event, EventAttachment, EventQuerySet, EventTransition
 from gridgov.events.selectors import open_near
-from gridgov.events.workflow import STATES, Status
+from gridgov.events.workflow import STATES, Command, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.scope import PUBLIC, Scope
 from gridgov.jurisdiction.spatial import boundary_version, spatial_index
 from gridgov.registry.crypto import redact
 from gridgov.residents.models import ReportSecret
+from gridgov.staffing.models import StaffKind, StaffMember
 
 # Three decimals of a degree: about 100 m, enough to find the street, not the door.
 PUBLIC_DECIMALS = 3
@@ -252,3 +255,166 @@ def address_point(root: Node, *, text: str = "", code: str = "") -> tuple[float,
         .first()
     )
     return (float(found[0]), float(found[1])) if found else None
+
+
+# The steps a resident's timeline shows, in FixMyStreet's manner: what happened, never who on
+# the staff did it or why they moved it inside the loop (escalations, supervision, extensions
+# and returns between departments are the staff's business).
+_PUBLIC_STEPS: dict[str, Promise] = {
+    Command.REGISTER: _("Registered as a case."),
+    Command.REJECT: _("Not taken up as a case."),
+    Command.DISPATCH: _("Assigned to %(department)s."),
+    Command.ACCEPT: _("Taken up by %(department)s."),
+    Command.SELF_HANDLE: _("Solved by the grid worker."),
+    Command.HANDLE: _("%(department)s reported the work done."),
+    Command.VERIFY: _("Checked on site."),
+    Command.REWORK: _("Found not yet solved on site; sent back for more work."),
+    Command.CLOSE: _("Closed."),
+    Command.EVALUATE: _("Rated."),
+    Command.SUSPEND: _("Put on hold."),
+    Command.RESUME: _("Taken up again."),
+    Command.CANCEL: _("Withdrawn."),
+    Command.REOPEN: _("Opened again after a complaint."),
+    Command.MERGE: _("A duplicate of %(number)s, which is followed instead."),
+}
+# Where a step's note is the handling side's answer to the resident: published, masked.
+_REPLY_COMMANDS = (Command.HANDLE, Command.SELF_HANDLE)
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    at: datetime
+    text: str
+    reply: str = ""
+    photos: tuple[int, ...] = ()
+
+
+def public_timeline(event: Event) -> list[PublicStep]:
+    """The report's steps as the public reads them, oldest first: the report, each state it
+    reached, the department's reply (its handling note, masked as every public text is) and
+    the after-photos staff approved. `event` comes from resident_event or public_report."""
+    steps = list(
+        EventTransition.objects.filter(event_id=event.pk, command__in=list(_PUBLIC_STEPS))
+        .select_related("event__assigned_department", "event__master")
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=EventAttachment.objects.filter(public_approved=True).order_by("id"),
+                to_attr="public_photos",
+            )
+        )
+        .order_by("at", "id")
+    )
+    departments = dict(
+        Department.objects.filter(
+            code__in={str(s.payload["department"]) for s in steps if "department" in s.payload}
+        ).values_list("code", "name")
+    )
+    fallback = event.assigned_department.name if event.assigned_department else ""
+    shown = [PublicStep(at=event.reported_at or event.created_at, text=str(_("Report received.")))]
+    for step in steps:
+        department = departments.get(str(step.payload.get("department", "")), fallback)
+        words = {
+            "department": department or str(_("the department")),
+            "number": event.master.number if event.master else "",
+        }
+        reply = ""
+        if step.command in _REPLY_COMMANDS and step.note:
+            reply = redact(step.note, names=[event.caller_name_masked])
+        shown.append(
+            PublicStep(
+                at=step.at,
+                text=str(_PUBLIC_STEPS[step.command]) % words,
+                reply=reply,
+                photos=tuple(p.pk for p in getattr(step, "public_photos", [])),
+            )
+        )
+    return shown
+
+
+@dataclass(frozen=True)
+class AddressSuggestion:
+    code: str
+    label: str
+    lon: float
+    lat: float
+
+
+SUGGESTIONS = 6
+
+
+def address_suggestions(root: Node, text: str) -> list[AddressSuggestion]:
+    """Standard addresses inside `root` that a typed address may mean, with their points: the
+    match when the library is sure, else its best candidates. Addresses only, never who
+    lives there."""
+    match = matcher_index().match(text.strip())
+    ranked = [(match.code, match.label)] if match.status == "matched" else []
+    ranked += [(c.code, c.label) for c in match.candidates]
+    codes = [code for code, _label in ranked][:SUGGESTIONS]
+    points = {
+        code: (lon, lat)
+        for code, lon, lat in Address.objects.filter(
+            code__in=codes, grid_code__startswith=root.code
+        ).values_list("code", "lon", "lat")
+    }
+    seen: set[str] = set()
+    found = []
+    for code, label in ranked:
+        if code in points and code not in seen:
+            seen.add(code)
+            found.append(
+                AddressSuggestion(code, label, float(points[code][0]), float(points[code][1]))
+            )
+    return found[:SUGGESTIONS]
+
+
+@dataclass(frozen=True)
+class PostedWorker:
+    """What the 上岗公示 board shows of a grid's staff: a name, a duty, a duty phone."""
+
+    name: str
+    duty: str
+    work_phone: str
+
+
+@dataclass(frozen=True)
+class GridWorkers:
+    address: str
+    grid: str
+    community: str
+    workers: list[PostedWorker]
+
+
+# The staff a resident may call about their grid, in the order the board lists them.
+POSTED_KINDS = (StaffKind.GRID_LEADER, StaffKind.FULL_TIME, StaffKind.LEGAL_AFFAIRS)
+
+
+def grid_workers(root: Node, *, code: str = "", text: str = "") -> GridWorkers | None:
+    """The grid of a standard address (by its code, or by text the library matches with
+    confidence) and its posted staff; None when the address is not known inside `root`."""
+    if not code and text.strip():
+        match = matcher_index().match(text.strip())
+        code = match.code if match.status == "matched" else ""
+    address = (
+        Address.objects.filter(code=code, grid_code__startswith=root.code)
+        .select_related("road", "grid__parent")
+        .first()
+        if code
+        else None
+    )
+    if address is None:
+        return None
+    grid = address.grid
+    rank = {str(kind): i for i, kind in enumerate(POSTED_KINDS)}
+    staff = sorted(
+        StaffMember.objects.filter(assignments__grid=grid, active=True, kind__in=POSTED_KINDS).only(
+            "name", "kind", "work_phone"
+        ),
+        key=lambda s: (rank[s.kind], s.name),
+    )
+    return GridWorkers(
+        address=address.label,
+        grid=grid.name,
+        community=grid.parent.name if grid.parent else "",
+        workers=[PostedWorker(s.name, s.get_kind_display(), s.work_phone) for s in staff],
+    )

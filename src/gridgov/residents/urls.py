@@ -14,4 +14,6 @@ urlpatterns = [
     path("map.json", views.public_map_data, name="map_data"),
     path("outline.json", views.public_outline, name="outline"),
     path("photos/<int:attachment_id>", views.photo, name="photo"),
+    path("addresses.json", views.address_suggest, name="address_suggest"),
+    path("grid-worker/", views.grid_worker, name="grid_worker"),
 ]

@@ -14,13 +14,14 @@ from django import forms
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gridgov.addresses.matcher import MAX_TEXT
 from gridgov.core.errors import DomainError, InvalidInput, NotFound, Problem
 from gridgov.events.actions.intake import DESCRIPTION_MAX
 from gridgov.events.actions.residents import event_resident_report, reopen_days
@@ -68,7 +69,18 @@ class ReportForm(forms.Form):
     )
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
-    address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=200)
+    address = forms.CharField(
+        label=gettext_lazy("Address"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            {
+                "autocomplete": "off",
+                "data-suggest-url": reverse_lazy("residents:address_suggest"),
+                "aria-controls": "address-suggestions",
+            }
+        ),
+    )
     photos = PhotosField()
     contact_name = forms.CharField(
         label=gettext_lazy("Your name (optional)"), required=False, max_length=16
@@ -298,6 +310,7 @@ def status(request: HttpRequest, number: str = "") -> HttpResponse:
         state=state,
         note=note,
         updated=selectors.updated_at(event),
+        timeline=selectors.public_timeline(event),
         may_rate=own and (event.status, Command.EVALUATE) in TRANSITIONS,
         may_reopen=own and (event.status, Command.REOPEN) in TRANSITIONS and _within_reopen(event),
         reopen_days=reopen_days(),
@@ -376,3 +389,54 @@ def photo(request: HttpRequest, attachment_id: int) -> HttpResponse:
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Addresses and grid workers -------------------------------------------------------------------
+
+DEFAULT_ADDRESS_LOOKUPS_PER_HOUR = 300
+ADDRESS_MIN_CHARS = 4
+
+
+@public_view
+@require_GET
+def address_suggest(request: HttpRequest) -> JsonResponse:
+    """The standard addresses a typed address may mean, with their points, for the report
+    form's and the grid-worker lookup's address box: asked as one types, so its own limit."""
+    text = str(request.GET.get("q", "")).strip()[:MAX_TEXT]
+    if len(text) < ADDRESS_MIN_CHARS:
+        return JsonResponse({"suggestions": []})
+    limit(request, "address", "RESIDENT_ADDRESS_LOOKUPS_PER_HOUR", DEFAULT_ADDRESS_LOOKUPS_PER_HOUR)
+    found = selectors.address_suggestions(selectors.public_root(), text)
+    return JsonResponse(
+        {
+            "suggestions": [
+                {"code": s.code, "label": s.label, "lon": s.lon, "lat": s.lat} for s in found
+            ]
+        }
+    )
+
+
+class GridWorkerForm(forms.Form):
+    address = forms.CharField(label=gettext_lazy("Your address"), max_length=MAX_TEXT)
+    code = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+
+
+@public_view
+@require_GET
+def grid_worker(request: HttpRequest) -> HttpResponse:
+    """ "My grid worker": the grid of an address and the staff posted for it (上岗公示) — name,
+    duty and duty phone, nothing else of them."""
+    if "address" not in request.GET:
+        return render(request, "residents/grid_worker.html", {"form": GridWorkerForm()})
+    limit(request, "lookup", "RESIDENT_LOOKUPS_PER_HOUR", DEFAULT_LOOKUPS_PER_HOUR)
+    form = GridWorkerForm(request.GET)
+    context: dict[str, Any] = {"form": form}
+    if not form.is_valid():
+        return render(request, "residents/grid_worker.html", context, status=422)
+    data = form.cleaned_data
+    found = selectors.grid_workers(selectors.public_root(), code=data["code"], text=data["address"])
+    if found is None:
+        context["not_found"] = selectors.address_reading(data["address"])
+        return render(request, "residents/grid_worker.html", context, status=404)
+    context["found"] = found
+    return render(request, "residents/grid_worker.html", context)

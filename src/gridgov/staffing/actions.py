@@ -116,6 +116,7 @@ def staff_create(
     employer: str = "",
     user: User | None = None,
     grids: Iterable[Node] = (),
+    work_phone: str = "",
 ) -> StaffMember:
     _require_capability(actor)
     grid_list = list(grids)
@@ -136,6 +137,7 @@ def staff_create(
         profession=profession,
         employer=employer.strip(),
         user=user,
+        work_phone=work_phone.strip(),
     )
     problems = _field_problems(staff, exclude=["user"])
     _check_grids(problems, grid_list, field="grids", inside=None)

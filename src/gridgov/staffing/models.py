@@ -39,6 +39,15 @@ class StaffMember(ScopedModel):
         _("legal profession"), max_length=16, choices=LegalProfession.choices, blank=True
     )
     employer = models.CharField(_("employer"), max_length=100, blank=True)
+    work_phone = models.CharField(
+        _("work phone"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The duty phone posted for residents (上岗公示); shown publicly, so never a "
+            "private number."
+        ),
+    )
     home_node = models.ForeignKey(
         Node,
         verbose_name=_("managed by"),

@@ -173,6 +173,8 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /events/": own_listing("/events/?tab=all"),
     "GET /events/counts": own_listing("/events/counts"),
     "GET /events/stats/": node_page(f"/events/stats/?node={COMMUNITY}"),
+    "GET /events/map.geojson": node_page(f"/events/map.geojson?node={COMMUNITY}"),
+    "GET /events/heat.json": node_page(f"/events/heat.json?node={COMMUNITY}"),
     "GET /events/report/": own_listing("/events/report/"),
     "GET /events/report/fields": own_listing("/events/report/fields?category_class=04"),
     # Open reports near the target's place, asked from the other district: none of its own.
@@ -652,6 +654,8 @@ UNSCOPED: dict[str, str] = {
     "GET /residents/report/nearby": "public: open public reports near a rounded point, masked",
     "GET /residents/outline.json": "public: district and subdistrict outlines, names only",
     "GET /residents/photos/<int:attachment_id>": "public: only staff-approved photos",
+    "GET /residents/addresses.json": "public: standard addresses and their points, no one's data",
+    "GET /residents/grid-worker/": "public: a grid's posted staff (上岗公示), name and duty phone",
     "GET /open311/v2/discovery.<fmt:fmt>": "public Open311: the endpoint's description",
     "GET /open311/v2/services.<fmt:fmt>": "public Open311: the catalogue, the same everywhere",
     "GET /open311/v2/services/<str:code>.<fmt:fmt>": "public Open311: one service's fields",

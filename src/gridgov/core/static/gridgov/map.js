@@ -1,5 +1,7 @@
-/* The grid map: a node's children as GeoJSON on Leaflet, with or without a tile layer.
- * Clicking an area opens that area's map; clicking a grid loads its card into #grid-card. */
+/* The grid map: a node's children as GeoJSON on Leaflet, with or without a tile layer, each
+ * labelled with its name so that the map reads without tiles. Clicking an area opens that area's
+ * map; clicking a grid loads its card into #grid-card. map_events.js draws the events on
+ * window.gridgovMap. */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -9,12 +11,18 @@
   var data = el.dataset;
   var slot = data.codeSlot;
   var gridLevel = data.gridLevel;
-  var map = L.map(el, { attributionControl: Boolean(data.tileUrl), zoomSnap: 0.25 });
+  // maxZoom as the tiles have it, tiles or not: clustering builds one level per zoom up to it.
+  var map = L.map(el, { attributionControl: Boolean(data.tileUrl), zoomSnap: 0.25, maxZoom: 19 });
   if (data.tileUrl) {
     L.tileLayer(data.tileUrl, { attribution: data.tileAttribution, maxZoom: 19 }).addTo(map);
   } else {
     el.classList.add("no-tiles");
   }
+
+  window.gridgovMap = map;
+  // Names above the areas, below the events; they never catch a click meant for an area.
+  map.createPane("labels").style.zIndex = 450;
+  var labels = L.layerGroup().addTo(map);
 
   var COLOURS = { comprehensive: "#2563eb", dedicated: "#d97706" };
   var selectedLayer = null;
@@ -79,6 +87,14 @@
     },
   }).addTo(map);
 
+  function label(layer) {
+    var name = document.createElement("span");
+    // Text, never markup: names come from imported files.
+    name.textContent = layer.feature.properties.name;
+    var icon = L.divIcon({ className: "area-label", html: name, iconSize: null });
+    L.marker(layer.getCenter(), { icon: icon, pane: "labels", interactive: false, keyboard: false }).addTo(labels);
+  }
+
   function showError() {
     document.getElementById("map-error").hidden = false;
   }
@@ -98,6 +114,7 @@
       } else {
         map.fitWorld();
       }
+      geo.eachLayer(label);
       el.setAttribute("data-loaded", "true");
     })
     .catch(function () {
