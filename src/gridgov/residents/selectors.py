@@ -19,6 +19,7 @@ import shapely
 from django.db.models import Prefetch, QuerySet
 from django.db.models.query import ModelIterable
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.addresses.explain import explanation
