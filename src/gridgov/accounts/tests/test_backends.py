@@ -22,6 +22,7 @@ def test_each_admin_role_gets_only_its_apps(users):
         "addresses",
         "open311",
         "tasks",
+        "notifications",
         "registry",
     }
     registry = {p for p in users["system_admin"].get_all_permissions() if p.startswith("registry.")}
