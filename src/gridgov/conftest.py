@@ -16,6 +16,7 @@ from gridgov.residents.selectors import public_outline_reset
 from gridgov.tasks.engine import app
 from gridgov.testing.tree import Tree, build_tree
 from gridgov.testing.users import make_user
+from gridgov.web.workbench import desks_reset
 from gridgov.worktime.calendar import calendar_cache_clear
 
 
@@ -32,7 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-CACHE_RESETS = (spatial_index_reset, calendar_cache_clear, public_outline_reset)
+CACHE_RESETS = (spatial_index_reset, calendar_cache_clear, public_outline_reset, desks_reset)
 
 
 @pytest.fixture(autouse=True)
