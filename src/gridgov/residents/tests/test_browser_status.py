@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
+from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.addresses.tests.factories import TARGET_TEXT, make_target_address
 from gridgov.departments.models import Department
@@ -52,7 +53,7 @@ def _work_it_through(number: str, tree: Any) -> None:
     )
     handler = make_user("uh", Role.DEPARTMENT_HANDLER, department=urban)
     event = Event.objects.get(number=number)
-    for actor, command, extra in [
+    steps: list[tuple[User, Command, dict[str, Any]]] = [
         (dispatcher, Command.REGISTER, {}),
         (dispatcher, Command.DISPATCH, {"payload": {"department": urban.code}}),
         (handler, Command.ACCEPT, {}),
@@ -61,7 +62,8 @@ def _work_it_through(number: str, tree: Any) -> None:
             "photos": [SimpleUploadedFile(f"after{i}.png", AFTER, content_type="image/png")
                        for i in (1, 2)],
         }),
-    ]:  # fmt: skip
+    ]  # fmt: skip
+    for actor, command, extra in steps:
         event = event_apply(
             actor=actor, event_id=event.pk, command=command, expected_version=event.version, **extra
         )
