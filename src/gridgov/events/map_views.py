@@ -69,23 +69,23 @@ def events_geojson(request: UserRequest) -> HttpResponse:
         return _refused(form)
     data = form.cleaned_data
     node = node_get(request.user, data["node"])
-    labels = dict(Status.choices)
-    events = selectors.events_on_map(
+    labels = {value: str(label) for value, label in Status.choices}
+    rows = selectors.events_on_map(
         request.user, node, status=data["status"], category=data["category"]
     )
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [event.lon, event.lat]},
+            "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
             "properties": {
-                "number": event.number,
-                "status": event.status,
-                "state": str(labels.get(event.status, event.status)),
-                "overdue": selectors.overdue_flag(event),
-                "category": event.category.name,
+                "number": row["number"],
+                "status": row["status"],
+                "state": labels[row["status"]],
+                "overdue": bool(row["overdue"]),
+                "category": row["category__name"],
             },
         }
-        for event in events
+        for row in rows
     ]
     return _json({"type": "FeatureCollection", "features": features})
 
