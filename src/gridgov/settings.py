@@ -395,7 +395,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_pii": {"()": "gridgov.registry.crypto.RedactingFilter"},
+        "redact_pii": {"()": "gridgov.core.crypto.RedactingFilter"},
         "request_id": {"()": "gridgov.core.logs.RequestIdFilter"},
         "expected_refusals": {"()": "gridgov.core.logs.ExpectedRefusals"},
     },

@@ -11,9 +11,6 @@ from gridgov.web import urls as web_urls
 # Django's own "Django administration" names the framework, not the product.
 admin.site.site_header = admin.site.site_title = _("GridGov administration")
 
-# The node and grid pages (gridgov.web) draw on registry and staffing, above jurisdiction.
-jurisdiction_pages = jurisdiction_urls.urlpatterns + web_urls.jurisdiction_urlpatterns
-
 urlpatterns = [
     path("", include("gridgov.web.urls")),
     path("healthz", health.healthz, name="healthz"),
@@ -22,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("gridgov.accounts.urls")),
     path(
         "jurisdiction/",
+        # The node, grid and map pages (gridgov.web) draw on domains above jurisdiction.
         include(
             (jurisdiction_urls.urlpatterns + web_urls.jurisdiction_urlpatterns, "jurisdiction")
         ),

@@ -33,12 +33,12 @@ from django.utils.translation import gettext as _
 from gridgov.addresses.explain import explanation
 from gridgov.addresses.matcher import Match
 from gridgov.addresses.selectors import address_match_many
+from gridgov.core import crypto
 from gridgov.core.errors import Conflict, ProblemList
 from gridgov.exchange.columns import COLUMNS, Column, choice
 from gridgov.exchange.models import ImportJob, ImportRowError
 from gridgov.exchange.readers import _reject
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.registry import crypto
 from gridgov.registry.actions.bulk import BulkRecord, records_upsert, shape
 from gridgov.registry.records import BY_IMPORT
 from gridgov.registry.validation import credit_code_check, phone_check, resident_id_check

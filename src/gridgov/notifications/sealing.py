@@ -1,12 +1,11 @@
 """A resident's phone, sealed at rest with the platform's field encryption.
 
-The key ring lives in gridgov.registry.crypto, the one place personal data is sealed; this
-is the only import of notifications from a domain package, and the one to move should the
-key ring move down into core."""
+The key ring lives in gridgov.core.crypto, the one place personal data is sealed, below
+every domain so that notifications, which the domains call, need none of them."""
 
 from __future__ import annotations
 
-from gridgov.registry import crypto
+from gridgov.core import crypto
 
 FIELD = "notifications.delivery.sealed_address"
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gridgov.core import crypto
 from gridgov.exports.lists import Column, ListExport, Params, list_register
-from gridgov.registry import crypto
 from gridgov.registry.models import Person
 from gridgov.registry.selectors import visible
 

@@ -15,10 +15,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.addresses.models import Address
+from gridgov.core.crypto import blind_index
 from gridgov.core.errors import NotFound, ProblemList
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_of
-from gridgov.registry.crypto import blind_index
 from gridgov.registry.models import (
     Compound,
     Home,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.addresses.explain import explanation
 from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address
+from gridgov.core.crypto import redact
 from gridgov.core.errors import NotFound
 from gridgov.core.versioned import VersionedCache
 from gridgov.departments.models import Department
@@ -35,7 +36,6 @@ from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.scope import PUBLIC, Scope
 from gridgov.jurisdiction.spatial import boundary_version, spatial_index
-from gridgov.registry.crypto import redact
 from gridgov.residents.models import ReportSecret
 from gridgov.staffing.models import StaffKind, StaffMember
 

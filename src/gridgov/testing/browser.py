@@ -101,3 +101,19 @@ def people(
     yield login
     for context in contexts:
         context.close()
+
+
+def settled(page: Page, act: Callable[[], object]) -> None:
+    """Do what makes htmx swap, and wait until it has settled: a select swapped in listens only
+    once htmx has processed it, and a choice made before then is lost (a person is slower)."""
+    page.evaluate(
+        "() => { window.settled = new Promise(done => document.body.addEventListener("
+        "'htmx:afterSettle', done, { once: true })); }"
+    )
+    act()
+    page.evaluate("() => window.settled")
+    # Another element's swap (the form's nearby reports) may have settled first: wait until
+    # no request is in flight and nothing is swapping or settling.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )

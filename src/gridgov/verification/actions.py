@@ -31,10 +31,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Capability, Role, roles_with
 from gridgov.audit.actions import audit_record
+from gridgov.core import crypto
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemList
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.registry import actions as registry_actions
-from gridgov.registry import crypto
 from gridgov.registry import selectors as registry_selectors
 from gridgov.registry.actions.change import record_change
 from gridgov.registry.models import Home, Organisation, Person, Provenance

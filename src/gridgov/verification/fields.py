@@ -16,8 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import crypto
 from gridgov.core.errors import ProblemList
-from gridgov.registry import crypto
 from gridgov.registry.models import Provenance
 from gridgov.registry.records import SPECS, RecordField
 

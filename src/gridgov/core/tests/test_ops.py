@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from gridgov.core.crypto import RedactingFilter
 from gridgov.core.logs import JsonFormatter, RequestIdFilter, request_id
 from gridgov.core.routers import REPLICA, ReplicaRouter, replica_reads
 from gridgov.events.models import Event
-from gridgov.registry.crypto import RedactingFilter
 from gridgov.testing.broker import broker_down
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db import connection
 from stdnum.cn import ric, uscc
 
+from gridgov.core import crypto
 from gridgov.demo.actions import demo_city_seed
 from gridgov.exchange.models import ImportJob, ImportRowError, ImportStatus
-from gridgov.registry import crypto
 from gridgov.registry.models import Compound, Organisation, Person, Tenancy
 from gridgov.verification.models import Status, VerificationTask
 

@@ -14,9 +14,9 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.conftest import login
 from gridgov.events.models import Event
-from gridgov.events.tests.conftest import Report, Walk
 from gridgov.events.workflow import Status
 from gridgov.testing.images import JPEG
+from gridgov.testing.loop import Report, Walk
 from gridgov.testing.tree import HERE
 from gridgov.testing.users import make_user
 

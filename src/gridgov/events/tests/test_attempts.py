@@ -14,8 +14,8 @@ from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline, EventTransition
 from gridgov.events.sweeper import events_sweep
-from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import Command, Outcome, Stage
+from gridgov.testing.loop import Report, apply
 from gridgov.worktime.calendar import deadline, working_minutes_between
 
 

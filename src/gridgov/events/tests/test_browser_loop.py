@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from gridgov.events.models import Event, EventAttachment
 from gridgov.events.workflow import Status
-from gridgov.testing.browser import AFTER, BEFORE, PHONE, SHOTS, browser, people, photo
+from gridgov.testing.browser import AFTER, BEFORE, PHONE, SHOTS, browser, people, photo, settled
 
 __all__ = ["browser", "people"]  # the fixtures, for pytest
 
@@ -35,22 +35,6 @@ def give(page: Page, command: str, **fields: str) -> None:
             field.fill(value)
     form.locator("button[type=submit]").click()
     expect(page.locator(".messages li")).to_be_visible()
-
-
-def settled(page: Page, act: Callable[[], object]) -> None:
-    """Do what makes htmx swap, and wait until it has settled: a select swapped in listens only
-    once htmx has processed it, and a choice made before then is lost (a person is slower)."""
-    page.evaluate(
-        "() => { window.settled = new Promise(done => document.body.addEventListener("
-        "'htmx:afterSettle', done, { once: true })); }"
-    )
-    act()
-    page.evaluate("() => window.settled")
-    # Another element's swap (the form's nearby reports) may have settled first: wait until
-    # no request is in flight and nothing is swapping or settling.
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
 
 
 def open_from_queue(page: Page, base: str, tab: str, number: str) -> None:

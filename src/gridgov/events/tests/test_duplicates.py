@@ -15,8 +15,8 @@ from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput
 from gridgov.events.models import Event
 from gridgov.events.selectors import distance_m, duplicate_candidates
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import Command, Status, commands_open
+from gridgov.testing.loop import Report, Walk, apply
 from gridgov.testing.tree import HERE
 
 BASE = "/api/v1/events"

@@ -17,7 +17,6 @@ from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import events_visible, overdue_flag
 from gridgov.events.sweeper import events_sweep
-from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
     Command,
@@ -27,6 +26,7 @@ from gridgov.events.workflow import (
     commands_open,
 )
 from gridgov.jurisdiction.spatial import spatial_index_reset
+from gridgov.testing.loop import Report, apply
 from gridgov.worktime.calendar import calendar_cache_clear
 
 BASE = "/api/v1/events"

@@ -14,8 +14,8 @@ from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput
 from gridgov.events.models import Deadline, Event
 from gridgov.events.queues import queue_counts
-from gridgov.events.tests.conftest import Walk, apply
 from gridgov.events.workflow import Command, Status
+from gridgov.testing.loop import Walk, apply
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FRIDAY = datetime(2026, 12, 4, 10, 0, tzinfo=SHANGHAI)

@@ -11,8 +11,8 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline, Event
-from gridgov.events.tests.conftest import Report, Walk
 from gridgov.events.workflow import Status
+from gridgov.testing.loop import Report, Walk
 
 GRID = "320104001001001"
 MAP = "/events/map.geojson"

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gridgov.events.models import Category, Deadline, Event, EventTransition
-from gridgov.events.tests.conftest import Report
 from gridgov.events.workflow import Stage
+from gridgov.testing.loop import Report
 
 
 def test_one_deadline_row_per_event_and_stage_so_one_escalation(report: Report) -> None:

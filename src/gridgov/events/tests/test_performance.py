@@ -16,7 +16,7 @@ from gridgov.accounts.actions import api_token_create
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events import paging, queues, views
-from gridgov.events.tests.conftest import Report
+from gridgov.testing.loop import Report
 from gridgov.testing.tree import HERE
 
 BASE = "/api/v1/events"

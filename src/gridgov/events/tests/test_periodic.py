@@ -12,8 +12,8 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.assessment.models import IndicatorDaily
 from gridgov.events.models import Deadline, EventTransition
-from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import AUTO_ESCALATE, Command
+from gridgov.testing.loop import Report, apply
 from gridgov.whistle.actions import whistle_blow
 from gridgov.whistle.models import Summons
 

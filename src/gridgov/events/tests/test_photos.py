@@ -18,9 +18,9 @@ from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.events.models import Event, EventAttachment, EventTransition
 from gridgov.events.photos import sniff
 from gridgov.events.selectors import attachment_get
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import Command, Status
 from gridgov.testing.images import JPEG, PNG, WEBP, image_bytes, png_declaring
+from gridgov.testing.loop import Report, Walk, apply
 from gridgov.testing.tree import HERE
 
 BASE = "/api/v1/events"

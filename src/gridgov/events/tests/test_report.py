@@ -13,8 +13,8 @@ from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.events.models import Channel, Deadline, EventTransition
-from gridgov.events.tests.conftest import Report
 from gridgov.events.workflow import Stage, Status
+from gridgov.testing.loop import Report
 from gridgov.testing.tree import THERE
 from gridgov.worktime.calendar import deadline
 

@@ -13,8 +13,8 @@ from gridgov.accounts.roles import Role
 from gridgov.conftest import login
 from gridgov.core.errors import PermissionDenied
 from gridgov.events.models import EventTransition
-from gridgov.events.tests.conftest import PATHS, Report, Walk, apply
 from gridgov.events.workflow import Command, Status, allowed_commands
+from gridgov.testing.loop import PATHS, Report, Walk, apply
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 

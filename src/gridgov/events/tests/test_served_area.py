@@ -12,12 +12,12 @@ from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
 from gridgov.events.models import Event, EventTransition
-from gridgov.events.tests.conftest import Report
 from gridgov.events.workflow import Status
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.open311.actions import client_create
 from gridgov.open311.models import ClientApplication
+from gridgov.testing.loop import Report
 from gridgov.testing.tree import Tree, box
 
 # In community 320104001001 once its first grid shrinks to lon 118.0–118.1: no grid serves it.

@@ -18,7 +18,6 @@ from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict, PermissionDenied
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.sweeper import events_sweep
-from gridgov.events.tests.conftest import Report, actor_for, apply
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
     TRANSITIONS,
@@ -27,6 +26,7 @@ from gridgov.events.workflow import (
     command_permitted,
     commands_open,
 )
+from gridgov.testing.loop import Report, actor_for, apply
 
 
 @pytest.mark.django_db

@@ -13,9 +13,9 @@ from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline, Event
 from gridgov.events.selectors import closure_by_level, response_time, response_time_stats
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import Command, Status
 from gridgov.jurisdiction.models import Level
+from gridgov.testing.loop import Report, Walk, apply
 from gridgov.testing.tree import Tree
 
 BASE = "/api/v1/events"

@@ -13,9 +13,9 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Event
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import Command, Status
 from gridgov.jurisdiction.models import Level
+from gridgov.testing.loop import Report, Walk, apply
 from gridgov.testing.tree import Tree
 
 

@@ -11,9 +11,9 @@ from django.test import Client
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Event, EventAttachment
-from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import Command, allowed_commands
 from gridgov.testing.images import PNG
+from gridgov.testing.loop import Report, apply
 from gridgov.whistle.actions import (
     summons_part_done,
     summons_part_verify,

@@ -16,9 +16,9 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline, Event, EventAttachment, EventTransition
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import Command, Status
 from gridgov.testing.images import PNG
+from gridgov.testing.loop import Report, Walk, apply
 from gridgov.testing.tree import HERE, THERE
 
 

@@ -15,7 +15,6 @@ from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from gridgov.departments.models import Department
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Category, Deadline, Event, EventTransition
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import (
     COMMAND_ROLES,
     REPORTER_COMMANDS,
@@ -26,6 +25,7 @@ from gridgov.events.workflow import (
     allowed_commands,
     commands_open,
 )
+from gridgov.testing.loop import Report, Walk, apply
 from gridgov.testing.tree import Tree
 
 # Commands the table declares but that also depend on the event's own facts.

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from django.db import connection, models
 
+from gridgov.core import crypto
 from gridgov.exchange.actions import import_job_run, import_job_start
 from gridgov.exchange.models import ImportJob, ImportStatus
 from gridgov.exchange.tests.conftest import addresses, id_number, people_rows, write
-from gridgov.registry import crypto
 from gridgov.registry.actions import UNMASK_FIELDS, bulk
 from gridgov.registry.models import Home, Organisation, Person
 from gridgov.verification.actions import SEALED_PHONE, stale_sweep, task_decide

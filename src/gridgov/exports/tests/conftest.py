@@ -1,6 +1,6 @@
 """The events loop's fixtures, shared rather than copied."""
 
-from gridgov.events.tests import conftest as loop
+from gridgov.testing import loop
 
 catalogue = loop.catalogue
 brigade = loop.brigade

@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import Command, Status
 from gridgov.exports.models import ExportJob, JobStatus
 from gridgov.notifications.models import InboxItem
 from gridgov.registry.tests.factories import ID_NUMBER, PHONE, make_records
+from gridgov.testing.loop import Report, Walk, apply
 from gridgov.whistle.actions import whistle_blow
 
 pytestmark = pytest.mark.django_db

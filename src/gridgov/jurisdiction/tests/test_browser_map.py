@@ -21,11 +21,11 @@ from playwright.sync_api import Browser, Page, expect
 from gridgov.accounts.roles import Role
 from gridgov.events.actions import catalogue_load
 from gridgov.events.models import Category, Channel, Deadline, Event
-from gridgov.events.tests.conftest import default_catalogue
 from gridgov.events.workflow import Stage, Status
 from gridgov.staffing.actions import staff_create
 from gridgov.staffing.models import StaffKind
 from gridgov.testing.browser import browser, signed_in_page
+from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.tree import build_tree
 from gridgov.testing.users import make_user
 

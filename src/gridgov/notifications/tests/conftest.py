@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gridgov.events.tests import conftest as loop
 from gridgov.notifications.channels import RecordingAdapter
+from gridgov.testing import loop
 
 catalogue = loop.catalogue
 brigade = loop.brigade

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import Browser, ViewportSize
 
 from gridgov.accounts.roles import Role
-from gridgov.jurisdiction.tests import test_browser_map
 from gridgov.notifications.actions import notice_send
 from gridgov.notifications.models import InboxItem, Kind
 from gridgov.testing.browser import signed_in_page
@@ -20,7 +19,6 @@ pytestmark = pytest.mark.browser
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 # The map test's fixture: Debian's chromium, with sync ORM calls allowed while it runs.
-browser = test_browser_map.browser
 
 
 def test_the_inbox_fits_a_phone_and_a_tap_marks_read(

@@ -18,7 +18,6 @@ from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
 from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.models import Channel as EventChannel
-from gridgov.events.tests.conftest import HERE, Report, Walk, apply
 from gridgov.events.workflow import Command, Status
 from gridgov.notifications.channels import (
     KEY_HEADER,
@@ -38,7 +37,8 @@ from gridgov.notifications.models import (
     WebhookEndpoint,
 )
 from gridgov.tasks.models import DeadTask
-from gridgov.testing.tree import Tree
+from gridgov.testing.loop import Report, Walk, apply
+from gridgov.testing.tree import HERE, Tree
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Deadline
 from gridgov.events.notices import deadline_notices
-from gridgov.events.tests.conftest import Walk, apply
 from gridgov.events.workflow import Command, Stage, Status
 from gridgov.notifications.actions import notice_send
 from gridgov.notifications.models import InboxItem, Kind, Notice
+from gridgov.testing.loop import Walk, apply
 from gridgov.whistle.actions import whistle_blow
 
 pytestmark = pytest.mark.django_db

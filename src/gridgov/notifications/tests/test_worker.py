@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from gridgov.accounts.roles import Role
-from gridgov.exchange.tests.test_worker import wait_for, worker
 from gridgov.notifications.actions import notice_send
 from gridgov.notifications.models import Channel, Delivery, DeliveryStatus, InboxItem, Kind
+from gridgov.testing.broker import wait_for, worker
 from gridgov.testing.tree import build_tree
 from gridgov.testing.users import make_user
 

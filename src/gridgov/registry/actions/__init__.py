@@ -25,6 +25,7 @@ from gridgov.accounts.roles import UNMASK_ROLES, Capability, roles_with
 from gridgov.addresses.selectors import addresses_visible
 from gridgov.audit.actions import audit_record
 from gridgov.audit.models import AuditEntry
+from gridgov.core import crypto
 from gridgov.core.errors import (
     Conflict,
     DomainError,
@@ -34,7 +35,6 @@ from gridgov.core.errors import (
 )
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import locate_point, scope_root
-from gridgov.registry import crypto
 from gridgov.registry.models import (
     Compound,
     Home,

@@ -16,8 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.audit.actions import audit_record
+from gridgov.core import crypto
 from gridgov.core.errors import ProblemList
-from gridgov.registry import crypto
 from gridgov.registry.actions import (
     _check_visible,
     _field_problems,

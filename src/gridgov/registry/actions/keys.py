@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from gridgov.audit.actions import audit_record
-from gridgov.registry import crypto
+from gridgov.core import crypto
 from gridgov.registry.models import Person
 
 

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from gridgov.audit.models import AuditEntry
+from gridgov.core import crypto
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from gridgov.registry import actions, crypto
+from gridgov.registry import actions
 from gridgov.registry.actions.change import record_change
 from gridgov.registry.models import Organisation, Person, Tenancy
 from gridgov.registry.tests.factories import (

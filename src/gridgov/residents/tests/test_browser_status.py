@@ -16,17 +16,16 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.addresses.tests.factories import TARGET_TEXT, make_target_address
 from gridgov.departments.models import Department
-from gridgov.events.actions import attachment_publish, catalogue_load, event_apply
+from gridgov.events.actions.attachments import attachment_publish
+from gridgov.events.actions.catalogue import catalogue_load
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event, EventAttachment
-from gridgov.events.tests.conftest import default_catalogue
-from gridgov.events.tests.test_browser_loop import AFTER, PHONE, SHOTS
 from gridgov.events.workflow import Command
-from gridgov.jurisdiction.tests import test_browser_map
 from gridgov.residents.tests.test_browser_report import report_at
+from gridgov.testing.browser import AFTER, PHONE, SHOTS
+from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.tree import build_tree
 from gridgov.testing.users import make_user
-
-browser = test_browser_map.browser
 
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 

@@ -15,13 +15,14 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.addresses.tests.factories import TARGET_TEXT, make_target_address
 from gridgov.departments.models import Department
-from gridgov.events.actions import attachment_publish, event_apply
+from gridgov.events.actions.attachments import attachment_publish
+from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event, EventAttachment
-from gridgov.events.tests.conftest import HERE, PNG
 from gridgov.events.workflow import Command
 from gridgov.staffing.actions import staff_create
 from gridgov.staffing.models import StaffKind
-from gridgov.testing.tree import Tree
+from gridgov.testing.images import PNG
+from gridgov.testing.tree import HERE, Tree
 from gridgov.testing.users import make_user
 
 pytestmark = pytest.mark.django_db

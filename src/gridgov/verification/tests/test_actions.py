@@ -289,7 +289,7 @@ def test_a_decision_writes_only_the_decided_fields_and_decrypts_nothing_stored(
     def no_decrypt(*args: Any, **kwargs: Any) -> str:
         raise AssertionError("a decision decrypted a stored value")
 
-    monkeypatch.setattr("gridgov.registry.crypto.decrypt", no_decrypt)
+    monkeypatch.setattr("gridgov.core.crypto.decrypt", no_decrypt)
     task_decide(actor=users["grid_worker"], task_id=task.pk, decision="confirm")
     after = Person.objects.get(pk=person.pk)
     assert after.name == "只改名字"

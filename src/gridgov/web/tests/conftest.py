@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from gridgov.accounts.models import User
-from gridgov.events.tests import conftest as loop
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import Command, Status
+from gridgov.testing import loop
+from gridgov.testing.loop import Report, Walk, apply
 
 # The events loop's fixtures, shared rather than copied.
 media = loop.media

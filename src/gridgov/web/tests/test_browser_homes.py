@@ -13,14 +13,12 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from gridgov.accounts.models import User
-from gridgov.events.tests.conftest import Report
-from gridgov.jurisdiction.tests import test_browser_map
 from gridgov.testing.browser import DESK, signed_in_page
+from gridgov.testing.loop import Report
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 # The map test's fixture: Debian's chromium, with sync ORM calls allowed while it runs.
-browser = test_browser_map.browser
 
 DESKS = {
     "grid_worker": "我的今日工作",

@@ -16,7 +16,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.conftest import login
 from gridgov.events.models import Deadline
-from gridgov.events.tests.conftest import Report
+from gridgov.testing.loop import Report
 from gridgov.testing.users import make_user
 from gridgov.web.workbench import Figure, workbench_for
 

@@ -16,12 +16,9 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.events.models import Event
-from gridgov.events.tests.test_browser_loop import settled
-from gridgov.jurisdiction.tests import test_browser_map
-from gridgov.testing.browser import signed_in_page
+from gridgov.testing.browser import settled, signed_in_page
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-browser = test_browser_map.browser
 
 FORM = {
     "category_class": "04",

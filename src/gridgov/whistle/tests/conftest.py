@@ -12,9 +12,9 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.departments.models import Department
 from gridgov.events.models import Event
-from gridgov.events.tests import conftest as loop
-from gridgov.events.tests.conftest import Report, apply
 from gridgov.events.workflow import Command
+from gridgov.testing import loop
+from gridgov.testing.loop import Report, apply
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 from gridgov.whistle.actions import whistle_blow

@@ -13,8 +13,8 @@ from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.events.models import Event, EventTransition
-from gridgov.events.tests.conftest import Report, Walk, apply
 from gridgov.events.workflow import Command, Status
+from gridgov.testing.loop import Report, Walk, apply
 from gridgov.whistle.actions import (
     summons_part_done,
     summons_part_verify,

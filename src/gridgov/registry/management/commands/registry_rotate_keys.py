@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from gridgov.registry import crypto
+from gridgov.core import crypto
 from gridgov.registry.actions.keys import person_keys_rotate
 
 

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from gridgov.registry import crypto
+from gridgov.core import crypto
 
 K1 = base64.b64encode(b"1" * 32).decode()
 K2 = base64.b64encode(b"2" * 32).decode()
