@@ -46,11 +46,13 @@ def main() -> int:
     from gridgov.accounts.models import User
     from gridgov.accounts.roles import Role
     from gridgov.departments.models import Department
-    from gridgov.events.actions import catalogue_load, event_apply, event_report
-    from gridgov.events.tests.conftest import HERE, default_catalogue
+    from gridgov.events.actions.catalogue import catalogue_load
+    from gridgov.events.actions.intake import event_report
+    from gridgov.events.actions.loop import event_apply
     from gridgov.events.workflow import Command
     from gridgov.notifications.selectors import unread_count
-    from gridgov.testing.tree import build_tree
+    from gridgov.testing.catalogue import default_catalogue
+    from gridgov.testing.tree import HERE, build_tree
     from gridgov.testing.users import make_user
 
     if User.objects.exists():

@@ -193,13 +193,12 @@ def parallel_run(actor: Any, job: Any, batch_size: int, workers: int) -> Any:
 
     from django.db import connections
 
-    from gridgov.exchange.pipeline import SPECS, batches, commit_batch
+    from gridgov.exchange.pipeline import batches, commit_batch
     from gridgov.exchange.readers import read_rows
     from gridgov.registry.selectors import IMPORT_PREFIX
 
     rows = read_rows(Path(job.file_path))
     _number, header = next(rows)
-    spec = SPECS[job.kind]
     source = f"{IMPORT_PREFIX}{job.pk}:{job.file_name}"
     connections.close_all()  # no connection may be shared across the fork
     context = multiprocessing.get_context("fork")
@@ -207,7 +206,7 @@ def parallel_run(actor: Any, job: Any, batch_size: int, workers: int) -> Any:
         workers, initializer=_start_worker, initargs=(actor.pk, job.kind, source, header)
     ) as pool:
         for result, last_row in pool.imap(_prepare_in_worker, batches(rows, batch_size)):
-            commit_batch(job, spec, result, last_row=last_row, actor=actor)
+            commit_batch(job, result, last_row=last_row, actor=actor)
     job.refresh_from_db()
     return job
 

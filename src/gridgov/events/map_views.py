@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core.pages import UserRequest, page_view
+from gridgov.accounts.requests import UserRequest
+from gridgov.core.pages import page_view
 from gridgov.events import selectors
 from gridgov.events.selectors import HEAT_DEFAULT_DAYS, HEAT_MAX_DAYS
 from gridgov.events.workflow import Status

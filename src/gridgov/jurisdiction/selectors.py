@@ -205,14 +205,12 @@ def locate_point(within: Node, lon: float, lat: float, crs: str = "wgs84") -> Po
 
 
 def locate_points(
-    within: Node | User, points: Sequence[Sequence[float]], crs: str = "wgs84"
+    within: Node, points: Sequence[Sequence[float]], crs: str = "wgs84"
 ) -> list[PointLocation | Problem]:
     """Locate up to 10,000 points; each answer is a location or the problem with that point
     (a point outside the tree under `within` is outside the jurisdiction).
 
-    `within` is a node: a resident's report is bounded by the served area, with no account.
-    An account is still taken while events/actions.py passes one (issue 10 item 2 splits that
-    file; its intake passes the node from then on)."""
+    `within` is a node, not an account: a resident's report is bounded by the served area."""
     if not 1 <= len(points) <= MAX_POINTS:
         raise InvalidInput(
             _("Send between 1 and %(max)d points.") % {"max": MAX_POINTS}, code="too_many_points"
@@ -227,7 +225,7 @@ def locate_points(
             strict=True,
         )
     )
-    root = (within if isinstance(within, Node) else scope_root(within)).code
+    root = within.code
     nodes, units = _located_rows(found.values(), root)
     answers: list[PointLocation | Problem] = []
     for i in range(len(points)):

@@ -29,7 +29,7 @@ from gridgov.events.models import Category, Channel, Deadline, Event, EventCount
 from gridgov.events.photos import Upload, photos_checked
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command, Stage, Status
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.selectors import PointLocation, locate_points
+from gridgov.jurisdiction.selectors import PointLocation, locate_points, scope_root
 
 ADDRESS_MAX = 200
 # Every channel, staff and residents alike: a description is read by people, not stored as a file.
@@ -66,23 +66,23 @@ def _counter_bump(day: date) -> int | None:
     return None if row is None else int(row[0])
 
 
-def _placer(actor: User | None, within: Node | None) -> User:
-    """Whose jurisdiction bounds the point: the reporter's, or for a resident a stand-in
-    account placed on `within` that is never saved (as export_geojson reads everything)."""
+def _bound(actor: User | None, within: Node | None) -> Node:
+    """The node a new report's point must lie under: the reporter's jurisdiction, or for a
+    resident, who has no account, the served area."""
     if actor is not None:
-        return actor
+        return scope_root(actor)
     if within is None:
         raise ValueError("a report without an account needs the node it must lie within")
-    return User(username="resident", node=within)
+    return within
 
 
 def _locate(
-    actor: User, lon: float, lat: float, crs: str, problems: ProblemList
+    within: Node, lon: float, lat: float, crs: str, problems: ProblemList
 ) -> PointLocation | None:
     """Where a new event lands. Only a grid has someone to register what is reported there:
     a point the city or a district covers but no grid serves would sit at a node nobody
     works, so every intake refuses it here rather than file an event that cannot move."""
-    [where] = locate_points(actor, [(lon, lat)], crs)
+    [where] = locate_points(within, [(lon, lat)], crs)
     if isinstance(where, Problem):
         problems.add(where.code, where.message, field="location")
         return None
@@ -150,7 +150,7 @@ def _file_event(
         )
     if category is not None:
         problems.problems += check_extra(category.extra_fields, intake.extra or {}).problems
-    where = _locate(_placer(actor, within), intake.lon, intake.lat, intake.crs, problems)
+    where = _locate(_bound(actor, within), intake.lon, intake.lat, intake.crs, problems)
     photos = photos_checked(intake.photos, problems)
     if problems or where is None or category is None:
         raise InvalidInput(_("The event cannot be reported."), problems=problems.problems)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.conftest import login
+from gridgov.events.actions.sweep import events_sweep
 from gridgov.events.models import Deadline, EventTransition
-from gridgov.events.sweeper import events_sweep
 from gridgov.events.workflow import Command, Outcome, Stage
 from gridgov.testing.loop import Report, apply
 from gridgov.worktime.calendar import deadline, working_minutes_between

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 
 from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict
+from gridgov.events.actions.sweep import SweepResult, events_sweep
 from gridgov.events.models import Deadline, Event, EventTransition
-from gridgov.events.sweeper import SweepResult, events_sweep
 from gridgov.events.tests.test_escalation import overdue_now
 from gridgov.events.workflow import AUTO_ESCALATE, Command, Status
 from gridgov.testing.loop import Report, apply

@@ -14,9 +14,9 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.conftest import login
 from gridgov.core.errors import InvalidInput, PermissionDenied
+from gridgov.events.actions.sweep import events_sweep
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import events_visible, overdue_flag
-from gridgov.events.sweeper import events_sweep
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
     Command,

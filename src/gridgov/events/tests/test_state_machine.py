@@ -16,8 +16,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from gridgov.accounts.models import User
 from gridgov.core.errors import Conflict, PermissionDenied
+from gridgov.events.actions.sweep import events_sweep
 from gridgov.events.models import Deadline, Event, EventTransition
-from gridgov.events.sweeper import events_sweep
 from gridgov.events.workflow import (
     AUTO_ESCALATE,
     TRANSITIONS,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from gridgov.accounts.roles import Role
-from gridgov.events.actions import catalogue_load
+from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.models import Category, Channel, Deadline, Event
 from gridgov.events.workflow import Stage, Status
 from gridgov.staffing.actions import staff_create

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from gridgov.events.sweeper import BATCH_SIZE, events_sweep
+from gridgov.events.actions.sweep import BATCH_SIZE, events_sweep
 
 
 class Command(BaseCommand):
