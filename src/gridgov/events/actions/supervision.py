@@ -53,9 +53,9 @@ def _escalate(step: _Step) -> None:
 def events_escalate_overdue(*, due: Sequence[tuple[int, str]], now: datetime) -> set[int]:
     """Escalate each (event, stage) whose time limit passed, as the escalate command does but
     for a whole batch of the sweeper's (gridgov.events.actions.sweep) in a few queries: one
-    level up, a timeline row per stage with no actor, one audit row for all. An event a person's command
-    has locked is skipped, since waiting for it could deadlock with the sweeper's claim;
-    answers the events escalated."""
+    level up, a timeline row per stage with no actor, one audit row for all. An event a
+    person's command has locked is skipped, since waiting for it could deadlock with the
+    sweeper's claim; answers the events escalated."""
     events = {
         event.pk: event
         for event in Event.objects.select_for_update(of=("self",), skip_locked=True)
