@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridgov.notifications import delivery
+from gridgov.notifications.actions import delivery
 from gridgov.tasks.engine import GridTask, app
 
 

@@ -19,6 +19,7 @@ from gridgov.conftest import login
 from gridgov.events.actions.residents import event_resident_report
 from gridgov.events.models import Channel as EventChannel
 from gridgov.events.workflow import Command, Status
+from gridgov.notifications.actions.delivery import delivery_run
 from gridgov.notifications.channels import (
     KEY_HEADER,
     SIGNATURE_HEADER,
@@ -26,7 +27,6 @@ from gridgov.notifications.channels import (
     Outgoing,
     signature,
 )
-from gridgov.notifications.delivery import delivery_run
 from gridgov.notifications.models import (
     Channel,
     Delivery,
