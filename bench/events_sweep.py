@@ -1,4 +1,4 @@
-"""Time the overdue sweeper (gridgov.events.sweeper.events_sweep) with a million open events.
+"""Time the overdue sweeper (gridgov.events.actions.sweep) with a million open events.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridgov_bench \\
         .venv/bin/python bench/events_sweep.py [--open 1000000] [--due 1000] [--catch-up 20000]
@@ -47,7 +47,7 @@ def main() -> int:
     from events_server import machine
 
     from gridgov.events.models import Deadline, Event
-    from gridgov.events.sweeper import events_sweep
+    from gridgov.events.actions.sweep import events_sweep
     from gridgov.events.workflow import OPEN_STATUSES, Status
 
     if connection.vendor != "postgresql":
