@@ -46,8 +46,8 @@ def main() -> int:
     from django.db.models import Max
     from events_server import machine
 
-    from gridgov.events.models import Deadline, Event
     from gridgov.events.actions.sweep import events_sweep
+    from gridgov.events.models import Deadline, Event
     from gridgov.events.workflow import OPEN_STATUSES, Status
 
     if connection.vendor != "postgresql":
