@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import ADMIN_ROLES, ROLE_CAPABILITIES, Capability, Role
+from gridgov.accounts.roles import ADMIN_ROLES, Capability, Role, roles_with
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 EVERYONE = frozenset(Role)
 # The roles that serve residents; administrators run the platform, not the service.
 SERVICE = EVERYONE - ADMIN_ROLES
-
-
-def holders(capability: Capability) -> frozenset[str]:
-    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
 
 
 @dataclass(frozen=True)
@@ -59,7 +55,7 @@ MENU: tuple[Entry, ...] = (
         WORK,
         _("Events"),
         "events:queue",
-        frozenset(QUEUES_OF_ROLE),
+        frozenset(role for role, queues in QUEUES_OF_ROLE.items() if queues),
         ("events:detail",),
     ),
     Entry(WORK, _("Report"), "events:report", REPORTER_ROLES),
@@ -75,6 +71,9 @@ MENU: tuple[Entry, ...] = (
     Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
+        WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
+    ),
+    Entry(
         DATA,
         _("Jurisdiction"),
         "jurisdiction:tree",
@@ -89,11 +88,12 @@ MENU: tuple[Entry, ...] = (
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
+    Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),
     Entry(
         PLATFORM,
         _("Import boundaries"),
         "jurisdiction:import",
-        holders(Capability.MANAGE_BOUNDARIES),
+        roles_with(Capability.MANAGE_BOUNDARIES),
     ),
     Entry(PLATFORM, _("Administration"), "admin:index", ADMIN_ROLES),
 )

@@ -38,12 +38,15 @@ _SERVICE_PAGES = {
     "/verification/",
     "/assessment/",
     "/assessment/ranking/",
+    "/exports/",
     "/addresses/",
 }
 OFF_MENU: dict[str, tuple[frozenset[str], str]] = {
     "/residents/": (frozenset(ROLES), "the residents' public page, reached without an account"),
     "/residents/status/": (frozenset(ROLES), "the residents' public status page"),
     "/residents/map/": (frozenset(ROLES), "the residents' public map"),
+    "/residents/grid-worker/": (frozenset(ROLES), "the residents' public lookup of a grid worker"),
+    "/notifications/preferences/": (frozenset(ROLES), "reached from the inbox"),
     "/accounts/password/": (frozenset(ROLES), "linked beside the user's name in the header"),
     "/accounts/login/": (frozenset(ROLES), "the sign-in page, for those not signed in"),
     "/accounts/otp/": (frozenset(ROLES), "the second factor's step after signing in"),
