@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.apps import apps
 from django.http import HttpRequest
 
 from gridgov.web.menu import menu_for
@@ -31,9 +30,3 @@ def unit_of(user: Any) -> str:
     if user.department_id is not None:
         return str(user.department.name)
     return str(user.node.name) if user.node_id is not None else ""
-
-
-@register.simple_tag
-def notifications_installed() -> bool:
-    """The header keeps a slot for the inbox's unread count once that package is installed."""
-    return apps.is_installed("gridgov.notifications")

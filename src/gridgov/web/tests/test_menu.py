@@ -46,6 +46,7 @@ OFF_MENU: dict[str, tuple[frozenset[str], str]] = {
     "/residents/status/": (frozenset(ROLES), "the residents' public status page"),
     "/residents/map/": (frozenset(ROLES), "the residents' public map"),
     "/residents/grid-worker/": (frozenset(ROLES), "the residents' public lookup of a grid worker"),
+    "/notifications/": (frozenset(ROLES), "the inbox link in the header, with the unread count"),
     "/notifications/preferences/": (frozenset(ROLES), "reached from the inbox"),
     "/accounts/password/": (frozenset(ROLES), "linked beside the user's name in the header"),
     "/accounts/login/": (frozenset(ROLES), "the sign-in page, for those not signed in"),
