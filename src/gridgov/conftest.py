@@ -14,6 +14,9 @@ from gridgov.accounts.roles import Role
 from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.residents.selectors import public_outline_reset
 from gridgov.tasks.engine import app
+
+# The browser tests of every package share one chromium (gridgov.testing.browser).
+from gridgov.testing.browser import browser  # noqa: F401
 from gridgov.testing.tree import Tree, build_tree
 from gridgov.testing.users import make_user
 from gridgov.web.workbench import desks_reset
