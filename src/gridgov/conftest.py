@@ -15,7 +15,8 @@ from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.residents.selectors import public_outline_reset
 from gridgov.tasks.engine import app
 
-# The browser tests of every package share one chromium (gridgov.testing.browser).
+# Fixtures every package's tests share: one chromium, and a Celery worker to kill and restart.
+from gridgov.testing.broker import worker  # noqa: F401
 from gridgov.testing.browser import browser  # noqa: F401
 from gridgov.testing.tree import Tree, build_tree
 from gridgov.testing.users import make_user
