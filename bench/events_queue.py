@@ -43,7 +43,7 @@ def main() -> int:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from events_server import hammer, machine, served
+    from events_server import hammer_get, machine, served
 
     from gridgov.accounts.actions import api_token_create
     from gridgov.accounts.models import ApiToken, User
@@ -76,18 +76,10 @@ def main() -> int:
                 urls = [(f"/events/?tab={tab}", cookie) for tab in PAGES]
                 urls += [(f"/api/v1/events{query}", bearer) for query in API_FILTERS]
                 for path, headers in urls:
-
-                    def get(
-                        _client: int, _k: int, path: str = path, headers: dict[str, str] = headers
-                    ) -> tuple[str, str, None, dict[str, str]]:
-                        return "GET", path, None, headers
-
-                    hammer(port, get, clients=1, seconds=1.0, limit=2)
-                    load = hammer(port, get, clients=args.clients, seconds=args.seconds)
-                    print("  " + load.summary(f"GET {path}"))
-                    if load.failures:
-                        print("    first failure:", load.failures[0][:200])
-                    failed = failed or bool(load.failures) or not load.latencies
+                    loaded = hammer_get(
+                        port, path, headers, clients=args.clients, seconds=args.seconds
+                    )
+                    failed = failed or loaded
     finally:
         for session in sessions:
             session.delete()

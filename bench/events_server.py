@@ -223,3 +223,20 @@ def hammer(
 
 if __name__ == "__main__":
     serve(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 8)
+
+
+def hammer_get(
+    port: int, path: str, headers: dict[str, str], *, clients: int, seconds: float
+) -> bool:
+    """Warm one page, then load it with `clients` GETs for `seconds` and print the figures;
+    True when a request failed or none was answered."""
+
+    def get(_client: int, _k: int) -> Request:
+        return "GET", path, None, headers
+
+    hammer(port, get, clients=1, seconds=1.0, limit=2)
+    load = hammer(port, get, clients=clients, seconds=seconds)
+    print("  " + load.summary(f"GET {path}"))
+    if load.failures:
+        print("    first failure:", load.failures[0][:200])
+    return bool(load.failures) or not load.latencies

@@ -38,7 +38,7 @@ def main() -> int:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from events_server import hammer, machine, served
+    from events_server import hammer_get, machine, served
 
     from gridgov.accounts.models import User
     from gridgov.events.models import Event
@@ -65,18 +65,10 @@ def main() -> int:
                 cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
                 print(f"\n{user.username} ({user.role})")
                 for path in ("/", "/home/counts"):
-
-                    def get(
-                        _client: int, _k: int, path: str = path, headers: dict[str, str] = cookie
-                    ) -> tuple[str, str, None, dict[str, str]]:
-                        return "GET", path, None, headers
-
-                    hammer(port, get, clients=1, seconds=1.0, limit=2)
-                    load = hammer(port, get, clients=args.clients, seconds=args.seconds)
-                    print("  " + load.summary(f"GET {path}"))
-                    if load.failures:
-                        print("    first failure:", load.failures[0][:200])
-                    failed = failed or bool(load.failures) or not load.latencies
+                    loaded = hammer_get(
+                        port, path, cookie, clients=args.clients, seconds=args.seconds
+                    )
+                    failed = failed or loaded
     finally:
         for session in sessions:
             session.delete()

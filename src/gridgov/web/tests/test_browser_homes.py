@@ -10,27 +10,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
 from gridgov.accounts.models import User
-from gridgov.testing.browser import DESK, signed_in_page
+from gridgov.testing.browser import DESK, PHONE, signed_in_page
 from gridgov.testing.loop import Report
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
-
-# The map test's fixture: Debian's chromium, with sync ORM calls allowed while it runs.
-
-DESKS = {
-    "grid_worker": "我的今日工作",
-    "community_staff": "派遣台",
-    "dispatcher": "派遣台",
-    "commander": "指挥中心",
-    "handler": "部门工作台",
-    "analyst": "指标",
-    "system_admin": "系统控制台",
-    "security_admin": "安全控制台",
-    "auditor": "审计控制台",
-}
+from gridgov.web.tests.test_home import ROLES
 
 
 @pytest.fixture
@@ -55,13 +40,13 @@ def no_sideways_scroll(page: Page) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("role", DESKS)
+@pytest.mark.parametrize("role", ROLES)
 def test_each_role_has_its_home_at_a_desk_and_on_a_phone(
     sign_in: Callable[[str, ViewportSize], Page], role: str
 ) -> None:
     for viewport in (DESK, PHONE):
         page = sign_in(role, viewport)
-        expect(page.locator("#workbench h2")).to_have_text(DESKS[role])
+        expect(page.locator("#workbench h2")).to_have_text(ROLES[role])
         expect(page.locator("#workbench .tile").first).to_be_visible()
         if viewport == PHONE:
             no_sideways_scroll(page)
