@@ -142,6 +142,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gridgov.sqlite3'}"),
         conn_max_age=env_int("GRIDGOV_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        # A kept connection is checked before a request reuses it: after a database restart the
+        # soak test (bench/soak.py) saw 29 answers of 500 from connections that had died.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -360,6 +363,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["gridgov.core.routers.ReplicaRouter"]
