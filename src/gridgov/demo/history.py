@@ -36,10 +36,11 @@ from django.db import connection, models
 from django.utils import timezone
 
 from gridgov.accounts.models import User
+from gridgov.core.crypto import mask_phone
 from gridgov.demo import names
 from gridgov.demo.logins import DEMO_USERNAMES
 from gridgov.departments.models import Department
-from gridgov.events.actions.intake import mask_name, mask_phone
+from gridgov.events.actions.intake import mask_name
 from gridgov.events.models import Category, Channel, Deadline, Event, EventCounter, EventTransition
 from gridgov.events.workflow import (
     AUTO_ESCALATE,

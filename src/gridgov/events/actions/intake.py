@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
+from gridgov.core.crypto import mask_phone
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
 from gridgov.events.actions.attachments import _store_photos
 from gridgov.events.actions.clocks import _clock
@@ -252,13 +253,6 @@ def mask_name(name: str) -> str:
     """张三丰 → 张**: the family name is enough to greet the caller back."""
     name = name.strip()
     return name[:1] + "*" * (len(name) - 1) if name else ""
-
-
-def mask_phone(digits: str) -> str:
-    """13812345678 → 138****5678; shorter numbers keep only their last four digits."""
-    if len(digits) == 11:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return "*" * (len(digits) - 4) + digits[-4:]
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.crypto import mask_phone
 from gridgov.core.errors import Conflict, InvalidInput, ProblemList
 from gridgov.events import notices
 from gridgov.events.actions.intake import (
@@ -21,7 +22,6 @@ from gridgov.events.actions.intake import (
     _phone_digits,
     canonical_sha256,
     mask_name,
-    mask_phone,
 )
 from gridgov.events.actions.loop import _advance, _score_fits
 from gridgov.events.models import Channel, Event
