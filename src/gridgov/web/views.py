@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from gridgov.accounts.models import User
 from gridgov.accounts.requests import UserRequest
-from gridgov.accounts.roles import Role
+from gridgov.accounts.roles import Capability, roles_with
 from gridgov.core.pages import page_view
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 from gridgov.jurisdiction.models import Level
@@ -17,11 +17,9 @@ from gridgov.staffing.selectors import coverage_report
 from gridgov.web.selectors import grid_block_card
 from gridgov.web.workbench import shared_by_desk, workbench_for
 
-# Those who run a piece of the tree see its staffing beside their work; a grid worker, a
-# department and the administrators have their own desks instead.
-STAFFING_CARD_ROLES = frozenset(
-    {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER, Role.ANALYST}
-)
+# The staffing card is a figure by grid: those who read them see it beside their work; a grid
+# worker, a department and the administrators have their own desks instead.
+STAFFING_CARD_ROLES = roles_with(Capability.READ_GRID_FIGURES)
 
 
 @page_view
