@@ -152,6 +152,14 @@ class RecordField:
         return self.cells.get(cell)
 
 
+# A person's and a home's address: the same column, the same example.
+HOME_ADDRESS = RecordField(
+    "address",
+    _("Address"),
+    header="地址",
+    required=True,
+    example="太平南路108号康居小区2幢1单元302室",
+)
 ADDRESS_CODE = RecordField(
     "address_code", _("Address code"), proposable=True
 )  # filled by the import's address matching, not by a column of its own
@@ -252,13 +260,7 @@ PEOPLE = RecordSpec(
             },
             example="户籍人口",
         ),
-        RecordField(
-            "address",
-            _("Address"),
-            header="地址",
-            required=True,
-            example="太平南路108号康居小区2幢1单元302室",
-        ),
+        HOME_ADDRESS,
         RecordField(
             "moved_in",
             _("Moved in"),
@@ -280,13 +282,7 @@ HOMES = RecordSpec(
     RecordKind.HOME,
     Home,
     (
-        RecordField(
-            "address",
-            _("Address"),
-            header="地址",
-            required=True,
-            example="太平南路108号康居小区2幢1单元302室",
-        ),
+        HOME_ADDRESS,
         RecordField(
             "floor_area",
             _("Floor area (m²)"),
