@@ -18,12 +18,12 @@ from gridgov.accounts.actions import api_token_create
 from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
+from gridgov.core.crypto import mask_phone
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.events.actions.intake import (
     DESCRIPTION_MAX,
     event_hotline_report,
     mask_name,
-    mask_phone,
 )
 from gridgov.events.models import Channel, Event, EventAttachment
 from gridgov.testing.images import JPEG, PNG, WEBP
