@@ -78,9 +78,17 @@ def test_a_count_opens_its_list_and_the_counts_follow_the_work(
 
 
 OUTDOOR_PAGES = {
-    "grid_worker": ["/", "/events/", "/events/?tab=mine", "/events/report/", "/verification/"],
-    "community_staff": ["/", "/events/", "/events/?tab=all"],
-    "handler": ["/", "/events/", "/whistle/summons/"],
+    "grid_worker": [
+        "/",
+        "/events/",
+        "/events/?tab=mine",
+        "/events/report/",
+        "/verification/",
+        "/jurisdiction/map/",
+        "/notifications/",
+    ],
+    "community_staff": ["/", "/events/", "/events/?tab=all", "/notifications/"],
+    "handler": ["/", "/events/", "/whistle/summons/", "/notifications/"],
 }
 
 
