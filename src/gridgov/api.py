@@ -163,6 +163,7 @@ def register_routers() -> None:
     from gridgov.addresses.api import router as addresses_router
     from gridgov.assessment.api import router as assessment_router
     from gridgov.events.api import router as events_router
+    from gridgov.events.casework_api import router as casework_router
     from gridgov.exchange.api import router as exchange_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.notifications.api import router as notifications_router
@@ -174,6 +175,7 @@ def register_routers() -> None:
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/events", events_router)
+    api.add_router("/casework", casework_router)
     api.add_router("/whistle", whistle_router)
     api.add_router("/assessment", assessment_router)
     api.add_router("/addresses", addresses_router)

@@ -31,6 +31,7 @@ M = TypeVar("M", bound=Model)
 UNSCOPED: dict[str, str] = {
     "auth.group": "roles replace groups; the role backend never reads them",
     "events.category": "the event catalogue is the same everywhere",
+    "events.replytemplate": "reply templates belong to the catalogue, the same everywhere",
     "jurisdiction.layer": "the overlay layers' kinds are the same everywhere",
     "worktime.calendaryear": "the national holiday calendar is the same everywhere",
     "worktime.calendarday": "the national holiday calendar is the same everywhere",

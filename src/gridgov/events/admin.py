@@ -15,7 +15,7 @@ from gridgov.accounts.models import User
 from gridgov.audit.actions import audit_record
 from gridgov.core.admin_scope import ScopedAdmin, admin_actor
 from gridgov.events.actions.attachments import attachment_publish
-from gridgov.events.models import Category, Event, EventAttachment, EventTransition
+from gridgov.events.models import Category, Event, EventAttachment, EventTransition, ReplyTemplate
 from gridgov.events.selectors import events_visible
 
 
@@ -50,6 +50,29 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Events point at categories for ever; retire one by unticking "active"."""
         return False
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin[ReplyTemplate]):
+    list_display = ["title", "category", "active"]
+    list_filter = ["active"]
+    search_fields = ["title", "body", "category__name"]
+    raw_id_fields = ["category"]
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ReplyTemplate,
+        form: ModelForm[ReplyTemplate],
+        change: bool,
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=admin_actor(request),
+            action=f"events.admin_reply_template_{'change' if change else 'add'}",
+            target=obj,
+            detail={"fields": list(form.changed_data)},
+        )
 
 
 TIMELINE_FIELDS = ("at", "command", "from_status", "to_status", "actor", "note", "reason")

@@ -473,3 +473,80 @@ class EventAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.name}"
+
+
+class EventComment(models.Model):
+    """A word between staff on a case that moves nothing: never public, never edited.
+
+    `@name` of a department serving the event's place tells that department's handlers
+    (the mentions are kept so the page can show who was told)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("comment"))
+    mentions = models.ManyToManyField(
+        Department, verbose_name=_("departments mentioned"), blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("internal comment")
+        verbose_name_plural = _("internal comments")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event.number} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReplyTemplate(models.Model):
+    """A sentence handlers reuse for a category (or for every category when none is named)."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reply_templates",
+    )
+    title = models.CharField(_("title"), max_length=64)
+    body = models.TextField(_("text"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["category__code", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SavedFilter(models.Model):
+    """A queue filter a person keeps under a name: their own, seen by nobody else."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=40)
+    query = models.CharField(_("filter"), max_length=500)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

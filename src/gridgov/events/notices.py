@@ -6,7 +6,9 @@ as they were and the lines are easy to find again (docs/adr/0023 lists them):
   status on dispatch and on closure;
 - `event_resident_report`: `notices.resident_follows(event, digits)`;
 - the periodic task `gridgov.events.deadline_notices`: `deadline_notices()`, due soon and
-  overdue, read from the deadline rows without touching the sweeper.
+  overdue, read from the deadline rows without touching the sweeper;
+- `event_comment_add`: `notices.mentioned(event, comment, departments)`, the handlers of each
+  department named with `@`.
 """
 
 from __future__ import annotations
@@ -18,13 +20,19 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
-from gridgov.events.models import Deadline, Event
+from gridgov.departments.models import Department
+from gridgov.events.models import Deadline, Event, EventComment
 from gridgov.events.workflow import Command, Stage
 from gridgov.notifications.actions import notice_follow, notice_send
+from gridgov.notifications.kinds import kind_register
 from gridgov.notifications.models import Kind, Notice
+
+MENTIONED = "mentioned"
+kind_register(MENTIONED, gettext_lazy("mentioned in a comment"))
 
 # The staff of a level who act on its events: the dispatcher, the community's staff.
 LEVEL_ROLES = (Role.SUBDISTRICT_DISPATCHER, Role.COMMUNITY_STAFF, Role.DISTRICT_COMMANDER)
@@ -100,6 +108,26 @@ def after_step(event: Event, cmd: str) -> None:
             )
     elif cmd == Command.CLOSE:
         _resident_status(event, cmd)
+
+
+def mentioned(event: Event, comment: EventComment, departments: list[Department]) -> None:
+    """The handlers of each department named in an internal comment, told once per comment."""
+    if not departments:
+        return
+    recipients = User.objects.filter(
+        department__in=departments, role=Role.DEPARTMENT_HANDLER, is_active=True
+    ).exclude(pk=comment.author_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        notice_send(
+            kind=MENTIONED,
+            key=f"{_topic(event)}:comment:{comment.pk}",
+            title=_("%(who)s mentioned your department on event %(number)s")
+            % {"who": str(comment.author), "number": event.number},
+            body=comment.body[:200],
+            link=f"{_link(event)}#comments",
+            recipients=recipients.values_list("pk", flat=True),
+            data={"number": event.number, "comment": comment.pk},
+        )
 
 
 def resident_follows(event: Event, phone: str) -> None:

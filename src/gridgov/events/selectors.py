@@ -23,8 +23,11 @@ from gridgov.events.models import (
     Deadline,
     Event,
     EventAttachment,
+    EventComment,
     EventQuerySet,
     EventTransition,
+    ReplyTemplate,
+    SavedFilter,
 )
 from gridgov.events.workflow import (
     CLOSED_STATUSES,
@@ -88,6 +91,29 @@ def event_get(user: User, number: str) -> Event:
 def event_timeline(user: User, event: Event) -> QuerySet[EventTransition]:
     """The event's steps, oldest first; the event must have come through event_get."""
     return EventTransition.objects.filter(event=event).select_related("actor").order_by("at", "id")
+
+
+def event_comments(event: Event) -> QuerySet[EventComment]:
+    """Internal comments, oldest first; the event must have come through event_get."""
+    return (
+        EventComment.objects.filter(event=event)
+        .select_related("author")
+        .prefetch_related("mentions")
+        .order_by("at", "id")
+    )
+
+
+def reply_templates(category: Category) -> QuerySet[ReplyTemplate]:
+    """The category's sentences, its parent's, then those for every category."""
+    codes = [category.pk, *([category.parent_id] if category.parent_id else [])]
+    return ReplyTemplate.objects.filter(
+        Q(category_id__in=codes) | Q(category__isnull=True), active=True
+    ).order_by(F("category_id").desc(nulls_last=True), "title")
+
+
+def saved_filters(user: User) -> QuerySet[SavedFilter]:
+    """A person's own filters; nobody else's are ever read."""
+    return SavedFilter.objects.filter(owner=user).order_by("name")
 
 
 def event_deadlines(event: Event) -> list[Deadline]:

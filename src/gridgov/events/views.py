@@ -28,7 +28,7 @@ from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
 from gridgov.core.pages import page_view
 from gridgov.events import queues, selectors
-from gridgov.events.actions import attachments, extensions, intake, loop
+from gridgov.events.actions import attachments, casework, extensions, intake, loop
 from gridgov.events.actions.dispatch import dispatch_choices
 from gridgov.events.catalogue import extra_number
 from gridgov.events.models import Event, EventAttachment
@@ -427,8 +427,19 @@ def queue(request: UserRequest) -> HttpResponse:
         "can_report": user.role in REPORTER_ROLES,
         "can_enter_hotline": user.role in COMMAND_ROLES[Command.REGISTER],
         "can_see_stats": user.role in STATS_ROLES,
+        "saved_filters": selectors.saved_filters(user),
+        "filter_query": casework.filter_query(request.GET.urlencode()),
+        "bulk": _bulk_command(user, key),
     }
     return render(request, "events/queue.html", context)
+
+
+def _bulk_command(user: User, key: str) -> Command | None:
+    """The command the tab's events wait for, when the user may give it to many at once."""
+    waits_for = queues.QUEUES[key].waits_for if key in queues.QUEUES else None
+    if waits_for in casework.BULK_COMMANDS and user.role in COMMAND_ROLES[waits_for]:
+        return waits_for
+    return None
 
 
 def _query_without(request: UserRequest, name: str) -> str:
@@ -687,7 +698,7 @@ def _extra(event: Event) -> list[tuple[str, Any]]:
     ]
 
 
-def _detail_context(
+def detail_context(
     user: User, event: Event, failed: Command | None = None, errors: list[str] | None = None
 ) -> dict[str, Any]:
     commands = allowed_commands(user, event)
@@ -705,13 +716,17 @@ def _detail_context(
         ),
         **(dispatch_choices(user, event) if Command.DISPATCH in commands else {}),
         "can_blow": user.role == Role.SUBDISTRICT_DISPATCHER and event.status in OPEN_STATUSES,
+        "comments": selectors.event_comments(event),
+        "can_comment": user.role in casework.COMMENT_ROLES,
+        "mentionable": casework.mention_departments(event).order_by("name"),
+        "reply_templates": selectors.reply_templates(event.category) if commands else [],
     }
 
 
 @page_view
 def detail(request: UserRequest, number: str) -> HttpResponse:
     event = selectors.event_get(request.user, number)
-    return render(request, "events/detail.html", _detail_context(request.user, event))
+    return render(request, "events/detail.html", detail_context(request.user, event))
 
 
 @page_view
@@ -771,7 +786,7 @@ def _refused(
 ) -> HttpResponse:
     """The detail page again, the errors in the command's form, or above the page when the
     form is gone (the command no longer fits, or the page was out of date)."""
-    context = _detail_context(request.user, event, None if stale else cmd, errors)
+    context = detail_context(request.user, event, None if stale else cmd, errors)
     if stale or cmd is None or cmd not in [c.command for c in context["commands"]]:
         context["page_errors"] = errors
         context["stale"] = stale

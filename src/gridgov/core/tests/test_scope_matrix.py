@@ -137,6 +137,7 @@ API = "/api/v1"
 J = f"{API}/jurisdiction"
 S = f"{API}/staffing"
 E = f"{API}/events"
+CW = f"{API}/casework"
 W = f"{API}/whistle"
 A = f"{API}/assessment"
 RG = f"{API}/registry"
@@ -187,6 +188,17 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     "GET /events/<str:number>/commands/<str:name>": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/events/{t.event_number}/commands/register"
+    ),
+    "GET /events/<str:number>/comments": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"/events/{t.event_number}/comments", {"body": "x"}, form=True
+    ),
+    "GET /events/bulk": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        "/events/bulk",
+        {"command": "register", "events": f"{t.event_number}:1", "tab": "to_register"},
+        expect=302,
+        form=True,
     ),
     "GET /events/<str:number>/extension-preview": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/events/{t.event_number}/extension-preview?amount=1&unit=day"
@@ -427,6 +439,22 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         f"{E}/{t.event_number}/commands/register",
         {"expected_version": 1},
     ),
+    f"GET {CW}/events/{{number}}/comments": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CW}/events/{t.event_number}/comments"
+    ),
+    f"POST {CW}/events/{{number}}/comments": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{CW}/events/{t.event_number}/comments", {"body": "x"}
+    ),
+    f"GET {CW}/events/{{number}}/reply-templates": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CW}/events/{t.event_number}/reply-templates"
+    ),
+    f"POST {CW}/bulk": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CW}/bulk",
+        {"command": "register", "events": [{"number": t.event_number, "version": 1}]},
+        expect=200,
+    ),
     # Whistle-and-report API.
     f"GET {W}/whistles": own_listing(f"{W}/whistles"),
     f"POST {W}/whistles": lambda t: Probe(
@@ -640,6 +668,15 @@ UNSCOPED: dict[str, str] = {
     f"PUT {NT}/preferences": "the caller's own notification preferences",
     f"POST {NT}/broadcasts": "sends to the caller's own jurisdiction only (notifications tests)",
     "GET /exports/": "the caller's own exports",
+    "GET /events/filters/": "keeps a filter of the caller's own (events casework tests)",
+    "GET /events/filters/<int:filter_id>/delete": (
+        "the caller's own filter; another's answers 404 (events casework tests)"
+    ),
+    f"GET {API}/casework/saved-filters": "the caller's own filters",
+    f"POST {API}/casework/saved-filters": "keeps a filter of the caller's own",
+    f"DELETE {API}/casework/saved-filters/{{filter_id}}": (
+        "the caller's own filter; another's answers 404 (events casework tests)"
+    ),
     "GET /exports/<int:job_id>/download": "the caller's own finished export (404 for others')",
     "GET /residents/": "public: a resident's report form, no jurisdiction",
     "GET /residents/reported/<str:number>/": (

@@ -37,12 +37,14 @@ def dispatch_levels(user: User, event: Event) -> QuerySet[Node]:
     return nodes_visible(user).filter(code__in=place)
 
 
-def dispatch_choices(user: User, event: Event) -> dict[str, QuerySet[Any]]:
+def dispatch_choices(user: User, event: Event) -> dict[str, Any]:
     """What the event page offers: the departments, and the levels below the dispatcher's that
     hold the event, where the grid or community can solve it (小事不出网格)."""
+    departments = dispatch_departments(user, event)
     return {
-        "departments": dispatch_departments(user, event).order_by("node__level", "code"),
+        "departments": departments.order_by("node__level", "code"),
         "levels": dispatch_levels(user, event).exclude(pk=scope_root(user).pk).order_by("code"),
+        "default_department": _default_department(event, departments),
     }
 
 
