@@ -29,6 +29,7 @@ from gridgov.audit.actions import audit_record
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
+from gridgov.demo.casework import casework_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
@@ -128,6 +129,7 @@ def demo_city_seed(
     counts.update(registry_seed(scale=scale, seed=seed))
     if history:
         counts["whistles"] = whistle_seed()
+        counts["comments"] = casework_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 

@@ -14,7 +14,7 @@ from gridgov.audit.actions import audit_record
 from gridgov.core.errors import PermissionDenied
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import parse_catalogue
-from gridgov.events.models import Category
+from gridgov.events.models import Category, ReplyTemplate
 from gridgov.events.workflow import Stage
 
 
@@ -45,13 +45,17 @@ _CATEGORY_FIELDS = (
 )
 
 
+def _may_load(actor: User | None) -> None:
+    if actor is not None and not (actor.role == Role.SYSTEM_ADMIN or actor.is_trusted_superuser):
+        raise PermissionDenied(_("Only a system administrator may load the catalogue."))
+
+
 @transaction.atomic
 def catalogue_load(*, actor: User | None, data: Any) -> CatalogueResult:
     """Make the stored catalogue equal the file; categories left out are deactivated, not
     deleted, because old events keep pointing at them. Loading the same file twice
     changes nothing."""
-    if actor is not None and not (actor.role == Role.SYSTEM_ADMIN or actor.is_trusted_superuser):
-        raise PermissionDenied(_("Only a system administrator may load the catalogue."))
+    _may_load(actor)
     specs = parse_catalogue(data)
     result = CatalogueResult()
     existing = Category.objects.in_bulk([s.code for s in specs], field_name="code")
@@ -100,3 +104,20 @@ def catalogue_load(*, actor: User | None, data: Any) -> CatalogueResult:
         },
     )
     return result
+
+
+@transaction.atomic
+def reply_templates_load(*, actor: User | None, data: dict[str, Any]) -> int:
+    """Load reply templates shipped with the catalogue; a template already there (same category
+    and title) keeps the text an administrator may have changed. Returns how many were added."""
+    _may_load(actor)
+    categories = {c.code: c for c in Category.objects.all()}
+    added = 0
+    for row in data["templates"]:
+        category = categories.get(row["category"]) if row["category"] else None
+        _template, created = ReplyTemplate.objects.get_or_create(
+            category=category, title=row["title"], defaults={"body": row["body"]}
+        )
+        added += created
+    audit_record(actor=actor, action="events.reply_templates_load", detail={"added": added})
+    return added

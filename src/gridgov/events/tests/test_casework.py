@@ -3,6 +3,7 @@ templates, the default department named, kept filters, bulk register and dispatc
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.test import Client
 from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.conftest import login
+from gridgov.events.actions.catalogue import reply_templates_load
 from gridgov.events.models import Category, Event, EventComment, ReplyTemplate, SavedFilter
 from gridgov.events.workflow import Status
 from gridgov.notifications.models import InboxItem
@@ -244,3 +246,19 @@ def test_bulk_boxes_only_where_the_user_may_give_the_command(report: Report, as_
     assert f'value="{event.number}:1"' in page(
         as_user("dispatcher").get("/events/?tab=to_register")
     )
+
+
+def test_the_shipped_reply_templates_load_once_and_keep_an_administrators_edit(
+    catalogue: None,
+) -> None:
+    source = importlib.resources.files("gridgov.events.data") / "reply_templates.json"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    assert reply_templates_load(actor=None, data=data) == len(data["templates"])
+    edited = ReplyTemplate.objects.get(title="飞线已拆除")
+    edited.body = "管理员改过的文字"
+    edited.save()
+    assert reply_templates_load(actor=None, data=data) == 0
+    edited.refresh_from_db()
+    assert edited.body == "管理员改过的文字"
+    assert edited.category is not None
+    assert edited.category.code == "0401"
