@@ -32,6 +32,7 @@ from gridgov.demo import names
 from gridgov.demo.casework import casework_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
+from gridgov.demo.notices import notices_seed
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
 from gridgov.demo.registry import registry_seed
 from gridgov.demo.selectors import (
@@ -130,6 +131,7 @@ def demo_city_seed(
     if history:
         counts["whistles"] = whistle_seed()
         counts["comments"] = casework_seed()
+        counts.update(notices_seed())
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
