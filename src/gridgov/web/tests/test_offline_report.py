@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
 
 from gridgov.accounts.models import User
 from gridgov.conftest import login
@@ -83,9 +83,8 @@ def test_a_report_written_offline_is_sent_once_when_the_signal_returns(
     page.fill("#id_description", "3栋楼道有电动车飞线充电")
     page.fill("#id_lon", "118.05")
     page.fill("#id_lat", "31.75")
-    page.set_input_files(
-        "#id_photos", files=[{"name": "before.png", "mimeType": "image/png", "buffer": PNG}]
-    )
+    photo: FilePayload = {"name": "before.png", "mimeType": "image/png", "buffer": PNG}
+    page.set_input_files("#id_photos", files=[photo])
 
     page.context.set_offline(True)
     page.click("#report-form button[type=submit]")
