@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "gridgov.registry",
     "gridgov.exchange",
     "gridgov.verification",
+    "gridgov.inspections",
     "gridgov.public",
     "gridgov.residents",
     "gridgov.open311",
