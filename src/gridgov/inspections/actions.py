@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Capability, Role, roles_with
@@ -28,7 +30,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Category, Event
 from gridgov.events.photos import Upload, photos_checked
-from gridgov.inspections import workflow
+from gridgov.inspections import fieldtasks, workflow
 from gridgov.inspections.models import (
     Checklist,
     Inspection,
@@ -65,7 +67,8 @@ NOTE_MAX = 2000
 MAX_ITEMS = 60
 # The schedule's periods are counted from this day, so a venue's period index is stable.
 EPOCH = date(2026, 1, 1)
-INSPECTORS = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF})
+# The field task's doer: the grid's worker (fieldwork completes the task for them alone).
+INSPECTORS = frozenset({Role.GRID_WORKER})
 FLAGGERS = roles_with(Capability.WRITE_REGISTRY)
 
 
@@ -307,9 +310,13 @@ def venue_unflag(*, actor: User, venue_id: int) -> Venue:
     now = timezone.now()
     Venue.objects.unscoped().filter(pk=venue.pk).update(active=False)
     venue.active = False
-    Inspection.objects.unscoped().filter(
-        venue=venue, status=InspectionStatus.DUE, rectification__isnull=True
-    ).update(status=InspectionStatus.CANCELLED, cancelled_at=now)
+    _cancel(
+        Inspection.objects.unscoped().filter(
+            venue=venue, status=InspectionStatus.DUE, rectification__isnull=True
+        ),
+        now,
+        gettext("The venue is no longer flagged."),
+    )
     audit_record(actor=actor, action="inspections.venue_unflag", target=venue)
     return venue
 
@@ -336,6 +343,13 @@ def kinds_load(*, actor: User | None, data: Any = None) -> list[Checklist]:
         )
         published.append(_checklist_publish(actor, entry["code"], entry["items"]))
     return published
+
+
+def _cancel(due: QuerySet[Inspection], now: datetime, reason: str) -> None:
+    """Cancel due inspections and their field tasks."""
+    task_ids = list(due.values_list("field_task_id", flat=True))
+    due.update(status=InspectionStatus.CANCELLED, cancelled_at=now)
+    fieldtasks.tasks_cancel(task_ids, reason)
 
 
 def period_of(day: date, interval_days: int) -> int:
@@ -404,6 +418,7 @@ def inspections_schedule(*, today: date | None = None, chunk: int = 2000) -> Sch
             created += flush()
     if batch:
         created += flush()
+    fieldtasks.tasks_open_missing(chunk)
     return ScheduleResult(venues=total, created=created)
 
 
@@ -472,13 +487,15 @@ def _rectify_by(kind: VenueKind, now: datetime) -> datetime:
 
 
 def _reinspection(rect: Rectification, due_at: datetime, attempt: int) -> Inspection:
-    return Inspection.objects.create(
+    inspection = Inspection.objects.create(
         venue_id=rect.venue_id,
         grid_id=rect.grid_id,
         rectification=rect,
         source_key=f"reinspect:{rect.pk}:{attempt}",
         due_at=due_at,
     )
+    fieldtasks.tasks_open([inspection])
+    return inspection
 
 
 def _open_rectification(
@@ -615,6 +632,7 @@ def inspection_record(
     inspection.passed = all(a.passed for a in got.values())
     inspection.note, inspection.lon, inspection.lat = note.strip(), lon, lat
     inspection.save()
+    fieldtasks.task_complete(actor, inspection)
     found: list[int] = []
     if rect is None:
         for item in items:
@@ -678,9 +696,11 @@ def _apply(
         note=note,
     )
     if after not in workflow.OPEN_STATUSES:
-        Inspection.objects.unscoped().filter(
-            rectification=rect, status=InspectionStatus.DUE
-        ).update(status=InspectionStatus.CANCELLED, cancelled_at=now)
+        _cancel(
+            Inspection.objects.unscoped().filter(rectification=rect, status=InspectionStatus.DUE),
+            now,
+            gettext("The hazard is no longer followed."),
+        )
     transaction.on_commit(partial(_announce, f"rectification {command}", rect.pk))
     return rect
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.events.models import Event
+from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.scope import ScopedModel
 from gridgov.registry.models import Home, Organisation
@@ -173,6 +174,15 @@ class Inspection(ScopedModel):
         related_name="reinspections",
     )
     source_key = models.CharField(_("source key"), max_length=96, unique=True)
+    field_task = models.OneToOneField(
+        FieldTask,
+        verbose_name=_("field task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The grid worker's task (same source key) that links to this inspection."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.DUE
     )

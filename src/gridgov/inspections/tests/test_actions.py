@@ -11,6 +11,7 @@ from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridgov.events.models import Event
+from gridgov.fieldwork.models import FieldTask
 from gridgov.inspections import actions
 from gridgov.inspections.actions import Answer
 from gridgov.inspections.models import (
@@ -289,3 +290,26 @@ def test_unflag_cancels_the_due_inspection(due: Inspection, users: dict[str, Use
     due.refresh_from_db()
     assert due.status == InspectionStatus.CANCELLED
     assert actions.inspections_schedule().created == 0
+
+
+def test_each_inspection_is_a_field_task_completed_by_the_record(
+    due: Inspection, users: dict[str, User]
+) -> None:
+    task = FieldTask.objects.unscoped().get(source_key=due.source_key)
+    assert due.field_task_id == task.pk
+    assert (task.kind, task.status, task.target_label) == ("inspection", "open", "惠民小超市")
+    assert actions.inspections_schedule().created == 0
+    assert FieldTask.objects.unscoped().count() == 1
+    actions.inspection_record(
+        actor=users["grid_worker"], inspection_id=due.pk, answers=answers(exit="堵塞")
+    )
+    task.refresh_from_db()
+    assert task.status == "done"
+    again = FieldTask.objects.unscoped().get(kind="reinspection")
+    assert again.status == "open"
+    rect = Rectification.objects.unscoped().get()
+    actions.rectification_apply(
+        actor=users["community_staff"], rectification_id=rect.pk, command="cancel", note="关闭"
+    )
+    again.refresh_from_db()
+    assert again.status == "cancelled"
