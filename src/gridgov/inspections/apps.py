@@ -9,6 +9,6 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         """An inspection and a re-inspection are kinds of the grid worker's one task list; the
         list links to this package's result form."""
-        from gridgov.inspections import fieldtasks
+        from gridgov.inspections.actions import fieldtasks
 
         fieldtasks.register_kinds()

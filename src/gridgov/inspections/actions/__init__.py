@@ -30,7 +30,8 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Category, Event
 from gridgov.events.photos import Upload, photos_checked
-from gridgov.inspections import fieldtasks, workflow
+from gridgov.inspections import workflow
+from gridgov.inspections.actions import fieldtasks
 from gridgov.inspections.models import (
     Checklist,
     Inspection,
@@ -558,11 +559,9 @@ def inspection_record(
     and a re-inspection; a serious one also becomes an event. A re-inspection answers its one
     item and moves its rectification. `checklist_version` is the version the form showed: a
     checklist published since answers 409, so nobody's answers land on items they never saw."""
-    if actor.role not in INSPECTORS or not actor.is_active:
-        raise PermissionDenied(
-            _("Only grid workers and community staff inspect."), code="not_inspector"
-        )
     inspection_get(actor, inspection_id)
+    if actor.role not in INSPECTORS or not actor.is_active:
+        raise PermissionDenied(_("Only the grid's workers inspect."), code="not_inspector")
     inspection = (
         Inspection.objects.unscoped()
         .select_for_update()
