@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from xstatic.pkg import leaflet as xstatic_leaflet
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "gridgov.registry",
     "gridgov.exchange",
     "gridgov.verification",
+    "gridgov.inspections",
     "gridgov.public",
     "gridgov.residents",
     "gridgov.open311",
@@ -467,6 +469,13 @@ CELERY_BEAT_SCHEDULE["deadline_notices"] = {
     "task": "gridgov.events.deadline_notices",
     "schedule": PERIODIC_SECONDS,
     "options": {"expires": PERIODIC_SECONDS * 2},
+}
+
+# Inspections (docs/adr/0027): the period's inspections and the daily figures, once a day.
+CELERY_BEAT_SCHEDULE["inspections_daily"] = {
+    "task": "gridgov.inspections.daily",
+    "schedule": crontab(hour=1, minute=10),
+    "options": {"expires": 6 * 3600},
 }
 
 # Exports (docs/adr/0023): a list longer than this is written by a task, not in the request.

@@ -118,6 +118,7 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "open311",
                 "tasks",
                 "notifications",
+                "inspections",
             }
         ),
         frozenset({"registry"}),

@@ -40,6 +40,8 @@ UNSCOPED: dict[str, str] = {
     "tasks.jobrun": "the task engine serves the whole deployment (system admin only)",
     "tasks.outboxmessage": "the task engine serves the whole deployment (system admin only)",
     "notifications.webhookendpoint": "other systems' endpoints serve the whole deployment",
+    "inspections.venuekind": "the kinds of venue are the same everywhere",
+    "inspections.checklist": "the kinds' checklists are the same everywhere",
 }
 
 

@@ -145,6 +145,54 @@ AD = f"{API}/addresses"
 X = f"{API}/exchange"
 VF = f"{API}/verification"
 NT = f"{API}/notifications"
+IN = f"{API}/inspections"
+
+
+@dataclass(frozen=True)
+class InspectionTargets:
+    venue: int
+    inspection: int
+    rectification: int
+
+
+def inspection_targets(t: Targets) -> InspectionTargets:
+    """The target shop flagged, its inspection failed on a serious item: a rectification, its
+    re-inspection and an event, all in the target grid."""
+    from gridgov.inspections.actions import (
+        Answer,
+        inspection_record,
+        inspections_schedule,
+        kinds_load,
+        venue_flag,
+    )
+    from gridgov.inspections.models import Inspection, Rectification
+
+    kinds_load(actor=None)
+    venue = venue_flag(
+        actor=User.objects.get(pk=t.user_id),
+        kind_code="small_shop",
+        organisation_id=t.registry.organisation.pk,
+    )
+    inspections_schedule()
+    first = Inspection.objects.unscoped().get(venue=venue)
+    items = ("extinguisher", "exit", "wiring", "no_living", "no_charging")
+    inspection_record(
+        actor=User.objects.get(username="gw"),
+        inspection_id=first.pk,
+        answers=[Answer(code, code != "exit") for code in items],
+    )
+    rect = Rectification.objects.unscoped().get(venue=venue)
+    again = Inspection.objects.unscoped().get(rectification=rect)
+    return InspectionTargets(venue.pk, again.pk, rect.pk)
+
+
+def inspection_probe(
+    method: str, path: Callable[[InspectionTargets], str], body: dict[str, Any] | None = None
+) -> Callable[[Targets], Probe]:
+    def probe(t: Targets) -> Probe:
+        return Probe("sibling_dispatcher", method, path(inspection_targets(t)), body)
+
+    return probe
 
 
 def target_inbox_item(t: Targets) -> int:
@@ -154,6 +202,41 @@ def target_inbox_item(t: Targets) -> int:
 
 
 MATRIX: dict[str, Callable[[Targets], Probe]] = {
+    # Inspections API.
+    f"GET {IN}/venues": own_listing(f"{IN}/venues"),
+    f"POST {IN}/venues": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{IN}/venues",
+        {"kind": "small_shop", "organisation_id": t.registry.organisation.pk},
+    ),
+    f"POST {IN}/venues/{{venue_id}}/unflag": inspection_probe(
+        "POST", lambda i: f"{IN}/venues/{i.venue}/unflag", {}
+    ),
+    f"GET {IN}/inspections": own_listing(f"{IN}/inspections?to_do=false"),
+    f"GET {IN}/inspections/{{inspection_id}}": inspection_probe(
+        "GET", lambda i: f"{IN}/inspections/{i.inspection}"
+    ),
+    f"POST {IN}/inspections/{{inspection_id}}/result": inspection_probe(
+        "POST",
+        lambda i: f"{IN}/inspections/{i.inspection}/result",
+        {"answers": [{"code": "exit", "passed": True}]},
+    ),
+    f"POST {IN}/inspections/{{inspection_id}}/result/with-photos": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{IN}/inspections/{inspection_targets(t).inspection}/result/with-photos",
+        {"data": json.dumps({"answers": [{"code": "exit", "passed": True}]})},
+        form=True,
+    ),
+    f"GET {IN}/rectifications": own_listing(f"{IN}/rectifications"),
+    f"GET {IN}/rectifications/{{rectification_id}}": inspection_probe(
+        "GET", lambda i: f"{IN}/rectifications/{i.rectification}"
+    ),
+    f"POST {IN}/rectifications/{{rectification_id}}/cancel": inspection_probe(
+        "POST", lambda i: f"{IN}/rectifications/{i.rectification}/cancel", {"note": "x"}
+    ),
+    f"GET {IN}/ledger": node_page(f"{IN}/ledger?node={COMMUNITY}"),
     # Pages.
     "GET /": own_listing("/"),
     "GET /home/counts": own_listing("/home/counts"),
@@ -643,6 +726,9 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
 
 # Routes with nothing of a jurisdiction in them, and why.
 UNSCOPED: dict[str, str] = {
+    f"GET {IN}/kinds": "venue kinds and checklists are the same everywhere",
+    f"PUT {IN}/kinds/{{code}}": "venue kinds are the same everywhere (system admin only)",
+    f"POST {IN}/kinds/{{code}}/checklists": "checklists are the same everywhere (system admin)",
     "GET /accounts/login/": "the login page",
     "GET /accounts/logout/": "logging out",
     "GET /accounts/password/": "the caller's own password",
@@ -856,6 +942,9 @@ ADMIN_MATRIX: dict[str, Callable[[Targets], Any]] = {
     "registry.organisation": lambda t: t.registry.organisation.pk,
     "registry.compound": lambda t: t.registry.compound.pk,
     "verification.verificationtask": lambda t: t.verification_task,
+    "inspections.venue": lambda t: inspection_targets(t).venue,
+    "inspections.inspection": lambda t: inspection_targets(t).inspection,
+    "inspections.rectification": lambda t: inspection_targets(t).rectification,
     "open311.clientapplication": lambda t: ClientApplication.objects.create(
         name="目标应用", digest="0" * 64, prefix="target", node=Node.objects.get(code=COMMUNITY)
     ).pk,

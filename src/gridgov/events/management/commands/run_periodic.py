@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 JOBS = (
     "events_sweep",
     "whistle_sweep",
+    "inspections_sweep",
     "indicators_rebuild",
     "verification_stale_sweep",
     "exchange_expire_files",

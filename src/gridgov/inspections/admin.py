@@ -1,0 +1,141 @@
+"""Venue kinds and checklists are the administrator's data, saved through the actions (so a
+checklist is only ever published as a new version, and audited); venues, inspections and
+rectifications are read-only and scoped, because every step of theirs is an action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from gridgov.accounts.models import User
+from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.core.errors import DomainError
+from gridgov.inspections import actions, selectors
+from gridgov.inspections.models import (
+    Checklist,
+    Inspection,
+    ItemResult,
+    Rectification,
+    RectificationTransition,
+    Venue,
+    VenueKind,
+)
+
+
+class ReadOnly:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _refused(form: forms.ModelForm[Any], error: DomainError) -> None:
+    messages = [str(p.message) + (f" ({p.item})" if p.item else "") for p in error.problems]
+    raise forms.ValidationError(messages or [str(error.message)])
+
+
+class VenueKindForm(forms.ModelForm[VenueKind]):
+    class Meta:
+        model = VenueKind
+        fields = ["code", "name", "target", "interval_days", "rectify_days", "active"]
+
+
+@admin.register(VenueKind)
+class VenueKindAdmin(admin.ModelAdmin[VenueKind]):
+    form = VenueKindForm
+    list_display = ["code", "name", "target", "interval_days", "rectify_days", "active"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: VenueKind, form: Any, change: bool) -> None:
+        saved = actions.venue_kind_save(
+            actor=admin_actor(request),
+            code=obj.code,
+            name=obj.name,
+            target=obj.target,
+            interval_days=obj.interval_days,
+            rectify_days=obj.rectify_days,
+            active=obj.active,
+        )
+        obj.pk = saved.pk
+
+
+class ChecklistForm(forms.ModelForm[Checklist]):
+    """The items as JSON: [{"code", "text", "serious", "category"}, …]; checked by the action."""
+
+    class Meta:
+        model = Checklist
+        fields = ["kind", "items"]
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin[Checklist]):
+    form = ChecklistForm
+    list_display = ["kind", "version", "created_at", "created_by"]
+    list_filter = ["kind"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Checklist, form: Any, change: bool) -> None:
+        try:
+            published = actions.checklist_publish(
+                actor=admin_actor(request), kind_code=obj.kind.code, items=obj.items
+            )
+        except DomainError as error:
+            _refused(form, error)
+        obj.pk = published.pk
+
+
+class ItemResultInline(ReadOnly, admin.TabularInline[ItemResult, Inspection]):
+    model = ItemResult
+    fields = readonly_fields = ("code", "text", "serious", "passed", "note")
+    extra = 0
+
+
+class TransitionInline(ReadOnly, admin.TabularInline[RectificationTransition, Rectification]):
+    model = RectificationTransition
+    fields = readonly_fields = ("at", "command", "from_status", "to_status", "actor", "note")
+    extra = 0
+
+
+@admin.register(Venue)
+class VenueAdmin(ReadOnly, ScopedAdmin[Venue]):
+    list_display = ["name", "kind", "grid", "active", "flagged_at"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
+
+    def visible(self, user: User) -> QuerySet[Venue]:
+        return selectors.venues_visible(user)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnly, ScopedAdmin[Inspection]):
+    list_display = ["venue", "grid", "status", "due_at", "done_at", "passed"]
+    list_filter = ["status"]
+    inlines = [ItemResultInline]
+
+    def visible(self, user: User) -> QuerySet[Inspection]:
+        return selectors.inspections_visible(user)
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnly, ScopedAdmin[Rectification]):
+    list_display = ["venue", "item_text", "grid", "status", "found_at", "due_at"]
+    list_filter = ["status", "serious"]
+    inlines = [TransitionInline]
+
+    def visible(self, user: User) -> QuerySet[Rectification]:
+        return selectors.rectifications_visible(user)
