@@ -7,16 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils.datastructures import MultiValueDict
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.audit.actions import audit_record
@@ -47,7 +47,14 @@ from gridgov.campaigns.workflow import (
     allowed,
 )
 from gridgov.core.crypto import PERSON_PHONE, blind_index, mask_phone
-from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem, ProblemList
+from gridgov.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ProblemList,
+)
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.registry.models import Home, Organisation, OrganisationKind, Person, ResidentKind
@@ -88,7 +95,7 @@ def _areas(actor: User, codes: Sequence[str], problems: ProblemList) -> list[Nod
     for index, code in enumerate(codes):
         try:
             nodes.append(node_get(actor, code))
-        except Exception:  # noqa: BLE001 - every unknown code is reported, not the first
+        except NotFound:
             problems.add(
                 "unknown_area",
                 _("No such area in your jurisdiction."),
@@ -504,14 +511,14 @@ def answer_submit(
     *,
     actor: User,
     target_id: int,
-    data: dict[str, Any],
+    data: Mapping[str, Any],
     files: dict[str, list[UploadedFile[Any]]] | None = None,
     point: tuple[float, float] | None = None,
 ) -> Answer:
     """Answer one target of the actor's grids on the current form: a refused answer writes
     nothing; an answered target answers 409."""
-    _require_answerer(actor)
     visible = selectors.target_get(actor, target_id)
+    _require_answerer(actor)
     target = (
         Target.objects.unscoped().select_for_update().select_related("campaign").get(pk=visible.pk)
     )

@@ -123,3 +123,16 @@ def stored(value: Any) -> Any:
 
 def photo_fields(cleaned: dict[str, Any]) -> dict[str, UploadedFile[Any]]:
     return {name: value for name, value in cleaned.items() if isinstance(value, UploadedFile)}
+
+
+def form_data(values: dict[str, Any]) -> dict[str, Any]:
+    """A JSON answer (the API's) as the form's data: true/false as yes/no, numbers as text."""
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is True or value is False:
+            data[name] = YES if value else NO
+        elif isinstance(value, int | float):
+            data[name] = str(value)
+        else:
+            data[name] = value
+    return data
