@@ -162,6 +162,7 @@ def register_routers() -> None:
     from gridgov.accounts.api import router as accounts_router
     from gridgov.addresses.api import router as addresses_router
     from gridgov.assessment.api import router as assessment_router
+    from gridgov.campaigns.api import router as campaigns_router
     from gridgov.events.api import router as events_router
     from gridgov.events.casework_api import router as casework_router
     from gridgov.exchange.api import router as exchange_router
@@ -188,6 +189,7 @@ def register_routers() -> None:
     api.add_router("/registry", web_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/inspections", inspections_router)
+    api.add_router("/campaigns", campaigns_router)
 
 
 register_routers()

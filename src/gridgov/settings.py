@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "gridgov.notifications",
     "gridgov.exports",
     "gridgov.web",
+    "gridgov.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -485,3 +486,12 @@ EXPORT_REVEAL_MAX_ROWS = env_int("GRIDGOV_EXPORT_REVEAL_MAX_ROWS", 500)
 
 # Each role's home counts its desk once per this many seconds, shared by everyone at that desk.
 GRIDGOV_WORKBENCH_SECONDS = env_int("GRIDGOV_WORKBENCH_SECONDS", 30)
+
+# Campaigns (issue 13 item 8): targets written per batch by the push task, and the daily
+# completion figures rebuilt every period.
+GRIDGOV_CAMPAIGN_BATCH_SIZE = env_int("GRIDGOV_CAMPAIGN_BATCH_SIZE", 5000)
+CELERY_BEAT_SCHEDULE["campaign_completion"] = {
+    "task": "gridgov.campaigns.completion_daily",
+    "schedule": PERIODIC_SECONDS * 15,
+    "options": {"expires": PERIODIC_SECONDS * 15},
+}

@@ -37,6 +37,7 @@ urlpatterns = [
     path("open311/v2/", include("gridgov.open311.urls")),
     path("notifications/", include("gridgov.notifications.urls")),
     path("exports/", include("gridgov.exports.urls")),
+    path("campaigns/", include("gridgov.campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

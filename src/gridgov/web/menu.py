@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import ADMIN_ROLES, Capability, Role, roles_with
+from gridgov.campaigns.workflow import READ_ROLES as CAMPAIGN_READ_ROLES
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
@@ -69,6 +70,13 @@ MENU: tuple[Entry, ...] = (
         ("whistle:detail", "whistle:blow"),
     ),
     Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
+    Entry(
+        WORK,
+        _("Campaigns"),
+        "campaigns:list",
+        CAMPAIGN_READ_ROLES,
+        ("campaigns:detail", "campaigns:new", "campaigns:answer"),
+    ),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ from gridgov.addresses.tests.factories import make_target_address
 from gridgov.api import api
 from gridgov.assessment.models import HandlingScore, IndicatorDaily, UnitKind
 from gridgov.audit.models import AuditEntry
+from gridgov.campaigns.actions import campaign_define, campaign_push, campaign_push_batch
 from gridgov.core.admin_scope import UNSCOPED as ADMIN_UNSCOPED
 from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.departments.models import Department
@@ -93,6 +95,8 @@ class Targets:
     address: str
     import_job: int
     verification_task: int
+    campaign_id: int = 0
+    campaign_target_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,16 @@ def inspection_probe(
         return Probe("sibling_dispatcher", method, path(inspection_targets(t)), body)
 
     return probe
+CP = f"{API}/campaigns"
+
+
+def campaign_post(url: str) -> Callable[[Targets], Probe]:
+    """A campaign's step, posted from its page by the sibling subdistrict's centre."""
+    return lambda t: Probe("sibling_dispatcher", "POST", url.format(t=t), {}, form=True)
+
+
+def campaign_read(url: str) -> Callable[[Targets], Probe]:
+    return lambda t: Probe("sibling_dispatcher", "GET", url.format(t=t))
 
 
 def target_inbox_item(t: Targets) -> int:
@@ -290,6 +304,16 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/events/{t.event_number}/photos/{t.attachment_id}"
     ),
     "GET /whistle/": own_listing("/whistle/"),
+    "GET /campaigns/": own_listing("/campaigns/"),
+    "GET /campaigns/new/": own_listing("/campaigns/new/"),
+    "GET /campaigns/<int:campaign_id>/": campaign_read("/campaigns/{t.campaign_id}/"),
+    "GET /campaigns/<int:campaign_id>/counts": campaign_read("/campaigns/{t.campaign_id}/counts"),
+    "GET /campaigns/<int:campaign_id>/push/": campaign_post("/campaigns/{t.campaign_id}/push/"),
+    "GET /campaigns/<int:campaign_id>/close/": campaign_post("/campaigns/{t.campaign_id}/close/"),
+    "GET /campaigns/<int:campaign_id>/calls/": campaign_post("/campaigns/{t.campaign_id}/calls/"),
+    "GET /campaigns/targets/<int:target_id>/": campaign_read(
+        "/campaigns/targets/{t.campaign_target_id}/"
+    ),
     "GET /whistle/<int:whistle_id>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/whistle/{t.whistle_id}/"
     ),
@@ -537,6 +561,52 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         f"{CW}/bulk",
         {"command": "register", "events": [{"number": t.event_number, "version": 1}]},
         expect=200,
+    ),
+    # Campaigns API.
+    f"GET {CP}/templates": own_listing(f"{CP}/templates"),
+    f"GET {CP}": own_listing(CP),
+    f"POST {CP}": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        CP,
+        {
+            "title": "x",
+            "form": {"fields": [{"name": "a", "label": "a", "type": "text"}]},
+            "target_kind": "homes",
+            "areas": [COMMUNITY],
+            "due_at": "2099-01-01T00:00:00+08:00",
+        },
+        expect=422,
+    ),
+    f"GET {CP}/{{campaign_id}}": campaign_read(f"{CP}/{{t.campaign_id}}"),
+    f"PUT {CP}/{{campaign_id}}/form": lambda t: Probe(
+        "sibling_dispatcher",
+        "PUT",
+        f"{CP}/{t.campaign_id}/form",
+        {"form": {"fields": [{"name": "a", "label": "a", "type": "text"}]}},
+    ),
+    f"POST {CP}/{{campaign_id}}/push": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{CP}/{t.campaign_id}/push", {}
+    ),
+    f"POST {CP}/{{campaign_id}}/close": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{CP}/{t.campaign_id}/close", {}
+    ),
+    f"GET {CP}/{{campaign_id}}/grids": campaign_read(f"{CP}/{{t.campaign_id}}/grids"),
+    f"GET {CP}/{{campaign_id}}/tabulation": campaign_read(f"{CP}/{{t.campaign_id}}/tabulation"),
+    f"GET {CP}/{{campaign_id}}/targets": campaign_read(f"{CP}/{{t.campaign_id}}/targets"),
+    f"GET {CP}/{{campaign_id}}/calls": campaign_read(f"{CP}/{{t.campaign_id}}/calls"),
+    f"POST {CP}/{{campaign_id}}/calls": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CP}/{t.campaign_id}/calls",
+        {"file": SimpleUploadedFile("calls.csv", b"phone,answer,time\n", "text/csv")},
+        form=True,
+    ),
+    f"POST {CP}/targets/{{target_id}}/answer": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CP}/targets/{t.campaign_target_id}/answer",
+        {"values": {"a": "x"}},
     ),
     # Whistle-and-report API.
     f"GET {W}/whistles": own_listing(f"{W}/whistles"),
@@ -854,7 +924,7 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
     users["sibling_handler"] = make_user("dh2", Role.DEPARTMENT_HANDLER, department=other)
     users["sibling_system_admin"] = make_user("sa2", Role.SYSTEM_ADMIN, node=tree["320105"])
     users["sibling_security_admin"] = make_user("se2", Role.SECURITY_ADMIN, node=tree["320105"])
-    return Targets(
+    targets = Targets(
         staff_id=staff.pk,
         group_id=group.pk,
         member_id=member.pk,
@@ -869,6 +939,21 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         import_job=make_target_import_job(users["dispatcher"]).pk,
         verification_task=propose_phone(users["community_staff"]).pk,
     )
+    campaign = campaign_define(
+        actor=users["dispatcher"],
+        title="目标事件排查",
+        instructions="",
+        form={"fields": [{"name": "a", "label": "目标事件问题", "type": "text"}]},
+        target_kind="homes",
+        areas=[COMMUNITY],
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    campaign_push(actor=users["dispatcher"], campaign_id=campaign.pk)
+    while campaign_push_batch(campaign_id=campaign.pk, batch_size=100):
+        pass
+    targets.campaign_id = campaign.pk
+    targets.campaign_target_id = campaign.targets.get().pk
+    return targets
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))

@@ -61,6 +61,10 @@ OFF_MENU: dict[str, tuple[frozenset[str], str]] = {
         _ADMINS | {"handler"},
         "a department follows whistles as its summonses; administrators: not their work",
     ),
+    "/campaigns/new/": (
+        frozenset({"dispatcher", "commander"}),
+        "a campaign is defined from the campaigns page, from a template or empty",
+    ),
     **{path: (_ADMINS, "not their work") for path in _SERVICE_PAGES},
 }
 

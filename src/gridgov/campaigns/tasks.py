@@ -1,0 +1,40 @@
+"""The push task (the fan-out, chunked) and the daily completion job."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from gridgov.campaigns import actions
+from gridgov.tasks.actions import task_enqueue
+from gridgov.tasks.engine import GridTask, app
+
+# One task runs this long, then queues the next chunk (RabbitMQ's consumer timeout, and a
+# killed worker loses at most one uncommitted batch).
+CHUNK_SECONDS = 60.0
+
+
+@app.task(base=GridTask, name=actions.PUSH_TASK)
+def push(*, campaign_id: int) -> None:
+    """Safe to deliver twice: each batch commits at the checkpoint it read, under the
+    campaign's lock, and a campaign no longer being pushed is left alone."""
+    started = time.monotonic()
+    while time.monotonic() - started < CHUNK_SECONDS:
+        if not actions.campaign_push_batch(
+            campaign_id=campaign_id, batch_size=settings.GRIDGOV_CAMPAIGN_BATCH_SIZE
+        ):
+            return
+    with transaction.atomic():
+        task_enqueue(task=actions.PUSH_TASK, campaign_id=campaign_id)
+
+
+@app.task(base=GridTask, name="gridgov.campaigns.completion_daily")
+def completion_daily() -> int:
+    """Today's and yesterday's completion rows (yesterday's last answers came after its
+    last run); rebuilding a day twice writes the same rows."""
+    today = timezone.localdate()
+    return sum(actions.completion_rebuild(day=day) for day in (today - timedelta(days=1), today))

@@ -1,0 +1,101 @@
+"""The pages: a centre defines from a template and pushes; a worker answers on the phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gridgov.campaigns.models import Campaign, Target, TargetState
+from gridgov.campaigns.tests.conftest import GRIDS
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(prefix: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{i}-{key}"] = value
+    return data
+
+
+def test_a_centre_defines_from_rows_and_pushes(
+    client_for: Any, registry_rows: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    centre = client_for("dispatcher")
+    page = centre.get("/campaigns/new/?template=census_check")
+    assert page.status_code == 200
+    assert "人口普查入户核查" in page.content.decode()
+    body = {
+        "title": "住户核查",
+        "instructions": "逐户",
+        "target_kind": "homes",
+        "target_category": "",
+        "areas": ["320104001"],
+        "due_at": "2030-01-01T10:00",
+        **_rows(
+            "f",
+            [
+                {"label": "是否有人", "type": "yes_no", "required": "on"},
+                {
+                    "label": "人数",
+                    "type": "number",
+                    "required": "on",
+                    "show_if_field": "1",
+                    "show_if_values": "是",
+                },
+                {"label": "", "type": "text"},
+            ],
+        ),
+    }
+    response = centre.post("/campaigns/new/", body)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    campaign = Campaign.objects.unscoped().get()
+    assert campaign.versions.get().definition["fields"][1]["show_if"] == {
+        "field": "q1",
+        "in": [True],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        pushed = centre.post(f"/campaigns/{campaign.pk}/push/")
+    assert pushed.status_code == 302
+    detail = centre.get(f"/campaigns/{campaign.pk}/")
+    assert "进行中" in detail.content.decode()
+    assert Target.objects.unscoped().filter(campaign=campaign).count() == 4
+
+
+def test_a_bad_form_is_shown_again_with_its_problems(client_for: Any, registry_rows: None) -> None:
+    body = {
+        "title": "x",
+        "target_kind": "homes",
+        "areas": ["320104001"],
+        "due_at": "2030-01-01T10:00",
+        **_rows("f", [{"label": "选一个", "type": "choice", "choices": "只有一个"}]),
+    }
+    response = client_for("dispatcher").post("/campaigns/new/", body)
+    assert response.status_code == 422
+    assert not Campaign.objects.unscoped().exists()
+
+
+def test_a_worker_answers_on_the_phone(client_for: Any, running: Campaign) -> None:
+    worker = client_for("grid_worker")
+    detail = worker.get(f"/campaigns/{running.pk}/").content.decode()
+    target = Target.objects.unscoped().filter(campaign=running, grid__code=GRIDS[0]).first()
+    assert target is not None
+    assert f"/campaigns/targets/{target.pk}/" in detail
+    page = worker.get(f"/campaigns/targets/{target.pk}/")
+    assert 'data-show-field="at_home"' in page.content.decode()
+    refused = worker.post(f"/campaigns/targets/{target.pk}/", {"at_home": "yes"})
+    assert refused.status_code == 422
+    assert "这个字段是必填项。" in refused.content.decode()
+    saved = worker.post(f"/campaigns/targets/{target.pk}/", {"at_home": "yes", "count": "2"})
+    assert saved.status_code == 302
+    target.refresh_from_db()
+    assert target.state == TargetState.VISITED
+    counts = client_for("dispatcher").get(f"/campaigns/{running.pk}/counts").content.decode()
+    assert "33%" in counts
