@@ -162,6 +162,7 @@ def register_routers() -> None:
     from gridgov.accounts.api import router as accounts_router
     from gridgov.addresses.api import router as addresses_router
     from gridgov.assessment.api import router as assessment_router
+    from gridgov.command.api import router as command_router
     from gridgov.events.api import router as events_router
     from gridgov.exchange.api import router as exchange_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
@@ -184,6 +185,7 @@ def register_routers() -> None:
     api.add_router("/verification", verification_router)
     api.add_router("/registry", web_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/command", command_router)
 
 
 register_routers()

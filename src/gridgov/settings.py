@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "gridgov.tasks",
     "gridgov.notifications",
     "gridgov.exports",
+    "gridgov.command",
     "gridgov.web",
 ]
 
@@ -475,3 +476,12 @@ EXPORT_REVEAL_MAX_ROWS = env_int("GRIDGOV_EXPORT_REVEAL_MAX_ROWS", 500)
 
 # Each role's home counts its desk once per this many seconds, shared by everyone at that desk.
 GRIDGOV_WORKBENCH_SECONDS = env_int("GRIDGOV_WORKBENCH_SECONDS", 30)
+
+# Linked command: unacknowledged urgent instructions climb, activations past their end close.
+CELERY_BEAT_SCHEDULE["command_sweep"] = {
+    "task": "gridgov.command.sweep",
+    "schedule": PERIODIC_SECONDS,
+    "options": {"expires": PERIODIC_SECONDS * 2},
+}
+# Receipts delivered per transaction by an instruction's fan-out.
+COMMAND_FAN_OUT_BATCH = env_int("GRIDGOV_COMMAND_FAN_OUT_BATCH", 2000)
