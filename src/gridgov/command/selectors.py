@@ -28,6 +28,7 @@ from gridgov.command.models import (
     Shift,
     ShiftSwap,
 )
+from gridgov.command.nearest import Nearby, positions
 from gridgov.command.workflow import UNACKNOWLEDGED
 from gridgov.core.errors import NotFound
 from gridgov.events.models import Event, EventTransition
@@ -251,6 +252,11 @@ def roster_gaps(
         if cursor < end:
             gaps.append(Gap(unit, cursor, end))
     return gaps
+
+
+def nearest_on_duty(user: User, lon: float, lat: float, k: int = 5) -> list[Nearby]:
+    """The on-duty workers of the caller's jurisdiction nearest to a point (see nearest.py)."""
+    return positions(scope_of(user)).nearest(lon, lat, k)
 
 
 def wall_data(centre: CommandCentre, now: datetime | None = None) -> dict[str, Any]:

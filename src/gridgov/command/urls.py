@@ -20,4 +20,6 @@ urlpatterns = [
     path("mine/<int:receipt_id>/<str:command>/", views.receipt_step, name="receipt_step"),
     path("plans/<int:plan_id>/activate/", views.plan_activate, name="plan_activate"),
     path("activations/<int:activation_id>/", views.activation_detail, name="activation"),
+    path("events/<str:number>/nearest/", views.event_nearest, name="nearest"),
+    path("assignments/<int:task_id>/", views.assignment, name="assignment"),
 ]

@@ -15,12 +15,15 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts.requests import UserRequest
 from gridgov.command import selectors
+from gridgov.command.actions import assign as assign_actions
 from gridgov.command.actions import instructions as instruction_actions
 from gridgov.command.actions import plans as plan_actions
 from gridgov.command.actions.instructions import Targets
 from gridgov.command.forms import ActivationForm, EndForm, InstructionForm, ReceiptReportForm
 from gridgov.core.errors import InvalidInput
 from gridgov.core.pages import page_view
+from gridgov.events.selectors import event_get
+from gridgov.fieldwork.selectors import field_task_get
 from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import map_bounds
 
@@ -240,3 +243,50 @@ def wall(request: UserRequest, centre_id: int) -> HttpResponse:
 def wall_data(request: UserRequest, centre_id: int) -> JsonResponse:
     centre = selectors.centre_get(request.user, centre_id)
     return JsonResponse(selectors.wall_data(centre))
+
+
+@page_view
+def event_nearest(request: UserRequest, number: str) -> HttpResponse:
+    """The on-duty workers nearest to the event, with distance and time since their check-in;
+    one click sends one of them."""
+    user = request.user
+    event = event_get(user, number)
+    if request.method == "POST":
+        task = assign_actions.worker_assign(
+            actor=user, event=event, worker_id=int(request.POST.get("worker", "0") or 0)
+        )
+        messages.success(
+            request,
+            _("%(name)s is sent to the event.")
+            % {
+                "name": task.assignee.display_name or task.assignee.username
+                if task.assignee
+                else ""
+            },
+        )
+        return redirect("events:detail", event.number)
+    now = timezone.now()
+    return render(
+        request,
+        "command/nearest.html",
+        {
+            "event": event,
+            "nearby": [
+                (n, int((now - n.checked_in_at).total_seconds() // 60))
+                for n in selectors.nearest_on_duty(user, event.lon, event.lat)
+            ],
+        },
+    )
+
+
+@page_view
+def assignment(request: UserRequest, task_id: int) -> HttpResponse:
+    """The worker's page for a task the centre sent: the event, and the report back."""
+    user = request.user
+    task = field_task_get(user, task_id)
+    form = ReceiptReportForm(request.POST or None)
+    if request.method == "POST" and "note" in request.POST:
+        assign_actions.assignment_done(actor=user, task=task, note=request.POST["note"])
+        messages.success(request, _("Saved."))
+        return redirect("command:assignment", task.pk)
+    return render(request, "command/assignment.html", {"task": task, "form": form})

@@ -1,6 +1,6 @@
 """Linked command's rows in one subdistrict, for the scope matrix: a centre with its member,
-an instruction delivered to a grid worker, a plan with an ended activation, a shift and a
-swap asked for."""
+an instruction delivered to a grid worker, a worker sent to an event, a plan with an ended
+activation, a shift and a swap asked for."""
 
 from __future__ import annotations
 
@@ -9,15 +9,19 @@ from datetime import timedelta
 from django.utils import timezone
 
 from gridgov.accounts.models import User
+from gridgov.command.actions.assign import worker_assign
 from gridgov.command.actions.centres import centre_create, member_set
 from gridgov.command.actions.instructions import Targets, instruction_fan_out, instruction_send
 from gridgov.command.actions.plans import activation_end, activation_start, plan_save
 from gridgov.command.actions.rosters import ShiftIn, roster_save, swap_request
 from gridgov.command.models import MemberRole, PlanKind, Receipt
+from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
 
 
-def make_command_targets(users: dict[str, User], subdistrict: Node, grid: Node) -> dict[str, int]:
+def make_command_targets(
+    users: dict[str, User], subdistrict: Node, grid: Node, event: Event
+) -> dict[str, int]:
     commander, dispatcher = users["commander"], users["dispatcher"]
     centre = centre_create(actor=commander, name="目标指挥分中心", node=subdistrict)
     member_set(actor=commander, centre=centre, user=dispatcher, role=MemberRole.COMMANDER)
@@ -52,7 +56,9 @@ def make_command_targets(users: dict[str, User], subdistrict: Node, grid: Node) 
         ],
     )
     swap = swap_request(actor=dispatcher, shift=shifts[0], to_user=users["community_staff"])
+    task = worker_assign(actor=dispatcher, event=event, worker_id=users["grid_worker"].pk)
     return {
+        "task": task.pk,
         "centre": centre.pk,
         "instruction": instruction.pk,
         "receipt": Receipt.objects.unscoped().get(instruction=instruction).pk,

@@ -4,6 +4,7 @@ in each grid of the district."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.command.actions.centres import centre_create, member_set
 from gridgov.command.models import CommandCentre, MemberRole
+from gridgov.command.nearest import positions_reset
 from gridgov.departments.models import Department
 from gridgov.testing import loop
 from gridgov.testing.tree import Tree
@@ -57,3 +59,11 @@ def centres(loop_users: dict[str, User], tree: Tree, brigade: Department) -> Cen
 def on_commit(django_capture_on_commit_callbacks: Any) -> Any:
     """Run what a commit queues (the fan-out task, eagerly) at the end of the block."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_positions() -> Iterator[None]:
+    """The on-duty positions are cached per process; each test's check-ins are its own."""
+    positions_reset()
+    yield
+    positions_reset()

@@ -652,6 +652,12 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /command/activations/<int:activation_id>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/command/activations/{t.command['activation']}/"
     ),
+    "GET /command/events/<str:number>/nearest/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/events/{t.event_number}/nearest/"
+    ),
+    "GET /command/assignments/<int:task_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/assignments/{t.command['task']}/"
+    ),
     f"GET {CM}/centres": own_listing(f"{CM}/centres"),
     f"POST {CM}/centres": lambda t: Probe(
         "sibling_commander", "POST", f"{CM}/centres", {"name": "x", "node": "320104001"}
@@ -886,7 +892,7 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         address=make_target_address().code,
         import_job=make_target_import_job(users["dispatcher"]).pk,
         verification_task=propose_phone(users["community_staff"]).pk,
-        command=make_command_targets(users, tree["320104001"], grid),
+        command=make_command_targets(users, tree["320104001"], grid, event),
     )
 
 
