@@ -163,6 +163,7 @@ def register_routers() -> None:
     from gridgov.addresses.api import router as addresses_router
     from gridgov.assessment.api import router as assessment_router
     from gridgov.campaigns.api import router as campaigns_router
+    from gridgov.command.api import router as command_router
     from gridgov.events.api import router as events_router
     from gridgov.events.casework_api import router as casework_router
     from gridgov.exchange.api import router as exchange_router
@@ -190,6 +191,7 @@ def register_routers() -> None:
     api.add_router("/notifications", notifications_router)
     api.add_router("/inspections", inspections_router)
     api.add_router("/campaigns", campaigns_router)
+    api.add_router("/command", command_router)
 
 
 register_routers()

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "gridgov.tasks",
     "gridgov.notifications",
     "gridgov.exports",
+    "gridgov.command",
     "gridgov.web",
     "gridgov.campaigns",
 ]
@@ -495,3 +496,12 @@ CELERY_BEAT_SCHEDULE["campaign_completion"] = {
     "schedule": PERIODIC_SECONDS * 15,
     "options": {"expires": PERIODIC_SECONDS * 15},
 }
+
+# Linked command: unacknowledged urgent instructions climb, activations past their end close.
+CELERY_BEAT_SCHEDULE["command_sweep"] = {
+    "task": "gridgov.command.sweep",
+    "schedule": PERIODIC_SECONDS,
+    "options": {"expires": PERIODIC_SECONDS * 2},
+}
+# Receipts delivered per transaction by an instruction's fan-out.
+COMMAND_FAN_OUT_BATCH = env_int("GRIDGOV_COMMAND_FAN_OUT_BATCH", 2000)

@@ -58,6 +58,7 @@ from gridgov.staffing.models import (
     WorkGroupMember,
 )
 from gridgov.testing.catalogue import default_catalogue
+from gridgov.testing.command import make_command_targets
 from gridgov.testing.images import PNG
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
@@ -97,6 +98,7 @@ class Targets:
     verification_task: int
     campaign_id: int = 0
     campaign_target_id: int = 0
+    command: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ S = f"{API}/staffing"
 E = f"{API}/events"
 CW = f"{API}/casework"
 W = f"{API}/whistle"
+CM = f"{API}/command"
 A = f"{API}/assessment"
 RG = f"{API}/registry"
 AD = f"{API}/addresses"
@@ -792,6 +795,150 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     f"POST {A}/events/{{number}}/handling-score": lambda t: Probe(
         "sibling_dispatcher", "POST", f"{A}/events/{t.event_number}/handling-score", {"score": 5}
     ),
+    # Linked command: pages, then the API.
+    "GET /command/": own_listing("/command/"),
+    "GET /command/centres/<int:centre_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/centres/{t.command['centre']}/"
+    ),
+    "GET /command/centres/<int:centre_id>/roster/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/centres/{t.command['centre']}/roster/"
+    ),
+    "GET /command/centres/<int:centre_id>/wall/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/centres/{t.command['centre']}/wall/"
+    ),
+    "GET /command/centres/<int:centre_id>/wall.json": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/centres/{t.command['centre']}/wall.json"
+    ),
+    "GET /command/instructions/<int:instruction_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/instructions/{t.command['instruction']}/"
+    ),
+    "GET /command/instructions/<int:instruction_id>/remind/": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"/command/instructions/{t.command['instruction']}/remind/",
+        {},
+        form=True,
+    ),
+    "GET /command/mine/": own_listing("/command/mine/"),
+    "GET /command/mine/<int:receipt_id>/<str:command>/": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"/command/mine/{t.command['receipt']}/acknowledge/",
+        {},
+        form=True,
+    ),
+    "GET /command/plans/<int:plan_id>/activate/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/plans/{t.command['plan']}/activate/"
+    ),
+    "GET /command/activations/<int:activation_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/activations/{t.command['activation']}/"
+    ),
+    "GET /command/events/<str:number>/nearest/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/events/{t.event_number}/nearest/"
+    ),
+    "GET /command/assignments/<int:task_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/assignments/{t.command['task']}/"
+    ),
+    f"GET {CM}/centres": own_listing(f"{CM}/centres"),
+    f"POST {CM}/centres": lambda t: Probe(
+        "sibling_commander", "POST", f"{CM}/centres", {"name": "x", "node": "320104001"}
+    ),
+    f"GET {CM}/centres/{{centre_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/centres/{t.command['centre']}"
+    ),
+    f"GET {CM}/centres/{{centre_id}}/members": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/centres/{t.command['centre']}/members"
+    ),
+    f"PUT {CM}/centres/{{centre_id}}/members": lambda t: Probe(
+        "sibling_commander",
+        "PUT",
+        f"{CM}/centres/{t.command['centre']}/members",
+        {"user_id": t.user_id, "role": "member"},
+    ),
+    f"GET {CM}/centres/{{centre_id}}/wall": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/centres/{t.command['centre']}/wall"
+    ),
+    f"GET {CM}/centres/{{centre_id}}/duty": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/centres/{t.command['centre']}/duty"
+    ),
+    f"PUT {CM}/centres/{{centre_id}}/roster": lambda t: Probe(
+        "sibling_dispatcher",
+        "PUT",
+        f"{CM}/centres/{t.command['centre']}/roster",
+        {"start": "2026-12-01T00:00:00+08:00", "end": "2026-12-02T00:00:00+08:00", "shifts": []},
+    ),
+    f"GET {CM}/shifts": own_listing(
+        f"{CM}/shifts?start=2020-01-01T00:00:00%2B08:00&end=2030-01-01T00:00:00%2B08:00"
+    ),
+    f"POST {CM}/shifts/{{shift_id}}/swaps": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CM}/shifts/{t.command['shift']}/swaps",
+        {"to_user_id": t.user_id},
+    ),
+    f"POST {CM}/swaps/{{swap_id}}/decision": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{CM}/swaps/{t.command['swap']}/decision", {"approve": True}
+    ),
+    f"POST {CM}/instructions": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CM}/instructions",
+        {
+            "centre_id": t.command["centre"],
+            "title": "x",
+            "due_at": "2030-01-01T00:00:00+08:00",
+            "targets": {"area": COMMUNITY},
+        },
+    ),
+    f"POST {CM}/orders": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CM}/orders",
+        {"centre_id": t.command["centre"], "title": "x", "targets": {"grids": [GRID]}},
+    ),
+    f"GET {CM}/instructions": own_listing(f"{CM}/instructions"),
+    f"GET {CM}/instructions/{{instruction_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/instructions/{t.command['instruction']}"
+    ),
+    f"GET {CM}/instructions/{{instruction_id}}/counts": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/instructions/{t.command['instruction']}/counts"
+    ),
+    f"GET {CM}/instructions/{{instruction_id}}/receipts": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/instructions/{t.command['instruction']}/receipts"
+    ),
+    f"POST {CM}/instructions/{{instruction_id}}/remind": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{CM}/instructions/{t.command['instruction']}/remind", {}
+    ),
+    f"GET {CM}/receipts": own_listing(f"{CM}/receipts"),
+    f"POST {CM}/receipts/{{receipt_id}}/{{command}}": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{CM}/receipts/{t.command['receipt']}/acknowledge", {}
+    ),
+    f"GET {CM}/plans": own_listing(f"{CM}/plans"),
+    f"POST {CM}/plans": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CM}/plans",
+        {"centre_id": t.command["centre"], "name": "x", "kind": "flood"},
+    ),
+    f"GET {CM}/plans/{{plan_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/plans/{t.command['plan']}"
+    ),
+    f"POST {CM}/plans/{{plan_id}}/activations": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CM}/plans/{t.command['plan']}/activations",
+        {"area": "320104001", "level": "IV", "reason": "x"},
+    ),
+    f"GET {CM}/activations": own_listing(f"{CM}/activations"),
+    f"GET {CM}/activations/{{activation_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{CM}/activations/{t.command['activation']}"
+    ),
+    f"POST {CM}/activations/{{activation_id}}/end": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{CM}/activations/{t.command['activation']}/end",
+        {"note": "x"},
+    ),
 }
 
 # Routes with nothing of a jurisdiction in them, and why.
@@ -938,6 +1085,7 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         address=make_target_address().code,
         import_job=make_target_import_job(users["dispatcher"]).pk,
         verification_task=propose_phone(users["community_staff"]).pk,
+        command=make_command_targets(users, tree["320104001"], grid, event),
     )
     campaign = campaign_define(
         actor=users["dispatcher"],

@@ -1,0 +1,18 @@
+"""Linked command's background work: an instruction's fan-out, and the sweep that escalates
+unacknowledged urgent instructions and closes activations past their planned end."""
+
+from __future__ import annotations
+
+from gridgov.command.actions.instructions import instruction_fan_out, instructions_escalate
+from gridgov.command.actions.plans import activations_expire
+from gridgov.tasks.engine import GridTask, app
+
+
+@app.task(base=GridTask, name="gridgov.command.fan_out")
+def fan_out(*, instruction_id: int) -> int:
+    return instruction_fan_out(instruction_id=instruction_id)
+
+
+@app.task(base=GridTask, name="gridgov.command.sweep")
+def sweep() -> dict[str, int]:
+    return {"escalated": instructions_escalate(), "expired": activations_expire()}
