@@ -164,6 +164,7 @@ def register_routers() -> None:
     from gridgov.assessment.api import router as assessment_router
     from gridgov.events.api import router as events_router
     from gridgov.exchange.api import router as exchange_router
+    from gridgov.insight.api import router as insight_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.notifications.api import router as notifications_router
     from gridgov.registry.api import router as registry_router
@@ -176,6 +177,7 @@ def register_routers() -> None:
     api.add_router("/events", events_router)
     api.add_router("/whistle", whistle_router)
     api.add_router("/assessment", assessment_router)
+    api.add_router("/insight", insight_router)
     api.add_router("/addresses", addresses_router)
     api.add_router("/registry", registry_router)
     api.add_router("/exchange", exchange_router)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "gridgov.events",
     "gridgov.whistle",
     "gridgov.assessment",
+    "gridgov.insight",
     "gridgov.addresses",
     "gridgov.registry",
     "gridgov.exchange",
@@ -466,6 +467,13 @@ CELERY_BEAT_SCHEDULE["deadline_notices"] = {
     "task": "gridgov.events.deadline_notices",
     "schedule": PERIODIC_SECONDS,
     "options": {"expires": PERIODIC_SECONDS * 2},
+}
+
+# The panorama's monthly figures, the indices and prompt notices (gridgov.insight).
+CELERY_BEAT_SCHEDULE["insight_refresh"] = {
+    "task": "gridgov.insight.refresh",
+    "schedule": env_int("GRIDGOV_INSIGHT_SECONDS", 3600),
+    "options": {"expires": 3600},
 }
 
 # Exports (docs/adr/0023): a list longer than this is written by a task, not in the request.

@@ -29,6 +29,7 @@ urlpatterns = [
     path("events/", include("gridgov.events.urls")),
     path("whistle/", include("gridgov.whistle.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
+    path("insight/", include("gridgov.insight.urls")),
     path("addresses/", include("gridgov.addresses.urls")),
     path("registry/", include("gridgov.registry.urls")),
     path("exchange/", include("gridgov.exchange.urls")),

@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("events",),
     ("whistle",),
     ("assessment",),
+    ("insight",),
     ("public",),
     ("residents", "open311"),
     ("demo",),
