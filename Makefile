@@ -18,7 +18,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# The Leaflet plugins from the npm registry (docs/adr/0024): their dist files only, copied into
+# The Leaflet plugins and ECharts from the npm registry (docs/adr/0024, 0030): their dist files only, copied into
 # vendor/ (git-ignored), which Django serves under static/vendor/.
 vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -26,7 +26,8 @@ vendor/.installed: package.json package-lock.json
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
 	  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
 	  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
-	  node_modules/leaflet.heat/dist/leaflet-heat.js vendor/
+	  node_modules/leaflet.heat/dist/leaflet-heat.js \
+	  node_modules/echarts/dist/echarts.min.js vendor/
 	touch $@
 
 install: $(VENV)/.installed vendor/.installed

@@ -168,6 +168,7 @@ def register_routers() -> None:
     from gridgov.events.casework_api import router as casework_router
     from gridgov.exchange.api import router as exchange_router
     from gridgov.inspections.api import router as inspections_router
+    from gridgov.insight.api import router as insight_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.notifications.api import router as notifications_router
     from gridgov.registry.api import router as registry_router
@@ -181,6 +182,7 @@ def register_routers() -> None:
     api.add_router("/casework", casework_router)
     api.add_router("/whistle", whistle_router)
     api.add_router("/assessment", assessment_router)
+    api.add_router("/insight", insight_router)
     api.add_router("/addresses", addresses_router)
     api.add_router("/registry", registry_router)
     api.add_router("/exchange", exchange_router)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gridgov.whistle",
     "gridgov.fieldwork",
     "gridgov.assessment",
+    "gridgov.insight",
     "gridgov.addresses",
     "gridgov.registry",
     "gridgov.exchange",
@@ -478,6 +479,13 @@ CELERY_BEAT_SCHEDULE["inspections_daily"] = {
     "task": "gridgov.inspections.daily",
     "schedule": crontab(hour=1, minute=10),
     "options": {"expires": 6 * 3600},
+}
+
+# The panorama's monthly figures, the indices and prompt notices (gridgov.insight).
+CELERY_BEAT_SCHEDULE["insight_refresh"] = {
+    "task": "gridgov.insight.refresh",
+    "schedule": env_int("GRIDGOV_INSIGHT_SECONDS", 3600),
+    "options": {"expires": 3600},
 }
 
 # Exports (docs/adr/0023): a list longer than this is written by a task, not in the request.

@@ -30,6 +30,7 @@ urlpatterns = [
     path("whistle/", include("gridgov.whistle.urls")),
     path("command/", include("gridgov.command.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
+    path("insight/", include("gridgov.insight.urls")),
     path("addresses/", include("gridgov.addresses.urls")),
     path("registry/", include("gridgov.registry.urls")),
     path("exchange/", include("gridgov.exchange.urls")),

@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("decisions",),
     ("command",),
     ("assessment",),
+    ("insight",),
     ("public",),
     ("residents", "open311"),
     ("demo",),

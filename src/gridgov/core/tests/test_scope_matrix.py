@@ -60,6 +60,7 @@ from gridgov.staffing.models import (
 from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.command import make_command_targets
 from gridgov.testing.images import PNG
+from gridgov.testing.insight import make_target_notice
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 from gridgov.verification.tests.factories import propose_phone
@@ -210,6 +211,7 @@ def campaign_post(url: str) -> Callable[[Targets], Probe]:
 
 def campaign_read(url: str) -> Callable[[Targets], Probe]:
     return lambda t: Probe("sibling_dispatcher", "GET", url.format(t=t))
+IN = f"{API}/insight"
 
 
 def target_inbox_item(t: Targets) -> int:
@@ -939,6 +941,29 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         f"{CM}/activations/{t.command['activation']}/end",
         {"note": "x"},
     ),
+    # Insight: the panorama, prompt notices, departments' monthly figures.
+    "GET /insight/": own_listing("/insight/"),
+    "GET /insight/areas/<str:code>/": node_page(f"/insight/areas/{COMMUNITY}/"),
+    "GET /insight/notices/": own_listing("/insight/notices/"),
+    "GET /insight/notices/<int:notice_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/insight/notices/{make_target_notice(COMMUNITY)}/"
+    ),
+    "GET /insight/figures/": own_listing("/insight/figures/", "sibling_handler"),
+    f"GET {IN}/panorama": node_page(f"{IN}/panorama?code={COMMUNITY}&month=2026-11-01"),
+    f"GET {IN}/indices/{{code}}/values": node_page(f"{IN}/indices/safety/values?node={COMMUNITY}"),
+    f"GET {IN}/notices": own_listing(f"{IN}/notices"),
+    f"GET {IN}/notices/{{notice_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{IN}/notices/{make_target_notice(COMMUNITY)}"
+    ),
+    f"POST {IN}/notices/{{notice_id}}/{{command}}": lambda t: Probe(
+        "sibling_commander", "POST", f"{IN}/notices/{make_target_notice(COMMUNITY)}/issue", {}
+    ),
+    f"PUT {IN}/figures": lambda t: Probe(
+        "sibling_handler",
+        "PUT",
+        f"{IN}/figures",
+        {"kind": "crime", "area": COMMUNITY, "month": "2026-11-01", "value": 1},
+    ),
 }
 
 # Routes with nothing of a jurisdiction in them, and why.
@@ -963,6 +988,7 @@ UNSCOPED: dict[str, str] = {
     f"GET {API}/accounts/tokens": "the caller's own tokens",
     f"POST {API}/accounts/tokens": "creates a token for the caller only",
     f"GET {E}/categories": "the event catalogue is the same everywhere",
+    f"GET {IN}/measures": "the measure registry is the same everywhere",
     "GET /notifications/read-all/": "marks the caller's own inbox items only",
     "GET /notifications/preferences/": "the caller's own notification preferences",
     f"GET {NT}/unread": "the caller's own unread count",

@@ -1,0 +1,179 @@
+"""Every read of insight, scoped to the caller: the panorama, indices' history, notices.
+
+The panorama reads the stored monthly figures (NodeMonth) only: one query for the node's
+children in the month, one for the node's own trend.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.errors import InvalidInput, NotFound, Problem
+from gridgov.insight.measures import FIGURE_PREFIX, INDEX_PREFIX, registered_measures
+from gridgov.insight.models import (
+    FigureKind,
+    Index,
+    IndexValue,
+    MonthlyFigure,
+    NodeMonth,
+    PromptNotice,
+)
+from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.scope import ScopedQuerySet
+from gridgov.jurisdiction.selectors import node_children, node_get, scope_of
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    code: str
+    label: str | Promise
+    unit: str | Promise
+    higher_is_better: bool
+    decimals: int
+
+
+def measure_infos() -> list[MeasureInfo]:
+    """The registered measures, then each department figure, then each index."""
+    infos = [
+        MeasureInfo(m.code, m.label, m.unit, m.higher_is_better, m.decimals)
+        for m in registered_measures()
+    ]
+    infos += [
+        MeasureInfo(FIGURE_PREFIX + k.code, k.name, k.unit, True, 2)
+        for k in FigureKind.objects.all()
+    ]
+    infos += [
+        MeasureInfo(INDEX_PREFIX + i.code, i.name, _("points"), True, 1)
+        for i in Index.objects.filter(active=True)
+    ]
+    return infos
+
+
+def known_measures() -> dict[str, str | Promise]:
+    return {m.code: m.label for m in measure_infos()}
+
+
+def measure_info(code: str) -> MeasureInfo:
+    for info in measure_infos():
+        if info.code == code:
+            return info
+    raise InvalidInput(
+        _("No such measure."), problems=[Problem("unknown_measure", _("No such measure."),
+                                                 field="measure", item=code)]
+    )  # fmt: skip
+
+
+CLASSES = 5
+
+
+def class_breaks(values: list[float]) -> list[float]:
+    """Up to CLASSES − 1 quantile breaks over the distinct values; a value's class is the
+    number of breaks at or below it."""
+    distinct = sorted(set(values))
+    if len(distinct) <= 1:
+        return []
+    count = min(CLASSES, len(distinct))
+    return [distinct[len(distinct) * k // count] for k in range(1, count)]
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    level: int
+    value: float | None
+    klass: int | None
+
+
+@dataclass(frozen=True)
+class Panorama:
+    node: Node
+    measure: MeasureInfo
+    month: date
+    own: float | None
+    areas: list[Area]
+    breaks: list[float]
+    trend: list[tuple[date, float | None]]
+
+
+TREND_MONTHS = 24
+
+
+def panorama(user: User, code: str, measure_code: str, month: date) -> Panorama:
+    node = node_get(user, code)
+    info = measure_info(measure_code)
+    month = month_start(month)
+    children = list(node_children(user, node).only("code", "name", "level"))
+    figures = NodeMonth.objects.visible_to(scope_of(user)).filter(measure=measure_code)
+    stored = figures.filter(month=month, node__in=[c.pk for c in children])
+    values = {n: v for n, v in stored.values_list("node_id", "value") if v is not None}
+    breaks = class_breaks([v for v in values.values() if v is not None])
+    areas = [
+        Area(
+            c.code,
+            c.name,
+            c.level,
+            values.get(c.pk),
+            bisect_right(breaks, values[c.pk]) if c.pk in values else None,
+        )
+        for c in children
+    ]
+    trend = list(
+        figures.filter(node=node, month__lte=month)
+        .order_by("-month")
+        .values_list("month", "value")[:TREND_MONTHS]
+    )[::-1]
+    own = next((v for m, v in trend if m == month), None)
+    return Panorama(node, info, month, own, areas, breaks, trend)
+
+
+def index_values(user: User, index_code: str, code: str) -> QuerySet[IndexValue]:
+    """An area's history of one index, oldest first."""
+    node = node_get(user, code)
+    return (
+        IndexValue.objects.visible_to(scope_of(user))
+        .filter(index__code=index_code, node=node)
+        .order_by("month")
+    )
+
+
+def notices_visible(user: User) -> ScopedQuerySet[PromptNotice]:
+    return PromptNotice.objects.visible_to(scope_of(user))
+
+
+def notice_get(user: User, notice_id: int) -> PromptNotice:
+    notice = notices_visible(user).select_related("node", "index").filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound(_("No such prompt notice."), code="notice_not_found")
+    return notice
+
+
+def figure_kinds_of(user: User) -> QuerySet[FigureKind]:
+    """The figures the caller's department enters (none for an account on no department)."""
+    if user.department_id is None:
+        return FigureKind.objects.none()
+    return FigureKind.objects.filter(departments=user.department_id).order_by("code")
+
+
+def figures_entered(user: User, month: date) -> dict[tuple[int, int], float]:
+    """What the caller's department entered for the month, by (figure kind, area)."""
+    if user.department_id is None:
+        return {}
+    rows = MonthlyFigure.objects.visible_to(scope_of(user)).filter(
+        month=month_start(month), kind__departments=user.department_id
+    )
+    return {(k, n): v for k, n, v in rows.values_list("kind_id", "node_id", "value")}
