@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "gridgov.tasks",
     "gridgov.notifications",
     "gridgov.exports",
+    "gridgov.rentals",
     "gridgov.web",
 ]
 
