@@ -172,6 +172,7 @@ def register_routers() -> None:
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.notifications.api import router as notifications_router
     from gridgov.registry.api import router as registry_router
+    from gridgov.rentals.api import router as rentals_router
     from gridgov.staffing.api import router as staffing_router
     from gridgov.verification.api import router as verification_router
     from gridgov.web.api import router as web_router
@@ -194,6 +195,7 @@ def register_routers() -> None:
     api.add_router("/inspections", inspections_router)
     api.add_router("/campaigns", campaigns_router)
     api.add_router("/command", command_router)
+    api.add_router("/rentals", rentals_router)
 
 
 register_routers()

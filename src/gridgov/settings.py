@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "gridgov.notifications",
     "gridgov.exports",
     "gridgov.command",
+    "gridgov.rentals",
     "gridgov.web",
     "gridgov.campaigns",
 ]

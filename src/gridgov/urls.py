@@ -29,6 +29,7 @@ urlpatterns = [
     path("events/", include("gridgov.events.urls")),
     path("whistle/", include("gridgov.whistle.urls")),
     path("command/", include("gridgov.command.urls")),
+    path("rentals/", include("gridgov.rentals.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
     path("insight/", include("gridgov.insight.urls")),
     path("addresses/", include("gridgov.addresses.urls")),

@@ -49,6 +49,8 @@ from gridgov.jurisdiction.scope import scope_enforced
 from gridgov.notifications.actions import notice_send
 from gridgov.open311.models import ClientApplication
 from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
+from gridgov.rentals.actions import meter_import
+from gridgov.rentals.models import RentalCase
 from gridgov.staffing.models import (
     GroupRole,
     StaffAssignment,
@@ -212,12 +214,36 @@ def campaign_post(url: str) -> Callable[[Targets], Probe]:
 def campaign_read(url: str) -> Callable[[Targets], Probe]:
     return lambda t: Probe("sibling_dispatcher", "GET", url.format(t=t))
 IN = f"{API}/insight"
+RN = f"{API}/rentals"
+# The target home's address (registry's make_records).
+TARGET_HOME = "目标路1号101室"
 
 
 def target_inbox_item(t: Targets) -> int:
     """A notice in the target dispatcher's inbox, named like the target event."""
     notice = notice_send(kind="broadcast", key="scope", title="目标事件", recipients=[t.user_id])
     return notice.inbox.get().pk
+
+
+def target_rental_case(t: Targets) -> int:
+    """A suspected overcrowded rental at the target home."""
+    home = t.registry.home
+    case, _ = RentalCase.objects.get_or_create(
+        home=home, defaults={"grid_id": home.grid_id, "suspected_at": timezone.now()}
+    )
+    return case.pk
+
+
+def target_meter_batch(t: Targets) -> int:
+    """The target dispatcher's import of readings for an address nobody registered."""
+    content = "address_code,month,utility,amount\n目标地址,2026-10,water,9\n".encode()
+    return meter_import(actor=User.objects.get(pk=t.user_id), name="m.csv", content=content).pk
+
+
+def meter_file() -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        "m.csv", f"address,month,utility,amount\n{TARGET_HOME},2026-10,water,9\n".encode()
+    )
 
 
 MATRIX: dict[str, Callable[[Targets], Probe]] = {
@@ -964,6 +990,52 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         f"{IN}/figures",
         {"kind": "crime", "area": COMMUNITY, "month": "2026-11-01", "value": 1},
     ),
+    # Rental warning: pages, then the API. The rules are the city's, changed by its commander.
+    "GET /rentals/": own_listing("/rentals/"),
+    "GET /rentals/cases/<int:case_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/rentals/cases/{target_rental_case(t)}/"
+    ),
+    "GET /rentals/cases/<int:case_id>/command/": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"/rentals/cases/{target_rental_case(t)}/command/",
+        {"command": "dismiss", "version": "1"},
+        form=True,
+    ),
+    f"GET {RN}/rules": own_listing(f"{RN}/rules"),
+    f"PUT {RN}/rules/{{code}}": lambda t: Probe(
+        "sibling_commander",
+        "PUT",
+        f"{RN}/rules/crowding",
+        {"name": "x", "kind": "crowding", "params": {}, "max_share": "0.5"},
+        expect=403,
+    ),
+    f"GET {RN}/cases": own_listing(f"{RN}/cases"),
+    f"GET {RN}/cases/{{case_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{RN}/cases/{target_rental_case(t)}"
+    ),
+    f"POST {RN}/cases/{{case_id}}/commands": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RN}/cases/{target_rental_case(t)}/commands",
+        {"command": "dismiss", "expected_version": 1},
+    ),
+    f"POST {RN}/runs": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{RN}/runs", {"node": COMMUNITY}
+    ),
+    f"GET {RN}/runs": own_listing(f"{RN}/runs"),
+    # A foreign home's address reads as unknown to the sibling: kept in its own import.
+    f"POST {RN}/meter-imports": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RN}/meter-imports",
+        {"file": meter_file()},
+        expect=201,
+        form=True,
+    ),
+    f"GET {RN}/meter-imports/{{batch_id}}/unknown": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{RN}/meter-imports/{target_meter_batch(t)}/unknown"
+    ),
 }
 
 # Routes with nothing of a jurisdiction in them, and why.
@@ -1200,6 +1272,7 @@ ADMIN_MATRIX: dict[str, Callable[[Targets], Any]] = {
     "registry.tenancy": lambda t: t.registry.tenancy.pk,
     "registry.organisation": lambda t: t.registry.organisation.pk,
     "registry.compound": lambda t: t.registry.compound.pk,
+    "rentals.rentalcase": target_rental_case,
     "verification.verificationtask": lambda t: t.verification_task,
     "inspections.venue": lambda t: inspection_targets(t).venue,
     "inspections.inspection": lambda t: inspection_targets(t).inspection,

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from gridgov.rentals import views
+
+app_name = "rentals"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cases/<int:case_id>/command/", views.case_command, name="command"),
+]
