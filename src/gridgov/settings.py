@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "gridgov.registry",
     "gridgov.exchange",
     "gridgov.verification",
+    "gridgov.mediation",
     "gridgov.public",
     "gridgov.residents",
     "gridgov.open311",
