@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gridgov.exchange",
     "gridgov.verification",
     "gridgov.inspections",
+    "gridgov.mediation",
     "gridgov.public",
     "gridgov.residents",
     "gridgov.open311",

@@ -1,0 +1,61 @@
+"""Every read of disputes, scoped to the caller's tree by the dispute's grid. A department
+sees none: mediation is the work of the grids and their levels, not of the departments."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.errors import NotFound
+from gridgov.jurisdiction.selectors import scope_of
+from gridgov.mediation.models import Dispute, DisputeStep, Party, Session
+
+if TYPE_CHECKING:
+    from gridgov.accounts.models import User
+
+
+def disputes_visible(user: User) -> QuerySet[Dispute]:
+    scope = scope_of(user)
+    rows = Dispute.objects.visible_to(scope)
+    if scope.is_department:
+        return rows.none()
+    return rows.select_related("grid", "grid__parent", "source_event", "escalated_event")
+
+
+def dispute_get(user: User, dispute_id: int) -> Dispute:
+    dispute = disputes_visible(user).filter(pk=dispute_id).first()
+    if dispute is None:
+        raise NotFound(_("No such dispute."), code="dispute_not_found")
+    return dispute
+
+
+def dispute_parties(dispute: Dispute) -> QuerySet[Party]:
+    """The parties of a dispute that came through dispute_get."""
+    return (
+        Party.objects.unscoped()
+        .filter(dispute=dispute)
+        .select_related("person", "organisation")
+        .order_by("side", "id")
+    )
+
+
+def dispute_sessions(dispute: Dispute) -> QuerySet[Session]:
+    return Session.objects.unscoped().filter(dispute=dispute).select_related("recorded_by")
+
+
+def dispute_steps(dispute: Dispute) -> QuerySet[DisputeStep]:
+    return DisputeStep.objects.unscoped().filter(dispute=dispute).select_related("actor")
+
+
+def party_get(user: User, party_id: int) -> Party:
+    party = (
+        Party.objects.visible_to(scope_of(user))
+        .filter(pk=party_id, dispute__in=disputes_visible(user))
+        .select_related("person", "dispute")
+        .first()
+    )
+    if party is None:
+        raise NotFound(_("No such party."), code="party_not_found")
+    return party

@@ -1,0 +1,204 @@
+"""Registration, bad input, the event → dispute conversion, the dispute → event escalation,
+consent, the agreement PDF and the reveal of a party's data."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from gridgov.audit.models import AuditEntry
+from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.events.actions.catalogue import catalogue_load
+from gridgov.events.actions.intake import event_report
+from gridgov.events.models import Event
+from gridgov.mediation.actions import (
+    PartyIn,
+    dispute_apply,
+    dispute_from_event,
+    party_unmask,
+    session_add,
+)
+from gridgov.mediation.agreement import agreement_pdf
+from gridgov.mediation.models import Dispute, Party, PartySide
+from gridgov.mediation.workflow import Command, Status
+from gridgov.testing.catalogue import default_catalogue
+from gridgov.testing.mediation import id_number, make_dispute, two_parties
+
+GRID = "320104001001001"
+
+
+def _walk(actor: Any, dispute: Dispute, *commands: Command, **payload: Any) -> Dispute:
+    for command in commands:
+        dispute = dispute_apply(
+            actor=actor,
+            dispute_id=dispute.pk,
+            command=command,
+            expected_version=dispute.version,
+            payload=payload,
+        )
+    return dispute
+
+
+@pytest.fixture
+def catalogue(tree: Any) -> None:
+    catalogue_load(actor=None, data=default_catalogue())
+
+
+@pytest.mark.django_db
+def test_register_seals_and_masks_the_parties(users: Any) -> None:
+    dispute = make_dispute(users["grid_worker"], GRID)
+    party = Party.objects.unscoped().get(dispute=dispute, side=PartySide.APPLICANT)
+    assert party.id_number_masked == "3201**********" + id_number(123)[-4:]
+    assert id_number(123) not in party.id_number_encrypted
+    assert party.phone_masked == "138****5678"
+    assert dispute.status == Status.REGISTERED
+    assert AuditEntry.objects.filter(action="mediation.register").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_bad_checksum_is_refused_and_nothing_is_written(users: Any) -> None:
+    bad = id_number(123)[:-1] + ("0" if id_number(123)[-1] != "0" else "1")
+    parties = [PartyIn(side=PartySide.APPLICANT, name="张三", id_number=bad), two_parties()[1]]
+    with pytest.raises(InvalidInput) as refused:
+        make_dispute(users["grid_worker"], GRID, parties=parties)
+    assert [(p.code, p.index) for p in refused.value.problems] == [("invalid_checksum", 0)]
+    assert not Dispute.objects.unscoped().exists()
+    assert not Party.objects.unscoped().exists()
+
+
+@pytest.mark.django_db
+def test_a_neighbour_dispute_event_converts_once_keeping_the_link(
+    users: Any, catalogue: None
+) -> None:
+    event = event_report(
+        actor=users["grid_worker"],
+        category_code="0801",
+        description="楼上装修噪声扰民，邻居争吵",
+        lon=118.1,
+        lat=31.7,
+        extra={"dispute_kind": "噪声"},
+        address="中山路8号",
+    )
+    fields: dict[str, Any] = {
+        "event_number": event.number,
+        "parties": two_parties(),
+        "risk_level": "medium",
+        "mediator_kind": "grid_worker",
+        "mediator_name": "网格员小李",
+    }
+    dispute = dispute_from_event(actor=users["grid_worker"], **fields)
+    assert dispute.source_event == event
+    assert dispute.source == "event"
+    assert dispute.dispute_type == "neighbour"
+    assert dispute.grid.code == GRID
+    assert dispute.summary == event.description
+    assert Event.objects.unscoped().get(pk=event.pk).dispute == dispute
+    with pytest.raises(Conflict):
+        dispute_from_event(actor=users["grid_worker"], **fields)
+    other = event_report(
+        actor=users["grid_worker"],
+        category_code="0702",
+        description="夜间噪声",
+        lon=118.1,
+        lat=31.7,
+    )
+    with pytest.raises(InvalidInput):
+        dispute_from_event(actor=users["grid_worker"], **{**fields, "event_number": other.number})
+    with pytest.raises(NotFound):
+        dispute_from_event(actor=users["sibling_dispatcher"], **fields)
+
+
+@pytest.mark.django_db
+def test_rising_risk_becomes_an_event_for_the_command_centre(users: Any, catalogue: None) -> None:
+    dispute = make_dispute(users["grid_worker"], GRID, dispute_type="labour")
+    dispute = _walk(users["community_staff"], dispute, Command.ACCEPT)
+    dispute = dispute_apply(
+        actor=users["grid_worker"],
+        dispute_id=dispute.pk,
+        command=Command.ESCALATE,
+        expected_version=dispute.version,
+        note="工人聚集讨薪，情绪激动",
+        payload={"risk_level": "high"},
+    )
+    assert dispute.status == Status.ACCEPTED
+    assert dispute.risk_level == "high"
+    event = dispute.escalated_event
+    assert event is not None
+    assert event.category.code == "0801"
+    assert dispute.number in event.description
+    assert event.grid is not None
+    assert event.grid.code == GRID
+    assert event.status == "reported"
+    with pytest.raises(Conflict):
+        dispute_apply(
+            actor=users["grid_worker"],
+            dispute_id=dispute.pk,
+            command=Command.ESCALATE,
+            expected_version=dispute.version,
+        )
+
+
+@pytest.mark.django_db
+def test_an_agreement_needs_every_partys_consent(users: Any) -> None:
+    actor = users["community_staff"]
+    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
+    first = Party.objects.unscoped().filter(dispute=dispute).first()
+    assert first is not None
+    with pytest.raises(InvalidInput) as refused:
+        _walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=[first.pk])
+    assert refused.value.problems[0].code == "consent_missing"
+    dispute.refresh_from_db()
+    assert dispute.status == Status.MEDIATING
+    assert dispute.agreed_at is None
+    assert not Party.objects.unscoped().filter(consented_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_agreement_pdf_carries_the_parties_names_and_terms(users: Any) -> None:
+    actor = users["community_staff"]
+    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
+    session_add(
+        actor=actor,
+        dispute_id=dispute.pk,
+        held_at=dispute.registered_at,
+        place="社区调解室",
+        participants="张三、李四、王调解",
+        notes="双方同意协商",
+    )
+    consents = list(Party.objects.unscoped().filter(dispute=dispute).values_list("pk", flat=True))
+    dispute = _walk(
+        actor, dispute, Command.AGREE, terms="李四赔偿张三维修费800元", consents=consents
+    )
+    assert dispute.follow_up_due_at is not None
+    assert dispute.agreed_at is not None
+    assert (dispute.follow_up_due_at - dispute.agreed_at).days == 30
+    name, pdf = agreement_pdf(actor, dispute.pk)
+    assert name == f"{dispute.number}.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    compact = "".join(text.split())
+    for expected in ("张三", "李四", "李四赔偿张三维修费800元", dispute.number, "王调解"):
+        assert expected in compact, expected
+    assert id_number(123) not in compact
+
+
+@pytest.mark.django_db
+def test_a_party_is_revealed_only_with_the_right_and_a_purpose(users: Any) -> None:
+    dispute = make_dispute(users["grid_worker"], GRID)
+    party = Party.objects.unscoped().get(dispute=dispute, side=PartySide.APPLICANT)
+    with pytest.raises(PermissionDenied):
+        party_unmask(
+            actor=users["grid_worker"], party_id=party.pk, field="id_number", purpose="核实"
+        )
+    with pytest.raises(InvalidInput):
+        party_unmask(
+            actor=users["community_staff"], party_id=party.pk, field="id_number", purpose=" "
+        )
+    shown = party_unmask(
+        actor=users["community_staff"], party_id=party.pk, field="id_number", purpose="出具协议书"
+    )
+    assert shown == id_number(123)
+    entry = AuditEntry.objects.get(action="mediation.unmask")
+    assert entry.detail["purpose"] == "出具协议书"
