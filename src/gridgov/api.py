@@ -167,8 +167,8 @@ def register_routers() -> None:
     from gridgov.events.api import router as events_router
     from gridgov.events.casework_api import router as casework_router
     from gridgov.exchange.api import router as exchange_router
-    from gridgov.inspections.api import router as inspections_router
     from gridgov.insight.api import router as insight_router
+    from gridgov.inspections.api import router as inspections_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.notifications.api import router as notifications_router
     from gridgov.registry.api import router as registry_router

@@ -99,9 +99,9 @@ class Targets:
     address: str
     import_job: int
     verification_task: int
+    command: dict[str, int]
     campaign_id: int = 0
     campaign_target_id: int = 0
-    command: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,8 @@ def inspection_probe(
         return Probe("sibling_dispatcher", method, path(inspection_targets(t)), body)
 
     return probe
+
+
 CP = f"{API}/campaigns"
 
 
@@ -213,6 +215,8 @@ def campaign_post(url: str) -> Callable[[Targets], Probe]:
 
 def campaign_read(url: str) -> Callable[[Targets], Probe]:
     return lambda t: Probe("sibling_dispatcher", "GET", url.format(t=t))
+
+
 IN = f"{API}/insight"
 RN = f"{API}/rentals"
 # The target home's address (registry's make_records).
