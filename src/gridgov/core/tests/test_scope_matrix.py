@@ -217,7 +217,7 @@ def campaign_read(url: str) -> Callable[[Targets], Probe]:
     return lambda t: Probe("sibling_dispatcher", "GET", url.format(t=t))
 
 
-IN = f"{API}/insight"
+IS = f"{API}/insight"
 RN = f"{API}/rentals"
 # The target home's address (registry's make_records).
 TARGET_HOME = "目标路1号101室"
@@ -979,19 +979,19 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/insight/notices/{make_target_notice(COMMUNITY)}/"
     ),
     "GET /insight/figures/": own_listing("/insight/figures/", "sibling_handler"),
-    f"GET {IN}/panorama": node_page(f"{IN}/panorama?code={COMMUNITY}&month=2026-11-01"),
-    f"GET {IN}/indices/{{code}}/values": node_page(f"{IN}/indices/safety/values?node={COMMUNITY}"),
-    f"GET {IN}/notices": own_listing(f"{IN}/notices"),
-    f"GET {IN}/notices/{{notice_id}}": lambda t: Probe(
-        "sibling_dispatcher", "GET", f"{IN}/notices/{make_target_notice(COMMUNITY)}"
+    f"GET {IS}/panorama": node_page(f"{IS}/panorama?code={COMMUNITY}&month=2026-11-01"),
+    f"GET {IS}/indices/{{code}}/values": node_page(f"{IS}/indices/safety/values?node={COMMUNITY}"),
+    f"GET {IS}/notices": own_listing(f"{IS}/notices"),
+    f"GET {IS}/notices/{{notice_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{IS}/notices/{make_target_notice(COMMUNITY)}"
     ),
-    f"POST {IN}/notices/{{notice_id}}/{{command}}": lambda t: Probe(
-        "sibling_commander", "POST", f"{IN}/notices/{make_target_notice(COMMUNITY)}/issue", {}
+    f"POST {IS}/notices/{{notice_id}}/{{command}}": lambda t: Probe(
+        "sibling_commander", "POST", f"{IS}/notices/{make_target_notice(COMMUNITY)}/issue", {}
     ),
-    f"PUT {IN}/figures": lambda t: Probe(
+    f"PUT {IS}/figures": lambda t: Probe(
         "sibling_handler",
         "PUT",
-        f"{IN}/figures",
+        f"{IS}/figures",
         {"kind": "crime", "area": COMMUNITY, "month": "2026-11-01", "value": 1},
     ),
     # Rental warning: pages, then the API. The rules are the city's, changed by its commander.
@@ -1064,7 +1064,7 @@ UNSCOPED: dict[str, str] = {
     f"GET {API}/accounts/tokens": "the caller's own tokens",
     f"POST {API}/accounts/tokens": "creates a token for the caller only",
     f"GET {E}/categories": "the event catalogue is the same everywhere",
-    f"GET {IN}/measures": "the measure registry is the same everywhere",
+    f"GET {IS}/measures": "the measure registry is the same everywhere",
     "GET /notifications/read-all/": "marks the caller's own inbox items only",
     "GET /notifications/preferences/": "the caller's own notification preferences",
     f"GET {NT}/unread": "the caller's own unread count",
