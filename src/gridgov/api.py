@@ -169,6 +169,7 @@ def register_routers() -> None:
     from gridgov.exchange.api import router as exchange_router
     from gridgov.insight.api import router as insight_router
     from gridgov.inspections.api import router as inspections_router
+    from gridgov.fieldwork.api import router as fieldwork_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.notifications.api import router as notifications_router
     from gridgov.registry.api import router as registry_router
@@ -196,6 +197,7 @@ def register_routers() -> None:
     api.add_router("/campaigns", campaigns_router)
     api.add_router("/command", command_router)
     api.add_router("/rentals", rentals_router)
+    api.add_router("/fieldwork", fieldwork_router)
 
 
 register_routers()
