@@ -17,6 +17,7 @@ from gridgov.accounts.roles import ADMIN_ROLES, Capability, Role, roles_with
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
+from gridgov.inspections.views import PAGE_ROLES as INSPECTION_PAGE_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
 if TYPE_CHECKING:
@@ -69,6 +70,14 @@ MENU: tuple[Entry, ...] = (
         ("whistle:detail", "whistle:blow"),
     ),
     Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
+    Entry(
+        WORK,
+        _("Inspections"),
+        "inspections:home",
+        INSPECTION_PAGE_ROLES,
+        ("inspections:inspection",),
+    ),
+    Entry(WORK, _("Rectifications"), "inspections:rectifications", INSPECTION_PAGE_ROLES),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
@@ -86,6 +95,7 @@ MENU: tuple[Entry, ...] = (
     Entry(DATA, _("Addresses"), "addresses:batch", SERVICE),
     Entry(DATA, _("Working calendar"), "worktime:years", EVERYONE, ("worktime:year",)),
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
+    Entry(FIGURES, _("Hazard ledger"), "inspections:ledger", INSPECTION_PAGE_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),
