@@ -31,6 +31,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.demo import names
 from gridgov.demo.casework import casework_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
+from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.notices import notices_seed
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
@@ -53,6 +54,7 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
+from gridgov.inspections.models import Inspection, Rectification, Venue
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -132,6 +134,7 @@ def demo_city_seed(
         counts["whistles"] = whistle_seed()
         counts["comments"] = casework_seed()
         counts.update(notices_seed())
+        counts.update(inspections_seed(seed))
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -316,6 +319,9 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     if not Event.objects.exists():  # a fresh seed numbers each day from 1 again
         EventCounter.objects.all().delete()
     drop(VerificationTask.objects.filter(grid__code__startswith=code))
+    # Hazards first: each takes its re-inspections with it, then the inspections and venues.
+    for inspections_model in (Rectification, Inspection, Venue):
+        drop(inspections_model.objects.unscoped().filter(grid__code__startswith=code))
     drop(ImportJob.objects.filter(scope_code__startswith=code))
     drop(Tenancy.objects.filter(home__grid__code__startswith=code))
     for record in (Person, Household, Home, Compound, Organisation):

@@ -170,7 +170,8 @@ class Inspection(ScopedModel):
         verbose_name=_("re-inspection of"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # A re-inspection means nothing without the hazard it checks.
+        on_delete=models.CASCADE,
         related_name="reinspections",
     )
     source_key = models.CharField(_("source key"), max_length=96, unique=True)

@@ -6,7 +6,7 @@ through the event loop, which is where the department works."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Count, Q, QuerySet
@@ -185,3 +185,11 @@ def rectifications_overdue_ids(now: datetime | None = None) -> list[int]:
         .filter(status=RectificationStatus.OPEN, due_at__lt=now or timezone.now())
         .values_list("pk", flat=True)
     )
+
+
+def day_start(text: str) -> datetime | None:
+    """A date field's value as the start of that local day; anything else is no bound."""
+    try:
+        return timezone.make_aware(datetime.combine(date.fromisoformat(text), time.min))
+    except ValueError:
+        return None

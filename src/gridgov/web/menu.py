@@ -20,6 +20,7 @@ from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES
 from gridgov.fieldwork.views import FIGURE_ROLES as FIELD_FIGURE_ROLES
+from gridgov.inspections.views import PAGE_ROLES as INSPECTION_PAGE_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
 if TYPE_CHECKING:
@@ -96,6 +97,14 @@ MENU: tuple[Entry, ...] = (
         CAMPAIGN_READ_ROLES,
         ("campaigns:detail", "campaigns:new", "campaigns:answer"),
     ),
+    Entry(
+        WORK,
+        _("Inspections"),
+        "inspections:home",
+        INSPECTION_PAGE_ROLES,
+        ("inspections:inspection",),
+    ),
+    Entry(WORK, _("Rectifications"), "inspections:rectifications", INSPECTION_PAGE_ROLES),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
@@ -115,6 +124,7 @@ MENU: tuple[Entry, ...] = (
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
     Entry(FIGURES, _("Field work figures"), "fieldwork:coverage", FIELD_FIGURE_ROLES),
     Entry(FIGURES, _("Work logs"), "fieldwork:logs", FIELD_FIGURE_ROLES),
+    Entry(FIGURES, _("Hazard ledger"), "inspections:ledger", INSPECTION_PAGE_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),

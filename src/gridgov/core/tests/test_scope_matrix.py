@@ -46,6 +46,7 @@ from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.fieldwork.actions import field_task_create
 from gridgov.fieldwork.actions.patrols import patrol_start
 from gridgov.fieldwork.models import FieldTask
+from gridgov.inspections.models import Inspection
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
 from gridgov.jurisdiction.scope import scope_enforced
@@ -178,7 +179,7 @@ def inspection_targets(t: Targets) -> InspectionTargets:
         kinds_load,
         venue_flag,
     )
-    from gridgov.inspections.models import Inspection, Rectification
+    from gridgov.inspections.models import Rectification
 
     kinds_load(actor=None)
     venue = venue_flag(
@@ -289,6 +290,22 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "POST", lambda i: f"{IN}/rectifications/{i.rectification}/cancel", {"note": "x"}
     ),
     f"GET {IN}/ledger": node_page(f"{IN}/ledger?node={COMMUNITY}"),
+    # Inspection pages.
+    "GET /inspections/": own_listing("/inspections/"),
+    "GET /inspections/tasks/<int:task_id>/": lambda t: Probe(
+        "sibling_dispatcher",
+        "GET",
+        f"/inspections/tasks/{Inspection.objects.unscoped().get(pk=inspection_targets(t).inspection).field_task_id}/",
+    ),
+    "GET /inspections/<int:inspection_id>/": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"/inspections/{inspection_targets(t).inspection}/",
+        {"item-exit": "pass"},
+        form=True,
+    ),
+    "GET /inspections/rectifications/": own_listing("/inspections/rectifications/"),
+    "GET /inspections/ledger/": node_page(f"/inspections/ledger/?node={COMMUNITY}"),
     # Pages.
     "GET /": own_listing("/"),
     "GET /home/counts": own_listing("/home/counts"),

@@ -50,6 +50,20 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the demo seeder: people into homes"
     ),
     ("gridgov.demo.registry", "Tenancy.objects.bulk_create"): "the demo seeder's tenancies",
+    # The demo's year of inspections goes in by bulk, back-dated, as a seeder.
+    **{
+        (
+            "gridgov.demo.inspections",
+            f"{model}.objects.bulk_create",
+        ): "the demo's year of inspections"
+        for model in (
+            "Venue",
+            "Inspection",
+            "ItemResult",
+            "Rectification",
+            "RectificationTransition",
+        )
+    },
 }
 
 

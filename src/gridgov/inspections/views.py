@@ -1,0 +1,152 @@
+"""Inspection pages: the grid worker's inspections on the phone, the rectifications, and the
+hazard ledger of a node. Thin: every write is inspections.actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.requests import UserRequest
+from gridgov.accounts.roles import ADMIN_ROLES, Role
+from gridgov.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from gridgov.core.pages import page_view
+from gridgov.fieldwork.selectors import field_task_get
+from gridgov.inspections import actions, selectors
+from gridgov.inspections.models import Inspection, RectificationStatus
+from gridgov.jurisdiction.selectors import node_get, scope_root
+
+# The service's roles at a level; a department meets hazards as events, administrators run
+# the platform (the menu offers the pages to these roles only).
+PAGE_ROLES = frozenset(Role) - ADMIN_ROLES - {Role.DEPARTMENT_HANDLER}
+
+
+def _require_page(request: UserRequest) -> None:
+    if request.user.role not in PAGE_ROLES:
+        raise PermissionDenied(_("Inspections are not part of your work."), code="not_service")
+
+
+@page_view
+def home(request: UserRequest) -> HttpResponse:
+    _require_page(request)
+    return render(
+        request,
+        "inspections/home.html",
+        {"to_do": selectors.inspections_to_do(request.user)[:200], "now": timezone.now()},
+    )
+
+
+@page_view
+def task(request: UserRequest, task_id: int) -> HttpResponse:
+    """Where the task list's link lands: the inspection that has this field task."""
+    _require_page(request)
+    found = field_task_get(request.user, task_id)
+    inspection = selectors.inspections_visible(request.user).filter(field_task=found).first()
+    if inspection is None:
+        return redirect("inspections:home")
+    return redirect("inspections:inspection", inspection.pk)
+
+
+def _answers(inspection: Inspection, post: Any) -> list[actions.Answer]:
+    return [
+        actions.Answer(
+            str(item["code"]),
+            post.get(f"item-{item['code']}") == "pass",
+            post.get(f"note-{item['code']}", "").strip(),
+        )
+        for item in selectors.inspection_items(inspection)
+        if post.get(f"item-{item['code']}") in {"pass", "fail"}
+    ]
+
+
+@page_view
+def inspection(request: UserRequest, inspection_id: int) -> HttpResponse:
+    _require_page(request)
+    user = request.user
+    found = selectors.inspection_get(user, inspection_id)
+    shown = found.checklist or selectors.checklist_current(found.venue.kind)
+    version = shown.version if shown is not None else None
+    error: DomainError | None = None
+    if request.method == "POST" and found.status == "due":
+        posted = request.POST.get("checklist_version", "")
+        try:
+            actions.inspection_record(
+                actor=user,
+                inspection_id=found.pk,
+                answers=_answers(found, request.POST),
+                checklist_version=int(posted) if posted.isdigit() else None,
+                note=request.POST.get("note", ""),
+                photos=request.FILES.getlist("photos"),
+            )
+        except (InvalidInput, Conflict) as exc:
+            error = exc
+        else:
+            done = selectors.inspection_get(user, found.pk)
+            count = done.rectifications.count()
+            if count:
+                messages.warning(
+                    request,
+                    _("Saved: %(n)d hazards found, each opened as a rectification.") % {"n": count},
+                )
+            else:
+                messages.success(request, _("Saved: the inspection passed."))
+            return redirect("inspections:inspection", found.pk)
+    items = [
+        {
+            **item,
+            "answer": request.POST.get(f"item-{item['code']}", ""),
+            "note": request.POST.get(f"note-{item['code']}", ""),
+        }
+        for item in selectors.inspection_items(found)
+    ]
+    return render(
+        request,
+        "inspections/inspection.html",
+        {
+            "inspection": found,
+            "items": items,
+            "checklist_version": version if found.rectification_id is None else None,
+            "note": request.POST.get("note", ""),
+            "error": error,
+        },
+        status=error.status if error else 200,
+    )
+
+
+@page_view
+def rectifications(request: UserRequest) -> HttpResponse:
+    _require_page(request)
+    status = request.GET.get("status", "")
+    rows = selectors.rectifications_visible(request.user).order_by("due_at", "id")
+    if status in RectificationStatus.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "inspections/rectifications.html",
+        {
+            "rectifications": rows[:200],
+            "status": status,
+            "statuses": RectificationStatus.choices,
+        },
+    )
+
+
+@page_view
+def ledger(request: UserRequest) -> HttpResponse:
+    _require_page(request)
+    user = request.user
+    code = request.GET.get("node", "")
+    node = node_get(user, code) if code else scope_root(user)
+    since, until = request.GET.get("since", ""), request.GET.get("until", "")
+    total, children = selectors.hazard_ledger(
+        user, node, selectors.day_start(since), selectors.day_start(until)
+    )
+    return render(
+        request,
+        "inspections/ledger.html",
+        {"total": total, "rows": [total, *children], "since": since, "until": until},
+    )
