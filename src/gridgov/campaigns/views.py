@@ -191,6 +191,13 @@ def calls_import(request: UserRequest, campaign_id: int) -> HttpResponse:
 
 
 @page_view
+def task_result(request: UserRequest, task_id: int) -> HttpResponse:
+    """Where the worker's task list sends a campaign task: its target's answer page."""
+    target = selectors.target_of_task(request.user, task_id)
+    return redirect("campaigns:answer", target.pk)
+
+
+@page_view
 def target_answer(request: UserRequest, target_id: int) -> HttpResponse:
     """The answer form of one target, on the phone."""
     user = request.user

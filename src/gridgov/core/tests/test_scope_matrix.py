@@ -43,6 +43,7 @@ from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.exchange.tests.factories import make_target_import_job
+from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
 from gridgov.jurisdiction.scope import scope_enforced
@@ -97,6 +98,7 @@ class Targets:
     verification_task: int
     campaign_id: int = 0
     campaign_target_id: int = 0
+    campaign_task_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /campaigns/<int:campaign_id>/push/": campaign_post("/campaigns/{t.campaign_id}/push/"),
     "GET /campaigns/<int:campaign_id>/close/": campaign_post("/campaigns/{t.campaign_id}/close/"),
     "GET /campaigns/<int:campaign_id>/calls/": campaign_post("/campaigns/{t.campaign_id}/calls/"),
+    "GET /campaigns/tasks/<int:task_id>/": campaign_read("/campaigns/tasks/{t.campaign_task_id}/"),
     "GET /campaigns/targets/<int:target_id>/": campaign_read(
         "/campaigns/targets/{t.campaign_target_id}/"
     ),
@@ -830,6 +833,7 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         pass
     targets.campaign_id = campaign.pk
     targets.campaign_target_id = campaign.targets.get().pk
+    targets.campaign_task_id = FieldTask.objects.get(source_key__startswith="campaign:").pk
     return targets
 
 
