@@ -556,9 +556,7 @@ def campaign_push_batch(*, campaign_id: int, batch_size: int) -> bool:
 
 def _require_answerer(actor: User) -> None:
     if actor.role not in ANSWER_ROLES or not actor.is_active:
-        raise PermissionDenied(
-            _("Only the grid's workers answer a campaign."), code="not_answerer"
-        )
+        raise PermissionDenied(_("Only the grid's workers answer a campaign."), code="not_answerer")
 
 
 def _form_errors(form: Any) -> list[Problem]:

@@ -75,7 +75,9 @@ def campaign_new(request: UserRequest) -> HttpResponse:
             "instructions": template.instructions,
             "target_kind": template.target_kind,
             "target_category": template.target_category,
-            "due_at": timezone.localtime() + timedelta(days=template.days),
+            "due_at": (timezone.localtime() + timedelta(days=template.days)).replace(
+                second=0, microsecond=0
+            ),
             "template": template.code,
         }
         rows = rows_of(template.form)

@@ -26,9 +26,12 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_ROLES
 from gridgov.addresses.actions import library_clear, library_generate
 from gridgov.audit.actions import audit_record
+from gridgov.campaigns.actions import TASK_KIND as CAMPAIGN_TASK
+from gridgov.campaigns.models import Campaign
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
+from gridgov.demo.campaigns import campaign_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
@@ -51,6 +54,7 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
+from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -128,6 +132,7 @@ def demo_city_seed(
     counts.update(registry_seed(scale=scale, seed=seed))
     if history:
         counts["whistles"] = whistle_seed()
+        counts["campaigns"] = campaign_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -312,6 +317,8 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     if not Event.objects.exists():  # a fresh seed numbers each day from 1 again
         EventCounter.objects.all().delete()
     drop(VerificationTask.objects.filter(grid__code__startswith=code))
+    drop(Campaign.objects.filter(node__code__startswith=code))
+    drop(FieldTask.objects.filter(kind=CAMPAIGN_TASK, grid__code__startswith=code))
     drop(ImportJob.objects.filter(scope_code__startswith=code))
     drop(Tenancy.objects.filter(home__grid__code__startswith=code))
     for record in (Person, Household, Home, Compound, Organisation):
