@@ -143,7 +143,10 @@ def _grid_worker(user: User) -> Workbench:
         if by_status.get(s.value)
     ]
     bench.breakdowns.append(Breakdown("mine", _("My reports by state"), rows))
-    bench.links = [(_("Report an event"), reverse("events:report"))]
+    bench.links = [
+        (_("Report an event"), reverse("events:report")),
+        (_("Campaigns"), reverse("campaigns:list")),
+    ]
     return bench
 
 
@@ -172,6 +175,7 @@ def _centre(user: User) -> Workbench:
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Closure and response figures"), reverse("events:stats")),
+        (_("Campaigns"), reverse("campaigns:list")),
     ]
     return bench
 
