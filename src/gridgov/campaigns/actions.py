@@ -55,6 +55,15 @@ from gridgov.core.errors import (
     Problem,
     ProblemList,
 )
+from gridgov.fieldwork.actions import (
+    TaskSpec,
+    field_task_cancel,
+    field_task_complete,
+    field_tasks_create_many,
+)
+from gridgov.fieldwork.models import FieldTask
+from gridgov.fieldwork.models import TargetKind as TaskTarget
+from gridgov.fieldwork.workflow import Status as TaskStatus
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.registry.models import Home, Organisation, OrganisationKind, Person, ResidentKind
@@ -67,6 +76,15 @@ if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 PUSH_TASK = "gridgov.campaigns.push"
+CLOSE_TASK = "gridgov.campaigns.cancel_open_tasks"
+# The field task kind of a campaign target (registered in apps.ready).
+TASK_KIND = "campaign"
+# A target's kind as the field task's target.
+TASK_TARGETS = {
+    "home": TaskTarget.HOME,
+    "person": TaskTarget.PERSON,
+    "venue": TaskTarget.ORGANISATION,
+}
 SMALL_VENUE = "small_venue"
 # The categories a target list may be chosen by, per kind (an empty one: every row).
 CATEGORIES: dict[str, frozenset[str]] = {
@@ -350,11 +368,36 @@ def campaign_push(
 def campaign_close(
     *, actor: User, campaign_id: int, expected_version: int | None = None
 ) -> Campaign:
+    """Close the campaign; its tasks still open are cancelled by a task, in batches."""
     _require_centre(actor)
     campaign = _locked(actor, campaign_id)
-    return campaign_apply(
+    campaign = campaign_apply(
         actor=actor, campaign=campaign, command=Command.CLOSE, expected_version=expected_version
     )
+    task_enqueue(task=CLOSE_TASK, campaign_id=campaign.pk)
+    return campaign
+
+
+def _tasks_cancel(actor: User | None, keys: list[str], reason: str) -> int:
+    """Cancel the open field tasks of these source keys, each through fieldwork's action."""
+    tasks = FieldTask.objects.unscoped().filter(source_key__in=keys, status=TaskStatus.OPEN)
+    cancelled = 0
+    for task in tasks.select_related("grid"):
+        field_task_cancel(actor=actor, task=task, reason=reason)
+        cancelled += 1
+    return cancelled
+
+
+def campaign_tasks_cancel(*, campaign_id: int, batch_size: int) -> int:
+    """A closed campaign's tasks still open, a batch at a time (the close task's chunk): no
+    worker is sent to a target after the deadline; returns how many were cancelled."""
+    keys = list(
+        FieldTask.objects.unscoped()
+        .filter(source_key__startswith=task_key(campaign_id, ""), status=TaskStatus.OPEN)
+        .values_list("source_key", flat=True)[:batch_size]
+    )
+    with transaction.atomic():
+        return _tasks_cancel(None, keys, str(_("The campaign is closed")))
 
 
 @dataclass(frozen=True)
@@ -435,6 +478,37 @@ def _listed_targets(campaign: Campaign, lines: list[tuple[int, str, int]]) -> li
     return targets
 
 
+def task_key(campaign_id: int, key: str) -> str:
+    """The field task's source key of a target: unique across campaigns."""
+    return f"campaign:{campaign_id}:{key}"
+
+
+def _task_specs(campaign: Campaign, targets: list[Target]) -> list[TaskSpec]:
+    return [
+        TaskSpec(
+            kind=TASK_KIND,
+            title=campaign.title,
+            grid_id=t.grid_id,
+            source_key=task_key(campaign.pk, t.key),
+            due_at=campaign.due_at,
+            target_kind=TASK_TARGETS[t.kind],
+            target_id=t.ref_id,
+            target_label=t.label[:200],
+            note=campaign.instructions,
+            payload={"campaign": campaign.pk, "key": t.key},
+        )
+        for t in targets
+    ]
+
+
+def _task_of(target: Target) -> FieldTask | None:
+    return (
+        FieldTask.objects.unscoped()
+        .filter(source_key=task_key(target.campaign_id, target.key), status=TaskStatus.OPEN)
+        .first()
+    )
+
+
 @transaction.atomic
 def campaign_push_batch(*, campaign_id: int, batch_size: int) -> bool:
     """Write one batch of targets from the checkpoint and move it; True while more remain.
@@ -471,6 +545,7 @@ def campaign_push_batch(*, campaign_id: int, batch_size: int) -> bool:
         campaign_apply(actor=None, campaign=campaign, command=Command.FINISH_PUSH)
         return False
     Target.objects.bulk_create(targets, ignore_conflicts=True, batch_size=batch_size)
+    field_tasks_create_many(actor=None, specs=_task_specs(campaign, targets), chunk_size=batch_size)
     grids = {t.grid_id for t in targets}
     CampaignGrid.objects.bulk_create(
         [CampaignGrid(campaign=campaign, grid_id=g) for g in grids], ignore_conflicts=True
@@ -481,9 +556,7 @@ def campaign_push_batch(*, campaign_id: int, batch_size: int) -> bool:
 
 def _require_answerer(actor: User) -> None:
     if actor.role not in ANSWER_ROLES or not actor.is_active:
-        raise PermissionDenied(
-            _("Only the grid's workers and community staff answer a campaign."), code="not_answerer"
-        )
+        raise PermissionDenied(_("Only the grid's workers answer a campaign."), code="not_answerer")
 
 
 def _form_errors(form: Any) -> list[Problem]:
@@ -555,6 +628,15 @@ def answer_submit(
     Target.objects.unscoped().filter(pk=target.pk).update(
         state=TargetState.VISITED, done_at=now, done_by=actor
     )
+    task = _task_of(target)
+    if task is not None:
+        field_task_complete(
+            actor=actor,
+            task=task,
+            result=values,
+            lon=point[0] if point else None,
+            lat=point[1] if point else None,
+        )
     target.state, target.done_at, target.done_by = TargetState.VISITED, now, actor
     audit_record(
         actor=actor,
@@ -711,6 +793,11 @@ def calls_import(*, actor: User, campaign_id: int, content: bytes) -> CallImport
         Target.objects.unscoped().filter(pk=target_id).update(
             state=TargetState.CALLED, done_at=moment
         )
+    _tasks_cancel(
+        actor,
+        [task_key(campaign.pk, t.key) for t in targets.values() if t.state == TargetState.CALLED],
+        str(_("Reached by the call robot")),
+    )
     record.reached, record.unreached, record.unknown = reached, unreached, unknown
     record.save(update_fields=["reached", "unreached", "unknown"])
     audit_record(

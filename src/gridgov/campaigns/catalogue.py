@@ -99,9 +99,9 @@ FLOOD = Template(
     code="flood_patrol",
     title="防汛隐患巡查",
     target_kind=TargetKind.VENUES,
-    target_category="small_venue",
+    target_category="individual_business",
     days=2,
-    instructions="汛期前巡查低洼处经营场所，检查挡水板、排水与物资，隐患拍照上报。",
+    instructions="汛期前巡查低洼处个体经营场所，检查挡水板、排水与物资，隐患拍照上报。",
     form={
         "fields": [
             {"name": "barrier", "label": "挡水板到位", "type": "yes_no", "required": True},

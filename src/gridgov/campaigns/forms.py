@@ -53,7 +53,8 @@ class CampaignForm(forms.Form):
     target_file = forms.FileField(label=_("Or a file of lines (UTF-8 text)"), required=False)
     areas = forms.MultipleChoiceField(label=_("Areas"), widget=forms.CheckboxSelectMultiple)
     due_at = forms.DateTimeField(
-        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     template = forms.CharField(required=False, widget=forms.HiddenInput)
 

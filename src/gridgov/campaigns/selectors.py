@@ -22,6 +22,7 @@ from gridgov.campaigns.models import (
 from gridgov.campaigns.schema import CHOICE_TYPES
 from gridgov.campaigns.workflow import READ_ROLES
 from gridgov.core.errors import NotFound
+from gridgov.fieldwork.selectors import field_task_get
 from gridgov.jurisdiction.scope import ScopedQuerySet
 from gridgov.jurisdiction.selectors import scope_of
 
@@ -64,6 +65,20 @@ def targets_visible(user: User) -> ScopedQuerySet[Target]:
 
 def target_get(user: User, target_id: int) -> Target:
     target = targets_visible(user).filter(pk=target_id).first()
+    if target is None:
+        raise NotFound(_("No such campaign target."), code="target_not_found")
+    return target
+
+
+def target_of_task(user: User, task_id: int) -> Target:
+    """The target a campaign's field task stands for (its payload names campaign and key)."""
+    task = field_task_get(user, task_id)
+    payload = task.payload or {}
+    target = (
+        targets_visible(user)
+        .filter(campaign_id=payload.get("campaign", 0), key=payload.get("key", ""))
+        .first()
+    )
     if target is None:
         raise NotFound(_("No such campaign target."), code="target_not_found")
     return target

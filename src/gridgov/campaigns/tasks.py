@@ -32,6 +32,19 @@ def push(*, campaign_id: int) -> None:
         task_enqueue(task=actions.PUSH_TASK, campaign_id=campaign_id)
 
 
+@app.task(base=GridTask, name=actions.CLOSE_TASK)
+def cancel_open_tasks(*, campaign_id: int) -> None:
+    """Safe to deliver twice: only tasks still open are cancelled."""
+    started = time.monotonic()
+    while time.monotonic() - started < CHUNK_SECONDS:
+        if not actions.campaign_tasks_cancel(
+            campaign_id=campaign_id, batch_size=settings.GRIDGOV_CAMPAIGN_BATCH_SIZE
+        ):
+            return
+    with transaction.atomic():
+        task_enqueue(task=actions.CLOSE_TASK, campaign_id=campaign_id)
+
+
 @app.task(base=GridTask, name="gridgov.campaigns.completion_daily")
 def completion_daily() -> int:
     """Today's and yesterday's completion rows (yesterday's last answers came after its

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:campaign_id>/close/", views.campaign_close, name="close"),
     path("<int:campaign_id>/calls/", views.calls_import, name="calls"),
     path("targets/<int:target_id>/", views.target_answer, name="answer"),
+    path("tasks/<int:task_id>/", views.task_result, name="task"),
 ]

@@ -75,7 +75,9 @@ def campaign_new(request: UserRequest) -> HttpResponse:
             "instructions": template.instructions,
             "target_kind": template.target_kind,
             "target_category": template.target_category,
-            "due_at": timezone.localtime() + timedelta(days=template.days),
+            "due_at": (timezone.localtime() + timedelta(days=template.days)).replace(
+                second=0, microsecond=0
+            ),
             "template": template.code,
         }
         rows = rows_of(template.form)
@@ -188,6 +190,13 @@ def calls_import(request: UserRequest, campaign_id: int) -> HttpResponse:
         },
     )
     return redirect("campaigns:detail", campaign_id)
+
+
+@page_view
+def task_result(request: UserRequest, task_id: int) -> HttpResponse:
+    """Where the worker's task list sends a campaign task: its target's answer page."""
+    target = selectors.target_of_task(request.user, task_id)
+    return redirect("campaigns:answer", target.pk)
 
 
 @page_view

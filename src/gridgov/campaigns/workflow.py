@@ -35,10 +35,10 @@ STAMPS: dict[str, str] = {
 
 # The centres that define, push and close campaigns: a subdistrict, a district, the city.
 CENTRE_ROLES = frozenset({Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER})
-# Those who answer on the phone: the grid's workers, and community staff beside them.
-ANSWER_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF})
-# Who reads a campaign's counts and answers.
-READ_ROLES = CENTRE_ROLES | ANSWER_ROLES | {Role.ANALYST}
+# Those who answer on the phone: the grid's workers, whose field task the answer completes.
+ANSWER_ROLES = frozenset({Role.GRID_WORKER})
+# Who reads a campaign's counts and answers: the centres, the grids and their communities.
+READ_ROLES = CENTRE_ROLES | ANSWER_ROLES | {Role.COMMUNITY_STAFF, Role.ANALYST}
 
 # States whose form may still be answered.
 ANSWERABLE = frozenset({Status.RUNNING})

@@ -26,10 +26,13 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_ROLES
 from gridgov.addresses.actions import library_clear, library_generate
 from gridgov.audit.actions import audit_record
+from gridgov.campaigns.actions import TASK_KIND as CAMPAIGN_TASK
+from gridgov.campaigns.models import Campaign
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
 from gridgov.demo.casework import casework_seed
+from gridgov.demo.campaigns import campaign_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
@@ -55,6 +58,7 @@ from gridgov.events.models import (
 )
 from gridgov.exchange.models import ImportJob
 from gridgov.inspections.models import Inspection, Rectification, Venue
+from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -135,6 +139,7 @@ def demo_city_seed(
         counts["comments"] = casework_seed()
         counts.update(notices_seed())
         counts.update(inspections_seed(seed))
+        counts["campaigns"] = campaign_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -322,6 +327,8 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # Hazards first: each takes its re-inspections with it, then the inspections and venues.
     for inspections_model in (Rectification, Inspection, Venue):
         drop(inspections_model.objects.unscoped().filter(grid__code__startswith=code))
+    drop(Campaign.objects.filter(node__code__startswith=code))
+    drop(FieldTask.objects.filter(kind=CAMPAIGN_TASK, grid__code__startswith=code))
     drop(ImportJob.objects.filter(scope_code__startswith=code))
     drop(Tenancy.objects.filter(home__grid__code__startswith=code))
     for record in (Person, Household, Home, Compound, Organisation):

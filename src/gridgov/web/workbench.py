@@ -152,6 +152,7 @@ def _grid_worker(user: User) -> Workbench:
         (_("My tasks"), reverse("fieldwork:tasks")),
         (_("Report an event"), reverse("events:report")),
         (_("Daily work log"), reverse("fieldwork:log")),
+        (_("Campaigns"), reverse("campaigns:list")),
     ]
     return bench
 
@@ -198,6 +199,7 @@ def _centre(user: User) -> Workbench:
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Closure and response figures"), reverse("events:stats")),
+        (_("Campaigns"), reverse("campaigns:list")),
     ]
     return bench
 

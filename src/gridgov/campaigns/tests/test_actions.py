@@ -26,6 +26,7 @@ from gridgov.campaigns.models import (
 )
 from gridgov.campaigns.tests.conftest import FORM, GRIDS, phone_of
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.fieldwork.models import FieldTask
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +275,37 @@ def test_closed_campaign_takes_no_answers_and_completion_is_counted(
     assert WorkerCompletionDaily.objects.get().worker == users["grid_worker"]
     actions.completion_rebuild(day=today - timedelta(days=2))
     assert not CompletionDaily.objects.filter(day=today - timedelta(days=2)).exists()
+
+
+def test_each_target_is_one_field_task_of_the_grid(
+    running: Campaign, users: dict[str, User], client_for: Any
+) -> None:
+    tasks = FieldTask.objects.unscoped().filter(kind="campaign")
+    assert tasks.count() == 6
+    assert {t.due_at for t in tasks} == {running.due_at}
+    Campaign.objects.unscoped().filter(pk=running.pk).update(status=Status.PUSHING, push_cursor=0)
+    while actions.campaign_push_batch(campaign_id=running.pk, batch_size=4):
+        pass
+    assert tasks.count() == 6
+    target = _first_target(running)
+    task = tasks.get(source_key=actions.task_key(running.pk, target.key))
+    page = client_for("grid_worker").get(f"/campaigns/tasks/{task.pk}/")
+    assert page.status_code == 302
+    assert page["Location"] == f"/campaigns/targets/{target.pk}/"
+    actions.answer_submit(
+        actor=users["grid_worker"], target_id=target.pk, data={"at_home": "no"}, point=(118.1, 31.7)
+    )
+    task.refresh_from_db()
+    assert task.status == "done"
+    assert task.result == {"at_home": False}
+
+
+def test_reached_by_call_or_closed_cancels_the_visit(
+    running: Campaign, users: dict[str, User], django_capture_on_commit_callbacks: Any
+) -> None:
+    actions.calls_import(actor=users["dispatcher"], campaign_id=running.pk, content=CALLS.encode())
+    tasks = FieldTask.objects.unscoped().filter(kind="campaign")
+    assert tasks.filter(status="cancelled").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.campaign_close(actor=users["dispatcher"], campaign_id=running.pk)
+    assert tasks.filter(status="open").count() == 0

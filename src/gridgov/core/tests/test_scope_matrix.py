@@ -47,6 +47,7 @@ from gridgov.fieldwork.actions import field_task_create
 from gridgov.fieldwork.actions.patrols import patrol_start
 from gridgov.fieldwork.models import FieldTask
 from gridgov.inspections.models import Inspection
+from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
 from gridgov.jurisdiction.scope import scope_enforced
@@ -106,6 +107,7 @@ class Targets:
     command: dict[str, int]
     campaign_id: int = 0
     campaign_target_id: int = 0
+    campaign_task_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -366,6 +368,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /campaigns/<int:campaign_id>/push/": campaign_post("/campaigns/{t.campaign_id}/push/"),
     "GET /campaigns/<int:campaign_id>/close/": campaign_post("/campaigns/{t.campaign_id}/close/"),
     "GET /campaigns/<int:campaign_id>/calls/": campaign_post("/campaigns/{t.campaign_id}/calls/"),
+    "GET /campaigns/tasks/<int:task_id>/": campaign_read("/campaigns/tasks/{t.campaign_task_id}/"),
     "GET /campaigns/targets/<int:target_id>/": campaign_read(
         "/campaigns/targets/{t.campaign_target_id}/"
     ),
@@ -1357,6 +1360,7 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         pass
     targets.campaign_id = campaign.pk
     targets.campaign_target_id = campaign.targets.get().pk
+    targets.campaign_task_id = FieldTask.objects.get(source_key__startswith="campaign:").pk
     return targets
 
 
