@@ -69,6 +69,14 @@ MENU: tuple[Entry, ...] = (
         ("whistle:detail", "whistle:blow"),
     ),
     Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
+    Entry(
+        WORK,
+        _("Linked command"),
+        "command:centres",
+        SERVICE,
+        ("command:centre", "command:instruction", "command:roster", "command:activation"),
+    ),
+    Entry(WORK, _("Instructions to me"), "command:receipts_mine", SERVICE),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
