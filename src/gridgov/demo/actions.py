@@ -26,9 +26,11 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_ROLES
 from gridgov.addresses.actions import library_clear, library_generate
 from gridgov.audit.actions import audit_record
+from gridgov.command.actions.centres import command_area_clear
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
+from gridgov.demo.command import command_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
@@ -128,6 +130,7 @@ def demo_city_seed(
     counts.update(registry_seed(scale=scale, seed=seed))
     if history:
         counts["whistles"] = whistle_seed()
+    counts["command_centres"] = command_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -302,6 +305,7 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # The demo's events go first, their photos, then their timeline and deadlines in one
     # statement each: the ORM's cascade would load a city's year of steps into memory.
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
+    deleted["command.CommandCentre"] = command_area_clear(actor=actor, code=code)
     events = Event.objects.filter(node__code__startswith=code)
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
     with triggers_lifted(EventTransition, WhistleLog):
