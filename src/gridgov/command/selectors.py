@@ -146,6 +146,21 @@ def receipts_mine(user: User) -> QuerySet[Receipt]:
     )
 
 
+def receipts_to_acknowledge(user: User) -> int:
+    """What the user's home counts: instructions to them not yet acknowledged."""
+    return receipts_mine(user).filter(status__in=UNACKNOWLEDGED).count()
+
+
+def instructions_late(user: User) -> QuerySet[Instruction]:
+    """Instructions of the user's jurisdiction past their time to acknowledge with someone
+    still silent: what a centre follows up."""
+    return (
+        instructions_visible(user)
+        .filter(ack_due_at__lt=timezone.now(), receipts__status__in=UNACKNOWLEDGED)
+        .distinct()
+    )
+
+
 def receipt_mine(user: User, receipt_id: int) -> Receipt:
     """Only the addressee reads their receipt to act on it; anyone else is not addressed."""
     receipt = receipts_mine(user).filter(pk=receipt_id).first()

@@ -28,11 +28,13 @@ from gridgov.addresses.actions import library_clear, library_generate
 from gridgov.audit.actions import audit_record
 from gridgov.campaigns.actions import TASK_KIND as CAMPAIGN_TASK
 from gridgov.campaigns.models import Campaign
+from gridgov.command.actions.centres import command_area_clear
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
 from gridgov.demo.casework import casework_seed
 from gridgov.demo.campaigns import campaign_seed
+from gridgov.demo.command import command_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
@@ -140,6 +142,7 @@ def demo_city_seed(
         counts.update(notices_seed())
         counts.update(inspections_seed(seed))
         counts["campaigns"] = campaign_seed()
+    counts["command_centres"] = command_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -314,6 +317,7 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # The demo's events go first, their photos, then their timeline and deadlines in one
     # statement each: the ORM's cascade would load a city's year of steps into memory.
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
+    deleted["command.CommandCentre"] = command_area_clear(actor=actor, code=code)
     events = Event.objects.filter(node__code__startswith=code)
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
     with triggers_lifted(EventTransition, WhistleLog):

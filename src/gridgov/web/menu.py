@@ -105,6 +105,14 @@ MENU: tuple[Entry, ...] = (
         ("inspections:inspection",),
     ),
     Entry(WORK, _("Rectifications"), "inspections:rectifications", INSPECTION_PAGE_ROLES),
+    Entry(
+        WORK,
+        _("Linked command"),
+        "command:centres",
+        SERVICE,
+        ("command:centre", "command:instruction", "command:roster", "command:activation"),
+    ),
+    Entry(WORK, _("Instructions to me"), "command:receipts_mine", SERVICE),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)

@@ -30,6 +30,7 @@ from gridgov.accounts.selectors import users_visible
 from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.selectors import scorecard
 from gridgov.audit.selectors import entries_visible
+from gridgov.command.selectors import instructions_late, receipts_to_acknowledge
 from gridgov.events import queues
 from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
@@ -122,12 +123,33 @@ def _today_start() -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
 
 
+def _instructions_to_me(user: User) -> Figure:
+    return Figure(
+        "instructions_to_me",
+        _("Instructions to acknowledge"),
+        receipts_to_acknowledge(user),
+        reverse("command:receipts_mine"),
+        alarm=True,
+    )
+
+
+def _instructions_late(user: User) -> Figure:
+    return Figure(
+        "instructions_late",
+        _("Instructions not acknowledged in time"),
+        instructions_late(user).count(),
+        reverse("command:centres"),
+        alarm=True,
+    )
+
+
 def _grid_worker(user: User) -> Workbench:
     bench = Workbench(_("My work today"))
     pending = task_counts(user).pending
     bench.figures.append(
         Figure("verification", _("Verification tasks"), pending, reverse("verification:tasks"))
     )
+    bench.figures.append(_instructions_to_me(user))
     bench.figures += _queue_figures(
         user, ("to_verify", False), ("overdue", True), ("to_evaluate", False)
     )
@@ -196,8 +218,10 @@ def _centre(user: User) -> Workbench:
             alarm=True,
         )
     )
+    bench.figures += [_instructions_to_me(user), _instructions_late(user)]
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
+        (_("Linked command"), reverse("command:centres")),
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Campaigns"), reverse("campaigns:list")),
     ]
@@ -305,11 +329,13 @@ def _commander(user: User) -> Workbench:
             alarm=True,
         )
     )
+    bench.figures.append(_instructions_late(user))
     bench.breakdowns = [_overdue_by_subdistrict(user, root), _overdue_by_department(user)]
     bench.moved, bench.follows_indicators = _indicators_moved(user, root), True
     bench.links = [
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Rankings"), reverse("assessment:ranking")),
+        (_("Linked command"), reverse("command:centres")),
     ]
     return bench
 

@@ -10,7 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
-from gridgov.command.models import CentreKind, CentreMember, CommandCentre, MemberRole
+from gridgov.command.models import (
+    Activation,
+    CentreKind,
+    CentreMember,
+    CommandCentre,
+    EmergencyPlan,
+    Instruction,
+    MemberRole,
+    Shift,
+    ShiftSwap,
+)
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, ProblemList
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Level, Node
@@ -93,3 +103,25 @@ def member_set(*, actor: User, centre: CommandCentre, user: User, role: str) -> 
         detail={"centre": centre.pk, "user": user.pk, "role": role},
     )
     return member
+
+
+@transaction.atomic
+def command_area_clear(*, actor: User | None, code: str) -> int:
+    """Every centre under a code with all it holds, for the demo's reset (its nodes go next):
+    instructions and receipts, activations, plans, shifts and swaps, members. The number of
+    centres removed."""
+    area = Scope.within(code)
+    centres = CommandCentre.objects.visible_to(area)
+    Instruction.objects.visible_to(area).delete()
+    Activation.objects.visible_to(area).delete()
+    EmergencyPlan.objects.visible_to(area).delete()
+    ShiftSwap.objects.visible_to(area).delete()
+    Shift.objects.visible_to(area).delete()
+    CentreMember.objects.visible_to(area).delete()
+    cleared = 0
+    while centres.exists():
+        cleared += centres.filter(children__isnull=True).delete()[0]
+    audit_record(
+        actor=actor, action="command.area_clear", detail={"code": code, "centres": cleared}
+    )
+    return cleared

@@ -1,0 +1,231 @@
+"""Linked command under load: an instruction to 15,000 grid workers, acknowledgements from
+8 clients, the wall display's data for a district with 8 clients, and the nearest on-duty
+worker among 15,000 positions.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/command_bench \\
+        .venv/bin/python bench/command_load.py [--workers 15000] [--events 1000]
+
+Needs an empty database of its own (it migrates it, then writes the small test tree, the
+catalogue, `--workers` grid worker accounts spread over its grids, each with a start-of-duty
+check-in, and `--events` open events in 秦淮区). Tasks run eagerly: the fan-out starts at the
+commit of the send, in this process, as one worker would run it. Prints each figure beside
+its goal; exit status 0 when all four are met, 2 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 8
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def in_threads(work: Callable[[int], None]) -> float:
+    """Run work(client) in CLIENTS threads, each with its own connection; the wall time."""
+    from django.db import connection
+
+    def run(client: int) -> None:
+        try:
+            work(client)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in range(CLIENTS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start
+
+
+def main() -> int:  # noqa: PLR0915 (one scenario, read top to bottom)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--workers", type=int, default=15_000)
+    parser.add_argument("--events", type=int, default=1_000)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+    os.environ.setdefault("GRIDGOV_TASKS_EAGER", "1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    logging.disable(logging.INFO)
+    from gridgov.accounts.models import User
+    from gridgov.accounts.roles import Role
+    from gridgov.command.actions.centres import centre_create, member_set
+    from gridgov.command.actions.instructions import Targets, instruction_send, receipt_apply
+    from gridgov.command.models import Instruction, MemberRole, Receipt
+    from gridgov.command.nearest import DutyPositions
+    from gridgov.command.selectors import wall_data
+    from gridgov.events.actions.catalogue import catalogue_load
+    from gridgov.events.actions.intake import event_report
+    from gridgov.fieldwork.models import CheckIn, Duty
+    from gridgov.jurisdiction.models import Level, Node
+    from gridgov.jurisdiction.scope import Scope
+    from gridgov.testing.catalogue import default_catalogue
+    from gridgov.testing.tree import build_tree
+    from gridgov.testing.users import make_user, password_hash
+
+    if User.objects.exists():
+        print("The database is not empty: give the benchmark a database of its own.")
+        return 1
+    rng = random.Random(14)
+    tree = build_tree()
+    catalogue_load(actor=None, data=default_catalogue())
+    grids = list(Node.objects.unscoped().filter(level=Level.GRID).order_by("code"))
+    commander = make_user("cc", Role.DISTRICT_COMMANDER, node=tree["3201"])
+    dc = make_user("dc", Role.DISTRICT_COMMANDER, node=tree["320104"])
+    city = centre_create(actor=commander, name="市指挥中心", node=tree["3201"])
+    member_set(actor=commander, centre=city, user=commander, role=MemberRole.COMMANDER)
+    district = centre_create(actor=dc, name="秦淮区指挥中心", node=tree["320104"], parent=city)
+    member_set(actor=dc, centre=district, user=dc, role=MemberRole.COMMANDER)
+    t = time.perf_counter()
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"w{n}",
+                role=Role.GRID_WORKER,
+                node=grids[n % len(grids)],
+                password=password_hash(),
+            )
+            for n in range(args.workers)
+        ],
+        batch_size=2000,
+    )
+    workers = list(User.objects.unscoped().filter(role=Role.GRID_WORKER).select_related("node"))
+    now = timezone.now()
+    checkins = []
+    for worker in workers:
+        x0, y0, x1, y1 = worker.node.geometry.bounds  # type: ignore[union-attr]
+        checkins.append(
+            CheckIn(
+                user=worker,
+                node=worker.node,
+                duty=Duty.START,
+                at=now - timedelta(minutes=rng.randint(1, 600)),
+                lon=rng.uniform(x0, x1),
+                lat=rng.uniform(y0, y1),
+            )
+        )
+    CheckIn.objects.bulk_create(checkins, batch_size=2000)
+    reporter = next(w for w in workers if w.node.code.startswith("320104"))  # type: ignore[union-attr]
+    for n in range(args.events):
+        x0, y0, x1, y1 = reporter.node.geometry.bounds  # type: ignore[union-attr]
+        event_report(
+            actor=reporter,
+            category_code="0401",
+            description=f"楼道飞线充电 {n}",
+            lon=rng.uniform(x0, x1),
+            lat=rng.uniform(y0, y1),
+            extra={"building": "3栋"},
+        )
+    print(f"setup: {len(workers)} workers, {args.events} events in {time.perf_counter() - t:.1f} s")
+    met = True
+
+    # 1. An instruction to every grid worker of the city: send → all in their inboxes.
+    t = time.perf_counter()
+    instruction = instruction_send(
+        actor=commander,
+        centre=city,
+        title="全市网格防汛巡查",
+        due_at=now + timedelta(hours=6),
+        targets=Targets(area="3201"),
+    )
+    elapsed = time.perf_counter() - t
+    done = Instruction.objects.unscoped().get(pk=instruction.pk).fanned_out_at is not None
+    delivered = (
+        Receipt.objects.unscoped()
+        .filter(instruction=instruction, delivered_at__isnull=False)
+        .count()
+    )
+    ok = done and delivered == len(workers) and elapsed < 5
+    met &= ok
+    print(
+        f"fan-out: {delivered} delivered in {elapsed:.2f} s (goal < 5 s) {'ok' if ok else 'MISSED'}"
+    )
+
+    # 2. Acknowledgements from 8 clients, each its own addressees.
+    receipts = list(
+        Receipt.objects.unscoped().filter(instruction=instruction).values_list("pk", "recipient_id")
+    )
+    by_user = {u.pk: u for u in workers}
+    count = min(len(receipts), 4000)
+    share = [receipts[c:count:CLIENTS] for c in range(CLIENTS)]
+
+    def acknowledge(client: int) -> None:
+        for receipt_id, user_id in share[client]:
+            receipt_apply(actor=by_user[user_id], receipt_id=receipt_id, command="acknowledge")
+
+    seconds = in_threads(acknowledge)
+    rate = count / seconds
+    ok = rate >= 500
+    met &= ok
+    print(
+        f"acknowledge: {count} by {CLIENTS} clients, {rate:.0f}/s (goal ≥ 500/s) "
+        f"{'ok' if ok else 'MISSED'}"
+    )
+
+    # 3. The wall display's data for the district, 8 clients polling.
+    timings: list[float] = []
+    lock = threading.Lock()
+
+    def poll(client: int) -> None:
+        for _ in range(25):
+            start = time.perf_counter()
+            wall_data(district)
+            with lock:
+                timings.append(time.perf_counter() - start)
+
+    in_threads(poll)
+    wall = p95(timings) * 1000
+    ok = wall < 200
+    met &= ok
+    print(
+        f"wall data: {len(timings)} reads by {CLIENTS} clients, p50 "
+        f"{statistics.median(timings) * 1000:.0f} ms, p95 {wall:.0f} ms (goal < 200 ms) "
+        f"{'ok' if ok else 'MISSED'}"
+    )
+
+    # 4. The nearest on-duty worker among every position of the city.
+    t = time.perf_counter()
+    positions = DutyPositions.load(Scope.under(tree["3201"]), timezone.now())
+    load = time.perf_counter() - t
+    queries = []
+    for _ in range(1000):
+        lon, lat = rng.uniform(118.0, 119.0), rng.uniform(31.0, 32.0)
+        start = time.perf_counter()
+        positions.nearest(lon, lat, 5)
+        queries.append(time.perf_counter() - start)
+    near = p95(queries) * 1000
+    ok = near < 20
+    met &= ok
+    print(
+        f"nearest: {len(positions.user_ids)} positions (loaded in {load * 1000:.0f} ms, kept "
+        f"15 s), query p50 {statistics.median(queries) * 1000:.2f} ms, p95 {near:.2f} ms "
+        f"(goal < 20 ms) {'ok' if ok else 'MISSED'}"
+    )
+    return 0 if met else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
