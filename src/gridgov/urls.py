@@ -29,6 +29,7 @@ urlpatterns = [
     path("events/", include("gridgov.events.urls")),
     path("whistle/", include("gridgov.whistle.urls")),
     path("rentals/", include("gridgov.rentals.urls")),
+    path("reports/", include("gridgov.reports.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
     path("addresses/", include("gridgov.addresses.urls")),
     path("registry/", include("gridgov.registry.urls")),
