@@ -7,7 +7,7 @@ SCALE ?= small
 SEED ?= 1
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test lint install venv browser migrate seed serve messages clean
+.PHONY: demo test lint install venv browser pdf-fonts migrate seed serve messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,20 @@ vendor/.installed: package.json package-lock.json
 	  node_modules/echarts/dist/echarts.min.js vendor/
 	touch $@
 
-install: $(VENV)/.installed vendor/.installed
+install: $(VENV)/.installed vendor/.installed pdf-fonts
 
 # Debian's chromium for the browser tests; Playwright never downloads one.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# The reports' PDFs (docs/adr/0031): WeasyPrint lays out with Debian's pango and embeds Noto
+# Sans CJK from fonts-noto-cjk; without the font the Chinese text would be empty boxes.
+pdf-fonts:
+	@fc-list 2>/dev/null | grep -q NotoSansCJK || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else echo "PDF reports need Debian's CJK fonts and pango: sudo apt-get install fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0" >&2; exit 1; fi; }
 
 migrate: install
 	mkdir -p var

@@ -174,6 +174,7 @@ def register_routers() -> None:
     from gridgov.notifications.api import router as notifications_router
     from gridgov.registry.api import router as registry_router
     from gridgov.rentals.api import router as rentals_router
+    from gridgov.reports.api import router as reports_router
     from gridgov.staffing.api import router as staffing_router
     from gridgov.verification.api import router as verification_router
     from gridgov.web.api import router as web_router
@@ -198,6 +199,7 @@ def register_routers() -> None:
     api.add_router("/command", command_router)
     api.add_router("/rentals", rentals_router)
     api.add_router("/fieldwork", fieldwork_router)
+    api.add_router("/reports", reports_router)
 
 
 register_routers()

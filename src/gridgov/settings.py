@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "gridgov.exports",
     "gridgov.command",
     "gridgov.rentals",
+    "gridgov.reports",
     "gridgov.web",
     "gridgov.campaigns",
 ]
@@ -435,6 +436,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("GRIDGOV_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every step of every PDF at INFO; the reports log their own line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.server": {
             "handlers": ["django.server"],
             "level": "INFO",
@@ -515,3 +519,24 @@ CELERY_BEAT_SCHEDULE["command_sweep"] = {
 }
 # Receipts delivered per transaction by an instruction's fan-out.
 COMMAND_FAN_OUT_BATCH = env_int("GRIDGOV_COMMAND_FAN_OUT_BATCH", 2000)
+
+# Overcrowded-rental warning (ADR 0031): the rules run nightly per district, in chunks;
+# referred hazards are followed every period until their events are closed.
+CELERY_BEAT_SCHEDULE["rental_rules"] = {
+    "task": "gridgov.rentals.rules_daily",
+    "schedule": crontab(hour=2, minute=30),
+}
+CELERY_BEAT_SCHEDULE["rental_follow"] = {
+    "task": "gridgov.rentals.cases_follow",
+    "schedule": PERIODIC_SECONDS,
+    "options": {"expires": PERIODIC_SECONDS * 2},
+}
+# Reports each morning (daily; weekly on Mondays, monthly on the 1st), one task per unit on
+# REPORT_QUEUE: give it a worker of its own in production, one PDF at a time
+# (--concurrency 1 --max-tasks-per-child 20 --max-memory-per-child 800000, deploy/systemd).
+CELERY_BEAT_SCHEDULE["reports_morning"] = {
+    "task": "gridgov.reports.morning",
+    "schedule": crontab(hour=6, minute=0),
+}
+REPORT_QUEUE = os.environ.get("GRIDGOV_REPORT_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES = {"gridgov.reports.generate": {"queue": REPORT_QUEUE}}

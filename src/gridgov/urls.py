@@ -30,6 +30,7 @@ urlpatterns = [
     path("whistle/", include("gridgov.whistle.urls")),
     path("command/", include("gridgov.command.urls")),
     path("rentals/", include("gridgov.rentals.urls")),
+    path("reports/", include("gridgov.reports.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
     path("insight/", include("gridgov.insight.urls")),
     path("addresses/", include("gridgov.addresses.urls")),

@@ -41,6 +41,8 @@ from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.notices import notices_seed
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
 from gridgov.demo.registry import registry_seed
+from gridgov.demo.rentals import rentals_seed
+from gridgov.demo.reports import reports_seed
 from gridgov.demo.selectors import (
     SEED_ACTION,
     demo_city_code,
@@ -70,6 +72,7 @@ from gridgov.jurisdiction.actions import (
 )
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Level, Node
 from gridgov.registry.models import Compound, Home, Household, Organisation, Person, Tenancy
+from gridgov.rentals.models import CaseTransition, MeterBatch, RentalCase, RuleRun
 from gridgov.staffing.models import StaffAssignment, StaffMember, WorkGroup, WorkGroupMember
 from gridgov.verification.models import VerificationTask
 from gridgov.whistle.models import Whistle, WhistleLog
@@ -143,6 +146,8 @@ def demo_city_seed(
         counts.update(inspections_seed(seed))
         counts["campaigns"] = campaign_seed()
     counts["command_centres"] = command_seed()
+        counts["rental_cases"] = rentals_seed(seed)
+        counts["reports"] = reports_seed(timezone.localdate(until or timezone.now()))
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -320,6 +325,11 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     deleted["command.CommandCentre"] = command_area_clear(actor=actor, code=code)
     events = Event.objects.filter(node__code__startswith=code)
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
+    # The rental cases point at the events their hazards became; their steps go with them.
+    with triggers_lifted(CaseTransition):
+        drop(RentalCase.objects.unscoped().filter(grid__code__startswith=code))
+    drop(RuleRun.objects.unscoped().filter(node__code__startswith=code))
+    drop(MeterBatch.objects.unscoped().filter(node__code__startswith=code))
     with triggers_lifted(EventTransition, WhistleLog):
         for model in (EventTransition, Deadline):
             deleted[model._meta.label] = _delete_of_events(model, events)

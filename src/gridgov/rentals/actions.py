@@ -29,11 +29,15 @@ from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemLis
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Category
 from gridgov.events.workflow import CLOSED_STATUSES as EVENT_CLOSED
+from gridgov.fieldwork.actions import field_task_cancel, field_task_complete, field_task_create
+from gridgov.fieldwork.models import TargetKind
+from gridgov.fieldwork.workflow import Status as FieldStatus
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of, scope_root
 from gridgov.registry.models import Home
 from gridgov.rentals import notices, rules
+from gridgov.rentals.apps import TASK_KIND
 from gridgov.rentals.models import (
     HAZARD_CATEGORIES,
     CaseHazard,
@@ -542,11 +546,44 @@ def case_apply(
     elif command == Command.DISMISS and finding:
         case.finding = finding.strip()
         case.save(update_fields=["finding"])
-    if command == Command.VERIFY:
-        case.field_task_key = f"rentals.case:{case.pk}:verify"
-        case.save(update_fields=["field_task_key"])
+    if command == Command.VERIFY and actor is not None:
+        case.field_task = field_task_create(
+            actor=actor,
+            kind=TASK_KIND,
+            title=str(_("Verify a suspected overcrowded rental")),
+            grid=case.grid,
+            target_kind=TargetKind.HOME,
+            target_id=case.home_id,
+            target_label=case.home.address,
+            source_key=f"rentals.case:{case.pk}:verify",
+            payload={"case": case.pk},
+        )
+        case.save(update_fields=["field_task"])
         notices.verification_sent(case)
+    elif command in (Command.CONFIRM, Command.DISMISS) and actor is not None:
+        _task_close(actor, case, command)
     return case
+
+
+def _task_close(actor: User, case: RentalCase, command: str) -> None:
+    """The field task ends with the case's verification: completed with the finding when its
+    grid worker decides, cancelled when the centre dismisses the case over it."""
+    task = case.field_task
+    if task is None or task.status != FieldStatus.OPEN:
+        return
+    if actor.role == Role.GRID_WORKER:
+        field_task_complete(
+            actor=actor,
+            task=task,
+            result={
+                "decision": command,
+                "people_found": case.people_found,
+                "hazards": sorted(case.hazards.values_list("hazard", flat=True)),
+            },
+            note=case.finding,
+        )
+    else:
+        field_task_cancel(actor=actor, task=task, reason=str(_("The case was dismissed.")))
 
 
 def _advance(

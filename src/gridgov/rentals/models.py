@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.append_only import AppendOnlyModel
 from gridgov.events.models import Event
+from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.scope import ScopedModel
 from gridgov.registry.models import Home
@@ -184,7 +185,14 @@ class RentalCase(ScopedModel):
     run = models.ForeignKey(
         RuleRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
-    field_task_key = models.CharField(_("field task key"), max_length=64, blank=True)
+    field_task = models.ForeignKey(
+        FieldTask,
+        verbose_name=_("verification task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     finding = models.TextField(_("finding on site"), blank=True)
     people_found = models.PositiveSmallIntegerField(_("people found"), null=True, blank=True)
     suspected_at = models.DateTimeField(_("suspected at"))

@@ -45,6 +45,13 @@ def case_get(user: User, case_id: int) -> RentalCase:
     return case
 
 
+def case_of_task(user: User, task_id: int) -> RentalCase:
+    case = cases_visible(user).filter(field_task_id=task_id).first()
+    if case is None:
+        raise NotFound(_("No such case."), code="case_not_found")
+    return case
+
+
 def runs_visible(user: User) -> QuerySet[RuleRun]:
     return RuleRun.objects.visible_to(scope_of(user)).select_related("node")
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/command/", views.case_command, name="command"),
+    path("tasks/<int:task_id>/", views.task_result, name="task"),
 ]

@@ -50,6 +50,12 @@ def case_detail(request: UserRequest, case_id: int) -> HttpResponse:
     )
 
 
+@page_view
+def task_result(request: UserRequest, task_id: int) -> HttpResponse:
+    """The result form of a rental check in the grid worker's task list: the case's page."""
+    return redirect("rentals:case", selectors.case_of_task(request.user, task_id).pk)
+
+
 @require_POST
 @page_view
 def case_command(request: UserRequest, case_id: int) -> HttpResponse:

@@ -54,8 +54,10 @@ from gridgov.jurisdiction.scope import scope_enforced
 from gridgov.notifications.actions import notice_send
 from gridgov.open311.models import ClientApplication
 from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
+from gridgov.rentals.actions import case_apply as rental_case_apply
 from gridgov.rentals.actions import meter_import
 from gridgov.rentals.models import RentalCase
+from gridgov.reports.actions import report_generate
 from gridgov.staffing.models import (
     GroupRole,
     StaffAssignment,
@@ -225,6 +227,7 @@ def campaign_read(url: str) -> Callable[[Targets], Probe]:
 
 IS = f"{API}/insight"
 RN = f"{API}/rentals"
+RP = f"{API}/reports"
 # The target home's address (registry's make_records).
 TARGET_HOME = "目标路1号101室"
 
@@ -244,10 +247,29 @@ def target_rental_case(t: Targets) -> int:
     return case.pk
 
 
+def target_rental_task(t: Targets) -> int:
+    """The target case sent for verification: its field task in the target grid."""
+    case_id = target_rental_case(t)
+    staff = User.objects.get(username="cs")
+    case = rental_case_apply(actor=staff, case_id=case_id, command="verify", expected_version=1)
+    assert case.field_task_id is not None
+    return case.field_task_id
+
+
 def target_meter_batch(t: Targets) -> int:
     """The target dispatcher's import of readings for an address nobody registered."""
     content = "address_code,month,utility,amount\n目标地址,2026-10,water,9\n".encode()
     return meter_import(actor=User.objects.get(pk=t.user_id), name="m.csv", content=content).pk
+
+
+def target_report(t: Targets) -> int:
+    """The target community's daily report."""
+    node = Node.objects.get(code=COMMUNITY)
+    return report_generate(node=node, period="day", start=timezone.localdate()).pk
+
+
+def report_page(tail: str) -> Callable[[Targets], Probe]:
+    return lambda t: Probe("sibling_dispatcher", "GET", f"/reports/{target_report(t)}/{tail}")
 
 
 def meter_file() -> SimpleUploadedFile:
@@ -1029,6 +1051,24 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         {"command": "dismiss", "version": "1"},
         form=True,
     ),
+    "GET /rentals/tasks/<int:task_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/rentals/tasks/{target_rental_task(t)}/"
+    ),
+    "GET /reports/": own_listing("/reports/"),
+    **{f"GET /reports/<int:report_id>/{tail}": report_page(tail) for tail in ("", "pdf", "xlsx")},
+    f"GET {RP}/reports": own_listing(f"{RP}/reports"),
+    f"GET {RP}/reports/{{report_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{RP}/reports/{target_report(t)}"
+    ),
+    # The caller's own unit's report: the sibling's, with nothing of the target in it.
+    f"POST {RP}/reports": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{RP}/reports",
+        {"period": "day", "start": "2026-12-01"},
+        expect=201,
+        shows_nothing_foreign=True,
+    ),
     f"GET {RN}/rules": own_listing(f"{RN}/rules"),
     f"PUT {RN}/rules/{{code}}": lambda t: Probe(
         "sibling_commander",
@@ -1435,6 +1475,7 @@ ADMIN_MATRIX: dict[str, Callable[[Targets], Any]] = {
     "registry.organisation": lambda t: t.registry.organisation.pk,
     "registry.compound": lambda t: t.registry.compound.pk,
     "rentals.rentalcase": target_rental_case,
+    "reports.report": target_report,
     "verification.verificationtask": lambda t: t.verification_task,
     "inspections.venue": lambda t: inspection_targets(t).venue,
     "inspections.inspection": lambda t: inspection_targets(t).inspection,

@@ -12,6 +12,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import Conflict, PermissionDenied
 from gridgov.events.models import Event
+from gridgov.fieldwork.kinds import task_kind
 from gridgov.notifications.models import InboxItem
 from gridgov.rentals import actions, selectors
 from gridgov.rentals.models import CaseHit, RentalCase, RentalRule, RuleRun
@@ -74,6 +75,14 @@ def test_the_chain_from_hit_to_rectification(
     )
     assert case.status == Status.VERIFYING
     assert InboxItem.objects.filter(recipient=users["grid_worker"]).count() == 1
+    task = case.field_task
+    assert task is not None
+    assert (task.kind, task.target_label, task.grid_id) == (
+        "rental_check",
+        case.home.address,
+        case.grid_id,
+    )
+    assert task_kind("rental_check").url_for(task.pk) == f"/rentals/tasks/{task.pk}/"  # type: ignore[union-attr]
     with pytest.raises(Conflict):
         actions.case_apply(
             actor=users["community_staff"], case_id=case.pk, command="rectify", expected_version=2
@@ -88,6 +97,13 @@ def test_the_chain_from_hit_to_rectification(
         hazards=["overcrowding", "fire"],
     )
     assert case.status == Status.RECTIFYING
+    task.refresh_from_db()
+    assert task.status == "done"
+    assert task.result == {
+        "decision": "confirm",
+        "people_found": 11,
+        "hazards": ["fire", "overcrowding"],
+    }
     events = Event.objects.unscoped().filter(address=case.home.address)
     assert sorted(events.values_list("category__code", flat=True)) == ["0404", "0601"]
     assert actions.cases_follow() == 0
@@ -115,9 +131,15 @@ def test_a_dismissed_home_is_not_flagged_again_soon(
     make_home(area="20", people=6)
     run(tree, users["commander"])
     case = RentalCase.objects.unscoped().get()
-    actions.case_apply(
-        actor=users["community_staff"], case_id=case.pk, command="dismiss", expected_version=1
+    case = actions.case_apply(
+        actor=users["community_staff"], case_id=case.pk, command="verify", expected_version=1
     )
+    actions.case_apply(
+        actor=users["community_staff"], case_id=case.pk, command="dismiss", expected_version=2
+    )
+    assert case.field_task is not None
+    case.field_task.refresh_from_db()
+    assert case.field_task.status == "cancelled"
     assert run(tree, users["commander"]).cases_opened == 0
     precision = {p.rule.code: p for p in selectors.rule_precision(users["commander"])}
     assert (precision["crowding"].suspected, precision["crowding"].dismissed) == (1, 1)
@@ -141,7 +163,7 @@ def test_a_rule_flagging_too_many_homes_must_be_confirmed(
     with pytest.raises(Conflict) as refused:
         actions.rule_save(**args)
     assert refused.value.code == "rule_too_broad"
-    assert "3 of 4" in str(refused.value.message)
+    assert "4 套房屋中的 3 套" in str(refused.value.message)
     assert RentalRule.objects.get(code="crowding").params["min_area_per_person"] == 5
     actions.rule_save(**args, confirm=True)
     assert RentalRule.objects.get(code="crowding").params["min_area_per_person"] == 25
