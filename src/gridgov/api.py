@@ -165,6 +165,7 @@ def register_routers() -> None:
     from gridgov.events.api import router as events_router
     from gridgov.exchange.api import router as exchange_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
+    from gridgov.mediation.api import router as mediation_router
     from gridgov.notifications.api import router as notifications_router
     from gridgov.registry.api import router as registry_router
     from gridgov.staffing.api import router as staffing_router
@@ -184,6 +185,7 @@ def register_routers() -> None:
     api.add_router("/verification", verification_router)
     api.add_router("/registry", web_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/mediation", mediation_router)
 
 
 register_routers()

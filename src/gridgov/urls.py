@@ -33,6 +33,7 @@ urlpatterns = [
     path("registry/", include("gridgov.registry.urls")),
     path("exchange/", include("gridgov.exchange.urls")),
     path("verification/", include("gridgov.verification.urls")),
+    path("mediation/", include("gridgov.mediation.urls")),
     path("residents/", include("gridgov.residents.urls")),
     path("open311/v2/", include("gridgov.open311.urls")),
     path("notifications/", include("gridgov.notifications.urls")),

@@ -6,8 +6,10 @@ party's personal data."""
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -16,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import UNMASK_ROLES
@@ -27,13 +29,19 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.events.selectors import event_get
+from gridgov.fieldwork.actions import field_task_cancel, field_task_complete, field_task_create
+from gridgov.fieldwork.models import FieldTask
+from gridgov.fieldwork.selectors import field_task_get
+from gridgov.fieldwork.workflow import OPEN_STATUSES as TASK_OPEN
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import node_get
+from gridgov.mediation.kinds import FOLLOW_UP_KIND
 from gridgov.mediation.models import (
     FOLLOW_UP_DAYS,
     Dispute,
     DisputeStep,
     DisputeType,
+    MediationDaily,
     MediatorKind,
     Party,
     PartyKind,
@@ -349,7 +357,7 @@ def _escalate(actor: User, dispute: Dispute, payload: dict[str, Any], note: str)
     category = ESCALATION_CATEGORY.get(DisputeType(dispute.dispute_type), category)
     if category != ESCALATION_DEFAULT[0]:
         extra = {}
-    description = _t("Dispute %(number)s: the risk rose to %(risk)s. %(note)s") % {
+    description = gettext("Dispute %(number)s: the risk rose to %(risk)s. %(note)s") % {
         "number": dispute.number,
         "risk": RiskLevel(risk).label,
         "note": crypto.redact(note.strip()),
@@ -458,7 +466,9 @@ def dispute_apply(
         detail={"number": dispute.number, "from": before, "to": after},
     )
     if step == Command.AGREE:
-        transaction.on_commit(partial(_announce, dispute.number, "follow-up due"))
+        _follow_up_schedule(dispute)
+    elif step == Command.FOLLOW_UP:
+        _follow_up_task_withdraw(dispute)
     transaction.on_commit(partial(_announce, dispute.number, step))
     return dispute
 
@@ -598,3 +608,113 @@ def party_unmask(*, actor: User, party_id: int, field: str, purpose: str) -> str
         detail={"party": party.pk, "field": field, "purpose": purpose},
     )
     return plaintext
+
+
+def _follow_up_key(dispute: Dispute) -> str:
+    return f"{FOLLOW_UP_KIND}:{dispute.pk}"
+
+
+def _follow_up_schedule(dispute: Dispute) -> FieldTask:
+    """The follow-up visit (回访) as a field task for the dispute's grid, due when the
+    agreement says; the table's own step, so the system assigns it, once per dispute."""
+    names = "、".join(p.name for p in dispute_parties(dispute))
+    return field_task_create(
+        actor=None,
+        kind=FOLLOW_UP_KIND,
+        title=gettext("Follow-up visit: dispute %(number)s") % {"number": dispute.number},
+        grid=dispute.grid,
+        target_label=names[:200],
+        due_at=dispute.follow_up_due_at,
+        source_key=_follow_up_key(dispute),
+        note=gettext("Visit the parties and record whether the agreement is kept."),
+        payload={"dispute_id": dispute.pk},
+    )
+
+
+def _follow_up_task_withdraw(dispute: Dispute) -> None:
+    """A follow-up recorded at the desk (by telephone) leaves no visit to make."""
+    task = (
+        FieldTask.objects.unscoped()
+        .filter(source_key=_follow_up_key(dispute), status__in=TASK_OPEN)
+        .first()
+    )
+    if task is not None:
+        field_task_cancel(
+            actor=None, task=task, reason=gettext("The follow-up was recorded at the desk.")
+        )
+
+
+@transaction.atomic
+def follow_up_record(*, actor: User, task_id: int, kept: bool, note: str = "") -> Dispute:
+    """The grid worker's follow-up visit, entered from the task list: the field task is
+    completed with whether the agreement is kept, and the dispute takes the follow-up step."""
+    task = field_task_get(actor, task_id)
+    dispute_id = task.payload.get("dispute_id")
+    if task.kind != FOLLOW_UP_KIND or not isinstance(dispute_id, int):
+        raise InvalidInput(_("This task is no follow-up visit."), code="not_follow_up")
+    dispute = dispute_get(actor, dispute_id)
+    field_task_complete(actor=actor, task=task, result={"kept": kept}, note=note)
+    return dispute_apply(
+        actor=actor,
+        dispute_id=dispute.pk,
+        command=Command.FOLLOW_UP,
+        expected_version=dispute.version,
+        note=note,
+        payload={"kept": kept},
+    )
+
+
+# The daily figures (ADR 0007). Each count belongs to the day of its step: a dispute registered
+# on one day and concluded on another counts in `registered` on the first and in `concluded` on
+# the second. Steps happen now, so rebuilding today and yesterday keeps the table true; a
+# longer span is rebuilt on demand (the demo's year).
+
+Key = tuple[int, str, str]
+
+
+def _bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def _rows_of_day(day: date) -> dict[Key, dict[str, int]]:
+    start, end = _bounds(day)
+    rows: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    disputes = Dispute.objects.unscoped()
+
+    def key(d: Dispute) -> Key:
+        return (d.grid_id, d.dispute_type, d.mediator_name)
+
+    for d in disputes.filter(registered_at__gte=start, registered_at__lt=end):
+        rows[key(d)]["registered"] += 1
+    for d in disputes.filter(agreed_at__gte=start, agreed_at__lt=end):
+        row = rows[key(d)]
+        row["concluded"] += 1
+        row["agreed"] += 1
+        row["conclude_seconds"] += int((d.agreed_at - d.registered_at).total_seconds())  # type: ignore[operator]
+    for d in disputes.filter(not_agreed_at__gte=start, not_agreed_at__lt=end):
+        row = rows[key(d)]
+        row["concluded"] += 1
+        row["conclude_seconds"] += int((d.not_agreed_at - d.registered_at).total_seconds())  # type: ignore[operator]
+    for d in disputes.filter(followed_up_at__gte=start, followed_up_at__lt=end):
+        row = rows[key(d)]
+        row["followed_up"] += 1
+        row["kept"] += int(bool(d.agreement_kept))
+    return rows
+
+
+def figures_rebuild(days: Iterable[date]) -> int:
+    """Recompute each day's rows, delete then insert, one transaction a day; idempotent."""
+    written = 0
+    for day in days:
+        with transaction.atomic():
+            MediationDaily.objects.unscoped().filter(day=day).delete()
+            rows = [
+                MediationDaily(
+                    day=day, grid_id=grid, dispute_type=kind, mediator_name=mediator, **counts
+                )
+                for (grid, kind, mediator), counts in _rows_of_day(day).items()
+            ]
+            MediationDaily.objects.bulk_create(rows)
+            written += len(rows)
+    return written

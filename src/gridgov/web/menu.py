@@ -17,6 +17,8 @@ from gridgov.accounts.roles import ADMIN_ROLES, Capability, Role, roles_with
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
+from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
+from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
 if TYPE_CHECKING:
@@ -69,6 +71,13 @@ MENU: tuple[Entry, ...] = (
         ("whistle:detail", "whistle:blow"),
     ),
     Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
+    Entry(
+        WORK,
+        _("Disputes"),
+        "mediation:list",
+        MEDIATION_READ_ROLES,
+        ("mediation:detail", "mediation:register", "mediation:from_event", "mediation:follow_up"),
+    ),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
@@ -86,6 +95,7 @@ MENU: tuple[Entry, ...] = (
     Entry(DATA, _("Addresses"), "addresses:batch", SERVICE),
     Entry(DATA, _("Working calendar"), "worktime:years", EVERYONE, ("worktime:year",)),
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
+    Entry(FIGURES, _("Mediation figures"), "mediation:figures", MEDIATION_FIGURE_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),
