@@ -31,6 +31,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.demo import names
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
+from gridgov.demo.mediation import mediation_seed
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
 from gridgov.demo.registry import registry_seed
 from gridgov.demo.selectors import (
@@ -51,6 +52,7 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
+from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -59,6 +61,7 @@ from gridgov.jurisdiction.actions import (
     wkb_of,
 )
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Level, Node
+from gridgov.mediation.models import Dispute, MediationDaily
 from gridgov.registry.models import Compound, Home, Household, Organisation, Person, Tenancy
 from gridgov.staffing.models import StaffAssignment, StaffMember, WorkGroup, WorkGroupMember
 from gridgov.verification.models import VerificationTask
@@ -128,6 +131,7 @@ def demo_city_seed(
     counts.update(registry_seed(scale=scale, seed=seed))
     if history:
         counts["whistles"] = whistle_seed()
+        counts.update(mediation_seed(seed=seed))
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -303,6 +307,11 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # statement each: the ORM's cascade would load a city's year of steps into memory.
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
     events = Event.objects.filter(node__code__startswith=code)
+    drop(Dispute.objects.unscoped().filter(grid__code__startswith=code))
+    drop(MediationDaily.objects.unscoped().filter(grid__code__startswith=code))
+    # The follow-up visits the disputes scheduled, and any other field task of the city.
+    with triggers_lifted(FieldTaskTransition):
+        drop(FieldTask.objects.unscoped().filter(grid__code__startswith=code))
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
     with triggers_lifted(EventTransition, WhistleLog):
         for model in (EventTransition, Deadline):

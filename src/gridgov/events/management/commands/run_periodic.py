@@ -27,6 +27,7 @@ JOBS = (
     "events_sweep",
     "whistle_sweep",
     "indicators_rebuild",
+    "mediation_figures_rebuild",
     "verification_stale_sweep",
     "exchange_expire_files",
 )
