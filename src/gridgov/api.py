@@ -171,6 +171,7 @@ def register_routers() -> None:
     from gridgov.inspections.api import router as inspections_router
     from gridgov.fieldwork.api import router as fieldwork_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
+    from gridgov.mediation.api import router as mediation_router
     from gridgov.notifications.api import router as notifications_router
     from gridgov.registry.api import router as registry_router
     from gridgov.rentals.api import router as rentals_router
@@ -200,6 +201,7 @@ def register_routers() -> None:
     api.add_router("/rentals", rentals_router)
     api.add_router("/fieldwork", fieldwork_router)
     api.add_router("/reports", reports_router)
+    api.add_router("/mediation", mediation_router)
 
 
 register_routers()

@@ -39,6 +39,7 @@ urlpatterns = [
     path("verification/", include("gridgov.verification.urls")),
     path("fieldwork/", include("gridgov.fieldwork.urls")),
     path("inspections/", include("gridgov.inspections.urls")),
+    path("mediation/", include("gridgov.mediation.urls")),
     path("residents/", include("gridgov.residents.urls")),
     path("open311/v2/", include("gridgov.open311.urls")),
     path("notifications/", include("gridgov.notifications.urls")),

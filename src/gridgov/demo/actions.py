@@ -39,6 +39,7 @@ from gridgov.demo.history import default_catalogue, history_months, history_writ
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.notices import notices_seed
+from gridgov.demo.mediation import mediation_seed
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
 from gridgov.demo.registry import registry_seed
 from gridgov.demo.rentals import rentals_seed
@@ -63,6 +64,7 @@ from gridgov.events.models import (
 from gridgov.exchange.models import ImportJob
 from gridgov.inspections.models import Inspection, Rectification, Venue
 from gridgov.fieldwork.models import FieldTask
+from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -71,6 +73,7 @@ from gridgov.jurisdiction.actions import (
     wkb_of,
 )
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Level, Node
+from gridgov.mediation.models import Dispute, MediationDaily
 from gridgov.registry.models import Compound, Home, Household, Organisation, Person, Tenancy
 from gridgov.rentals.models import CaseTransition, MeterBatch, RentalCase, RuleRun
 from gridgov.staffing.models import StaffAssignment, StaffMember, WorkGroup, WorkGroupMember
@@ -148,6 +151,7 @@ def demo_city_seed(
     counts["command_centres"] = command_seed()
         counts["rental_cases"] = rentals_seed(seed)
         counts["reports"] = reports_seed(timezone.localdate(until or timezone.now()))
+        counts.update(mediation_seed(seed=seed))
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -324,6 +328,11 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
     deleted["command.CommandCentre"] = command_area_clear(actor=actor, code=code)
     events = Event.objects.filter(node__code__startswith=code)
+    drop(Dispute.objects.unscoped().filter(grid__code__startswith=code))
+    drop(MediationDaily.objects.unscoped().filter(grid__code__startswith=code))
+    # The follow-up visits the disputes scheduled, and any other field task of the city.
+    with triggers_lifted(FieldTaskTransition):
+        drop(FieldTask.objects.unscoped().filter(grid__code__startswith=code))
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
     # The rental cases point at the events their hazards became; their steps go with them.
     with triggers_lifted(CaseTransition):

@@ -6,8 +6,10 @@ party's personal data."""
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -16,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import UNMASK_ROLES
@@ -27,13 +29,19 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.events.selectors import event_get
+from gridgov.fieldwork.actions import field_task_cancel, field_task_complete, field_task_create
+from gridgov.fieldwork.models import FieldTask
+from gridgov.fieldwork.selectors import field_task_get
+from gridgov.fieldwork.workflow import OPEN_STATUSES as TASK_OPEN
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import node_get
+from gridgov.mediation.kinds import FOLLOW_UP_KIND
 from gridgov.mediation.models import (
     FOLLOW_UP_DAYS,
     Dispute,
     DisputeStep,
     DisputeType,
+    MediationDaily,
     MediatorKind,
     Party,
     PartyKind,
@@ -349,7 +357,7 @@ def _escalate(actor: User, dispute: Dispute, payload: dict[str, Any], note: str)
     category = ESCALATION_CATEGORY.get(DisputeType(dispute.dispute_type), category)
     if category != ESCALATION_DEFAULT[0]:
         extra = {}
-    description = _t("Dispute %(number)s: the risk rose to %(risk)s. %(note)s") % {
+    description = gettext("Dispute %(number)s: the risk rose to %(risk)s. %(note)s") % {
         "number": dispute.number,
         "risk": RiskLevel(risk).label,
         "note": crypto.redact(note.strip()),
@@ -458,7 +466,9 @@ def dispute_apply(
         detail={"number": dispute.number, "from": before, "to": after},
     )
     if step == Command.AGREE:
-        transaction.on_commit(partial(_announce, dispute.number, "follow-up due"))
+        _follow_up_schedule(dispute)
+    elif step == Command.FOLLOW_UP:
+        _follow_up_task_withdraw(dispute)
     transaction.on_commit(partial(_announce, dispute.number, step))
     return dispute
 
@@ -598,3 +608,144 @@ def party_unmask(*, actor: User, party_id: int, field: str, purpose: str) -> str
         detail={"party": party.pk, "field": field, "purpose": purpose},
     )
     return plaintext
+
+
+def _follow_up_key(dispute: Dispute) -> str:
+    return f"{FOLLOW_UP_KIND}:{dispute.pk}"
+
+
+def _follow_up_schedule(dispute: Dispute) -> FieldTask:
+    """The follow-up visit (回访) as a field task for the dispute's grid, due when the
+    agreement says; the table's own step, so the system assigns it, once per dispute."""
+    names = "、".join(p.name for p in dispute_parties(dispute))
+    return field_task_create(
+        actor=None,
+        kind=FOLLOW_UP_KIND,
+        title=gettext("Follow-up visit: dispute %(number)s") % {"number": dispute.number},
+        grid=dispute.grid,
+        target_label=names[:200],
+        due_at=dispute.follow_up_due_at,
+        source_key=_follow_up_key(dispute),
+        note=gettext("Visit the parties and record whether the agreement is kept."),
+        payload={"dispute_id": dispute.pk},
+    )
+
+
+def _follow_up_task_withdraw(dispute: Dispute) -> None:
+    """A follow-up recorded at the desk (by telephone) leaves no visit to make."""
+    task = (
+        FieldTask.objects.unscoped()
+        .filter(source_key=_follow_up_key(dispute), status__in=TASK_OPEN)
+        .first()
+    )
+    if task is not None:
+        field_task_cancel(
+            actor=None, task=task, reason=gettext("The follow-up was recorded at the desk.")
+        )
+
+
+@transaction.atomic
+def follow_up_record(*, actor: User, task_id: int, kept: bool, note: str = "") -> Dispute:
+    """The grid worker's follow-up visit, entered from the task list: the field task is
+    completed with whether the agreement is kept, and the dispute takes the follow-up step."""
+    task = field_task_get(actor, task_id)
+    dispute_id = task.payload.get("dispute_id")
+    if task.kind != FOLLOW_UP_KIND or not isinstance(dispute_id, int):
+        raise InvalidInput(_("This task is no follow-up visit."), code="not_follow_up")
+    dispute = dispute_get(actor, dispute_id)
+    field_task_complete(actor=actor, task=task, result={"kept": kept}, note=note)
+    return dispute_apply(
+        actor=actor,
+        dispute_id=dispute.pk,
+        command=Command.FOLLOW_UP,
+        expected_version=dispute.version,
+        note=note,
+        payload={"kept": kept},
+    )
+
+
+# The daily figures (ADR 0007). Each count belongs to the day of its step: a dispute registered
+# on one day and concluded on another counts in `registered` on the first and in `concluded` on
+# the second. Steps happen now, so rebuilding today and yesterday keeps the table true; a
+# longer span is rebuilt on demand (the demo's year).
+
+Key = tuple[int, str, str]
+
+
+# The day each count belongs to: the step's stamp, and the counts it adds there.
+_STAMPS = ("registered_at", "agreed_at", "not_agreed_at", "followed_up_at")
+
+
+def _counted(stamp: str, d: dict[str, Any]) -> dict[str, int]:
+    if stamp == "registered_at":
+        return {"registered": 1}
+    if stamp == "followed_up_at":
+        return {"followed_up": 1, "kept": int(bool(d["agreement_kept"]))}
+    seconds = int((d[stamp] - d["registered_at"]).total_seconds())
+    return {"concluded": 1, "agreed": int(stamp == "agreed_at"), "conclude_seconds": seconds}
+
+
+def _rows_of_days(first: date, last: date) -> dict[date, dict[Key, dict[str, int]]]:
+    """Every count of the days first..last, one query per kind of step for the whole span."""
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    days: dict[date, dict[Key, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    fields = ("grid_id", "dispute_type", "mediator_name", "agreement_kept", *_STAMPS)
+    for stamp in _STAMPS:
+        span = {f"{stamp}__gte": start, f"{stamp}__lt": end}
+        for d in Dispute.objects.unscoped().filter(**span).values(*fields):
+            row = days[timezone.localdate(d[stamp])][
+                (d["grid_id"], d["dispute_type"], d["mediator_name"])
+            ]
+            for name, value in _counted(stamp, d).items():
+                row[name] += value
+    return days
+
+
+def figures_rebuild(days: Iterable[date]) -> int:
+    """Recompute the days' rows, delete then insert, one transaction for all; idempotent."""
+    wanted = sorted(set(days))
+    if not wanted:
+        return 0
+    counted = _rows_of_days(wanted[0], wanted[-1])
+    rows = [
+        MediationDaily(day=day, grid_id=grid, dispute_type=kind, mediator_name=mediator, **counts)
+        for day in wanted
+        for (grid, kind, mediator), counts in counted.get(day, {}).items()
+    ]
+    with transaction.atomic():
+        MediationDaily.objects.unscoped().filter(day__in=wanted).delete()
+        MediationDaily.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+@dataclass
+class PastDispute:
+    """A dispute already mediated elsewhere (a paper ledger, the demo's year), with its
+    parties, sessions and steps, unsaved; `disputes_history_insert` writes them together."""
+
+    dispute: Dispute
+    parties: list[Party]
+    sessions: list[Session]
+    steps: list[DisputeStep]
+
+
+@transaction.atomic
+def disputes_history_insert(*, actor: User | None, past: list[PastDispute]) -> int:
+    """Write past disputes in bulk, one audit row for all: a year of a district's ledger goes
+    in in seconds instead of one audited action per step."""
+    Dispute.objects.bulk_create([p.dispute for p in past], batch_size=1000)
+    for p in past:
+        for party in p.parties:
+            party.dispute_id = p.dispute.pk
+        for session in p.sessions:
+            session.dispute_id = p.dispute.pk
+        for step in p.steps:
+            step.dispute_id = p.dispute.pk
+    Party.objects.bulk_create([r for p in past for r in p.parties], batch_size=1000)
+    Session.objects.bulk_create([r for p in past for r in p.sessions], batch_size=1000)
+    DisputeStep.objects.bulk_create([r for p in past for r in p.steps], batch_size=1000)
+    audit_record(actor=actor, action="mediation.history_insert", detail={"disputes": len(past)})
+    return len(past)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from weasyprint import HTML  # type: ignore[import-untyped]
 
 from gridgov.core.errors import Conflict
 from gridgov.mediation.models import PartySide
@@ -27,6 +26,10 @@ def agreement_pdf(user: User, dispute_id: int) -> tuple[str, bytes]:
     dispute = dispute_get(user, dispute_id)
     if dispute.agreed_at is None:
         raise Conflict(_("There is no agreement yet."), code="no_agreement")
+    # Imported here: WeasyPrint parses its stylesheets (and logs it) on import, which every
+    # process loading the URLconf would pay for.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
     parties = list(dispute_parties(dispute))
     html = render_to_string(
         "mediation/agreement.html",

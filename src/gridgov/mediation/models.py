@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.scope import ScopedModel
-from gridgov.mediation.workflow import ReferralTarget, Status
+from gridgov.mediation.workflow import Command, ReferralTarget, Status
 from gridgov.registry.models import Organisation, Person
 
 # The default delay of the follow-up visit after an agreement (回访).
@@ -239,6 +239,13 @@ class DisputeStep(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.dispute_id} {self.command}"
+
+    @property
+    def label(self) -> str:
+        """The step as the log reads it; registration is no command of the table."""
+        if self.command in Command.values:
+            return str(Command(self.command).label)
+        return str(_("registered"))
 
 
 class MediationDaily(ScopedModel):

@@ -1,5 +1,6 @@
 """Every read of disputes, scoped to the caller's tree by the dispute's grid. A department
-sees none: mediation is the work of the grids and their levels, not of the departments."""
+sees none: mediation is the work of the grids and their levels, not of the departments, and
+the platform's administrators and the analysts read no parties."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.errors import NotFound
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.mediation.models import Dispute, DisputeStep, Party, Session
+from gridgov.mediation.workflow import READ_ROLES
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 def disputes_visible(user: User) -> QuerySet[Dispute]:
     scope = scope_of(user)
     rows = Dispute.objects.visible_to(scope)
-    if scope.is_department:
+    if scope.is_department or user.role not in READ_ROLES:
         return rows.none()
     return rows.select_related("grid", "grid__parent", "source_event", "escalated_event")
 

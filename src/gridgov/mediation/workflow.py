@@ -95,6 +95,9 @@ _STAFF = _MEDIATORS - {Role.GRID_WORKER}
 
 # Who may register a dispute and give each command; accounts hold one role and no rights.
 REGISTER_ROLES = _MEDIATORS
+# Who reads disputes (their parties included): those who mediate. Analysts read the figures.
+READ_ROLES = _MEDIATORS
+FIGURE_ROLES = _MEDIATORS | {Role.ANALYST}
 COMMAND_ROLES: dict[Command, frozenset[Role]] = {
     C.ACCEPT: _STAFF,
     C.MEDIATE: _MEDIATORS,

@@ -41,3 +41,46 @@ def make_dispute(actor: User, grid_code: str, **overrides: Any) -> Dispute:
         "amount": "1200",
     } | overrides
     return dispute_register(actor=actor, **fields)
+
+
+def target_dispute(user_id: int, grid_code: str) -> Dispute:
+    """The scope matrix's dispute in the target grid, made once by the target's dispatcher;
+    its summary carries a name the matrix watches for."""
+    from gridgov.accounts.models import User
+
+    found = Dispute.objects.unscoped().filter(grid__code=grid_code).first()
+    if found is not None:
+        return found
+    return make_dispute(User.objects.get(pk=user_id), grid_code, summary="目标事件的纠纷")
+
+
+def target_follow_up_task(user_id: int, grid_code: str) -> int:
+    """The follow-up visit of the target dispute, agreed to get there."""
+    from gridgov.accounts.models import User
+    from gridgov.fieldwork.models import FieldTask
+    from gridgov.mediation.actions import dispute_apply
+    from gridgov.mediation.models import Party
+    from gridgov.mediation.workflow import Command
+
+    actor = User.objects.get(pk=user_id)
+    dispute = target_dispute(user_id, grid_code)
+    consents = list(Party.objects.unscoped().filter(dispute=dispute).values_list("pk", flat=True))
+    for command in (Command.ACCEPT, Command.MEDIATE, Command.AGREE):
+        dispute = dispute_apply(
+            actor=actor,
+            dispute_id=dispute.pk,
+            command=command,
+            expected_version=dispute.version,
+            payload={"terms": "目标事件协议", "consents": consents},
+        )
+    return FieldTask.objects.unscoped().get(payload__dispute_id=dispute.pk).pk
+
+
+def target_figures(user_id: int, grid_code: str) -> None:
+    """The target dispute counted in today's figures."""
+    from django.utils import timezone
+
+    from gridgov.mediation.actions import figures_rebuild
+
+    target_dispute(user_id, grid_code)
+    figures_rebuild([timezone.localdate()])

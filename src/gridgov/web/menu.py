@@ -21,6 +21,8 @@ from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES
 from gridgov.fieldwork.views import FIGURE_ROLES as FIELD_FIGURE_ROLES
 from gridgov.inspections.views import PAGE_ROLES as INSPECTION_PAGE_ROLES
+from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
+from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
 if TYPE_CHECKING:
@@ -113,6 +115,13 @@ MENU: tuple[Entry, ...] = (
         ("command:centre", "command:instruction", "command:roster", "command:activation"),
     ),
     Entry(WORK, _("Instructions to me"), "command:receipts_mine", SERVICE),
+    Entry(
+        WORK,
+        _("Disputes"),
+        "mediation:list",
+        MEDIATION_READ_ROLES,
+        ("mediation:detail", "mediation:register", "mediation:from_event", "mediation:follow_up"),
+    ),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
@@ -133,6 +142,7 @@ MENU: tuple[Entry, ...] = (
     Entry(FIGURES, _("Field work figures"), "fieldwork:coverage", FIELD_FIGURE_ROLES),
     Entry(FIGURES, _("Work logs"), "fieldwork:logs", FIELD_FIGURE_ROLES),
     Entry(FIGURES, _("Hazard ledger"), "inspections:ledger", INSPECTION_PAGE_ROLES),
+    Entry(FIGURES, _("Mediation figures"), "mediation:figures", MEDIATION_FIGURE_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),

@@ -51,6 +51,7 @@ from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
 from gridgov.jurisdiction.scope import scope_enforced
+from gridgov.mediation.models import Party
 from gridgov.notifications.actions import notice_send
 from gridgov.open311.models import ClientApplication
 from gridgov.registry.tests.factories import ID_NUMBER, Records, make_records
@@ -70,6 +71,7 @@ from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.command import make_command_targets
 from gridgov.testing.images import PNG
 from gridgov.testing.insight import make_target_notice
+from gridgov.testing.mediation import target_dispute, target_figures, target_follow_up_task
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
 from gridgov.verification.tests.factories import propose_phone
@@ -1104,6 +1106,94 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"{RN}/meter-imports/{target_meter_batch(t)}/unknown"
     ),
 }
+
+
+# Dispute mediation: the target grid's dispute, made when a probe first needs it.
+MD = f"{API}/mediation"
+
+
+def _dispute(t: Targets) -> int:
+    return target_dispute(t.user_id, GRID).pk
+
+
+def _party(t: Targets) -> int:
+    return Party.objects.unscoped().filter(dispute_id=_dispute(t)).values_list("pk", flat=True)[0]
+
+
+def _figures(url: str) -> Callable[[Targets], Probe]:
+    def probe(t: Targets) -> Probe:
+        target_figures(t.user_id, GRID)
+        return own_listing(url)(t)
+
+    return probe
+
+
+MEDIATION_PARTY = {"side": "applicant", "name": "某人"}
+MEDIATION_FIELDS = {
+    "parties": [MEDIATION_PARTY, {**MEDIATION_PARTY, "side": "respondent"}],
+    "risk_level": "low",
+    "mediator_kind": "community",
+    "mediator_name": "某调解员",
+}
+MATRIX |= {
+    "GET /mediation/": _figures("/mediation/"),
+    "GET /mediation/new/": own_listing("/mediation/new/"),
+    "GET /mediation/figures/": _figures("/mediation/figures/?by=community"),
+    "GET /mediation/from-event/<str:number>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/mediation/from-event/{t.event_number}/"
+    ),
+    "GET /mediation/follow-up/<int:task_id>/": lambda t: Probe(
+        "sibling_dispatcher",
+        "GET",
+        f"/mediation/follow-up/{target_follow_up_task(t.user_id, GRID)}/",
+    ),
+    "GET /mediation/parties/<int:party_id>/unmask": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"/mediation/parties/{_party(t)}/unmask",
+        {"field": "id_number", "purpose": "核实"}, form=True,
+    ),
+    "GET /mediation/<int:dispute_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/mediation/{_dispute(t)}/"
+    ),
+    "GET /mediation/<int:dispute_id>/steps/<str:command>/": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"/mediation/{_dispute(t)}/steps/accept/",
+        {"expected_version": "1"}, form=True,
+    ),
+    "GET /mediation/<int:dispute_id>/sessions/": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"/mediation/{_dispute(t)}/sessions/",
+        {"held_at": "2026-01-01T10:00", "place": "x", "participants": "x"}, form=True,
+    ),
+    "GET /mediation/<int:dispute_id>/agreement.pdf": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/mediation/{_dispute(t)}/agreement.pdf"
+    ),
+    "GET /mediation/<int:dispute_id>/scan/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/mediation/{_dispute(t)}/scan/"
+    ),
+    f"GET {MD}/disputes": _figures(f"{MD}/disputes"),
+    f"POST {MD}/disputes": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{MD}/disputes",
+        {**MEDIATION_FIELDS, "dispute_type": "neighbour", "summary": "x", "grid_code": GRID},
+    ),
+    f"POST {MD}/disputes/from-event": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{MD}/disputes/from-event",
+        {**MEDIATION_FIELDS, "event_number": t.event_number},
+    ),
+    f"GET {MD}/disputes/{{dispute_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{MD}/disputes/{_dispute(t)}"
+    ),
+    f"POST {MD}/disputes/{{dispute_id}}/commands/{{command}}": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{MD}/disputes/{_dispute(t)}/commands/accept",
+        {"expected_version": 1},
+    ),
+    f"POST {MD}/disputes/{{dispute_id}}/sessions": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{MD}/disputes/{_dispute(t)}/sessions",
+        {"held_at": "2026-01-01T10:00:00+08:00", "place": "x", "participants": "x"},
+    ),
+    f"POST {MD}/parties/{{party_id}}/unmask": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{MD}/parties/{_party(t)}/unmask",
+        {"field": "id_number", "purpose": "核实"},
+    ),
+    f"GET {MD}/figures": _figures(f"{MD}/figures?by=community"),
+}  # fmt: skip
 
 # Routes with nothing of a jurisdiction in them, and why.
 UNSCOPED: dict[str, str] = {

@@ -14,14 +14,17 @@ from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
+from gridgov.fieldwork.models import FieldTask
 from gridgov.mediation.actions import (
     PartyIn,
     dispute_apply,
     dispute_from_event,
+    follow_up_record,
     party_unmask,
     session_add,
 )
 from gridgov.mediation.agreement import agreement_pdf
+from gridgov.mediation.kinds import FOLLOW_UP_KIND
 from gridgov.mediation.models import Dispute, Party, PartySide
 from gridgov.mediation.workflow import Command, Status
 from gridgov.testing.catalogue import default_catalogue
@@ -202,3 +205,35 @@ def test_a_party_is_revealed_only_with_the_right_and_a_purpose(users: Any) -> No
     assert shown == id_number(123)
     entry = AuditEntry.objects.get(action="mediation.unmask")
     assert entry.detail["purpose"] == "出具协议书"
+
+
+def _agreed(actor: Any) -> Dispute:
+    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
+    consents = list(Party.objects.unscoped().filter(dispute=dispute).values_list("pk", flat=True))
+    return _walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=consents)
+
+
+@pytest.mark.django_db
+def test_the_follow_up_visit_is_a_field_task_that_records_whether_it_is_kept(users: Any) -> None:
+    dispute = _agreed(users["community_staff"])
+    task = FieldTask.objects.unscoped().get(kind=FOLLOW_UP_KIND)
+    assert task.grid_id == dispute.grid_id
+    assert task.due_at == dispute.follow_up_due_at
+    assert task.payload == {"dispute_id": dispute.pk}
+    assert "张三" in task.target_label
+    dispute = follow_up_record(
+        actor=users["grid_worker"], task_id=task.pk, kept=False, note="未履行"
+    )
+    assert dispute.status == Status.FOLLOWED_UP
+    assert dispute.agreement_kept is False
+    task.refresh_from_db()
+    assert task.status == "done"
+    assert task.result == {"kept": False}
+
+
+@pytest.mark.django_db
+def test_a_follow_up_at_the_desk_withdraws_the_visit(users: Any) -> None:
+    actor = users["community_staff"]
+    dispute = _walk(actor, _agreed(actor), Command.FOLLOW_UP, kept=True)
+    assert dispute.agreement_kept is True
+    assert FieldTask.objects.unscoped().get(kind=FOLLOW_UP_KIND).status == "cancelled"

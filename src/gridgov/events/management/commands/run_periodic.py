@@ -28,6 +28,7 @@ JOBS = (
     "whistle_sweep",
     "inspections_sweep",
     "indicators_rebuild",
+    "mediation_figures_rebuild",
     "verification_stale_sweep",
     "exchange_expire_files",
 )
