@@ -162,6 +162,7 @@ def register_routers() -> None:
     from gridgov.accounts.api import router as accounts_router
     from gridgov.addresses.api import router as addresses_router
     from gridgov.assessment.api import router as assessment_router
+    from gridgov.decisions.api import router as decisions_router
     from gridgov.events.api import router as events_router
     from gridgov.exchange.api import router as exchange_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
@@ -175,6 +176,7 @@ def register_routers() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/events", events_router)
     api.add_router("/whistle", whistle_router)
+    api.add_router("/decisions", decisions_router)
     api.add_router("/assessment", assessment_router)
     api.add_router("/addresses", addresses_router)
     api.add_router("/registry", registry_router)

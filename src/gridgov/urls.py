@@ -28,6 +28,7 @@ urlpatterns = [
     path("worktime/", include("gridgov.worktime.urls")),
     path("events/", include("gridgov.events.urls")),
     path("whistle/", include("gridgov.whistle.urls")),
+    path("decisions/", include("gridgov.decisions.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
     path("addresses/", include("gridgov.addresses.urls")),
     path("registry/", include("gridgov.registry.urls")),

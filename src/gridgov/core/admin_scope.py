@@ -39,6 +39,7 @@ UNSCOPED: dict[str, str] = {
     "tasks.jobrun": "the task engine serves the whole deployment (system admin only)",
     "tasks.outboxmessage": "the task engine serves the whole deployment (system admin only)",
     "notifications.webhookendpoint": "other systems' endpoints serve the whole deployment",
+    "decisions.decisioncategory": "the decision categories and their rules are the same everywhere",
 }
 
 
