@@ -164,6 +164,7 @@ def register_routers() -> None:
     from gridgov.assessment.api import router as assessment_router
     from gridgov.campaigns.api import router as campaigns_router
     from gridgov.command.api import router as command_router
+    from gridgov.decisions.api import router as decisions_router
     from gridgov.events.api import router as events_router
     from gridgov.events.casework_api import router as casework_router
     from gridgov.exchange.api import router as exchange_router
@@ -185,6 +186,7 @@ def register_routers() -> None:
     api.add_router("/events", events_router)
     api.add_router("/casework", casework_router)
     api.add_router("/whistle", whistle_router)
+    api.add_router("/decisions", decisions_router)
     api.add_router("/assessment", assessment_router)
     api.add_router("/insight", insight_router)
     api.add_router("/addresses", addresses_router)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gridgov.events",
     "gridgov.whistle",
     "gridgov.fieldwork",
+    "gridgov.decisions",
     "gridgov.assessment",
     "gridgov.insight",
     "gridgov.addresses",
@@ -476,6 +477,12 @@ NOTIFICATIONS_DUE_SOON_MINUTES = env_int("GRIDGOV_NOTIFY_DUE_SOON_MINUTES", 60)
 # Due-soon and overdue notices, read from the deadline rows (gridgov.events.reminders).
 CELERY_BEAT_SCHEDULE["deadline_notices"] = {
     "task": "gridgov.events.deadline_notices",
+    "schedule": PERIODIC_SECONDS,
+    "options": {"expires": PERIODIC_SECONDS * 2},
+}
+# Mitigation measures of major decisions past their deadline (gridgov.decisions).
+CELERY_BEAT_SCHEDULE["decisions_mitigations"] = {
+    "task": "gridgov.decisions.mitigations_sweep",
     "schedule": PERIODIC_SECONDS,
     "options": {"expires": PERIODIC_SECONDS * 2},
 }

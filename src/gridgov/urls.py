@@ -31,6 +31,7 @@ urlpatterns = [
     path("command/", include("gridgov.command.urls")),
     path("rentals/", include("gridgov.rentals.urls")),
     path("reports/", include("gridgov.reports.urls")),
+    path("decisions/", include("gridgov.decisions.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
     path("insight/", include("gridgov.insight.urls")),
     path("addresses/", include("gridgov.addresses.urls")),

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import ADMIN_ROLES, ROLE_CAPABILITIES, Role
+from gridgov.accounts.roles import ADMIN_ROLES, ASSIGNMENT_ROLES, ROLE_CAPABILITIES, Role
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
@@ -88,6 +88,11 @@ class User(ScopedModel, AbstractUser):
         if self.department_id is not None:
             return self.department.node  # type: ignore[union-attr]
         return None
+
+    @property
+    def sees_only_assignments(self) -> bool:
+        """A limited account: its scope is what is assigned to it (jurisdiction.scope)."""
+        return self.role in ASSIGNMENT_ROLES
 
     @property
     def is_administrator(self) -> bool:

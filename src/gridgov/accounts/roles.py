@@ -24,9 +24,16 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("system administrator")
     SECURITY_ADMIN = "security_admin", _("security administrator")
     AUDITOR = "auditor", _("auditor")
+    # An outside organisation engaged to assess a major decision's stability risk (稳评).
+    THIRD_PARTY_ASSESSOR = "third_party_assessor", _("third-party assessor")
 
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+
+# Limited accounts: their node places them, but they see only the rows assigned to them (a
+# model's `assignee_path`), nothing of their node's tree; a model without one shows them
+# nothing (jurisdiction.scope, ADR 0033).
+ASSIGNMENT_ROLES = frozenset({Role.THIRD_PARTY_ASSESSOR})
 
 # The levels of the tree at which an account of each role may sit. A
 # department handler sits on a department, not on a node.
@@ -40,6 +47,8 @@ ROLE_LEVELS: dict[str, frozenset[int]] = {
     Role.SYSTEM_ADMIN: frozenset({Level.CITY, Level.DISTRICT}),
     Role.SECURITY_ADMIN: frozenset({Level.CITY, Level.DISTRICT}),
     Role.AUDITOR: frozenset({Level.CITY, Level.DISTRICT}),
+    # Registered by the city or the district that engages it.
+    Role.THIRD_PARTY_ASSESSOR: frozenset({Level.CITY, Level.DISTRICT}),
 }
 
 
@@ -65,6 +74,9 @@ class Capability(models.TextChoices):
     # The loop's figures: the centre at each level, and analysts.
     READ_EVENT_FIGURES = "read_event_figures", _("read the event loop's figures")
     SCORE_HANDLING = "score_handling", _("score departments' handling")
+    # Registering major decisions, commissioning their stability risk assessment, deciding
+    # the outcome and following it up: the subdistrict's and the district's centres.
+    MANAGE_DECISIONS = "manage_decisions", _("register and decide major decisions")
 
 
 _SERVICE = frozenset({Capability.UNMASK, Capability.WRITE_REGISTRY, Capability.PROPOSE_CORRECTION})
@@ -78,13 +90,15 @@ _CENTRE = _SERVICE | {
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({Capability.WRITE_REGISTRY, Capability.PROPOSE_CORRECTION}),
     Role.COMMUNITY_STAFF: _CENTRE,
-    Role.SUBDISTRICT_DISPATCHER: _CENTRE | {Capability.SCORE_HANDLING},
-    Role.DISTRICT_COMMANDER: _CENTRE | {Capability.SCORE_HANDLING},
+    Role.SUBDISTRICT_DISPATCHER: _CENTRE | {Capability.SCORE_HANDLING, Capability.MANAGE_DECISIONS},
+    Role.DISTRICT_COMMANDER: _CENTRE | {Capability.SCORE_HANDLING, Capability.MANAGE_DECISIONS},
     Role.DEPARTMENT_HANDLER: frozenset({Capability.PROPOSE_CORRECTION}),
     Role.ANALYST: frozenset({Capability.READ_GRID_FIGURES, Capability.READ_EVENT_FIGURES}),
     Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_BOUNDARIES, Capability.MANAGE_STAFF}),
     Role.SECURITY_ADMIN: frozenset({Capability.MANAGE_ACCOUNTS}),
     Role.AUDITOR: frozenset({Capability.READ_AUDIT}),
+    # What an assessor may do comes from its assignments (decisions.workflow), not a right.
+    Role.THIRD_PARTY_ASSESSOR: frozenset(),
 }
 
 
@@ -113,6 +127,7 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "worktime",
                 "events",
                 "whistle",
+                "decisions",
                 "assessment",
                 "addresses",
                 "open311",

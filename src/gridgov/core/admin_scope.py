@@ -42,6 +42,7 @@ UNSCOPED: dict[str, str] = {
     "notifications.webhookendpoint": "other systems' endpoints serve the whole deployment",
     "inspections.venuekind": "the kinds of venue are the same everywhere",
     "inspections.checklist": "the kinds' checklists are the same everywhere",
+    "decisions.decisioncategory": "the decision categories and their rules are the same everywhere",
 }
 
 

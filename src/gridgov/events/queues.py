@@ -98,6 +98,8 @@ QUEUES_OF_ROLE: dict[str, tuple[Queue, ...]] = {
     Role.SYSTEM_ADMIN: (),
     Role.SECURITY_ADMIN: (),
     Role.AUDITOR: (),
+    # A third-party assessor sees only its assigned assessments, never an event.
+    Role.THIRD_PARTY_ASSESSOR: (),
 }
 
 

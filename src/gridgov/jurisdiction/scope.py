@@ -45,6 +45,9 @@ class Scope:
     prefix: str = ""
     department_id: int | None = None
     public: bool = False
+    # A limited account (a third-party assessor): only the rows assigned to it, by the
+    # model's `assignee_path`; none of a model without one. It has no prefix.
+    assignee_id: int | None = None
 
     @classmethod
     def under(cls, node: Node) -> Scope:
@@ -61,7 +64,7 @@ class Scope:
 
     def covers(self, code: str) -> bool:
         """Whether a node's code lies inside this scope's tree (the public covers nothing)."""
-        return not self.public and code.startswith(self.prefix)
+        return not self.public and self.assignee_id is None and code.startswith(self.prefix)
 
 
 PUBLIC = Scope(public=True)
@@ -91,6 +94,10 @@ class ScopedQuerySet(models.QuerySet[M]):
         model: Any = self.model
         if scope.public:
             rows = self.filter(**model.public_lookup) if model.public_lookup else self.none()
+        elif scope.assignee_id is not None:
+            path: str = model.assignee_path
+            # A path may cross a to-many relation; a limited account's rows are few.
+            rows = self.filter(**{path: scope.assignee_id}).distinct() if path else self.none()
         elif scope.department_id is not None and model.department_path:
             rows = self.for_department(scope)
         else:
@@ -163,6 +170,9 @@ class ScopedModel(models.Model):
     scope_distinct: ClassVar[bool] = False
     # What the public may see of the model, if anything (a public answer still redacts it).
     public_lookup: ClassVar[dict[str, object]] = {}
+    # The lookup reaching the account a row is assigned to, for the limited accounts that see
+    # only their assignments (Scope.assignee_id); empty: such an account sees none of it.
+    assignee_path: ClassVar[str] = ""
 
     objects = ScopedQuerySet.as_manager()
 

@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 
 
 def scope_root(user: User) -> Node:
-    """The root of the user's jurisdiction; a superuser in development sees the whole city."""
+    """The root of the user's jurisdiction; a superuser in development sees the whole city. A
+    limited account (a third-party assessor) has none: it sees only its assignments."""
+    if getattr(user, "sees_only_assignments", False):
+        raise NotFound(_("This account has no jurisdiction."), code="no_jurisdiction")
     node = user.scope_node
     if node is None:
         # The scope is being computed here: the one read that cannot have one yet.
@@ -47,7 +50,8 @@ def scope_of(user: User | Any) -> Scope:
     """The caller's scope, computed once per request: Django and the API's token authentication
     each load the user once, and the value stays on it. An account on a department (only a
     department handler sits on one) sees that department under the department's node; an
-    anonymous caller is the public."""
+    anonymous caller is the public; a limited account (a third-party assessor) sees only what
+    is assigned to it."""
     # Keyed by what the scope derives from, so an account changed in place is not served the
     # scope it had before.
     key = (
@@ -62,6 +66,8 @@ def scope_of(user: User | Any) -> Scope:
         return cached[1]
     if not getattr(user, "is_authenticated", False):
         scope = PUBLIC
+    elif getattr(user, "sees_only_assignments", False):
+        scope = Scope(assignee_id=user.pk)
     elif user.department_id is not None:
         scope = Scope(prefix=scope_root(user).code, department_id=user.department_id)
     else:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import ADMIN_ROLES, Capability, Role, roles_with
+from gridgov.accounts.roles import ADMIN_ROLES, ASSIGNMENT_ROLES, Capability, Role, roles_with
 from gridgov.campaigns.workflow import READ_ROLES as CAMPAIGN_READ_ROLES
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
@@ -29,8 +29,12 @@ if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 EVERYONE = frozenset(Role)
+# Every account that works inside a jurisdiction: the limited accounts (a third-party
+# assessor) see only their assignments, so the tree, map and lists are not offered to them.
+STAFF = EVERYONE - ASSIGNMENT_ROLES
 # The roles that serve residents; administrators run the platform, not the service.
-SERVICE = EVERYONE - ADMIN_ROLES
+SERVICE = STAFF - ADMIN_ROLES
+DECISION_MANAGERS = roles_with(Capability.MANAGE_DECISIONS)
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,21 @@ MENU: tuple[Entry, ...] = (
         MEDIATION_READ_ROLES,
         ("mediation:detail", "mediation:register", "mediation:from_event", "mediation:follow_up"),
     ),
-    Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
+    Entry(
+        WORK,
+        _("Major decisions"),
+        "decisions:list",
+        SERVICE | ASSIGNMENT_ROLES,
+        ("decisions:detail", "decisions:register"),
+    ),
+    Entry(
+        WORK,
+        _("Stability risk assessments"),
+        "decisions:assessments",
+        DECISION_MANAGERS | ASSIGNMENT_ROLES,
+        ("decisions:assessment",),
+    ),
+    Entry(WORK, _("Map"), "jurisdiction:map", STAFF, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
     ),
@@ -130,14 +148,14 @@ MENU: tuple[Entry, ...] = (
         DATA,
         _("Jurisdiction"),
         "jurisdiction:tree",
-        EVERYONE,
+        STAFF,
         ("jurisdiction:node", "jurisdiction:grid"),
     ),
-    Entry(DATA, _("Coverage"), "staffing:coverage", EVERYONE, ("staffing:coverage_node",)),
+    Entry(DATA, _("Coverage"), "staffing:coverage", STAFF, ("staffing:coverage_node",)),
     Entry(DATA, _("Registry"), "registry:search", SERVICE),
     Entry(DATA, _("Imports"), "exchange:imports", WRITE_ROLES, ("exchange:job",)),
     Entry(DATA, _("Addresses"), "addresses:batch", SERVICE),
-    Entry(DATA, _("Working calendar"), "worktime:years", EVERYONE, ("worktime:year",)),
+    Entry(DATA, _("Working calendar"), "worktime:years", STAFF, ("worktime:year",)),
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
     Entry(FIGURES, _("Field work figures"), "fieldwork:coverage", FIELD_FIGURE_ROLES),
     Entry(FIGURES, _("Work logs"), "fieldwork:logs", FIELD_FIGURE_ROLES),

@@ -31,6 +31,8 @@ from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.selectors import scorecard
 from gridgov.audit.selectors import entries_visible
 from gridgov.command.selectors import instructions_late, receipts_to_acknowledge
+from gridgov.decisions.selectors import assessments_visible
+from gridgov.decisions.workflow import ASSESSOR_OPEN
 from gridgov.events import queues
 from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
@@ -430,6 +432,22 @@ def _admin_day(day: date) -> str:
     return urlencode({"at__year": day.year, "at__month": day.month, "at__day": day.day})
 
 
+def _assessor(user: User) -> Workbench:
+    """A third-party assessor: its assignments, nothing of the area it sits in."""
+    bench = Workbench(_("Assessment desk"))
+    open_ = assessments_visible(user).filter(status__in=ASSESSOR_OPEN).count()
+    bench.figures.append(
+        Figure(
+            "assessments_open",
+            _("Assessments to work on"),
+            open_,
+            reverse("decisions:assessments"),
+        )
+    )
+    bench.links = [(_("Stability risk assessments"), reverse("decisions:assessments"))]
+    return bench
+
+
 WORKBENCH_OF_ROLE: dict[str, Callable[[User], Workbench]] = {
     Role.GRID_WORKER: _grid_worker,
     Role.COMMUNITY_STAFF: _centre,
@@ -440,6 +458,7 @@ WORKBENCH_OF_ROLE: dict[str, Callable[[User], Workbench]] = {
     Role.SYSTEM_ADMIN: _system_admin,
     Role.SECURITY_ADMIN: _security_admin,
     Role.AUDITOR: _auditor,
+    Role.THIRD_PARTY_ASSESSOR: _assessor,
 }
 
 
@@ -481,7 +500,7 @@ def desks_reset() -> None:
 def _desk_of(user: User) -> str:
     """Who shares a desk: a grid worker counts their own reports, a department handler their
     department's cases, everyone else what lies under their node."""
-    if user.role == Role.GRID_WORKER:
+    if user.role == Role.GRID_WORKER or user.sees_only_assignments:
         return f"{user.role}:user:{user.pk}"
     if user.role == Role.DEPARTMENT_HANDLER:
         return f"{user.role}:department:{user.department_id}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +38,8 @@ from gridgov.audit.models import AuditEntry
 from gridgov.campaigns.actions import campaign_define, campaign_push, campaign_push_batch
 from gridgov.core.admin_scope import UNSCOPED as ADMIN_UNSCOPED
 from gridgov.core.admin_scope import ScopedAdmin
+from gridgov.decisions.actions import decision_apply, mitigation_add
+from gridgov.decisions.models import Participant
 from gridgov.departments.models import Department
 from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.actions.intake import event_report
@@ -69,6 +71,8 @@ from gridgov.staffing.models import (
 )
 from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.command import make_command_targets
+from gridgov.testing.decisions import commission, complete, make_assessor
+from gridgov.testing.decisions import register as register_decision
 from gridgov.testing.images import PNG
 from gridgov.testing.insight import make_target_notice
 from gridgov.testing.mediation import target_dispute, target_figures, target_follow_up_task
@@ -90,6 +94,7 @@ SECRET_NAMES = (
     "目标城管局",
     "目标居民1",
     "目标小吃店1",
+    "目标决策",
 )
 
 
@@ -112,6 +117,16 @@ class Targets:
     campaign_id: int = 0
     campaign_target_id: int = 0
     campaign_task_id: int = 0
+    decision: DecisionTargets
+
+
+@dataclass
+class DecisionTargets:
+    decision_id: int
+    assessment_id: int
+    risk_point_id: int
+    mitigation_id: int
+    participant_id: int
 
 
 @dataclass(frozen=True)
@@ -232,6 +247,23 @@ RN = f"{API}/rentals"
 RP = f"{API}/reports"
 # The target home's address (registry's make_records).
 TARGET_HOME = "目标路1号101室"
+DC = f"{API}/decisions"
+
+
+def decision_step(url: str) -> Callable[[Targets], Probe]:
+    """A form posted from a decision's or an assessment's page, by the sibling subdistrict;
+    the URL names the target's ids as {decision_id}, {assessment_id}…"""
+    return lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        url.format(**asdict(t.decision)),
+        {"command": "stop", "note": "x", "kind": "self", "measure": "x", "owner": "x"},
+        form=True,
+    )
+
+
+def decision_api(url: str, body: dict[str, Any]) -> Callable[[Targets], Probe]:
+    return lambda t: Probe("sibling_dispatcher", "POST", url.format(**asdict(t.decision)), body)
 
 
 def target_inbox_item(t: Targets) -> int:
@@ -413,6 +445,35 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         f"GET /whistle/summons/<int:summons_id>/{step}/": summons_step(step)
         for step in ("report", "part-done", "verify", "rate")
     },
+    # Major decisions: the decision's and the assessment's pages and every form they post.
+    "GET /decisions/": own_listing("/decisions/"),
+    "GET /decisions/new/": own_listing("/decisions/new/"),
+    "GET /decisions/assessments/": own_listing("/decisions/assessments/"),
+    "GET /decisions/<int:decision_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/decisions/{t.decision.decision_id}/"
+    ),
+    "GET /decisions/assessments/<int:assessment_id>/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/decisions/assessments/{t.decision.assessment_id}/"
+    ),
+    "GET /decisions/participants/<int:participant_id>/unmask/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/decisions/participants/{t.decision.participant_id}/unmask/"
+    ),
+    "GET /decisions/<int:decision_id>/command/": decision_step("/decisions/{decision_id}/command/"),
+    "GET /decisions/<int:decision_id>/commission/": decision_step(
+        "/decisions/{decision_id}/commission/"
+    ),
+    **{
+        f"GET /decisions/assessments/<int:assessment_id>/{step}/": decision_step(
+            f"/decisions/assessments/{{assessment_id}}/{step}/"
+        )
+        for step in ("command", "consultation", "risk-point", "expert-opinion")
+    },
+    "GET /decisions/risk-points/<int:risk_point_id>/mitigation/": decision_step(
+        "/decisions/risk-points/{risk_point_id}/mitigation/"
+    ),
+    "GET /decisions/mitigations/<int:mitigation_id>/done/": decision_step(
+        "/decisions/mitigations/{mitigation_id}/done/"
+    ),
     "GET /assessment/": node_page(f"/assessment/?unit=node&code={COMMUNITY}"),
     "GET /assessment/ranking/": node_page(
         f"/assessment/ranking/?unit=node&within={COMMUNITY}&indicator=closure_rate"
@@ -719,6 +780,69 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "POST", f"{W}/summons/{t.summons_id}/rating", {"rating": 5}
     ),
     f"GET {W}/stats": node_page(f"{W}/stats?node={COMMUNITY}"),
+    # Major decisions API.
+    f"GET {DC}/categories": own_listing(f"{DC}/categories"),
+    f"GET {DC}/figures": own_listing(f"{DC}/figures"),
+    f"GET {DC}/decisions": own_listing(f"{DC}/decisions"),
+    f"GET {DC}/assessments": own_listing(f"{DC}/assessments"),
+    f"POST {DC}/decisions": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"{DC}/decisions",
+        {
+            "title": "x",
+            "category": "construction",
+            "decided_by": "x",
+            "node": COMMUNITY,
+            "people_affected": 1,
+            "planned_on": "2027-01-01",
+        },
+        expect=422,
+    ),
+    f"GET {DC}/decisions/{{decision_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{DC}/decisions/{t.decision.decision_id}"
+    ),
+    f"GET {DC}/assessments/{{assessment_id}}": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{DC}/assessments/{t.decision.assessment_id}"
+    ),
+    f"POST {DC}/decisions/{{decision_id}}/commands": decision_api(
+        DC + "/decisions/{decision_id}/commands", {"command": "close"}
+    ),
+    f"POST {DC}/decisions/{{decision_id}}/assessments": decision_api(
+        DC + "/decisions/{decision_id}/assessments", {"kind": "self"}
+    ),
+    f"POST {DC}/assessments/{{assessment_id}}/commands": decision_api(
+        DC + "/assessments/{assessment_id}/commands", {"command": "return"}
+    ),
+    f"POST {DC}/assessments/{{assessment_id}}/consultations": decision_api(
+        DC + "/assessments/{assessment_id}/consultations",
+        {
+            "method": "hearing",
+            "held_on": "2026-01-01",
+            "participants": 1,
+            "in_favour": 0,
+            "against": 0,
+        },
+    ),
+    f"POST {DC}/assessments/{{assessment_id}}/risk-points": decision_api(
+        DC + "/assessments/{assessment_id}/risk-points",
+        {"title": "x", "likelihood": 1, "impact": 1},
+    ),
+    f"POST {DC}/assessments/{{assessment_id}}/expert-opinions": decision_api(
+        DC + "/assessments/{assessment_id}/expert-opinions",
+        {"expert": "x", "opinion": "x", "vote": "for", "given_on": "2026-01-01"},
+    ),
+    f"POST {DC}/risk-points/{{risk_point_id}}/mitigations": decision_api(
+        DC + "/risk-points/{risk_point_id}/mitigations",
+        {"measure": "x", "owner": "x", "due_on": "2030-01-01"},
+    ),
+    f"POST {DC}/mitigations/{{mitigation_id}}/done": decision_api(
+        DC + "/mitigations/{mitigation_id}/done", {"note": "x"}
+    ),
+    f"POST {DC}/participants/{{participant_id}}/unmask": decision_api(
+        DC + "/participants/{participant_id}/unmask",
+        {"field": "phone", "purpose": "x"},
+    ),
     # Registry API.
     f"POST {RG}/people/search": lambda t: Probe(
         "sibling_dispatcher",
@@ -1484,6 +1608,36 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         target_kind="homes",
         areas=[COMMUNITY],
         due_at=timezone.now() + timedelta(days=1),
+        decision=_decision_targets(users),
+    )
+
+
+def _decision_targets(users: dict[str, Any]) -> DecisionTargets:
+    """A decision of the target community, third-party assessed, adjusted and followed up; and
+    an assessor of the same district assigned to another decision, for the assessor's probes."""
+    district = Node.objects.get(code="320104")
+    engaged = make_assessor("tp-target", district, "目标评估机构")
+    decision = register_decision(users["dispatcher"], COMMUNITY, title="目标决策")
+    assessment = commission(users["dispatcher"], decision, engaged)
+    complete(users["dispatcher"], assessment, engaged, level="low")
+    decision_apply(actor=users["dispatcher"], decision_id=decision.pk, command="adjust", note="x")
+    point = assessment.risk_points.get()
+    mitigation = mitigation_add(
+        actor=users["dispatcher"],
+        risk_point_id=point.pk,
+        measure="目标措施",
+        owner="x",
+        due_on=timezone.localdate(),
+    )
+    users["assessor"] = make_assessor("tp-other", district, "另一评估机构")
+    elsewhere = register_decision(users["dispatcher"], "320104001", title="另一决策")
+    commission(users["dispatcher"], elsewhere, users["assessor"])
+    return DecisionTargets(
+        decision_id=decision.pk,
+        assessment_id=assessment.pk,
+        risk_point_id=point.pk,
+        mitigation_id=mitigation.pk,
+        participant_id=Participant.objects.unscoped().get(consultation__assessment=assessment).pk,
     )
     campaign_push(actor=users["dispatcher"], campaign_id=campaign.pk)
     while campaign_push_batch(campaign_id=campaign.pk, batch_size=100):
@@ -1549,6 +1703,7 @@ ADMIN_MATRIX: dict[str, Callable[[Targets], Any]] = {
     "events.event": lambda t: Event.objects.get(number=t.event_number).pk,
     "events.eventattachment": lambda t: t.attachment_id,
     "whistle.whistle": lambda t: t.whistle_id,
+    "decisions.decision": lambda t: t.decision.decision_id,
     "assessment.indicatordaily": lambda t: IndicatorDaily.objects.create(
         day=timezone.localdate(), unit_kind=UnitKind.NODE, node=Node.objects.get(code=COMMUNITY)
     ).pk,
@@ -1667,3 +1822,35 @@ def test_every_admin_is_in_the_matrix() -> None:
     assert not missing, f"admins without a scope check: {sorted(missing)}"
     stale = (ADMIN_MATRIX.keys() | ADMIN_UNSCOPED.keys()) - registered
     assert not stale, f"matrix entries for admins that no longer exist: {sorted(stale)}"
+
+
+# What a limited account may be answered: nothing found, not allowed, or a page of its own.
+ASSESSOR_ANSWERS = {200, 403, 404}
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_an_assessor_reaches_nothing_unassigned(
+    route: str, targets: Targets, users: dict[str, Any]
+) -> None:
+    """A third-party assessor of the target's own district, assigned another decision, asks
+    every route the sibling asks: its scope is its assignments and fails closed, so it finds
+    neither the target decision nor anything else of the district's tree."""
+    probe = MATRIX[route](targets)
+    client = Client()
+    client.force_login(users["assessor"], backend="gridgov.accounts.backends.RoleBackend")
+    send = getattr(client, probe.method.lower())
+    if probe.body is None:
+        with scope_enforced():
+            response = send(probe.url, follow=True)
+    elif probe.form:
+        response = send(probe.url, probe.body)
+    else:
+        response = send(probe.url, probe.body, content_type="application/json")
+    assert response.status_code in ASSESSOR_ANSWERS, response.content[:300]
+    if probe.body is not None:
+        assert response.status_code != 200 or probe.expect == 200, response.content[:300]
+    body = response.content.decode()
+    for secret in (*SECRET_NAMES, "目标评估机构"):
+        assert secret not in body
+    if probe.shows_nothing_foreign:
+        assert COMMUNITY not in body

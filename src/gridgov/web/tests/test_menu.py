@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import ADMIN_ROLES
 from gridgov.conftest import login
+from gridgov.testing.decisions import make_assessor
+from gridgov.testing.tree import Tree
 from gridgov.web.menu import MENU, menu_for
 
 ROLES = [
@@ -28,6 +30,7 @@ ROLES = [
     "system_admin",
     "security_admin",
     "auditor",
+    "assessor",
 ]
 
 # The service pages administrators can open but whose work is not theirs (roles.py: they run
@@ -42,6 +45,18 @@ _SERVICE_PAGES = {
     "/addresses/",
     "/command/",
     "/command/mine/",
+    "/decisions/",
+}
+# The pages a limited account (a third-party assessor) can open and finds empty, its scope
+# being its assignments; no menu sends it there.
+_LIMITED = frozenset({"assessor"})
+_EMPTY_FOR_LIMITED = {
+    "/worktime/years/",
+    "/whistle/",
+    "/addresses/",
+    "/registry/",
+    "/verification/",
+    "/exports/",
 }
 OFF_MENU: dict[str, tuple[frozenset[str], str]] = {
     "/residents/": (frozenset(ROLES), "the residents' public page, reached without an account"),
@@ -67,8 +82,16 @@ OFF_MENU: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"dispatcher", "commander"}),
         "a campaign is defined from the campaigns page, from a template or empty",
     ),
+    "/decisions/new/": (frozenset(ROLES), "registering starts from the decisions list"),
+    "/decisions/assessments/": (
+        frozenset(ROLES) - {"dispatcher", "commander", "assessor"},
+        "reached from the decisions list by those who do not commission assessments",
+    ),
     **{path: (_ADMINS, "not their work") for path in _SERVICE_PAGES},
 }
+for _path in _EMPTY_FOR_LIMITED:
+    _roles, _why = OFF_MENU.get(_path, (frozenset(), ""))
+    OFF_MENU[_path] = (_roles | _LIMITED, _why or "a limited account finds it empty")
 
 
 def page_paths(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
@@ -83,8 +106,8 @@ def page_paths(patterns: list[URLPattern | URLResolver], prefix: str = "") -> It
 
 
 @pytest.fixture
-def everyone(users: dict[str, User], loop_users: dict[str, User]) -> dict[str, User]:
-    return loop_users
+def everyone(users: dict[str, User], loop_users: dict[str, User], tree: Tree) -> dict[str, User]:
+    return {**loop_users, "assessor": make_assessor("tp", tree["320104"])}
 
 
 @pytest.mark.parametrize("role", ROLES)
