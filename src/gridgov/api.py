@@ -168,9 +168,9 @@ def register_routers() -> None:
     from gridgov.events.api import router as events_router
     from gridgov.events.casework_api import router as casework_router
     from gridgov.exchange.api import router as exchange_router
+    from gridgov.fieldwork.api import router as fieldwork_router
     from gridgov.insight.api import router as insight_router
     from gridgov.inspections.api import router as inspections_router
-    from gridgov.fieldwork.api import router as fieldwork_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.mediation.api import router as mediation_router
     from gridgov.notifications.api import router as notifications_router

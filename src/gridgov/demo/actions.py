@@ -32,14 +32,14 @@ from gridgov.command.actions.centres import command_area_clear
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
-from gridgov.demo.casework import casework_seed
 from gridgov.demo.campaigns import campaign_seed
+from gridgov.demo.casework import casework_seed
 from gridgov.demo.command import command_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
-from gridgov.demo.notices import notices_seed
 from gridgov.demo.mediation import mediation_seed
+from gridgov.demo.notices import notices_seed
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
 from gridgov.demo.registry import registry_seed
 from gridgov.demo.rentals import rentals_seed
@@ -62,9 +62,8 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
-from gridgov.inspections.models import Inspection, Rectification, Venue
-from gridgov.fieldwork.models import FieldTask
 from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
+from gridgov.inspections.models import Inspection, Rectification, Venue
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -148,10 +147,10 @@ def demo_city_seed(
         counts.update(notices_seed())
         counts.update(inspections_seed(seed))
         counts["campaigns"] = campaign_seed()
-    counts["command_centres"] = command_seed()
         counts["rental_cases"] = rentals_seed(seed)
         counts["reports"] = reports_seed(timezone.localdate(until or timezone.now()))
         counts.update(mediation_seed(seed=seed))
+    counts["command_centres"] = command_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 

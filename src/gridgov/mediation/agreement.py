@@ -28,7 +28,7 @@ def agreement_pdf(user: User, dispute_id: int) -> tuple[str, bytes]:
         raise Conflict(_("There is no agreement yet."), code="no_agreement")
     # Imported here: WeasyPrint parses its stylesheets (and logs it) on import, which every
     # process loading the URLconf would pay for.
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML
 
     parties = list(dispute_parties(dispute))
     html = render_to_string(

@@ -49,7 +49,6 @@ from gridgov.fieldwork.actions import field_task_create
 from gridgov.fieldwork.actions.patrols import patrol_start
 from gridgov.fieldwork.models import FieldTask
 from gridgov.inspections.models import Inspection
-from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
 from gridgov.jurisdiction.scope import scope_enforced
@@ -114,10 +113,10 @@ class Targets:
     import_job: int
     verification_task: int
     command: dict[str, int]
+    decision: DecisionTargets
     campaign_id: int = 0
     campaign_target_id: int = 0
     campaign_task_id: int = 0
-    decision: DecisionTargets
 
 
 @dataclass
@@ -1599,6 +1598,7 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         import_job=make_target_import_job(users["dispatcher"]).pk,
         verification_task=propose_phone(users["community_staff"]).pk,
         command=make_command_targets(users, tree["320104001"], grid, event),
+        decision=_decision_targets(users),
     )
     campaign = campaign_define(
         actor=users["dispatcher"],
@@ -1608,8 +1608,15 @@ def targets(tree: Any, users: dict[str, Any], settings: Any, tmp_path: Any) -> T
         target_kind="homes",
         areas=[COMMUNITY],
         due_at=timezone.now() + timedelta(days=1),
-        decision=_decision_targets(users),
     )
+
+    campaign_push(actor=users["dispatcher"], campaign_id=campaign.pk)
+    while campaign_push_batch(campaign_id=campaign.pk, batch_size=100):
+        pass
+    targets.campaign_id = campaign.pk
+    targets.campaign_target_id = campaign.targets.get().pk
+    targets.campaign_task_id = FieldTask.objects.get(source_key__startswith="campaign:").pk
+    return targets
 
 
 def _decision_targets(users: dict[str, Any]) -> DecisionTargets:
@@ -1639,13 +1646,6 @@ def _decision_targets(users: dict[str, Any]) -> DecisionTargets:
         mitigation_id=mitigation.pk,
         participant_id=Participant.objects.unscoped().get(consultation__assessment=assessment).pk,
     )
-    campaign_push(actor=users["dispatcher"], campaign_id=campaign.pk)
-    while campaign_push_batch(campaign_id=campaign.pk, batch_size=100):
-        pass
-    targets.campaign_id = campaign.pk
-    targets.campaign_target_id = campaign.targets.get().pk
-    targets.campaign_task_id = FieldTask.objects.get(source_key__startswith="campaign:").pk
-    return targets
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))
