@@ -54,7 +54,7 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
-from gridgov.fieldwork.models import FieldTask
+from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -318,7 +318,9 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
         EventCounter.objects.all().delete()
     drop(VerificationTask.objects.filter(grid__code__startswith=code))
     drop(Campaign.objects.filter(node__code__startswith=code))
-    drop(FieldTask.objects.filter(kind=CAMPAIGN_TASK, grid__code__startswith=code))
+    # A campaign's field tasks go with their append-only steps (gridgov.core.append_only).
+    with triggers_lifted(FieldTaskTransition):
+        drop(FieldTask.objects.filter(kind=CAMPAIGN_TASK, grid__code__startswith=code))
     drop(ImportJob.objects.filter(scope_code__startswith=code))
     drop(Tenancy.objects.filter(home__grid__code__startswith=code))
     for record in (Person, Household, Home, Compound, Organisation):
