@@ -44,7 +44,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
     from events_server import hammer, machine, served
 
@@ -58,8 +58,9 @@ def main() -> int:
     )
     from gridgov.campaigns.catalogue import EPIDEMIC
     from gridgov.campaigns.models import Campaign, Target
+    from gridgov.core.append_only import triggers_lifted
     from gridgov.core.crypto import PERSON_ID_NUMBER, PERSON_PHONE, seal
-    from gridgov.fieldwork.models import FieldTask
+    from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
     from gridgov.jurisdiction.models import Level, Node
     from gridgov.registry.models import Person
 
@@ -81,7 +82,6 @@ def main() -> int:
     rows = []
     for n in range(args.people):
         grid = grids[n % len(grids)]
-        first17 = f"32010219{80 + n % 20:02d}0101{n:05d}"[:17]
         rows.append(
             Person(
                 grid=grid,
@@ -91,7 +91,7 @@ def main() -> int:
                 birth_date=date(1980 + n % 20, 1, 1),
                 sex="M" if n % 2 else "F",
                 kind="floating",
-                **seal(f"B{first17}{n}", PERSON_ID_NUMBER).columns("id_number"),
+                **seal(f"B{n:017d}", PERSON_ID_NUMBER).columns("id_number"),
                 **seal(f"139{n:08d}", PERSON_PHONE).columns("phone"),
             )
         )
@@ -168,7 +168,8 @@ def main() -> int:
         print(f"answers: {answers_rate:.0f}/s (goal ≥ {GOAL_ANSWERS_PER_S:.0f}/s); {machine()}")
     finally:
         if campaign is not None:
-            FieldTask.objects.filter(source_key__startswith=task_key(campaign.pk, "")).delete()
+            with transaction.atomic(), triggers_lifted(FieldTaskTransition):
+                FieldTask.objects.filter(source_key__startswith=task_key(campaign.pk, "")).delete()
             Campaign.objects.filter(pk=campaign.pk).delete()
         if token is not None:
             ApiToken.objects.filter(pk=token.pk).delete()

@@ -204,7 +204,9 @@ class Answer(ScopedModel):
 
     target = models.OneToOneField(Target, on_delete=models.CASCADE, related_name="answer")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="answers")
-    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="answers")
+    # Versions go only with their campaign (nothing else deletes one); PROTECT here made
+    # Django's collector refuse to delete a campaign with answers.
+    form_version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="answers")
     values = models.JSONField(_("answers"), default=dict)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     call_result = models.CharField(_("call result"), max_length=255, blank=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.campaign_new, name="new"),
     path("<int:campaign_id>/", views.campaign_detail, name="detail"),
     path("<int:campaign_id>/counts", views.campaign_counts, name="counts"),
+    path("<int:campaign_id>/form/", views.campaign_form, name="form"),
     path("<int:campaign_id>/push/", views.campaign_push, name="push"),
     path("<int:campaign_id>/close/", views.campaign_close, name="close"),
     path("<int:campaign_id>/calls/", views.calls_import, name="calls"),

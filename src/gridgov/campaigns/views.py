@@ -148,6 +148,36 @@ def campaign_detail(request: UserRequest, campaign_id: int) -> HttpResponse:
 
 
 @page_view
+def campaign_form(request: UserRequest, campaign_id: int) -> HttpResponse:
+    """Change the questions; once answers exist the change is a new version."""
+    user = request.user
+    if user.role not in CENTRE_ROLES:
+        raise PermissionDenied(_("Only a centre defines campaigns."), code="not_centre")
+    campaign = selectors.campaign_get(user, campaign_id)
+    current = selectors.form_current(campaign)
+    fields = FieldRows(request.POST or None, initial=rows_of(current.definition), prefix="f")
+    error = None
+    if request.method == "POST" and fields.is_valid():
+        try:
+            version = actions.campaign_form_change(
+                actor=user, campaign_id=campaign.pk, form=definition(fields.cleaned_data)
+            )
+        except InvalidInput as exc:
+            error = exc
+        else:
+            messages.success(
+                request, _("The form is saved as version %(n)d.") % {"n": version.number}
+            )
+            return redirect("campaigns:detail", campaign.pk)
+    return render(
+        request,
+        "campaigns/form.html",
+        {"campaign": campaign, "fields": fields, "error": error, "version": current},
+        status=422 if error or fields.errors else 200,
+    )
+
+
+@page_view
 def campaign_counts(request: UserRequest, campaign_id: int) -> HttpResponse:
     """The live counts' fragment, polled by the campaign page."""
     campaign = selectors.campaign_get(request.user, campaign_id)
@@ -174,6 +204,8 @@ def campaign_close(request: UserRequest, campaign_id: int) -> HttpResponse:
 @page_view
 def calls_import(request: UserRequest, campaign_id: int) -> HttpResponse:
     selectors.campaign_get(request.user, campaign_id)
+    if request.user.role not in CENTRE_ROLES:
+        raise PermissionDenied(_("Only a centre defines campaigns."), code="not_centre")
     upload = UploadForm(request.POST, request.FILES)
     if not upload.is_valid():
         raise InvalidInput(_("Choose the call robot's CSV file."), code="file_required")

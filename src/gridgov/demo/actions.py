@@ -350,7 +350,9 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     for inspections_model in (Rectification, Inspection, Venue):
         drop(inspections_model.objects.unscoped().filter(grid__code__startswith=code))
     drop(Campaign.objects.filter(node__code__startswith=code))
-    drop(FieldTask.objects.filter(kind=CAMPAIGN_TASK, grid__code__startswith=code))
+    # A campaign's field tasks go with their append-only steps (gridgov.core.append_only).
+    with triggers_lifted(FieldTaskTransition):
+        drop(FieldTask.objects.filter(kind=CAMPAIGN_TASK, grid__code__startswith=code))
     drop(ImportJob.objects.filter(scope_code__startswith=code))
     drop(Tenancy.objects.filter(home__grid__code__startswith=code))
     for record in (Person, Household, Home, Compound, Organisation):

@@ -101,7 +101,7 @@ MENU: tuple[Entry, ...] = (
         _("Campaigns"),
         "campaigns:list",
         CAMPAIGN_READ_ROLES,
-        ("campaigns:detail", "campaigns:new", "campaigns:answer"),
+        ("campaigns:detail", "campaigns:new", "campaigns:form", "campaigns:answer"),
     ),
     Entry(
         WORK,

@@ -309,3 +309,13 @@ def test_reached_by_call_or_closed_cancels_the_visit(
     with django_capture_on_commit_callbacks(execute=True):
         actions.campaign_close(actor=users["dispatcher"], campaign_id=running.pk)
     assert tasks.filter(status="open").count() == 0
+
+
+def test_a_campaign_with_answers_can_be_removed_whole(
+    running: Campaign, users: dict[str, User]
+) -> None:
+    """The demo's reset removes its campaigns with their answers and versions."""
+    target = _first_target(running)
+    actions.answer_submit(actor=users["grid_worker"], target_id=target.pk, data={"at_home": "no"})
+    Campaign.objects.unscoped().filter(pk=running.pk).delete()
+    assert not Answer.objects.unscoped().exists()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gridgov.campaigns.actions import answer_submit
 from gridgov.campaigns.models import Campaign, Target, TargetState
-from gridgov.campaigns.tests.conftest import GRIDS
+from gridgov.campaigns.tests.conftest import GRIDS, phone_of
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +101,31 @@ def test_a_worker_answers_on_the_phone(client_for: Any, running: Campaign) -> No
     assert target.state == TargetState.VISITED
     counts = client_for("dispatcher").get(f"/campaigns/{running.pk}/counts").content.decode()
     assert "33%" in counts
+
+
+def test_questions_changed_on_the_page_after_an_answer_are_a_new_version(
+    client_for: Any, running: Campaign, users: Any
+) -> None:
+    target = Target.objects.unscoped().filter(campaign=running, grid__code=GRIDS[0]).first()
+    assert target is not None
+    answer_submit(actor=users["grid_worker"], target_id=target.pk, data={"at_home": "no"})
+    centre = client_for("dispatcher")
+    page = centre.get(f"/campaigns/{running.pk}/form/")
+    assert "常住人数" in page.content.decode()
+    rows = [
+        {"name": "at_home", "label": "是否在住", "type": "yes_no", "required": "on"},
+        {"name": "pets", "label": "宠物", "type": "yes_no"},
+    ]
+    saved = centre.post(f"/campaigns/{running.pk}/form/", _rows("f", rows))
+    assert saved.status_code == 302
+    assert [v.number for v in running.versions.all()] == [2, 1]
+
+
+def test_the_call_robot_file_is_imported_from_the_page(client_for: Any, running: Campaign) -> None:
+    upload = SimpleUploadedFile(
+        "calls.csv", f"电话,结果,时间\n{phone_of(1)},已排查,2026-12-07 09:00\n".encode()
+    )
+    centre = client_for("dispatcher")
+    response = centre.post(f"/campaigns/{running.pk}/calls/", {"file": upload}, follow=True)
+    assert "已联系到 1 人" in response.content.decode()
+    assert client_for("grid_worker").post(f"/campaigns/{running.pk}/calls/").status_code == 403

@@ -420,6 +420,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /campaigns/new/": own_listing("/campaigns/new/"),
     "GET /campaigns/<int:campaign_id>/": campaign_read("/campaigns/{t.campaign_id}/"),
     "GET /campaigns/<int:campaign_id>/counts": campaign_read("/campaigns/{t.campaign_id}/counts"),
+    "GET /campaigns/<int:campaign_id>/form/": campaign_read("/campaigns/{t.campaign_id}/form/"),
     "GET /campaigns/<int:campaign_id>/push/": campaign_post("/campaigns/{t.campaign_id}/push/"),
     "GET /campaigns/<int:campaign_id>/close/": campaign_post("/campaigns/{t.campaign_id}/close/"),
     "GET /campaigns/<int:campaign_id>/calls/": campaign_post("/campaigns/{t.campaign_id}/calls/"),
