@@ -29,6 +29,7 @@ from gridgov.audit.actions import audit_record
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
+from gridgov.demo.fieldwork import fieldwork_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
@@ -51,6 +52,7 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
+from gridgov.fieldwork.actions.clear import fieldwork_clear_under
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -128,6 +130,7 @@ def demo_city_seed(
     counts.update(registry_seed(scale=scale, seed=seed))
     if history:
         counts["whistles"] = whistle_seed()
+        counts["field_work"] = fieldwork_seed(seed=seed, until=until or timezone.now())
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -302,6 +305,7 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # The demo's events go first, their photos, then their timeline and deadlines in one
     # statement each: the ORM's cascade would load a city's year of steps into memory.
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
+    deleted["fieldwork"] = fieldwork_clear_under(actor=actor, code=code)
     events = Event.objects.filter(node__code__startswith=code)
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
     with triggers_lifted(EventTransition, WhistleLog):

@@ -41,7 +41,7 @@ from gridgov.fieldwork.actions.patrols import (
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES, end_of_working_day
 from gridgov.fieldwork.actions.visits import visit_record
 from gridgov.fieldwork.kinds import PATROL, VISIT, task_kind
-from gridgov.fieldwork.models import FieldTask, PatrolPoint
+from gridgov.fieldwork.models import Duty, FieldTask, PatrolPoint
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import node_get, scope_root
 
@@ -82,14 +82,15 @@ def task_list(request: UserRequest) -> HttpResponse:
     user = request.user
     rows = selectors.worker_list(user)
     end = selectors.today_end()
+    last = selectors.last_checkin(user)
     return render(
         request,
         "fieldwork/tasks.html",
         {
             "today": [r for r in rows if r.due_at is None or r.due_at < end],
             "later": [r for r in rows if r.due_at is not None and r.due_at >= end],
-            "on_duty": selectors.on_duty(user),
-            "last_checkin": selectors.last_checkin(user),
+            "on_duty": last is not None and last.duty == Duty.START,
+            "last_checkin": last,
             "duty_form": forms.DutyForm(),
         },
     )

@@ -29,6 +29,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.events.photos import Photo, Upload, photos_checked
+from gridgov.fieldwork import notices
 from gridgov.fieldwork.kinds import task_kind
 from gridgov.fieldwork.models import (
     CheckIn,
@@ -196,6 +197,8 @@ def field_task_create(
         detail={"kind": kind, "grid": grid.code, "source_key": key},
     )
     transaction.on_commit(partial(_announce, task.pk, "created"))
+    if actor is not None:
+        transaction.on_commit(partial(notices.assigned, task))
     return task
 
 

@@ -4,8 +4,10 @@ findings filed as events, ended with a summary; coverage per grid."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from gridgov.accounts.models import User
@@ -114,3 +116,10 @@ def test_a_patrol_walked_with_check_ins_a_finding_and_a_summary(
     [row] = patrol_coverage(people["community_staff"], tree["320104001001"], day, day)
     assert (row.planned, row.done, row.points_planned, row.points_checked) == (1, 1, 2, 2)
     assert row.share == 1.0
+
+
+def test_the_daily_job_generates_and_counts(plan: PatrolPlan) -> None:
+    out = StringIO()
+    call_command("fieldwork_daily", "--day", working_day().isoformat(), stdout=out)
+    assert "patrols=" in out.getvalue()
+    assert FieldTask.objects.unscoped().filter(kind=PATROL).count() >= 1
