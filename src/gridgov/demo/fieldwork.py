@@ -221,12 +221,13 @@ def _day(
             target_id=plan.pk,
             target_label=plan.name,
             due_at=end_of_working_day(day),
-            status=Status.DONE if walked else Status.OPEN,
-            version=2 if walked else 1,
+            status=Status.DONE if walked else Status.MISSED,
+            version=2,
             source_key=key,
             payload={"plan": plan.pk, "day": day.isoformat()},
             created_at=_at(day, 0.5),
             done_at=rows.walks[key][2] if walked else None,
+            missed_at=None if walked else _at(day + timedelta(days=1), 0.5),
             done_by=worker if walked else None,
             result={"points_planned": len(points), "points_checked": len(checks)} if walked else {},
         )
@@ -312,13 +313,13 @@ def _write(rows: _Rows, worker: User, grid: Node, plan_id: int) -> int:
             FieldTaskTransition(
                 task_id=tasks[t.source_key],
                 from_status=Status.OPEN,
-                to_status=Status.DONE,
-                command=Command.COMPLETE,
-                actor=worker,
-                at=t.done_at,
+                to_status=Status.DONE if t.done_at else Status.MISSED,
+                command=Command.COMPLETE if t.done_at else Command.EXPIRE,
+                actor=worker if t.done_at else None,
+                at=at,
             )
             for t in rows.tasks
-            if t.done_at is not None
+            if (at := t.done_at or t.missed_at) is not None
         ],
     )
     patrols = _insert(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from gridgov.fieldwork.actions.daily import fieldwork_daily
 from gridgov.tasks.engine import GridTask, app
 
 
 @app.task(base=GridTask, name="gridgov.fieldwork.daily")
 def fieldwork_daily_task() -> dict[str, int]:
-    result = fieldwork_daily()
-    return {"patrols": result.patrols, "visits": result.visits, "rows": result.rows}
+    return asdict(fieldwork_daily())

@@ -407,6 +407,14 @@ def field_task_cancel(*, actor: User | None, task: FieldTask, reason: str) -> Fi
 
 
 @transaction.atomic
+def field_task_expire(*, task: FieldTask) -> FieldTask:
+    """A one-day task (a patrol) whose day passed untouched is missed, by the daily job: it
+    leaves the worker's list and still counts as planned and not done."""
+    task = FieldTask.objects.unscoped().select_related("grid").get(pk=task.pk)
+    return _apply(task, Command.EXPIRE, actor=None)
+
+
+@transaction.atomic
 def field_task_report_finding(
     *,
     actor: User,

@@ -4,6 +4,7 @@ hourly); --rebuild-from rebuilds the table from a day up to today, after a corre
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -31,4 +32,4 @@ class Command(BaseCommand):
             self.stdout.write(f"rows={rows}")
             return
         result = fieldwork_daily(day=options["day"])
-        self.stdout.write(f"patrols={result.patrols} visits={result.visits} rows={result.rows}")
+        self.stdout.write(" ".join(f"{k}={v}" for k, v in asdict(result).items()))
