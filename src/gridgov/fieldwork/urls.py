@@ -14,6 +14,7 @@ urlpatterns = [
     path("log/", views.worklog, name="log"),
     path("services/", views.services, name="services"),
     path("assign/", views.assign, name="assign"),
+    path("plans/", views.plans, name="plans"),
     path("attendance/", views.attendance, name="attendance"),
     path("logs/", views.logs, name="logs"),
     path("coverage/", views.coverage, name="coverage"),

@@ -32,10 +32,12 @@ from gridgov.fieldwork.actions.duty import (
     worklog_submit,
 )
 from gridgov.fieldwork.actions.patrols import (
+    PointIn,
     patrol_check,
     patrol_end,
     patrol_figures,
     patrol_finding,
+    patrol_plan_save,
     patrol_start,
 )
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES, end_of_working_day
@@ -404,6 +406,36 @@ def assign(request: UserRequest) -> HttpResponse:
         selectors.tasks_visible(user).filter(kind="assigned").order_by("-created_at", "-id")[:20]
     )
     return render(request, "fieldwork/assign.html", {"form": form, "recent": recent}, status=status)
+
+
+@page_view
+def plans(request: UserRequest) -> HttpResponse:
+    """The patrol plans of the centre's grids, and a form for a new one."""
+    _require(request, ASSIGN_ROLES)
+    user = request.user
+    grids = [(g.code, g.name) for g in selectors.grids_under(user, scope_root(user))]
+    form = forms.PatrolPlanForm(request.POST or None, grids=grids)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan = patrol_plan_save(
+                    actor=user,
+                    grid=node_get(user, data["grid"]),
+                    name=data["name"],
+                    every_days=data["every_days"],
+                    working_days_only=data["working_days_only"],
+                    points=[PointIn(*point) for point in data["points"]],
+                )
+            except (InvalidInput, Conflict, PermissionDenied) as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(request, _("Patrol plan “%(name)s” saved.") % {"name": plan.name})
+                return redirect("fieldwork:plans")
+    rows = selectors.patrol_plans_visible(user).prefetch_related("points")[: selectors.LIST_LIMIT]
+    return render(request, "fieldwork/plans.html", {"form": form, "plans": rows}, status=status)
 
 
 def _month(request: UserRequest) -> tuple[int, int]:

@@ -82,3 +82,28 @@ def test_the_centre_pages_read_in_chinese(people: dict[str, User]) -> None:
         page = staff.get(url, headers=ZH)
         assert page.status_code == 200
         assert text in page.content.decode()
+
+
+def test_the_community_plans_a_patrol_on_its_page(people: dict[str, User]) -> None:
+    staff = login(Client(), people["community_staff"])
+    bad = staff.post(
+        "/fieldwork/plans/",
+        {"grid": GRID, "name": "夜巡", "every_days": "1", "points": "东门 118.1 31.7"},
+        headers=ZH,
+    )
+    assert bad.status_code == 422
+    assert "第 1 行不是" in bad.content.decode()
+    sent = staff.post(
+        "/fieldwork/plans/",
+        {
+            "grid": GRID,
+            "name": "夜巡",
+            "every_days": "2",
+            "points": "东门, 118.1, 31.7\n广场, 118.12, 31.72",
+        },
+        headers=ZH,
+    )
+    assert sent.status_code == 302
+    page = staff.get("/fieldwork/plans/", headers=ZH).content.decode()
+    assert "东门 → 广场" in page
+    assert "每 2 天" in page
