@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.events.views import PhotosField
-from gridgov.fieldwork.models import LeaveKind, ServiceKind, ServiceOutcome
+from gridgov.fieldwork.models import CareCategory, LeaveKind, ServiceKind, ServiceOutcome
 
 HIDDEN_FLOAT = forms.HiddenInput(attrs={"data-locate": "1"})
 
@@ -173,3 +173,15 @@ class PatrolPlanForm(forms.Form):
                 ) from exc
             points.append((name, lon, lat))
         return points
+
+
+class CarePlanForm(forms.Form):
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=32,
+        help_text=_("The person is found in the registry by the ID number; it is not kept here."),
+    )
+    category = forms.ChoiceField(label=_("Category of care"), choices=CareCategory.choices)
+    every_days = forms.IntegerField(
+        label=_("Visit every (days)"), min_value=1, max_value=366, initial=30
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("services/", views.services, name="services"),
     path("assign/", views.assign, name="assign"),
     path("plans/", views.plans, name="plans"),
+    path("care/", views.care, name="care"),
     path("attendance/", views.attendance, name="attendance"),
     path("logs/", views.logs, name="logs"),
     path("coverage/", views.coverage, name="coverage"),

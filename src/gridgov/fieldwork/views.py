@@ -41,11 +41,12 @@ from gridgov.fieldwork.actions.patrols import (
     patrol_start,
 )
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES, end_of_working_day
-from gridgov.fieldwork.actions.visits import visit_record
+from gridgov.fieldwork.actions.visits import care_plan_save, person_label, visit_record
 from gridgov.fieldwork.kinds import PATROL, VISIT, task_kind
 from gridgov.fieldwork.models import Duty, FieldTask, PatrolPoint
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import node_get, scope_root
+from gridgov.registry.selectors import person_search
 
 FIGURE_ROLES = roles_with(Capability.READ_GRID_FIGURES)
 FIGURE_LABELS = {
@@ -436,6 +437,41 @@ def plans(request: UserRequest) -> HttpResponse:
                 return redirect("fieldwork:plans")
     rows = selectors.patrol_plans_visible(user).prefetch_related("points")[: selectors.LIST_LIMIT]
     return render(request, "fieldwork/plans.html", {"form": form, "plans": rows}, status=status)
+
+
+@page_view
+def care(request: UserRequest) -> HttpResponse:
+    """The care visit plans of the centre's tree (categories of care only), and a form to
+    visit one more person; the person is found by ID number and shown masked."""
+    _require(request, ASSIGN_ROLES)
+    user = request.user
+    form = forms.CarePlanForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            person = person_search(user, id_number=data["id_number"]).first()
+            if person is None:
+                form.add_error("id_number", _("No such person in the registry."))
+            else:
+                try:
+                    care_plan_save(
+                        actor=user,
+                        person=person,
+                        category=data["category"],
+                        every_days=data["every_days"],
+                    )
+                except (InvalidInput, Conflict, PermissionDenied) as exc:
+                    status = _refused(form, exc)
+                else:
+                    messages.success(request, _("Visit plan saved."))
+                    return redirect("fieldwork:care")
+    rows = [
+        (plan, person_label(plan.person))
+        for plan in selectors.care_plans_visible(user).filter(active=True)[: selectors.LIST_LIMIT]
+    ]
+    return render(request, "fieldwork/care.html", {"form": form, "plans": rows}, status=status)
 
 
 def _month(request: UserRequest) -> tuple[int, int]:

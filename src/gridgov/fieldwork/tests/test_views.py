@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.test import Client
 from django.utils import timezone
+from stdnum.cn import ric
 
 from gridgov.accounts.models import User
 from gridgov.conftest import login
@@ -107,3 +108,25 @@ def test_the_community_plans_a_patrol_on_its_page(people: dict[str, User]) -> No
     page = staff.get("/fieldwork/plans/", headers=ZH).content.decode()
     assert "东门 → 广场" in page
     assert "每 2 天" in page
+
+
+def test_the_community_plans_care_visits_by_id_number(
+    people: dict[str, User], person: Person
+) -> None:
+    staff = login(Client(), people["community_staff"])
+    form = {"category": "elderly_alone", "every_days": "30"}
+    unknown = staff.post(
+        "/fieldwork/care/", {**form, "id_number": "110101199001011234"}, headers=ZH
+    )
+    assert unknown.status_code == 422
+    assert "人口库中没有此人" in unknown.content.decode()
+    first17 = "32010219900205456"
+    sent = staff.post(
+        "/fieldwork/care/",
+        {**form, "id_number": first17 + ric.calc_check_digit(first17 + "0")},
+        headers=ZH,
+    )
+    assert sent.status_code == 302
+    page = staff.get("/fieldwork/care/", headers=ZH).content.decode()
+    assert "王**" in page
+    assert "王秀英" not in page
