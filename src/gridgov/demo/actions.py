@@ -35,6 +35,7 @@ from gridgov.demo import names
 from gridgov.demo.campaigns import campaign_seed
 from gridgov.demo.casework import casework_seed
 from gridgov.demo.command import command_seed
+from gridgov.demo.fieldwork import fieldwork_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
@@ -64,6 +65,7 @@ from gridgov.events.models import (
 from gridgov.exchange.models import ImportJob
 from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
 from gridgov.inspections.models import Inspection, Rectification, Venue
+from gridgov.fieldwork.actions.clear import fieldwork_clear_under
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -151,6 +153,7 @@ def demo_city_seed(
         counts["reports"] = reports_seed(timezone.localdate(until or timezone.now()))
         counts.update(mediation_seed(seed=seed))
     counts["command_centres"] = command_seed()
+        counts["field_work"] = fieldwork_seed(seed=seed, until=until or timezone.now())
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -326,6 +329,7 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # statement each: the ORM's cascade would load a city's year of steps into memory.
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
     deleted["command.CommandCentre"] = command_area_clear(actor=actor, code=code)
+    deleted["fieldwork"] = fieldwork_clear_under(actor=actor, code=code)
     events = Event.objects.filter(node__code__startswith=code)
     drop(Dispute.objects.unscoped().filter(grid__code__startswith=code))
     drop(MediationDaily.objects.unscoped().filter(grid__code__startswith=code))

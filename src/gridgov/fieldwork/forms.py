@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.events.views import PhotosField
-from gridgov.fieldwork.models import LeaveKind, ServiceKind, ServiceOutcome
+from gridgov.fieldwork.models import CareCategory, LeaveKind, ServiceKind, ServiceOutcome
 
 HIDDEN_FLOAT = forms.HiddenInput(attrs={"data-locate": "1"})
 
@@ -138,3 +138,50 @@ class LeaveForm(forms.Form):
     def __init__(self, *args: Any, workers: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "worker", workers)
+
+
+class PatrolPlanForm(forms.Form):
+    grid = forms.ChoiceField(label=_("Grid"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    every_days = forms.IntegerField(
+        label=_("Patrol every (days)"), min_value=1, max_value=31, initial=1
+    )
+    working_days_only = forms.BooleanField(
+        label=_("Working days only"), required=False, initial=True
+    )
+    points = forms.CharField(
+        label=_("Points"),
+        widget=forms.Textarea({"rows": 5}),
+        help_text=_("One point a line: name, longitude, latitude."),
+    )
+
+    def __init__(self, *args: Any, grids: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "grid", grids)
+
+    def clean_points(self) -> list[tuple[str, float, float]]:
+        points = []
+        for number, line in enumerate(self.cleaned_data["points"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            try:
+                name, lon, lat = parts[0], float(parts[1]), float(parts[2])
+            except (IndexError, ValueError) as exc:
+                raise forms.ValidationError(
+                    _("Line %(n)d is not “name, longitude, latitude”.") % {"n": number}
+                ) from exc
+            points.append((name, lon, lat))
+        return points
+
+
+class CarePlanForm(forms.Form):
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=32,
+        help_text=_("The person is found in the registry by the ID number; it is not kept here."),
+    )
+    category = forms.ChoiceField(label=_("Category of care"), choices=CareCategory.choices)
+    every_days = forms.IntegerField(
+        label=_("Visit every (days)"), min_value=1, max_value=366, initial=30
+    )

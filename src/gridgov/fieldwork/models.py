@@ -89,6 +89,7 @@ class FieldTask(ScopedModel):
         related_name="+",
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    missed_at = models.DateTimeField(_("missed at"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     result_note = models.TextField(_("result note"), blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)

@@ -147,11 +147,6 @@ def last_checkin(user: User) -> CheckIn | None:
     return checkins_visible(user).filter(user=user).order_by("-at", "-id").first()
 
 
-def on_duty(user: User) -> bool:
-    last = last_checkin(user)
-    return last is not None and last.duty == Duty.START
-
-
 def patrol_plans_visible(user: User) -> QuerySet[PatrolPlan]:
     return PatrolPlan.objects.visible_to(scope_of(user)).select_related("grid")
 

@@ -32,18 +32,21 @@ from gridgov.fieldwork.actions.duty import (
     worklog_submit,
 )
 from gridgov.fieldwork.actions.patrols import (
+    PointIn,
     patrol_check,
     patrol_end,
     patrol_figures,
     patrol_finding,
+    patrol_plan_save,
     patrol_start,
 )
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES, end_of_working_day
-from gridgov.fieldwork.actions.visits import visit_record
+from gridgov.fieldwork.actions.visits import care_plan_save, person_label, visit_record
 from gridgov.fieldwork.kinds import PATROL, VISIT, task_kind
-from gridgov.fieldwork.models import FieldTask, PatrolPoint
+from gridgov.fieldwork.models import Duty, FieldTask, PatrolPoint
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import node_get, scope_root
+from gridgov.registry.selectors import person_search
 
 FIGURE_ROLES = roles_with(Capability.READ_GRID_FIGURES)
 FIGURE_LABELS = {
@@ -82,14 +85,15 @@ def task_list(request: UserRequest) -> HttpResponse:
     user = request.user
     rows = selectors.worker_list(user)
     end = selectors.today_end()
+    last = selectors.last_checkin(user)
     return render(
         request,
         "fieldwork/tasks.html",
         {
             "today": [r for r in rows if r.due_at is None or r.due_at < end],
             "later": [r for r in rows if r.due_at is not None and r.due_at >= end],
-            "on_duty": selectors.on_duty(user),
-            "last_checkin": selectors.last_checkin(user),
+            "on_duty": last is not None and last.duty == Duty.START,
+            "last_checkin": last,
             "duty_form": forms.DutyForm(),
         },
     )
@@ -403,6 +407,71 @@ def assign(request: UserRequest) -> HttpResponse:
         selectors.tasks_visible(user).filter(kind="assigned").order_by("-created_at", "-id")[:20]
     )
     return render(request, "fieldwork/assign.html", {"form": form, "recent": recent}, status=status)
+
+
+@page_view
+def plans(request: UserRequest) -> HttpResponse:
+    """The patrol plans of the centre's grids, and a form for a new one."""
+    _require(request, ASSIGN_ROLES)
+    user = request.user
+    grids = [(g.code, g.name) for g in selectors.grids_under(user, scope_root(user))]
+    form = forms.PatrolPlanForm(request.POST or None, grids=grids)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan = patrol_plan_save(
+                    actor=user,
+                    grid=node_get(user, data["grid"]),
+                    name=data["name"],
+                    every_days=data["every_days"],
+                    working_days_only=data["working_days_only"],
+                    points=[PointIn(*point) for point in data["points"]],
+                )
+            except (InvalidInput, Conflict, PermissionDenied) as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(request, _("Patrol plan “%(name)s” saved.") % {"name": plan.name})
+                return redirect("fieldwork:plans")
+    rows = selectors.patrol_plans_visible(user).prefetch_related("points")[: selectors.LIST_LIMIT]
+    return render(request, "fieldwork/plans.html", {"form": form, "plans": rows}, status=status)
+
+
+@page_view
+def care(request: UserRequest) -> HttpResponse:
+    """The care visit plans of the centre's tree (categories of care only), and a form to
+    visit one more person; the person is found by ID number and shown masked."""
+    _require(request, ASSIGN_ROLES)
+    user = request.user
+    form = forms.CarePlanForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            person = person_search(user, id_number=data["id_number"]).first()
+            if person is None:
+                form.add_error("id_number", _("No such person in the registry."))
+            else:
+                try:
+                    care_plan_save(
+                        actor=user,
+                        person=person,
+                        category=data["category"],
+                        every_days=data["every_days"],
+                    )
+                except (InvalidInput, Conflict, PermissionDenied) as exc:
+                    status = _refused(form, exc)
+                else:
+                    messages.success(request, _("Visit plan saved."))
+                    return redirect("fieldwork:care")
+    rows = [
+        (plan, person_label(plan.person))
+        for plan in selectors.care_plans_visible(user).filter(active=True)[: selectors.LIST_LIMIT]
+    ]
+    return render(request, "fieldwork/care.html", {"form": form, "plans": rows}, status=status)
 
 
 def _month(request: UserRequest) -> tuple[int, int]:

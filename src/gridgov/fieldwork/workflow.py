@@ -1,6 +1,7 @@
 """A field task's states and steps, declared once (as the event loop's, ADR 0006).
 
-A task is open until it is done or cancelled; fieldwork.actions applies these tables and
+A task is open until it is done or cancelled, or, for a task of one day (a patrol), missed
+when its day has passed; fieldwork.actions applies these tables and
 nothing else writes FieldTask.status.
 """
 
@@ -17,11 +18,14 @@ class Status(models.TextChoices):
     OPEN = "open", pgettext_lazy("field task", "to do")
     DONE = "done", pgettext_lazy("field task", "done")
     CANCELLED = "cancelled", pgettext_lazy("field task", "cancelled")
+    # A patrol whose day passed without being walked: counted as planned and not done.
+    MISSED = "missed", pgettext_lazy("field task", "missed")
 
 
 class Command(models.TextChoices):
     COMPLETE = "complete", _("complete")
     CANCEL = "cancel", _("cancel")
+    EXPIRE = "expire", _("expire")
 
 
 @dataclass(frozen=True)
@@ -35,11 +39,13 @@ STATES: dict[Status, StateFacts] = {
     Status.OPEN: StateFacts(is_open=True, stamp="created_at"),
     Status.DONE: StateFacts(is_open=False, stamp="done_at"),
     Status.CANCELLED: StateFacts(is_open=False, stamp="cancelled_at"),
+    Status.MISSED: StateFacts(is_open=False, stamp="missed_at"),
 }
 
 TRANSITIONS: dict[tuple[Status, Command], Status] = {
     (Status.OPEN, Command.COMPLETE): Status.DONE,
     (Status.OPEN, Command.CANCEL): Status.CANCELLED,
+    (Status.OPEN, Command.EXPIRE): Status.MISSED,
 }
 
 OPEN_STATUSES = frozenset(s for s, facts in STATES.items() if facts.is_open)

@@ -88,6 +88,8 @@ MENU: tuple[Entry, ...] = (
     Entry(WORK, _("Verification tasks"), "verification:tasks", SERVICE, ("verification:task",)),
     Entry(WORK, _("Assign a task"), "fieldwork:assign", ASSIGN_ROLES),
     Entry(WORK, _("Attendance"), "fieldwork:attendance", ASSIGN_ROLES),
+    Entry(WORK, _("Patrol plans"), "fieldwork:plans", ASSIGN_ROLES),
+    Entry(WORK, _("Care visit plans"), "fieldwork:care", ASSIGN_ROLES),
     Entry(
         WORK,
         _("Whistles"),

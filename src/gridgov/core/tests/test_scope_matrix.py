@@ -1444,6 +1444,8 @@ MATRIX.update(
             "/fieldwork/tasks/{task}/visit/"
         ),
         "GET /fieldwork/assign/": own_listing("/fieldwork/assign/"),
+        "GET /fieldwork/plans/": own_listing("/fieldwork/plans/"),
+        "GET /fieldwork/care/": own_listing("/fieldwork/care/"),
         "GET /fieldwork/attendance/": node_page(f"/fieldwork/attendance/?node={COMMUNITY}"),
         "GET /fieldwork/logs/": node_page(f"/fieldwork/logs/?node={COMMUNITY}"),
         "GET /fieldwork/coverage/": node_page(f"/fieldwork/coverage/?node={COMMUNITY}"),

@@ -74,6 +74,9 @@ ALLOWED: dict[tuple[str, str], str] = {
             "RectificationTransition",
         )
     },
+    ("gridgov.demo.fieldwork", "model._default_manager.bulk_create"): (
+        "the demo seeder's year of field work"
+    ),
 }
 
 

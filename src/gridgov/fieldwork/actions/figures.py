@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
@@ -73,12 +74,21 @@ def leave_days_of(worker_ids: list[int], first: date, last: date) -> dict[int, s
     return out
 
 
-@transaction.atomic
 def field_daily_rebuild(*, day: date) -> int:
     """Every grid worker's row for the day, replaced whole; returns the rows written."""
+    return field_daily_rebuild_range(first=day, last=day)
+
+
+@transaction.atomic
+def field_daily_rebuild_range(*, first: date, last: date) -> int:
+    """Every grid worker's rows for the days [first, last], replaced whole in one transaction:
+    each source is read once for the range and counted by local day."""
     workers = grid_workers()
-    ids = [w.pk for w in workers]
-    start, end = day_bounds(day)
+    placed = [(w.pk, w.node_id) for w in workers if w.node_id is not None]
+    ids = [pk for pk, _node in placed]
+    start, _e = day_bounds(first)
+    _s, end = day_bounds(last)
+    local = timezone.localdate
     tasks = list(
         FieldTask.objects.unscoped()
         .filter(due_at__gte=start, due_at__lt=end)
@@ -86,51 +96,58 @@ def field_daily_rebuild(*, day: date) -> int:
         .select_related("grid")
     )
     owner_of_grid = _primary(workers, {t.grid for t in tasks})
-    rows: dict[int, FieldDaily] = {}
-    working = is_working_day(day)
-    on_leave = leave_days_of(ids, day, day)
-    present = set(
-        CheckIn.objects.unscoped()
+    leave = leave_days_of(ids, first, last)
+    present = {
+        (user_id, local(at))
+        for user_id, at in CheckIn.objects.unscoped()
         .filter(duty=Duty.START, at__gte=start, at__lt=end, user_id__in=ids)
-        .values_list("user_id", flat=True)
-    )
+        .values_list("user_id", "at")
+    }
     logged = set(
         WorkLog.objects.unscoped()
-        .filter(day=day, submitted_at__isnull=False)
-        .values_list("worker_id", flat=True)
+        .filter(day__gte=first, day__lte=last, submitted_at__isnull=False)
+        .values_list("worker_id", "day")
     )
     services = Counter(
-        ServiceEntry.objects.unscoped()
+        (worker_id, local(at))
+        for worker_id, at in ServiceEntry.objects.unscoped()
         .filter(at__gte=start, at__lt=end)
-        .values_list("worker_id", flat=True)
+        .values_list("worker_id", "at")
     )
     findings = Counter(
-        Event.objects.unscoped()
+        (reporter_id, local(at))
+        for reporter_id, at in Event.objects.unscoped()
         .filter(reporter_id__in=ids, reported_at__gte=start, reported_at__lt=end)
-        .values_list("reporter_id", flat=True)
+        .values_list("reporter_id", "reported_at")
     )
-    for worker in workers:
-        if worker.node_id is None:  # filtered out by grid_workers; narrows the type
-            continue
-        rows[worker.pk] = FieldDaily(
-            day=day,
-            worker=worker,
-            node_id=worker.node_id,
-            working_day=working,
-            on_leave=day in on_leave.get(worker.pk, set()),
-            present=worker.pk in present,
-            log_submitted=worker.pk in logged,
-            services=services.get(worker.pk, 0),
-            findings=findings.get(worker.pk, 0),
-        )
+    rows: dict[tuple[int, date], FieldDaily] = {}
+    day = first
+    while day <= last:
+        working = is_working_day(day)
+        for worker_id, node_id in placed:
+            key = (worker_id, day)
+            rows[key] = FieldDaily(
+                day=day,
+                worker_id=worker_id,
+                node_id=node_id,
+                working_day=working,
+                on_leave=day in leave.get(worker_id, set()),
+                present=key in present,
+                log_submitted=key in logged,
+                services=services.get(key, 0),
+                findings=findings.get(key, 0),
+            )
+        day += timedelta(days=1)
     _count_tasks(rows, tasks, owner_of_grid)
-    FieldDaily.objects.unscoped().filter(day=day).delete()
-    FieldDaily.objects.bulk_create(rows.values())
+    FieldDaily.objects.unscoped().filter(day__gte=first, day__lte=last).delete()
+    FieldDaily.objects.bulk_create(rows.values(), batch_size=2000)
     return len(rows)
 
 
 def _count_tasks(
-    rows: dict[int, FieldDaily], tasks: list[FieldTask], owner_of_grid: dict[int, int]
+    rows: dict[tuple[int, date], FieldDaily],
+    tasks: list[FieldTask],
+    owner_of_grid: dict[int, int],
 ) -> None:
     patrol_tasks = [t for t in tasks if t.kind == PATROL]
     plan_points = dict(
@@ -140,8 +157,9 @@ def _count_tasks(
         .annotate(n=Count("id"))
         .values_list("plan_id", "n")
     )
+    patrol_ids = [t.pk for t in patrol_tasks]
     checked = dict(
-        PatrolCheck.objects.filter(patrol__task__in=patrol_tasks, point__isnull=False)
+        PatrolCheck.objects.filter(patrol__task_id__in=patrol_ids, point__isnull=False)
         .order_by()
         .values("patrol__task_id")
         .annotate(n=Count("point", distinct=True))
@@ -149,12 +167,12 @@ def _count_tasks(
     )
     walked = set(
         Patrol.objects.unscoped()
-        .filter(task__in=patrol_tasks, ended_at__isnull=False)
+        .filter(task_id__in=patrol_ids, ended_at__isnull=False)
         .values_list("task_id", flat=True)
     )
     for task in tasks:
         worker = task.done_by_id or task.assignee_id or owner_of_grid.get(task.grid_id)
-        row = rows.get(worker or 0)
+        row = rows.get((worker or 0, timezone.localdate(task.due_at)))
         if row is None:
             continue
         done = task.status == Status.DONE
@@ -169,12 +187,3 @@ def _count_tasks(
         elif task.kind == VISIT:
             row.visits_due += 1
             row.visits_done += int(done)
-
-
-def field_daily_rebuild_range(*, first: date, last: date) -> int:
-    written = 0
-    day = first
-    while day <= last:
-        written += field_daily_rebuild(day=day)
-        day += timedelta(days=1)
-    return written

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from gridgov.fieldwork.actions.tasks import (
     distance_m,
     end_of_working_day,
     field_task_complete,
+    field_task_expire,
     field_tasks_create_many,
     metres_between,
     require_assigner,
@@ -176,6 +177,20 @@ def patrol_tasks_generate(*, day: date) -> int:
     """The day's patrol tasks from every active plan due that day (the daily job); running
     it again creates none twice."""
     return field_tasks_create_many(actor=None, specs=_patrol_specs(day))
+
+
+def patrols_expire(*, before: date) -> int:
+    """Patrol tasks due before the day `before` and never started are missed (the daily job);
+    a patrol started and not yet ended stays open for its worker to end."""
+    start = timezone.make_aware(datetime.combine(before, time.min))
+    stale = FieldTask.objects.unscoped().filter(
+        kind=PATROL, status=Status.OPEN, due_at__lt=start, patrol__isnull=True
+    )
+    expired = 0
+    for task in stale.order_by("pk").iterator(chunk_size=500):
+        field_task_expire(task=task)
+        expired += 1
+    return expired
 
 
 def _patrol_task(task: FieldTask) -> FieldTask:

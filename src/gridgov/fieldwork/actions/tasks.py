@@ -29,6 +29,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.events.photos import Photo, Upload, photos_checked
+from gridgov.fieldwork import notices
 from gridgov.fieldwork.kinds import task_kind
 from gridgov.fieldwork.models import (
     CheckIn,
@@ -196,6 +197,8 @@ def field_task_create(
         detail={"kind": kind, "grid": grid.code, "source_key": key},
     )
     transaction.on_commit(partial(_announce, task.pk, "created"))
+    if actor is not None:
+        transaction.on_commit(partial(notices.assigned, task))
     return task
 
 
@@ -401,6 +404,14 @@ def field_task_cancel(*, actor: User | None, task: FieldTask, reason: str) -> Fi
     if not reason.strip():
         raise InvalidInput(_("Give a reason."), code="reason_required")
     return _apply(task, Command.CANCEL, actor=actor, note=reason)
+
+
+@transaction.atomic
+def field_task_expire(*, task: FieldTask) -> FieldTask:
+    """A one-day task (a patrol) whose day passed untouched is missed, by the daily job: it
+    leaves the worker's list and still counts as planned and not done."""
+    task = FieldTask.objects.unscoped().select_related("grid").get(pk=task.pk)
+    return _apply(task, Command.EXPIRE, actor=None)
 
 
 @transaction.atomic

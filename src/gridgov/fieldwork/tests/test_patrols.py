@@ -4,8 +4,10 @@ findings filed as events, ended with a summary; coverage per grid."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from gridgov.accounts.models import User
@@ -18,10 +20,11 @@ from gridgov.fieldwork.actions.patrols import (
     patrol_plan_save,
     patrol_start,
     patrol_tasks_generate,
+    patrols_expire,
 )
 from gridgov.fieldwork.kinds import PATROL
 from gridgov.fieldwork.models import FieldTask, PatrolCheck, PatrolPlan
-from gridgov.fieldwork.selectors import patrol_coverage
+from gridgov.fieldwork.selectors import open_tasks_of_worker, patrol_coverage
 from gridgov.fieldwork.tests.conftest import GRID
 from gridgov.fieldwork.workflow import Status
 from gridgov.testing.tree import Tree
@@ -114,3 +117,25 @@ def test_a_patrol_walked_with_check_ins_a_finding_and_a_summary(
     [row] = patrol_coverage(people["community_staff"], tree["320104001001"], day, day)
     assert (row.planned, row.done, row.points_planned, row.points_checked) == (1, 1, 2, 2)
     assert row.share == 1.0
+
+
+def test_the_daily_job_generates_and_counts(plan: PatrolPlan) -> None:
+    out = StringIO()
+    call_command("fieldwork_daily", "--day", working_day().isoformat(), stdout=out)
+    assert "patrols=" in out.getvalue()
+    assert FieldTask.objects.unscoped().filter(kind=PATROL).count() >= 1
+
+
+def test_a_patrol_day_passed_untouched_is_missed_and_still_planned(
+    plan: PatrolPlan, people: dict[str, User], tree: Tree
+) -> None:
+    day = working_day()
+    patrol_tasks_generate(day=day)
+    assert patrols_expire(before=day) == 0
+    assert patrols_expire(before=day + timedelta(days=1)) == 1
+    task = FieldTask.objects.unscoped().get(kind=PATROL)
+    assert task.status == Status.MISSED
+    assert task.missed_at is not None
+    assert not open_tasks_of_worker(people["grid_worker"]).exists()
+    [row] = patrol_coverage(people["community_staff"], tree["320104001001"], day, day)
+    assert (row.planned, row.done) == (1, 0)
