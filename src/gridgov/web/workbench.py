@@ -33,6 +33,8 @@ from gridgov.audit.selectors import entries_visible
 from gridgov.events import queues
 from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
+from gridgov.inspections.models import RectificationStatus
+from gridgov.inspections.selectors import inspections_to_do, rectifications_visible
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.tasks.selectors import backlog
@@ -126,6 +128,14 @@ def _grid_worker(user: User) -> Workbench:
     bench.figures.append(
         Figure("verification", _("Verification tasks"), pending, reverse("verification:tasks"))
     )
+    bench.figures.append(
+        Figure(
+            "inspections",
+            _("Inspections to do"),
+            inspections_to_do(user).count(),
+            reverse("inspections:home"),
+        )
+    )
     bench.figures += _queue_figures(
         user, ("to_verify", False), ("overdue", True), ("to_evaluate", False)
     )
@@ -169,9 +179,19 @@ def _centre(user: User) -> Workbench:
             alarm=True,
         )
     )
+    bench.figures.append(
+        Figure(
+            "rectifications_overdue",
+            _("Overdue rectifications"),
+            rectifications_visible(user).filter(status=RectificationStatus.OVERDUE).count(),
+            f"{reverse('inspections:rectifications')}?status={RectificationStatus.OVERDUE}",
+            alarm=True,
+        )
+    )
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Closure and response figures"), reverse("events:stats")),
+        (_("Hazard ledger"), reverse("inspections:ledger")),
     ]
     return bench
 
