@@ -199,6 +199,15 @@ def _items_checked(items: Any, problems: ProblemList) -> list[dict[str, Any]]:
     return clean
 
 
+def checklist_items_check(items: Any) -> list[dict[str, Any]]:
+    """The items as a checklist keeps them, or InvalidInput naming every problem; for forms
+    that check before they save (the admin's)."""
+    problems = ProblemList()
+    clean = _items_checked(items, problems)
+    problems.raise_if_any(_("The checklist cannot be published."))
+    return clean
+
+
 @transaction.atomic
 def checklist_publish(*, actor: User, kind_code: str, items: Any) -> Checklist:
     """A new version of the kind's checklist, in force from now; earlier versions and the
