@@ -37,9 +37,9 @@ class ReadOnly:
         return False
 
 
-def _refused(form: forms.ModelForm[Any], error: DomainError) -> None:
+def _refused(error: DomainError) -> forms.ValidationError:
     messages = [str(p.message) + (f" ({p.item})" if p.item else "") for p in error.problems]
-    raise forms.ValidationError(messages or [str(error.message)])
+    return forms.ValidationError(messages or [str(error.message)])
 
 
 class VenueKindForm(forms.ModelForm[VenueKind]):
@@ -76,6 +76,13 @@ class ChecklistForm(forms.ModelForm[Checklist]):
         model = Checklist
         fields = ["kind", "items"]
 
+    def clean_items(self) -> Any:
+        items = self.cleaned_data["items"]
+        try:
+            return actions.checklist_items_check(items)
+        except DomainError as error:
+            raise _refused(error) from error
+
 
 @admin.register(Checklist)
 class ChecklistAdmin(admin.ModelAdmin[Checklist]):
@@ -90,12 +97,9 @@ class ChecklistAdmin(admin.ModelAdmin[Checklist]):
         return False
 
     def save_model(self, request: HttpRequest, obj: Checklist, form: Any, change: bool) -> None:
-        try:
-            published = actions.checklist_publish(
-                actor=admin_actor(request), kind_code=obj.kind.code, items=obj.items
-            )
-        except DomainError as error:
-            _refused(form, error)
+        published = actions.checklist_publish(
+            actor=admin_actor(request), kind_code=obj.kind.code, items=obj.items
+        )
         obj.pk = published.pk
 
 

@@ -376,13 +376,28 @@ class RectificationTransition(models.Model):
 
 
 class InspectionDaily(models.Model):
-    """Counts per local day and node (a grid and each node above it), never ratios: the
-    formulas are in docs/indicators.md (ADR 0007's rule, kept here because the counts are
-    this package's)."""
+    """Counts per local day and unit, never ratios: the formulas are in docs/indicators.md
+    (ADR 0007's rule, kept here because the counts are this package's). A unit is a node (a
+    grid and each node above it: every column) or a worker (`done`, `done_on_time` and the
+    `found…` columns of the inspections they recorded; an inspection is any worker's of the
+    grid until done, so a worker has no `due`)."""
 
     day = models.DateField(_("day"))
     node = models.ForeignKey(
-        Node, verbose_name=_("node"), on_delete=models.CASCADE, related_name="+"
+        Node,
+        verbose_name=_("node"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     due = models.PositiveIntegerField(_("inspections due"), default=0)
     done = models.PositiveIntegerField(_("inspections done"), default=0)
@@ -397,10 +412,23 @@ class InspectionDaily(models.Model):
     class Meta:
         verbose_name = _("inspection figures of a day")
         verbose_name_plural = _("inspection figures by day")
-        ordering = ["-day", "node"]
+        ordering = ["-day", "node", "worker"]
         constraints = [
-            models.UniqueConstraint(fields=["day", "node"], name="inspectiondaily_day_node")
+            models.UniqueConstraint(
+                fields=["day", "node"],
+                condition=models.Q(worker__isnull=True),
+                name="inspectiondaily_day_node",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "worker"],
+                condition=models.Q(node__isnull=True),
+                name="inspectiondaily_day_worker",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(node__isnull=True) ^ models.Q(worker__isnull=True),
+                name="inspectiondaily_one_unit",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.node_id}"
+        return f"{self.day} {self.node_id or self.worker_id}"

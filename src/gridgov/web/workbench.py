@@ -38,6 +38,8 @@ from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
 from gridgov.fieldwork.selectors import today_end as field_today_end
 from gridgov.fieldwork.selectors import worker_list as field_worker_list
+from gridgov.inspections.models import RectificationStatus
+from gridgov.inspections.selectors import inspections_to_do, rectifications_visible
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.tasks.selectors import backlog
@@ -152,6 +154,14 @@ def _grid_worker(user: User) -> Workbench:
         Figure("verification", _("Verification tasks"), pending, reverse("verification:tasks"))
     )
     bench.figures.append(_instructions_to_me(user))
+    bench.figures.append(
+        Figure(
+            "inspections",
+            _("Inspections to do"),
+            inspections_to_do(user).count(),
+            reverse("inspections:home"),
+        )
+    )
     bench.figures += _queue_figures(
         user, ("to_verify", False), ("overdue", True), ("to_evaluate", False)
     )
@@ -221,11 +231,21 @@ def _centre(user: User) -> Workbench:
         )
     )
     bench.figures += [_instructions_to_me(user), _instructions_late(user)]
+    bench.figures.append(
+        Figure(
+            "rectifications_overdue",
+            _("Overdue rectifications"),
+            rectifications_visible(user).filter(status=RectificationStatus.OVERDUE).count(),
+            f"{reverse('inspections:rectifications')}?status={RectificationStatus.OVERDUE}",
+            alarm=True,
+        )
+    )
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Linked command"), reverse("command:centres")),
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Campaigns"), reverse("campaigns:list")),
+        (_("Hazard ledger"), reverse("inspections:ledger")),
     ]
     return bench
 

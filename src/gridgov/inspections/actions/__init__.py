@@ -30,7 +30,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Category, Event
 from gridgov.events.photos import Upload, photos_checked
-from gridgov.inspections import workflow
+from gridgov.inspections import notices, workflow
 from gridgov.inspections.actions import fieldtasks
 from gridgov.inspections.models import (
     Checklist,
@@ -196,6 +196,15 @@ def _items_checked(items: Any, problems: ProblemList) -> list[dict[str, Any]]:
                 item=category,
             )
         clean.append({"code": code, "text": text, "serious": serious is True, "category": category})
+    return clean
+
+
+def checklist_items_check(items: Any) -> list[dict[str, Any]]:
+    """The items as a checklist keeps them, or InvalidInput naming every problem; for forms
+    that check before they save (the admin's)."""
+    problems = ProblemList()
+    clean = _items_checked(items, problems)
+    problems.raise_if_any(_("The checklist cannot be published."))
     return clean
 
 
@@ -746,13 +755,15 @@ def rectifications_sweep(now: datetime | None = None) -> int:
         with transaction.atomic():
             rect = (
                 Rectification.objects.unscoped()
-                .select_for_update()
+                .select_for_update(of=("self",))
+                .select_related("grid", "venue")
                 .filter(pk=pk, status=RectificationStatus.OPEN, due_at__lt=now)
                 .first()
             )
             if rect is None:
                 continue
             _apply(rect, workflow.Command.EXPIRE, None, now)
+            notices.overdue(rect)
             audit_record(actor=None, action="inspections.rectification_expire", target=rect)
             moved += 1
     return moved

@@ -45,9 +45,10 @@ def _bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _add(grids: dict[int, dict[str, int]], row: dict[str, Any]) -> None:
-    grid_id = row.pop("grid_id")
-    grids[grid_id].update(row)
+def _add(units: dict[int, dict[str, int]], row: dict[str, Any], key: str) -> None:
+    """Add a grouped row's counts to the unit its `key` names."""
+    unit = row.pop(key)
+    units[unit].update(row)
 
 
 def _per_grid(day: date) -> dict[int, dict[str, int]]:
@@ -66,7 +67,7 @@ def _per_grid(day: date) -> dict[int, dict[str, int]]:
         )
         .order_by()
     ):
-        _add(grids, dict(row))
+        _add(grids, dict(row), "grid_id")
     rectified = Q(status=RectificationStatus.RECTIFIED)
     for found in (
         Rectification.objects.unscoped()
@@ -83,7 +84,7 @@ def _per_grid(day: date) -> dict[int, dict[str, int]]:
         )
         .order_by()
     ):
-        _add(grids, dict(found))
+        _add(grids, dict(found), "grid_id")
     return grids
 
 
@@ -105,12 +106,49 @@ def _rolled_up(grids: dict[int, dict[str, int]]) -> dict[int, dict[str, int]]:
     return nodes
 
 
+def _per_worker(day: date) -> dict[int, dict[str, int]]:
+    """What each worker recorded that day: inspections done (on time), and the hazards they
+    found with what became of them."""
+    start, end = _bounds(day)
+    workers: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    for row in (
+        Inspection.objects.unscoped()
+        .filter(done_at__gte=start, done_at__lt=end, rectification__isnull=True)
+        .filter(status=InspectionStatus.DONE, inspector__isnull=False)
+        .values("inspector_id")
+        .annotate(done=Count("id"), done_on_time=Count("id", filter=Q(done_at__lte=F("due_at"))))
+        .order_by()
+    ):
+        workers[row["inspector_id"]].update(done=row["done"], done_on_time=row["done_on_time"])
+    rectified = Q(status=RectificationStatus.RECTIFIED)
+    for found in (
+        Rectification.objects.unscoped()
+        .filter(found_at__gte=start, found_at__lt=end, inspection__inspector__isnull=False)
+        .exclude(status=RectificationStatus.CANCELLED)
+        .values("inspection__inspector_id")
+        .annotate(
+            found=Count("id"),
+            found_rectified=Count("id", filter=rectified),
+            found_rectified_on_time=Count(
+                "id", filter=rectified & Q(rectified_at__lte=F("due_at"))
+            ),
+            found_overdue=Count("id", filter=Q(overdue_at__isnull=False)),
+        )
+        .order_by()
+    ):
+        _add(workers, dict(found), "inspection__inspector_id")
+    return workers
+
+
 @transaction.atomic
 def _rebuild_day(day: date) -> int:
     InspectionDaily.objects.filter(day=day).delete()
     rows = [
         InspectionDaily(day=day, node_id=node_id, **counts)
         for node_id, counts in _rolled_up(_per_grid(day)).items()
+    ] + [
+        InspectionDaily(day=day, worker_id=worker_id, **counts)
+        for worker_id, counts in _per_worker(day).items()
     ]
     InspectionDaily.objects.bulk_create(rows)
     return len(rows)

@@ -24,6 +24,7 @@ from gridgov.inspections.models import (
     Venue,
 )
 from gridgov.inspections.tests.conftest import make_shop
+from gridgov.notifications.models import InboxItem
 from gridgov.registry import actions as registry
 from gridgov.testing.images import PNG
 
@@ -180,6 +181,8 @@ def test_sweep_marks_overdue_once_and_a_late_pass_still_rectifies(
     later = rect.due_at + timedelta(minutes=1)
     assert actions.rectifications_sweep(later) == 1
     assert actions.rectifications_sweep(later) == 0
+    told = InboxItem.objects.filter(notice__kind="rectification_overdue")
+    assert sorted(told.values_list("recipient__username", flat=True)) == ["cs", "gw"]
     rect.refresh_from_db()
     assert rect.status == RectificationStatus.OVERDUE
     assert rect.overdue_at == later
