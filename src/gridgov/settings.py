@@ -486,3 +486,5 @@ CELERY_BEAT_SCHEDULE["command_sweep"] = {
 }
 # Receipts delivered per transaction by an instruction's fan-out.
 COMMAND_FAN_OUT_BATCH = env_int("GRIDGOV_COMMAND_FAN_OUT_BATCH", 2000)
+# The nearest on-duty worker reads check-ins younger than this only (principle: no tracks).
+COMMAND_CHECKIN_MAX_AGE_HOURS = env_int("GRIDGOV_COMMAND_CHECKIN_MAX_AGE_HOURS", 12)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from gridgov.accounts.models import User
+from gridgov.command.actions.instructions import Targets, addressees
 from gridgov.command.actions.rosters import (
     ShiftIn,
     day_and_night,
@@ -132,3 +133,27 @@ def test_a_swap_takes_effect_when_the_centre_approves_it(
     with pytest.raises(Conflict):
         swap_decide(actor=dispatcher, swap=swap, approve=False)
     assert timezone.now() < saved[0].starts_at
+
+
+def test_out_of_office_hours_an_urgent_instruction_reaches_whoever_is_on_duty(
+    centres: Centres, loop_users: dict[str, User]
+) -> None:
+    dispatcher, staff = loop_users["dispatcher"], loop_users["community_staff"]
+    start, end = period(WEDNESDAY)
+    roster_save(
+        actor=dispatcher,
+        centre=centres.north,
+        start=start,
+        end=end,
+        shifts=[ShiftIn(staff.pk, *span) for span in day_and_night(WEDNESDAY)],
+    )
+    targets = Targets(centres=[centres.north.pk])
+    zone = timezone.get_current_timezone()
+    night = datetime(2030, 1, 9, 23, 0, tzinfo=zone)
+    morning = datetime(2030, 1, 9, 10, 0, tzinfo=zone)
+    assert set(addressees(centres.district, targets, urgent=True, at=night)) == {staff.pk}
+    assert set(addressees(centres.district, targets, urgent=True, at=morning)) == {
+        dispatcher.pk,
+        staff.pk,
+    }
+    assert set(addressees(centres.district, targets, at=night)) == {dispatcher.pk}
