@@ -27,6 +27,7 @@ from gridgov.command.models import (
     Receipt,
     Shift,
     ShiftSwap,
+    SwapStatus,
 )
 from gridgov.command.nearest import Nearby, positions
 from gridgov.command.workflow import UNACKNOWLEDGED
@@ -217,6 +218,16 @@ def swap_get(user: User, swap_id: int) -> ShiftSwap:
     if swap is None:
         raise NotFound(_("No such swap."), code="swap_not_found")
     return swap
+
+
+def swaps_waiting(centre: CommandCentre) -> QuerySet[ShiftSwap]:
+    """Swaps asked for on the centre's shifts, waiting for its decision."""
+    return (
+        ShiftSwap.objects.visible_to(Scope.under(centre.node))
+        .filter(shift__centre=centre, status=SwapStatus.REQUESTED)
+        .select_related("shift", "shift__user", "to_user")
+        .order_by("shift__starts_at")
+    )
 
 
 def shifts_in(scope: Scope, start: datetime, end: datetime) -> QuerySet[Shift]:

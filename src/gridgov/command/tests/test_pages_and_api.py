@@ -56,7 +56,7 @@ def test_a_centre_sends_on_its_page_and_the_worker_acknowledges_on_theirs(
     assert reported.status_code == 302
     receipt.refresh_from_db()
     assert receipt.status == ReceiptStatus.DONE
-    assert receipt.photo.name.endswith(".png")
+    assert str(receipt.photo.name).endswith(".png")
     detail = client.get(sent.url).content.decode()
     assert "已拆除飞线" in detail
     assert client.post(f"{sent.url}remind/").status_code == 302
