@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
@@ -57,6 +58,11 @@ def main() -> int:  # noqa: PLR0915 (one scenario, read top to bottom)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--workers", type=int, default=15_000)
     parser.add_argument("--events", type=int, default=1_000)
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="re-measure the wall and the nearest worker on a database this script filled",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "src"))
@@ -75,21 +81,23 @@ def main() -> int:  # noqa: PLR0915 (one scenario, read top to bottom)
     from gridgov.command.actions.centres import centre_create, member_set
     from gridgov.command.actions.instructions import Targets, instruction_send, receipt_apply
     from gridgov.command.models import Instruction, MemberRole, Receipt
-    from gridgov.command.nearest import DutyPositions
-    from gridgov.command.selectors import wall_data
     from gridgov.events.actions.catalogue import catalogue_load
     from gridgov.events.actions.intake import event_report
     from gridgov.fieldwork.models import CheckIn, Duty
     from gridgov.jurisdiction.models import Level, Node
-    from gridgov.jurisdiction.scope import Scope
     from gridgov.testing.catalogue import default_catalogue
     from gridgov.testing.tree import build_tree
     from gridgov.testing.users import make_user, password_hash
 
+    rng = random.Random(14)
+    if args.reads_only:
+        from gridgov.command.models import CommandCentre
+
+        district = CommandCentre.objects.unscoped().get(node__code="320104")
+        return 0 if reads(district, rng) else 2
     if User.objects.exists():
         print("The database is not empty: give the benchmark a database of its own.")
         return 1
-    rng = random.Random(14)
     tree = build_tree()
     catalogue_load(actor=None, data=default_catalogue())
     grids = list(Node.objects.unscoped().filter(level=Level.GRID).order_by("code"))
@@ -185,6 +193,19 @@ def main() -> int:  # noqa: PLR0915 (one scenario, read top to bottom)
         f"{'ok' if ok else 'MISSED'}"
     )
 
+    met &= reads(district, rng)
+    return 0 if met else 2
+
+
+def reads(district: Any, rng: random.Random) -> bool:
+    """The wall display's data with 8 clients, and the nearest worker; whether both met."""
+    from django.utils import timezone
+
+    from gridgov.command.nearest import DutyPositions
+    from gridgov.command.selectors import wall_data
+    from gridgov.jurisdiction.scope import Scope
+
+    met = True
     # 3. The wall display's data for the district, 8 clients polling.
     timings: list[float] = []
     lock = threading.Lock()
@@ -208,7 +229,7 @@ def main() -> int:  # noqa: PLR0915 (one scenario, read top to bottom)
 
     # 4. The nearest on-duty worker among every position of the city.
     t = time.perf_counter()
-    positions = DutyPositions.load(Scope.under(tree["3201"]), timezone.now())
+    positions = DutyPositions.load(Scope.within("3201"), timezone.now())
     load = time.perf_counter() - t
     queries = []
     for _ in range(1000):
@@ -224,7 +245,7 @@ def main() -> int:  # noqa: PLR0915 (one scenario, read top to bottom)
         f"15 s), query p50 {statistics.median(queries) * 1000:.2f} ms, p95 {near:.2f} ms "
         f"(goal < 20 ms) {'ok' if ok else 'MISSED'}"
     )
-    return 0 if met else 2
+    return met
 
 
 if __name__ == "__main__":

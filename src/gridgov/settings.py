@@ -554,3 +554,5 @@ CELERY_BEAT_SCHEDULE["reports_morning"] = {
 }
 REPORT_QUEUE = os.environ.get("GRIDGOV_REPORT_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 CELERY_TASK_ROUTES = {"gridgov.reports.generate": {"queue": REPORT_QUEUE}}
+# The nearest on-duty worker reads check-ins younger than this only (principle: no tracks).
+COMMAND_CHECKIN_MAX_AGE_HOURS = env_int("GRIDGOV_COMMAND_CHECKIN_MAX_AGE_HOURS", 12)

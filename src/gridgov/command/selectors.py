@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,17 +27,21 @@ from gridgov.command.models import (
     Receipt,
     Shift,
     ShiftSwap,
+    SwapStatus,
 )
 from gridgov.command.nearest import Nearby, positions
 from gridgov.command.workflow import UNACKNOWLEDGED
 from gridgov.core.errors import NotFound
-from gridgov.events.models import Event, EventTransition
+from gridgov.events.models import CLOCK_TICKING, Deadline, Event, EventTransition
 from gridgov.events.workflow import AUTO_ESCALATE, CLOSED_STATUSES, OPEN_STATUSES, Command
 from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
+
+# The wall's map marks at most this many open events (the rest are still counted).
+MARKER_LIMIT = 5000
 
 
 def centres_visible(user: User) -> QuerySet[CommandCentre]:
@@ -216,6 +220,16 @@ def swap_get(user: User, swap_id: int) -> ShiftSwap:
     return swap
 
 
+def swaps_waiting(centre: CommandCentre) -> QuerySet[ShiftSwap]:
+    """Swaps asked for on the centre's shifts, waiting for its decision."""
+    return (
+        ShiftSwap.objects.visible_to(Scope.under(centre.node))
+        .filter(shift__centre=centre, status=SwapStatus.REQUESTED)
+        .select_related("shift", "shift__user", "to_user")
+        .order_by("shift__starts_at")
+    )
+
+
 def shifts_in(scope: Scope, start: datetime, end: datetime) -> QuerySet[Shift]:
     """Shifts of the scope's units that overlap [start, end)."""
     return (
@@ -280,8 +294,12 @@ def wall_data(centre: CommandCentre, now: datetime | None = None) -> dict[str, A
     scope = Scope.under(centre.node)
     day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     events = Event.objects.visible_to(scope)
-    today = events.filter(reported_at__gte=day_start)
-    closed_today = events.filter(status__in=CLOSED_STATUSES, closed_at__gte=day_start)
+    counts = events.annotate(late=Exists(_late())).aggregate(
+        intake=Count("id", filter=Q(reported_at__gte=day_start)),
+        closed=Count("id", filter=Q(status__in=CLOSED_STATUSES, closed_at__gte=day_start)),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, late=True)),
+    )
     escalations = EventTransition.objects.filter(
         event__in=events.filter(status__in=OPEN_STATUSES).values("pk"),
         at__gte=day_start,
@@ -299,14 +317,14 @@ def wall_data(centre: CommandCentre, now: datetime | None = None) -> dict[str, A
         .annotate(n=Count("id"))
         .order_by("-instruction_id")[:20]
     )
-    markers = _markers(centre, scope)
+    markers = _markers(scope)
     return {
         "centre": centre.name,
         "now": now.isoformat(),
-        "intake_today": today.count(),
-        "closed_today": closed_today.count(),
-        "open": sum(1 for m in markers),
-        "overdue": sum(1 for m in markers if m["overdue"]),
+        "intake_today": counts["intake"],
+        "closed_today": counts["closed"],
+        "open": counts["open"],
+        "overdue": counts["overdue"],
         "escalations_today": escalations.count(),
         "emergency": _emergency(activation),
         "on_duty": [{"unit": unit, "people": people} for unit, people in sorted(duty.items())],
@@ -323,24 +341,22 @@ def wall_data(centre: CommandCentre, now: datetime | None = None) -> dict[str, A
     }
 
 
-def _markers(centre: CommandCentre, scope: Scope) -> list[Mapping[str, Any]]:
+def _late() -> QuerySet[Deadline]:
+    """A stage clock of the outer event still running past its limit: overdue, shown red."""
+    return Deadline.objects.filter(CLOCK_TICKING, event=OuterRef("pk"), due_at__lt=timezone.now())
+
+
+def _markers(scope: Scope) -> list[Mapping[str, Any]]:
+    """The open events' points with their overdue flag, as rows (a district's thousands)."""
+    late = Deadline.objects.filter(CLOCK_TICKING, event=OuterRef("pk"), due_at__lt=timezone.now())
     rows = (
         Event.objects.visible_to(scope)
         .filter(status__in=OPEN_STATUSES)
-        .annotate(
-            overdue=Count(
-                "deadlines",
-                filter=Q(
-                    deadlines__ended_at__isnull=True,
-                    deadlines__paused_at__isnull=True,
-                    deadlines__due_at__lt=timezone.now(),
-                ),
-            )
-        )
+        .annotate(overdue=Exists(late))
         .order_by()
-        .values("number", "lon", "lat", "status", "overdue")[:5000]
+        .values("number", "lon", "lat", "status", "overdue")[:MARKER_LIMIT]
     )
-    return [{**row, "overdue": bool(row["overdue"])} for row in rows]
+    return list(rows)
 
 
 def _emergency(activation: Activation | None) -> dict[str, Any] | None:

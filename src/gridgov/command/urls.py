@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.centre_list, name="centres"),
     path("centres/<int:centre_id>/", views.centre_detail, name="centre"),
     path("centres/<int:centre_id>/roster/", views.roster_month, name="roster"),
+    path("swaps/<int:swap_id>/decide/", views.swap_decide, name="swap_decide"),
     path("centres/<int:centre_id>/wall/", views.wall, name="wall"),
     path("centres/<int:centre_id>/wall.json", views.wall_data, name="wall_data"),
     path("instructions/<int:instruction_id>/", views.instruction_detail, name="instruction"),

@@ -18,6 +18,7 @@ from gridgov.command import selectors
 from gridgov.command.actions import assign as assign_actions
 from gridgov.command.actions import instructions as instruction_actions
 from gridgov.command.actions import plans as plan_actions
+from gridgov.command.actions import rosters as roster_actions
 from gridgov.command.actions.instructions import Targets
 from gridgov.command.forms import ActivationForm, EndForm, InstructionForm, ReceiptReportForm
 from gridgov.core.errors import InvalidInput
@@ -125,14 +126,14 @@ def receipts_mine(request: UserRequest) -> HttpResponse:
 @require_POST
 @page_view
 def receipt_step(request: UserRequest, receipt_id: int, command: str) -> HttpResponse:
-    form = ReceiptReportForm(request.POST, request.FILES)
+    """已收到 or 已落实 from a card of "Instructions to me"; the photo is checked by the action."""
     photo = request.FILES.get("photo")
     instruction_actions.receipt_apply(
         actor=request.user,
         receipt_id=receipt_id,
         command=command,
         note=request.POST.get("note", ""),
-        photos=[photo] if photo and form.is_valid() else [],
+        photos=[photo] if photo else [],
     )
     messages.success(request, _("Saved."))
     return redirect("command:receipts_mine")
@@ -225,8 +226,21 @@ def roster_month(request: UserRequest, centre_id: int) -> HttpResponse:
             "next": (first + timedelta(days=days)).strftime("%Y-%m"),
             "days": sorted(by_day.items()),
             "gaps": gaps[:50],
+            "swaps": selectors.swaps_waiting(centre),
         },
     )
+
+
+@require_POST
+@page_view
+def swap_decide(request: UserRequest, swap_id: int) -> HttpResponse:
+    swap = selectors.swap_get(request.user, swap_id)
+    roster_actions.swap_decide(
+        actor=request.user, swap=swap, approve=request.POST.get("approve") == "1"
+    )
+    messages.success(request, _("Saved."))
+    centre_id = swap.shift.centre_id
+    return redirect("command:roster", centre_id) if centre_id else redirect("command:centres")
 
 
 @page_view

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,13 +36,14 @@ from gridgov.command.models import (
     Receipt,
     ReceiptStatus,
 )
-from gridgov.command.selectors import members_of, receipt_mine, receipts_of
+from gridgov.command.selectors import members_of, on_duty, receipt_mine, receipts_of
 from gridgov.command.workflow import STATES, TRANSITIONS, UNACKNOWLEDGED, ReceiptCommand
 from gridgov.core.errors import Conflict, ProblemList
 from gridgov.events.photos import Upload, photos_checked
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.scope import Scope
 from gridgov.tasks.actions import task_enqueue
+from gridgov.worktime.calendar import working_minutes_between
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -131,21 +133,46 @@ def targets_checked(reach: Scope, targets: Targets, problems: ProblemList) -> No
         )
 
 
-def addressees(centre: CommandCentre, targets: Targets) -> dict[int, str]:
+def in_office_hours(at: datetime) -> bool:
+    """Whether the working calendar counts the minute from `at` as working time."""
+    return working_minutes_between(at, at + timedelta(minutes=1)) > 0
+
+
+def _centre_people(
+    target: CommandCentre, accounts: QuerySet[User], urgent: bool, at: datetime
+) -> list[int]:
+    """A centre's addressees: its members (and a department centre's handlers); for an urgent
+    instruction also whoever is on duty there, and out of office hours only they, when
+    anyone is."""
+    people = list(members_of(target).values_list("user_id", flat=True))
+    if target.kind == CentreKind.DEPARTMENT and target.department_id:
+        people += accounts.filter(department_id=target.department_id).values_list("pk", flat=True)
+    if not urgent:
+        return people
+    duty = [
+        user_id
+        for user_id in on_duty(Scope.under(target.node), at)
+        .filter(centre=target)
+        .values_list("user_id", flat=True)
+    ]
+    if duty and not in_office_hours(at):
+        return duty
+    return people + duty
+
+
+def addressees(
+    centre: CommandCentre, targets: Targets, *, urgent: bool = False, at: datetime | None = None
+) -> dict[int, str]:
     """Each addressed account and the unit it is addressed as (first named wins): a centre's
-    members (a department's centre, its handlers too), a grid's workers, the named accounts,
-    an area's every grid worker. Read within the sender's area only."""
+    people (_centre_people), a grid's workers, the named accounts, an area's every grid
+    worker. Read within the sender's area only."""
+    at = at or timezone.now()
     area = Scope.under(centre.node)
     found: dict[int, str] = {}
     accounts = User.objects.visible_to(area).filter(is_active=True)
     for target in CommandCentre.objects.visible_to(area).filter(pk__in=targets.centres):
-        for user_id in members_of(target).values_list("user_id", flat=True):
+        for user_id in _centre_people(target, accounts, urgent, at):
             found.setdefault(user_id, target.name)
-        if target.kind == CentreKind.DEPARTMENT and target.department_id:
-            for user_id in accounts.filter(department_id=target.department_id).values_list(
-                "pk", flat=True
-            ):
-                found.setdefault(user_id, target.name)
     grid_workers = accounts.filter(role=Role.GRID_WORKER)
     for user_id, name in grid_workers.filter(node__code__in=targets.grids).values_list(
         "pk", "node__name"
@@ -265,7 +292,11 @@ def instruction_fan_out(*, instruction_id: int) -> int:
         .select_related("centre", "centre__node")
         .get(pk=instruction_id)
     )
-    found = addressees(instruction.centre, Targets.from_json(instruction.targets))
+    found = addressees(
+        instruction.centre,
+        Targets.from_json(instruction.targets),
+        urgent=instruction.priority == Priority.URGENT,
+    )
     size = fan_out_batch_size()
     ids = sorted(found)
     for start in range(0, len(ids), size):

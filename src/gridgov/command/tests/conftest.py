@@ -24,6 +24,8 @@ catalogue = loop.catalogue
 brigade = loop.brigade
 loop_users = loop.loop_users
 report = loop.report
+# Photos land in each test's own directory.
+media = loop.media
 
 DISTRICT_GRIDS = (
     "320104001001001",

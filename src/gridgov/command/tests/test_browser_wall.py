@@ -1,4 +1,5 @@
-"""The wall display in chromium at 1920×1080: filing an event shows on it by itself."""
+"""The wall display in chromium at 1920×1080: filing an event shows on it by itself; at
+3840×2160 the same wall reads at twice the size."""
 
 from __future__ import annotations
 
@@ -54,5 +55,10 @@ def test_the_wall_display_refreshes_when_an_event_is_filed(
     expect(page.locator("#fig-intake")).to_have_text("1", timeout=10_000)
     expect(page.locator("#fig-open")).to_have_text("1")
     expect(page.locator(".wall-dot")).to_have_count(1)
-    # Nothing scrolls sideways on the wall.
+    # Nothing scrolls sideways on the wall, and on a 4K wall everything is twice the size.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    size = "parseFloat(getComputedStyle(document.getElementById('fig-intake')).fontSize)"
+    full_hd = page.evaluate(size)
+    page.set_viewport_size({"width": 3840, "height": 2160})
+    assert page.evaluate(size) >= 1.9 * full_hd >= 1.9 * 60
+    assert page.evaluate("document.documentElement.scrollWidth") <= 3840

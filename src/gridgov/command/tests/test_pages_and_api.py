@@ -6,12 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.command.actions.plans import plan_save
 from gridgov.command.models import PlanKind, Receipt, ReceiptStatus
 from gridgov.command.tests.conftest import DISTRICT_GRIDS, Centres
+from gridgov.testing.images import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +46,19 @@ def test_a_centre_sends_on_its_page_and_the_worker_acknowledges_on_theirs(
     assert worker.post(f"/command/mine/{receipt.pk}/acknowledge/").status_code == 302
     receipt.refresh_from_db()
     assert receipt.status == ReceiptStatus.ACKNOWLEDGED
+    reported = worker.post(
+        f"/command/mine/{receipt.pk}/report/",
+        {
+            "note": "已拆除飞线",
+            "photo": SimpleUploadedFile("after.png", PNG, content_type="image/png"),
+        },
+    )
+    assert reported.status_code == 302
+    receipt.refresh_from_db()
+    assert receipt.status == ReceiptStatus.DONE
+    assert str(receipt.photo.name).endswith(".png")
     detail = client.get(sent.url).content.decode()
-    assert "已收到" in detail
+    assert "已拆除飞线" in detail
     assert client.post(f"{sent.url}remind/").status_code == 302
     for path in ("/command/", f"/command/centres/{centres.north.pk}/roster/"):
         assert client.get(path).status_code == 200

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from gridgov.accounts.models import User
+from gridgov.command.actions.instructions import Targets, addressees
 from gridgov.command.actions.rosters import (
     ShiftIn,
     day_and_night,
@@ -132,3 +134,51 @@ def test_a_swap_takes_effect_when_the_centre_approves_it(
     with pytest.raises(Conflict):
         swap_decide(actor=dispatcher, swap=swap, approve=False)
     assert timezone.now() < saved[0].starts_at
+
+
+def test_out_of_office_hours_an_urgent_instruction_reaches_whoever_is_on_duty(
+    centres: Centres, loop_users: dict[str, User]
+) -> None:
+    dispatcher, staff = loop_users["dispatcher"], loop_users["community_staff"]
+    start, end = period(WEDNESDAY)
+    roster_save(
+        actor=dispatcher,
+        centre=centres.north,
+        start=start,
+        end=end,
+        shifts=[ShiftIn(staff.pk, *span) for span in day_and_night(WEDNESDAY)],
+    )
+    targets = Targets(centres=[centres.north.pk])
+    zone = timezone.get_current_timezone()
+    night = datetime(2030, 1, 9, 23, 0, tzinfo=zone)
+    morning = datetime(2030, 1, 9, 10, 0, tzinfo=zone)
+    assert set(addressees(centres.district, targets, urgent=True, at=night)) == {staff.pk}
+    assert set(addressees(centres.district, targets, urgent=True, at=morning)) == {
+        dispatcher.pk,
+        staff.pk,
+    }
+    assert set(addressees(centres.district, targets, at=night)) == {dispatcher.pk}
+
+
+def test_the_roster_page_shows_a_swap_and_the_centre_approves_it_there(
+    centres: Centres, loop_users: dict[str, User], client_for: Any
+) -> None:
+    dispatcher, staff = loop_users["dispatcher"], loop_users["community_staff"]
+    start, end = period(WEDNESDAY)
+    saved, _gaps = roster_save(
+        actor=dispatcher,
+        centre=centres.north,
+        start=start,
+        end=end,
+        shifts=full_day(dispatcher, WEDNESDAY),
+    )
+    swap = swap_request(actor=dispatcher, shift=saved[1], to_user=staff)
+    client = client_for("dispatcher")
+    page = client.get(f"/command/centres/{centres.north.pk}/roster/?month=2030-01")
+    html = page.content.decode()
+    assert "待审批的换班" in html
+    assert "夜班" in html
+    answer = client.post(f"/command/swaps/{swap.pk}/decide/", {"approve": "1"})
+    assert answer.status_code == 302
+    saved[1].refresh_from_db()
+    assert saved[1].user == staff

@@ -1023,6 +1023,13 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         form=True,
     ),
     "GET /command/mine/": own_listing("/command/mine/"),
+    "GET /command/swaps/<int:swap_id>/decide/": lambda t: Probe(
+        "sibling_dispatcher",
+        "POST",
+        f"/command/swaps/{t.command['swap']}/decide/",
+        {"approve": "1"},
+        form=True,
+    ),
     "GET /command/mine/<int:receipt_id>/<str:command>/": lambda t: Probe(
         "sibling_dispatcher",
         "POST",
