@@ -51,6 +51,7 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
+from gridgov.insight.models import MonthlyFigure, PromptNotice
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -312,6 +313,8 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     if not Event.objects.exists():  # a fresh seed numbers each day from 1 again
         EventCounter.objects.all().delete()
     drop(VerificationTask.objects.filter(grid__code__startswith=code))
+    drop(PromptNotice.objects.unscoped().filter(node__code__startswith=code))
+    drop(MonthlyFigure.objects.unscoped().filter(node__code__startswith=code))
     drop(ImportJob.objects.filter(scope_code__startswith=code))
     drop(Tenancy.objects.filter(home__grid__code__startswith=code))
     for record in (Person, Household, Home, Compound, Organisation):

@@ -14,9 +14,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import ADMIN_ROLES, Capability, Role, roles_with
+from gridgov.assessment.views import SHEET_ROLES, STEERING_ROLES
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
+from gridgov.insight.views import FIGURE_ROLES, NOTICE_ROLES, PANORAMA_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ MENU: tuple[Entry, ...] = (
     ),
     Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
+    Entry(WORK, _("Prompt notices"), "insight:notices", NOTICE_ROLES, ("insight:notice",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
     ),
@@ -85,9 +88,14 @@ MENU: tuple[Entry, ...] = (
     Entry(DATA, _("Imports"), "exchange:imports", WRITE_ROLES, ("exchange:job",)),
     Entry(DATA, _("Addresses"), "addresses:batch", SERVICE),
     Entry(DATA, _("Working calendar"), "worktime:years", EVERYONE, ("worktime:year",)),
+    Entry(DATA, _("Monthly figures"), "insight:figures", FIGURE_ROLES),
+    Entry(FIGURES, _("Panorama"), "insight:panorama", PANORAMA_ROLES, ("insight:panorama_node",)),
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
+    Entry(FIGURES, _("Assessment sheets"), "assessment:sheet", SHEET_ROLES),
+    Entry(FIGURES, _("Grid workers' scorecards"), "assessment:workers", STEERING_ROLES),
+    Entry(FIGURES, _("Workload-based staffing"), "assessment:staffing", STEERING_ROLES),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),
     Entry(
         PLATFORM,

@@ -33,6 +33,7 @@ from gridgov.audit.selectors import entries_visible
 from gridgov.events import queues
 from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
+from gridgov.insight.selectors import notice_counts
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.tasks.selectors import backlog
@@ -169,9 +170,20 @@ def _centre(user: User) -> Workbench:
             alarm=True,
         )
     )
+    to_answer = notice_counts(user)["to_answer"]
+    bench.figures.append(
+        Figure(
+            "notices_to_answer",
+            _("Prompt notices to answer"),
+            to_answer,
+            reverse("insight:notices"),
+            alarm=True,
+        )
+    )
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Closure and response figures"), reverse("events:stats")),
+        (_("Panorama"), reverse("insight:panorama")),
     ]
     return bench
 
@@ -277,9 +289,17 @@ def _commander(user: User) -> Workbench:
             alarm=True,
         )
     )
+    notices = notice_counts(user)
+    bench.figures += [
+        Figure("notices_to_issue", _("Prompt notices to issue"), notices["to_issue"],
+               reverse("insight:notices")),
+        Figure("notices_to_close", _("Prompt notice replies to close"), notices["to_close"],
+               reverse("insight:notices")),
+    ]  # fmt: skip
     bench.breakdowns = [_overdue_by_subdistrict(user, root), _overdue_by_department(user)]
     bench.moved, bench.follows_indicators = _indicators_moved(user, root), True
     bench.links = [
+        (_("Panorama"), reverse("insight:panorama")),
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Rankings"), reverse("assessment:ranking")),
     ]
@@ -299,6 +319,7 @@ def _analyst(user: User) -> Workbench:
         )
     )
     bench.links = [
+        (_("Panorama"), reverse("insight:panorama")),
         (_("Scorecards"), reverse("assessment:scorecard")),
         (_("Rankings"), reverse("assessment:ranking")),
         (_("Closure and response figures"), reverse("events:stats")),

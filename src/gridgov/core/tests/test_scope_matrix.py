@@ -613,6 +613,26 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     f"POST {A}/events/{{number}}/handling-score": lambda t: Probe(
         "sibling_dispatcher", "POST", f"{A}/events/{t.event_number}/handling-score", {"score": 5}
     ),
+    f"GET {A}/sheets": node_page(f"{A}/sheets?unit=node&code={COMMUNITY}&start=2026-11-01"),
+    f"GET {A}/sheet-rankings": own_listing(f"{A}/sheet-rankings?level=4&start=2026-11-01"),
+    f"PUT {A}/appraisals": lambda t: Probe(
+        "sibling_dispatcher",
+        "PUT",
+        f"{A}/appraisals",
+        {"code": COMMUNITY, "period": "month", "start": "2026-11-01", "score": 90},
+    ),
+    f"PUT {A}/sheet-items": lambda t: Probe(
+        "sibling_commander",
+        "PUT",
+        f"{A}/sheet-items",
+        {"unit_kind": "node", "weights": {"closure_rate": 100}},
+        expect=403,
+    ),
+    f"GET {A}/workers": own_listing(f"{A}/workers?start=2026-11-01"),
+    f"GET {A}/staffing": node_page(f"{A}/staffing?code={COMMUNITY}"),
+    "GET /assessment/workers/": own_listing("/assessment/workers/"),
+    "GET /assessment/sheet/": node_page(f"/assessment/sheet/?code={COMMUNITY}"),
+    "GET /assessment/staffing/": node_page(f"/assessment/staffing/?code={COMMUNITY}"),
     # Insight: the panorama, prompt notices, departments' monthly figures.
     "GET /insight/": own_listing("/insight/"),
     "GET /insight/areas/<str:code>/": node_page(f"/insight/areas/{COMMUNITY}/"),
