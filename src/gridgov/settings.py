@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "gridgov.worktime",
     "gridgov.events",
     "gridgov.whistle",
+    "gridgov.fieldwork",
     "gridgov.assessment",
     "gridgov.insight",
     "gridgov.addresses",
