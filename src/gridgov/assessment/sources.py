@@ -1,9 +1,10 @@
 """The scorecard source registry: each figure of a grid worker's scorecard, computed for many
 workers and one period at once (one GROUP BY each).
 
-Field work (patrol coverage, inspections, log completeness, attendance, campaign completion)
-plugs in from its own package with `register_scorecard_source` at import time (its
-apps.ready), so this package never imports the ones above it.
+The field-task contract (gridgov.fieldwork, below this package) gives tasks done and done on
+time; the domains above (inspections, campaigns: coverage, log completeness, attendance,
+campaign completion) plug in from their own packages with `register_scorecard_source` at
+import time (their apps.ready), so this package never imports the ones above it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.events.models import Event, EventTransition
 from gridgov.events.workflow import VOID_STATUSES, Command, Status
+from gridgov.fieldwork.models import FieldTask
+from gridgov.fieldwork.workflow import Status as FieldStatus
 
 Window = tuple[datetime, datetime]
 Compute = Callable[[Sequence[int], Window], dict[int, float | None]]
@@ -109,6 +112,30 @@ def _satisfaction(workers: Sequence[int], window: Window) -> dict[int, float | N
     return {r["reporter"]: float(r["avg"]) for r in rows}
 
 
+def _field_tasks(on_time: bool) -> Compute:
+    """Field tasks (fieldwork.FieldTask: patrols, inspections, visits, campaign work) the
+    worker completed in the period; with on_time, the share done by their due time × 100."""
+
+    def compute(workers: Sequence[int], window: Window) -> dict[int, float | None]:
+        rows = (
+            FieldTask.objects.unscoped()
+            .filter(
+                assignee__in=workers,
+                status=FieldStatus.DONE,
+                done_at__gte=window[0],
+                done_at__lt=window[1],
+            )
+            .order_by()
+            .values("assignee")
+            .annotate(n=Count("pk"), kept=Count("pk", filter=Q(done_at__lte=F("due_at"))))
+        )
+        if on_time:
+            return {r["assignee"]: r["kept"] / r["n"] * 100 for r in rows if r["n"]}
+        return {r["assignee"]: float(r["n"]) for r in rows}
+
+    return compute
+
+
 for _source in (
     ScorecardSource("events_reported", _("events reported"), _("events"), True, _reported),
     ScorecardSource("reports_accepted", _("reports accepted"), "%", True, _accepted, 1),
@@ -118,5 +145,9 @@ for _source in (
                     _steps(Command.VERIFY)),
     ScorecardSource("satisfaction", _("satisfaction with the worker's reports"), _("of 5"),
                     True, _satisfaction, 2),
+    ScorecardSource("field_tasks_done", _("field tasks done"), _("tasks"), True,
+                    _field_tasks(on_time=False)),
+    ScorecardSource("field_tasks_on_time", _("field tasks done on time"), "%", True,
+                    _field_tasks(on_time=True), 1),
 ):  # fmt: skip
     register_scorecard_source(_source)

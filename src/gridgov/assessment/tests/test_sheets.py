@@ -108,3 +108,21 @@ def test_staffing_rows_count_the_staff(tree: Tree) -> None:
     (row,) = staffing_rows([grid.pk], NOV)
     assert (row.staff, row.recommended, row.gap) == (1, 1, 0)
     assert row.loads["population"] == 1000
+
+
+def test_field_tasks_count_on_the_workers_card(tree: Tree, users: dict[str, User]) -> None:
+    from django.utils import timezone
+
+    from gridgov.fieldwork.actions import field_task_complete, field_task_create
+
+    worker = users["grid_worker"]
+    task = field_task_create(
+        actor=users["community_staff"], kind="assigned", title="查看3栋楼道堆物",
+        grid=tree["320104001001001"], assignee=worker,
+    )  # fmt: skip
+    field_task_complete(actor=worker, task=task)
+    today = timezone.localdate()
+    _window, _sources, cards = worker_cards(users["commander"], period="day", start=today)
+    (card,) = cards
+    assert card.values["field_tasks_done"] == 1.0
+    assert card.values["field_tasks_on_time"] == 100.0
