@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -20,20 +21,26 @@ from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import Capability, roles_with
+from gridgov.accounts.roles import Capability, Role, roles_with
+from gridgov.assessment.indicators import INDICATOR_BY_CODE
 from gridgov.assessment.models import (
+    APPRAISAL,
     DEPARTMENT_COLUMNS,
+    AppraisalScore,
     HandlingScore,
     IndicatorDaily,
     RebuildMark,
+    SheetItem,
     UnitKind,
 )
+from gridgov.assessment.selectors import period_of
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, PermissionDenied, ProblemList
 from gridgov.events.models import Deadline, Event, EventTransition
 from gridgov.events.selectors import event_get
 from gridgov.events.workflow import CLOSED_STATUSES, VOID_STATUSES, Command, Outcome, Stage
-from gridgov.jurisdiction.models import CODE_LENGTH, Node
+from gridgov.jurisdiction.models import CODE_LENGTH, Level, Node
+from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.whistle.models import Summons
 
 if TYPE_CHECKING:
@@ -312,3 +319,66 @@ def indicators_refresh(*, actor: User | None, now: datetime | None = None) -> li
             detail={"days": [d.isoformat() for d in sorted(days)][:100], "rows": rows},
         )
     return sorted(days)
+
+
+@transaction.atomic
+def sheet_items_set(*, actor: User, unit_kind: str, weights: dict[str, Decimal]) -> None:
+    """Replace a unit kind's sheet weights; they must add up to exactly 100."""
+    if actor.role != Role.DISTRICT_COMMANDER or scope_root(actor).level != Level.CITY:
+        raise PermissionDenied(_("Only the city's command centre sets the sheet's weights."))
+    problems = ProblemList()
+    if unit_kind not in UnitKind.values:
+        problems.add("unknown_unit", _("The unit is node or department."), field="unit_kind")
+    total = sum(weights.values(), Decimal(0))
+    if total != 100:
+        problems.add(
+            "weights_sum",
+            _("The weights add up to %(total)s; they must add up to 100.") % {"total": total},
+            field="weights",
+        )
+    for code, weight in weights.items():
+        if code != APPRAISAL and code not in INDICATOR_BY_CODE:
+            problems.add("unknown_item", _("No such indicator."), field="weights", item=code)
+        if weight <= 0:
+            problems.add("bad_weight", _("A weight is above 0."), field="weights", item=code)
+    problems.raise_if_any(_("The weights cannot be set."))
+    SheetItem.objects.filter(unit_kind=unit_kind).delete()
+    SheetItem.objects.bulk_create(
+        SheetItem(unit_kind=unit_kind, code=c, weight=w) for c, w in weights.items()
+    )
+    audit_record(
+        actor=actor,
+        action="assessment.sheet_items_set",
+        target_type="assessment.sheetitem",
+        detail={"unit_kind": unit_kind, "weights": {c: str(w) for c, w in weights.items()}},
+    )
+
+
+@transaction.atomic
+def appraisal_enter(
+    *, actor: User, code: str, period: str, start: date, score: Decimal
+) -> AppraisalScore:
+    """A community's staff enter its democratic appraisal score for a month or quarter."""
+    node = node_get(actor, code)
+    window = period_of(period, start)
+    if actor.role != Role.COMMUNITY_STAFF or scope_root(actor).pk != node.pk:
+        raise PermissionDenied(_("A community's own staff enter its appraisal score."))
+    problems = ProblemList()
+    if window.kind == "day":
+        problems.add("bad_period", _("An appraisal is for a month or a quarter."), field="period")
+    if not Decimal(0) <= score <= Decimal(100):
+        problems.add("bad_score", _("The score is 0 to 100."), field="score")
+    problems.raise_if_any(_("The appraisal cannot be entered."))
+    row, _created = AppraisalScore.objects.unscoped().update_or_create(
+        node=node,
+        period=window.kind,
+        start=window.start,
+        defaults={"score": score, "entered_by": actor, "entered_at": timezone.now()},
+    )
+    audit_record(
+        actor=actor,
+        action="assessment.appraisal_enter",
+        target=row,
+        detail={"period": window.kind, "start": window.start.isoformat(), "score": str(score)},
+    )
+    return row

@@ -185,3 +185,75 @@ class HandlingScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.score}"
+
+
+class SheetItem(models.Model):
+    """One line of the assessment sheet and its weight, as data: an indicator's code (see
+    indicators.py) or APPRAISAL, the community's democratic appraisal (民主测评). The weights
+    of a unit kind add up to 100."""
+
+    unit_kind = models.CharField(_("unit kind"), max_length=16, choices=UnitKind.choices)
+    code = models.CharField(_("item"), max_length=40)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("assessment sheet item")
+        verbose_name_plural = _("assessment sheet items")
+        ordering = ["unit_kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit_kind", "code"], name="sheet_item_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_kind} {self.code} {self.weight}"
+
+
+APPRAISAL = "appraisal"
+
+
+class AppraisalScore(ScopedModel):
+    """A community's democratic appraisal (民主测评) score, 0–100, for a month or quarter."""
+
+    scope_paths = ("node__code",)
+
+    node = models.ForeignKey(
+        Node, verbose_name=_("community"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=8)
+    start = models.DateField(_("first day"))
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        verbose_name = _("democratic appraisal score")
+        verbose_name_plural = _("democratic appraisal scores")
+        constraints = [
+            models.UniqueConstraint(fields=["node", "period", "start"], name="appraisal_unique"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=100), name="appraisal_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.period} {self.start}"
+
+
+class StaffingFactor(models.Model):
+    """One factor of a grid's workload: how much of it one grid worker carries, and its weight
+    in the recommendation (docs/indicators.md, "Workload-based staffing")."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("name"), max_length=100)
+    per_worker = models.FloatField(_("carried by one worker"))
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("staffing factor")
+        verbose_name_plural = _("staffing factors")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.label

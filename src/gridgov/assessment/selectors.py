@@ -12,10 +12,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.assessment.indicators import INDICATOR_BY_CODE, INDICATORS, Indicator
 from gridgov.assessment.models import COUNT_COLUMNS, HandlingScore, IndicatorDaily, UnitKind
+from gridgov.assessment.staffing import StaffingRow, staffing_rows
 from gridgov.core.errors import InvalidInput, NotFound, ProblemList
 from gridgov.departments.models import Department
 from gridgov.departments.selectors import departments_visible
@@ -133,9 +135,11 @@ def _unit_get(user: User, kind: UnitKind, code: str) -> Node | Department:
 
 
 def _sums_by_unit(kind: UnitKind, units: list[int], period: Period) -> dict[int, dict[str, int]]:
+    """The units were read through the caller's scope already; their counts follow them."""
     key = "node" if kind == UnitKind.NODE else "department"
     rows = (
-        IndicatorDaily.objects.filter(
+        IndicatorDaily.objects.unscoped()
+        .filter(
             unit_kind=kind,
             day__gte=period.start,
             day__lt=period.end,
@@ -231,3 +235,13 @@ def ranking(
 def handling_score_of(event: Event) -> HandlingScore | None:
     """The centre's score of an event already fetched through the events selectors."""
     return HandlingScore.objects.filter(event=event).select_related("by").first()
+
+
+def staffing_of(user: User, code: str) -> list[tuple[Node, StaffingRow]]:
+    """The grids under a node the caller sees, each with its workload-based recommendation."""
+    node = node_get(user, code)
+    grids = list(
+        nodes_visible(user).visible_to(Scope.under(node)).filter(level=Level.GRID).order_by("code")
+    )
+    rows = staffing_rows([g.pk for g in grids], timezone.localdate())
+    return list(zip(grids, rows, strict=True))

@@ -7,5 +7,8 @@ app_name = "assessment"
 urlpatterns = [
     path("", views.scorecard, name="scorecard"),
     path("ranking/", views.ranking, name="ranking"),
+    path("workers/", views.workers, name="workers"),
+    path("sheet/", views.sheet, name="sheet"),
+    path("staffing/", views.staffing, name="staffing"),
     path("events/<str:number>/score/", views.handling_score, name="handling_score"),
 ]

@@ -66,6 +66,7 @@ from gridgov.exchange.models import ImportJob
 from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
 from gridgov.inspections.models import Inspection, Rectification, Venue
 from gridgov.fieldwork.actions.clear import fieldwork_clear_under
+from gridgov.insight.models import MonthlyFigure, PromptNotice
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -357,6 +358,8 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # A campaign's field tasks go with their append-only steps (gridgov.core.append_only).
     with triggers_lifted(FieldTaskTransition):
         drop(FieldTask.objects.filter(kind=CAMPAIGN_TASK, grid__code__startswith=code))
+    drop(PromptNotice.objects.unscoped().filter(node__code__startswith=code))
+    drop(MonthlyFigure.objects.unscoped().filter(node__code__startswith=code))
     drop(ImportJob.objects.filter(scope_code__startswith=code))
     drop(Tenancy.objects.filter(home__grid__code__startswith=code))
     for record in (Person, Household, Home, Compound, Organisation):

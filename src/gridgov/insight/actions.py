@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gridgov.assessment.selectors import period_of
@@ -56,7 +57,7 @@ from gridgov.insight.workflow import (
     TRANSITIONS,
     NoticeCommand,
 )
-from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import node_get, scope_root
 from gridgov.worktime.calendar import add_working_minutes
 
@@ -194,41 +195,49 @@ HISTORY_MONTHS = 12
 def notices_draft(*, month: date) -> list[PromptNotice]:
     """A draft notice for each area whose index, or one of its components' scores, moved
     sharply in the month against the area's own last twelve months."""
-    labels = {code: str(label) for code, label in known_measures().items()}
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {code: str(label) for code, label in known_measures().items()}
+        return [n for i in Index.objects.filter(active=True) for n in _draft(i, month, labels)]
+
+
+def _draft(index: Index, month: date, labels: dict[str, str]) -> list[PromptNotice]:
+    """Areas with leaders only: a grid has a worker, not a leader to answer a notice."""
     drafted: list[PromptNotice] = []
-    for index in Index.objects.filter(active=True):
-        rule = _rule(index)
-        rows = IndexValue.objects.unscoped().filter(
-            index=index, month__gte=_months_before(month, HISTORY_MONTHS), month__lte=month
+    rule = _rule(index)
+    rows = IndexValue.objects.unscoped().filter(
+        index=index,
+        month__gte=_months_before(month, HISTORY_MONTHS),
+        month__lte=month,
+        node__level__lt=Level.GRID,
+    )
+    by_node: dict[int, list[IndexValue]] = defaultdict(list)
+    for row in rows.order_by("month"):
+        by_node[row.node_id].append(row)
+    for node_id, series in by_node.items():
+        current = series[-1]
+        history = series[:-1]
+        if current.month != month or current.value is None:
+            continue
+        reason = _sharp(index, rule, history, current, labels)
+        if reason is None:
+            continue
+        move, text = reason
+        notice, created = PromptNotice.objects.unscoped().get_or_create(
+            index=index,
+            node_id=node_id,
+            month=month,
+            defaults={
+                "value": current.value,
+                "baseline": move.baseline,
+                "reason": text,
+                "explanation": _explain(history, current, labels),
+                "drafted_at": timezone.now(),
+            },
         )
-        by_node: dict[int, list[IndexValue]] = defaultdict(list)
-        for row in rows.order_by("month"):
-            by_node[row.node_id].append(row)
-        for node_id, series in by_node.items():
-            current = series[-1]
-            history = series[:-1]
-            if current.month != month or current.value is None:
-                continue
-            reason = _sharp(index, rule, history, current, labels)
-            if reason is None:
-                continue
-            move, text = reason
-            notice, created = PromptNotice.objects.unscoped().get_or_create(
-                index=index,
-                node_id=node_id,
-                month=month,
-                defaults={
-                    "value": current.value,
-                    "baseline": move.baseline,
-                    "reason": text,
-                    "explanation": _explain(history, current, labels),
-                    "drafted_at": timezone.now(),
-                },
-            )
-            if created:
-                _log(notice, "draft", "", NoticeStatus.DRAFT, None, notice.drafted_at)
-                notices.drafted(notice.pk)
-                drafted.append(notice)
+        if created:
+            _log(notice, "draft", "", NoticeStatus.DRAFT, None, notice.drafted_at)
+            notices.drafted(notice.pk)
+            drafted.append(notice)
     return drafted
 
 
@@ -248,7 +257,9 @@ def _sharp(
         if now is None:
             continue
         scores = [h.components.get(measure, {}).get("score") for h in history]
-        move = sharp_move([s for s in scores if s is not None], now, rule)
+        # A component alone counts only against its own spread: a month-on-month swing of
+        # one small count is noise more often than news.
+        move = sharp_move([s for s in scores if s is not None], now, rule, month_on_month=False)
         if move is not None:
             return move, _reason(move, labels.get(measure, measure))
     return None

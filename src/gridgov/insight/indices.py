@@ -101,22 +101,28 @@ class Move:
     change: float
 
 
-def sharp_move(history: Sequence[float], current: float, rule: Rule) -> Move | None:
+def sharp_move(
+    history: Sequence[float], current: float, rule: Rule, *, month_on_month: bool = True
+) -> Move | None:
     """Whether `current` leaves the area's own history sharply.
 
-    Away from the history's mean by more than rule.sd standard deviations (once there are
-    rule.min_history months), or from the previous month by more than rule.pct %; and in
-    both cases by at least rule.floor points, so that a flat history cannot make noise an
-    alarm."""
-    if not history:
+    Once there are rule.min_history months: away from the history's mean by more than rule.sd
+    standard deviations, or (month_on_month) from the previous month by more than rule.pct %;
+    and in both cases by at least rule.floor points, so that a flat history cannot make noise
+    an alarm."""
+    if len(history) < max(rule.min_history, 1):
         return None
-    if len(history) >= rule.min_history:
-        mean, spread = fmean(history), pstdev(history)
-        away = current - mean
-        if abs(away) >= rule.floor and abs(away) > rule.sd * spread:
-            return Move("sd", mean, away)
+    mean, spread = fmean(history), pstdev(history)
+    away = current - mean
+    if abs(away) >= rule.floor and abs(away) > rule.sd * spread:
+        return Move("sd", mean, away)
     previous = history[-1]
     change = current - previous
-    if previous != 0 and abs(change) >= rule.floor and abs(change) / abs(previous) * 100 > rule.pct:
+    if (
+        month_on_month
+        and previous != 0
+        and abs(change) >= rule.floor
+        and abs(change) / abs(previous) * 100 > rule.pct
+    ):
         return Move("pct", previous, change)
     return None

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.assessment.actions import day_window
 from gridgov.assessment.models import COUNT_COLUMNS, IndicatorDaily, UnitKind
 from gridgov.assessment.selectors import period_of
+from gridgov.assessment.staffing import staffing_rows
 from gridgov.events.models import Event
 from gridgov.events.workflow import CLOSED_STATUSES, VOID_STATUSES
 from gridgov.jurisdiction.models import CODE_LENGTH, Level, Node
@@ -51,7 +52,7 @@ class Month:
         self.nodes = [NodeRow(*row) for row in rows]
         self._by_code = {n.code: n for n in self.nodes}
 
-    def _roll_up(self, by_code: dict[str, Counter[str]]) -> dict[int, Counter[str]]:
+    def roll_up(self, by_code: dict[str, Counter[str]]) -> dict[int, Counter[str]]:
         """Counts kept at the deepest code, added to each node whose code begins it."""
         out: dict[int, Counter[str]] = defaultdict(Counter)
         for code, counts in by_code.items():
@@ -91,7 +92,7 @@ class Month:
         for r in rows:
             klass = r["category__code"][:2]
             by_code[r["owner__code"]].update({klass: r["n"], f"{klass}:closed": r["closed"]})
-        return self._roll_up(by_code)
+        return self.roll_up(by_code)
 
     @cached_property
     def homes(self) -> dict[int, Counter[str]]:
@@ -101,7 +102,7 @@ class Month:
             .values("grid__code")
             .annotate(n=Count("pk"), rented=Count("pk", filter=Q(tenure=Tenure.RENTED)))
         )
-        return self._roll_up(
+        return self.roll_up(
             {r["grid__code"]: Counter(homes=r["n"], rented=r["rented"]) for r in rows}
         )
 
@@ -109,7 +110,7 @@ class Month:
     def population(self) -> dict[int, int]:
         """A node's own population where it has one; otherwise the sum of its grids'."""
         grids = {n.code: Counter(p=n.population or 0) for n in self.nodes if n.level == Level.GRID}
-        summed = self._roll_up(grids)
+        summed = self.roll_up(grids)
         return {
             n.id: n.population if n.population is not None else summed[n.id]["p"]
             for n in self.nodes
@@ -198,6 +199,18 @@ def _homes(key: str) -> Compute:
     return compute
 
 
+def _staffing(month: Month) -> dict[int, float | None]:
+    """Staff ÷ recommended grid workers × 100 (assessment.staffing), summed up the tree:
+    under 100 is under-staffed."""
+    grids = [n.id for n in month.nodes if n.level == Level.GRID]
+    by_code = {n.id: n.code for n in month.nodes}
+    rows = staffing_rows(grids, month.period.last)
+    summed = month.roll_up(
+        {by_code[r.grid_id]: Counter(staff=r.staff, need=r.recommended) for r in rows}
+    )
+    return {i: _ratio(c["staff"], c["need"]) for i, c in summed.items()}
+
+
 def _satisfaction(month: Month) -> dict[int, float | None]:
     sums = month.indicator_sums
     return {
@@ -232,6 +245,7 @@ for _measure in (
             _classes_closure(*ENVIRONMENT_CLASSES)),
     Measure("safety_events_per_1000", _("fire, gas and emergency events per 1,000"),
             _("per 1,000"), False, _classes_per_thousand(*SAFETY_CLASSES), 2),
+    Measure("staffing_ratio", _("staff against workload-based need"), "%", True, _staffing),
     Measure("disputes_per_1000", _("disputes per 1,000"), _("per 1,000"), False,
             _classes_per_thousand(*DISPUTE_CLASSES), 2),
 ):  # fmt: skip

@@ -23,11 +23,12 @@ from gridgov.insight.models import (
     IndexValue,
     MonthlyFigure,
     NodeMonth,
+    NoticeStatus,
     PromptNotice,
 )
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.scope import ScopedQuerySet
-from gridgov.jurisdiction.selectors import node_children, node_get, scope_of
+from gridgov.jurisdiction.selectors import node_children, node_get, scope_of, scope_root
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -177,3 +178,16 @@ def figures_entered(user: User, month: date) -> dict[tuple[int, int], float]:
         month=month_start(month), kind__departments=user.department_id
     )
     return {(k, n): v for k, n, v in rows.values_list("kind_id", "node_id", "value")}
+
+
+def notice_counts(user: User) -> dict[str, int]:
+    """The notices waiting for the caller: the centre's drafts to issue and replies to close
+    below it; the area's issued notices to answer."""
+    root = scope_root(user)
+    mine = notices_visible(user)
+    below = mine.filter(node__level__gt=root.level)
+    return {
+        "to_issue": below.filter(status=NoticeStatus.DRAFT).count(),
+        "to_close": below.filter(status=NoticeStatus.REPLIED).count(),
+        "to_answer": mine.filter(node=root, status=NoticeStatus.ISSUED).count(),
+    }

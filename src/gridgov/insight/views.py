@@ -14,19 +14,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.requests import UserRequest
+from gridgov.accounts.roles import ADMIN_ROLES, Role
 from gridgov.assessment.selectors import period_of
-from gridgov.core.errors import InvalidInput
+from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.core.pages import page_view
 from gridgov.events.selectors import category_tree
 from gridgov.insight import actions, selectors
 from gridgov.insight.measures import INDEX_PREFIX
 from gridgov.insight.present import tone_of
-from gridgov.insight.workflow import TRANSITIONS, NoticeCommand
+from gridgov.insight.workflow import AREA_ROLES, CENTRE_ROLES, TRANSITIONS, NoticeCommand
 from gridgov.jurisdiction import selectors as jurisdiction
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 
+# The pages' readers: the panorama for everyone who serves residents except the grid
+# worker (whose home is the task list); notices for the centre, the areas and analysts;
+# the monthly data entry for the departments.
+PANORAMA_ROLES = frozenset(Role) - ADMIN_ROLES - {Role.GRID_WORKER}
+NOTICE_ROLES = CENTRE_ROLES | AREA_ROLES | {Role.ANALYST}
+FIGURE_ROLES = frozenset({Role.DEPARTMENT_HANDLER})
+
 SLIDER_MONTHS = 12
 CODE_SLOT = "CODE"
+
+
+def _require(user: Any, roles: frozenset[str]) -> None:
+    if user.role not in roles:
+        raise PermissionDenied(_("This page is not for your role."))
 
 
 def _months(last: date, count: int) -> list[date]:
@@ -46,6 +59,7 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
     """The children of a node coloured by a measure, the same figures as a table, the node's
     trend as a chart, and the events as a heat layer for the month."""
     user = request.user
+    _require(user, PANORAMA_ROLES)
     node = jurisdiction.node_get(user, code) if code else jurisdiction.scope_root(user)
     this_month = timezone.localdate().replace(day=1)
     month = _month_arg(request.GET.get("month", ""), this_month)
@@ -98,6 +112,7 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
 
 @page_view
 def notice_list(request: UserRequest) -> HttpResponse:
+    _require(request.user, NOTICE_ROLES)
     notices = (
         selectors.notices_visible(request.user)
         .select_related("node", "index")
@@ -110,6 +125,7 @@ def notice_list(request: UserRequest) -> HttpResponse:
 def notice(request: UserRequest, notice_id: int) -> HttpResponse:
     """A notice's explanation and timeline, with the steps open to the caller in its state."""
     user = request.user
+    _require(user, NOTICE_ROLES)
     if request.method == "POST":
         command = request.POST.get("command", "")
         actions.notice_step(
@@ -139,6 +155,7 @@ def figures(request: UserRequest) -> HttpResponse:
     """A department's monthly figures for its areas, every one kept or none: a value outside
     its plausible range sends the form back with a box to confirm it."""
     user = request.user
+    _require(user, FIGURE_ROLES)
     kinds = list(selectors.figure_kinds_of(user))
     department = user.department
     areas = []

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import ADMIN_ROLES, ASSIGNMENT_ROLES, Capability, Role, roles_with
 from gridgov.campaigns.workflow import READ_ROLES as CAMPAIGN_READ_ROLES
+from gridgov.assessment.views import SHEET_ROLES, STEERING_ROLES
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
@@ -23,6 +24,7 @@ from gridgov.fieldwork.views import FIGURE_ROLES as FIELD_FIGURE_ROLES
 from gridgov.inspections.views import PAGE_ROLES as INSPECTION_PAGE_ROLES
 from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
 from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
+from gridgov.insight.views import FIGURE_ROLES, NOTICE_ROLES, PANORAMA_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
 if TYPE_CHECKING:
@@ -143,6 +145,7 @@ MENU: tuple[Entry, ...] = (
         ("decisions:assessment",),
     ),
     Entry(WORK, _("Map"), "jurisdiction:map", STAFF, ("jurisdiction:map_node",)),
+    Entry(WORK, _("Prompt notices"), "insight:notices", NOTICE_ROLES, ("insight:notice",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
     ),
@@ -158,6 +161,8 @@ MENU: tuple[Entry, ...] = (
     Entry(DATA, _("Imports"), "exchange:imports", WRITE_ROLES, ("exchange:job",)),
     Entry(DATA, _("Addresses"), "addresses:batch", SERVICE),
     Entry(DATA, _("Working calendar"), "worktime:years", STAFF, ("worktime:year",)),
+    Entry(DATA, _("Monthly figures"), "insight:figures", FIGURE_ROLES),
+    Entry(FIGURES, _("Panorama"), "insight:panorama", PANORAMA_ROLES, ("insight:panorama_node",)),
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
     Entry(FIGURES, _("Field work figures"), "fieldwork:coverage", FIELD_FIGURE_ROLES),
     Entry(FIGURES, _("Work logs"), "fieldwork:logs", FIELD_FIGURE_ROLES),
@@ -165,6 +170,9 @@ MENU: tuple[Entry, ...] = (
     Entry(FIGURES, _("Mediation figures"), "mediation:figures", MEDIATION_FIGURE_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
+    Entry(FIGURES, _("Assessment sheets"), "assessment:sheet", SHEET_ROLES),
+    Entry(FIGURES, _("Grid workers' scorecards"), "assessment:workers", STEERING_ROLES),
+    Entry(FIGURES, _("Workload-based staffing"), "assessment:staffing", STEERING_ROLES),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),
     Entry(
         PLATFORM,

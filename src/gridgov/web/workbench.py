@@ -40,6 +40,7 @@ from gridgov.fieldwork.selectors import today_end as field_today_end
 from gridgov.fieldwork.selectors import worker_list as field_worker_list
 from gridgov.inspections.models import RectificationStatus
 from gridgov.inspections.selectors import inspections_to_do, rectifications_visible
+from gridgov.insight.selectors import notice_counts
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.tasks.selectors import backlog
@@ -240,12 +241,23 @@ def _centre(user: User) -> Workbench:
             alarm=True,
         )
     )
+    to_answer = notice_counts(user)["to_answer"]
+    bench.figures.append(
+        Figure(
+            "notices_to_answer",
+            _("Prompt notices to answer"),
+            to_answer,
+            reverse("insight:notices"),
+            alarm=True,
+        )
+    )
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Linked command"), reverse("command:centres")),
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Campaigns"), reverse("campaigns:list")),
         (_("Hazard ledger"), reverse("inspections:ledger")),
+        (_("Panorama"), reverse("insight:panorama")),
     ]
     return bench
 
@@ -352,9 +364,17 @@ def _commander(user: User) -> Workbench:
         )
     )
     bench.figures.append(_instructions_late(user))
+    notices = notice_counts(user)
+    bench.figures += [
+        Figure("notices_to_issue", _("Prompt notices to issue"), notices["to_issue"],
+               reverse("insight:notices")),
+        Figure("notices_to_close", _("Prompt notice replies to close"), notices["to_close"],
+               reverse("insight:notices")),
+    ]  # fmt: skip
     bench.breakdowns = [_overdue_by_subdistrict(user, root), _overdue_by_department(user)]
     bench.moved, bench.follows_indicators = _indicators_moved(user, root), True
     bench.links = [
+        (_("Panorama"), reverse("insight:panorama")),
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Rankings"), reverse("assessment:ranking")),
         (_("Linked command"), reverse("command:centres")),
@@ -375,6 +395,7 @@ def _analyst(user: User) -> Workbench:
         )
     )
     bench.links = [
+        (_("Panorama"), reverse("insight:panorama")),
         (_("Scorecards"), reverse("assessment:scorecard")),
         (_("Rankings"), reverse("assessment:ranking")),
         (_("Closure and response figures"), reverse("events:stats")),

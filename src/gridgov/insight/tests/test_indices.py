@@ -98,8 +98,22 @@ def test_a_jump_raises_a_notice(
     assert (move.change < 0) == down
 
 
-def test_a_short_history_still_catches_a_month_on_month_jump() -> None:
-    move = sharp_move([60.0, 61.0], 90.0, RULE)
+def test_month_on_month_and_a_short_history() -> None:
+    steady = [60.0, 61.0, 60.0, 61.0, 60.0, 58.0]
+    move = sharp_move(steady[:-1] + [90.0], 58.0, RULE)  # a spike last month, then back
     assert move is not None
     assert move.kind == "pct"
-    assert sharp_move([60.0, 61.0], 64.0, RULE) is None
+    assert sharp_move(steady[:-1] + [90.0], 58.0, RULE, month_on_month=False) is None
+    # Fewer months than the rule asks for: nothing to compare with yet.
+    assert sharp_move([60.0, 61.0], 90.0, RULE) is None
+
+
+def test_the_shipped_indices_are_valid() -> None:
+    from gridgov.insight.measures import FIGURE_PREFIX, registered_measures
+    from gridgov.insight.shipped import FIGURE_KINDS, INDICES
+
+    known = {m.code for m in registered_measures()} | {
+        FIGURE_PREFIX + k["code"] for k in FIGURE_KINDS
+    }
+    for index in INDICES:
+        check_components(index["components"], known)

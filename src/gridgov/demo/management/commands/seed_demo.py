@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from gridgov.core.errors import DomainError
 from gridgov.demo.actions import demo_city_reset, demo_city_seed
 from gridgov.demo.history import HISTORY_DAYS
+from gridgov.demo.insight import insight_seed
 from gridgov.demo.management.commands.demo_logins import write_logins
 from gridgov.demo.plan import SCALES
 
@@ -88,3 +89,6 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         call_command("run_periodic", stdout=self.stdout)
+        # The indices need the year's daily counts above; a year of them, with one notice.
+        notice = insight_seed()
+        self.stdout.write(f"insight: prompt notice {notice or 'none'}")
