@@ -56,7 +56,7 @@ def populate(cursor: object, homes: int, people: int, months: list[str]) -> None
             DATE '1980-01-01' + (i %% 9000), CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END, '', '',
             '', 'floating', '[]'::jsonb, h.community_id, h.grid_id, h.id
         FROM generate_series(1, %s) AS i
-        JOIN registry_home h ON h.id = %s + (i * 7919) %% (%s - %s + 1)""",
+        JOIN registry_home h ON h.id = %s + (i::bigint * 7919) %% (%s - %s + 1)""",
         [people, first, last, first],
     )
     # The 12 m² rooms hold five more people each.

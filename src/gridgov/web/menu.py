@@ -69,6 +69,7 @@ MENU: tuple[Entry, ...] = (
         ("whistle:detail", "whistle:blow"),
     ),
     Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
+    Entry(WORK, _("Rental warnings"), "rentals:list", SERVICE, ("rentals:case",)),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)
@@ -88,6 +89,7 @@ MENU: tuple[Entry, ...] = (
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
+    Entry(FIGURES, _("Reports"), "reports:list", SERVICE, ("reports:detail",)),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),
     Entry(
         PLATFORM,

@@ -40,6 +40,8 @@ _SERVICE_PAGES = {
     "/assessment/ranking/",
     "/exports/",
     "/addresses/",
+    "/rentals/",
+    "/reports/",
 }
 OFF_MENU: dict[str, tuple[frozenset[str], str]] = {
     "/residents/": (frozenset(ROLES), "the residents' public page, reached without an account"),
