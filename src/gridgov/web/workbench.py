@@ -35,6 +35,8 @@ from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
+from gridgov.rentals.selectors import status_counts as rental_status_counts
+from gridgov.rentals.workflow import Status as RentalStatus
 from gridgov.tasks.selectors import backlog
 from gridgov.verification.selectors import task_counts
 from gridgov.whistle.selectors import (
@@ -143,8 +145,15 @@ def _grid_worker(user: User) -> Workbench:
         if by_status.get(s.value)
     ]
     bench.breakdowns.append(Breakdown("mine", _("My reports by state"), rows))
+    bench.figures.append(_rentals_figure(user, RentalStatus.VERIFYING, _("Rentals to verify")))
     bench.links = [(_("Report an event"), reverse("events:report"))]
     return bench
+
+
+def _rentals_figure(user: User, status: str, label: Promise) -> Figure:
+    """Suspected overcrowded rentals in one state of their loop, in the user's area."""
+    count = rental_status_counts(user)[status]
+    return Figure(f"rentals_{status}", label, count, f"{reverse('rentals:list')}?status={status}")
 
 
 def _centre(user: User) -> Workbench:
@@ -169,9 +178,11 @@ def _centre(user: User) -> Workbench:
             alarm=True,
         )
     )
+    bench.figures.append(_rentals_figure(user, RentalStatus.SUSPECTED, _("Suspected rentals")))
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Closure and response figures"), reverse("events:stats")),
+        (_("Reports"), reverse("reports:list")),
     ]
     return bench
 
@@ -282,6 +293,7 @@ def _commander(user: User) -> Workbench:
     bench.links = [
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Rankings"), reverse("assessment:ranking")),
+        (_("Reports"), reverse("reports:list")),
     ]
     return bench
 
