@@ -56,16 +56,29 @@ def populate(cursor: object, homes: int, people: int, months: list[str]) -> None
             DATE '1980-01-01' + (i %% 9000), CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END, '', '',
             '', 'floating', '[]'::jsonb, h.community_id, h.grid_id, h.id
         FROM generate_series(1, %s) AS i
-        JOIN registry_home h ON h.id = %s + (i * 7919) %% (%s - %s + 1)""",
+        JOIN registry_home h ON h.id = %s + (i::bigint * 7919) %% (%s - %s + 1)""",
         [people, first, last, first],
+    )
+    # The 12 m² rooms hold five more people each.
+    run(
+        """INSERT INTO registry_person (address_code, source, created_at, updated_at, name,
+            id_number_encrypted, id_number_index, id_number_masked, birth_date, sex,
+            phone_encrypted, phone_index, phone_masked, kind, service_tags, community_id,
+            grid_id, home_id)
+        SELECT '', 'BENCH', now(), now(), '租客', 'x', 'BENCH-x' || h.id || '-' || t,
+            '3201**********0000', DATE '1990-01-01', 'M', '', '', '', 'floating', '[]'::jsonb,
+            h.community_id, h.grid_id, h.id
+        FROM registry_home h CROSS JOIN generate_series(1, 5) AS t
+        WHERE h.source = 'BENCH' AND h.floor_area = 12"""
     )
     # A tenth of the homes let to a new tenant every few months; every 97th home eight times.
     run(
         """INSERT INTO registry_tenancy (start, home_id, person_id)
-        SELECT CURRENT_DATE - (t * 40), h.id, p.id
+        SELECT CURRENT_DATE - (t * 40), h.id, m.first + (h.id * 13 + t * 7) % m.n
         FROM registry_home h
         JOIN LATERAL generate_series(1, CASE WHEN h.id % 97 = 0 THEN 8 ELSE 2 END) AS t ON true
-        JOIN LATERAL (SELECT id FROM registry_person WHERE home_id = h.id LIMIT 1) p ON true
+        CROSS JOIN (SELECT min(id) AS first, count(*) AS n FROM registry_person
+                    WHERE source = 'BENCH') m
         WHERE h.source = 'BENCH' AND h.id % 10 = 0
         ON CONFLICT DO NOTHING"""
     )
@@ -107,6 +120,10 @@ def cleanup(cursor: object) -> None:
     run(
         "DELETE FROM rentals_rentalcase WHERE home_id IN "
         "(SELECT id FROM registry_home WHERE source = 'BENCH')"
+    )
+    run(
+        "DELETE FROM rentals_meterreading WHERE batch_id IN "
+        "(SELECT id FROM rentals_meterbatch WHERE name = 'BENCH.csv')"
     )
     run("DELETE FROM rentals_meterbatch WHERE name = 'BENCH.csv'")
     run(
@@ -152,6 +169,7 @@ def main() -> int:
         months.append(f"{m // 12}-{m % 12 + 1:02d}-01")
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
+        cleanup(cursor)  # a run stopped half-way left its rows
         populate(cursor, args.homes, args.people, months)
     print(f"populated in {time.monotonic() - started:.1f} s")
     homes = Home.objects.unscoped().filter(grid__code__startswith=city.code).count()
@@ -172,6 +190,19 @@ def main() -> int:
         print(f"run (start and every chunk): {total:.1f} s; finished={done}")
         print(f"{finished.homes_done:,} homes; {finished.homes_done / total:,.0f} homes/s")
         print(f"hits by rule: {finished.hits}; cases opened {finished.cases_opened:,}")
+        after = 0
+        spent = dict.fromkeys(finished.hits, 0.0)
+        active = list(RentalRule.objects.filter(active=True))
+        for _ in range(5):
+            chunk = rules.chunk_after(city, after, actions.CHUNK_HOMES)
+            if not chunk:
+                break
+            after = chunk[-1].id
+            for rule in active:
+                tick = time.monotonic()
+                rules.evaluate(rule, chunk, finished.baseline, today)
+                spent[rule.code] = spent.get(rule.code, 0.0) + time.monotonic() - tick
+        print("ms per chunk of 5,000 homes:", {k: round(v * 200) for k, v in spent.items()})
         print(f"warnings: {finished.warnings}")
     finally:
         if not args.keep:

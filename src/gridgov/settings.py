@@ -547,7 +547,7 @@ CELERY_BEAT_SCHEDULE["rental_follow"] = {
 }
 # Reports each morning (daily; weekly on Mondays, monthly on the 1st), one task per unit on
 # REPORT_QUEUE: give it a worker of its own in production, one PDF at a time
-# (--concurrency 1 --max-tasks-per-child 20 --max-memory-per-child 800000, deploy/systemd).
+# (--max-tasks-per-child 20 --max-memory-per-child 1200000: deploy/systemd).
 CELERY_BEAT_SCHEDULE["reports_morning"] = {
     "task": "gridgov.reports.morning",
     "schedule": crontab(hour=6, minute=0),

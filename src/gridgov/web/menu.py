@@ -100,6 +100,7 @@ MENU: tuple[Entry, ...] = (
         ("whistle:detail", "whistle:blow"),
     ),
     Entry(WORK, _("Summonses"), "whistle:queue", frozenset({Role.DEPARTMENT_HANDLER})),
+    Entry(WORK, _("Rental warnings"), "rentals:list", SERVICE, ("rentals:case",)),
     Entry(
         WORK,
         _("Campaigns"),
@@ -173,6 +174,7 @@ MENU: tuple[Entry, ...] = (
     Entry(FIGURES, _("Assessment sheets"), "assessment:sheet", SHEET_ROLES),
     Entry(FIGURES, _("Grid workers' scorecards"), "assessment:workers", STEERING_ROLES),
     Entry(FIGURES, _("Workload-based staffing"), "assessment:staffing", STEERING_ROLES),
+    Entry(FIGURES, _("Reports"), "reports:list", SERVICE, ("reports:detail",)),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),
     Entry(
         PLATFORM,

@@ -43,6 +43,8 @@ from gridgov.inspections.selectors import inspections_to_do, rectifications_visi
 from gridgov.insight.selectors import notice_counts
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
+from gridgov.rentals.selectors import status_counts as rental_status_counts
+from gridgov.rentals.workflow import Status as RentalStatus
 from gridgov.tasks.selectors import backlog
 from gridgov.verification.selectors import task_counts
 from gridgov.whistle.selectors import (
@@ -180,6 +182,7 @@ def _grid_worker(user: User) -> Workbench:
         if by_status.get(s.value)
     ]
     bench.breakdowns.append(Breakdown("mine", _("My reports by state"), rows))
+    bench.figures.append(_rentals_figure(user, RentalStatus.VERIFYING, _("Rentals to verify")))
     today, by_kind = _field_today(user)
     bench.figures[:0] = today
     bench.breakdowns.insert(0, by_kind)
@@ -207,6 +210,12 @@ def _field_today(user: User) -> tuple[list[Figure], Breakdown]:
     ]
     split = [Figure(f"field_{i}", kind, n, url) for i, (kind, n) in enumerate(by_kind.items())]
     return figures, Breakdown("field_today", _("Today's tasks by kind"), split)
+
+
+def _rentals_figure(user: User, status: str, label: Promise) -> Figure:
+    """Suspected overcrowded rentals in one state of their loop, in the user's area."""
+    count = rental_status_counts(user)[status]
+    return Figure(f"rentals_{status}", label, count, f"{reverse('rentals:list')}?status={status}")
 
 
 def _centre(user: User) -> Workbench:
@@ -251,6 +260,7 @@ def _centre(user: User) -> Workbench:
             alarm=True,
         )
     )
+    bench.figures.append(_rentals_figure(user, RentalStatus.SUSPECTED, _("Suspected rentals")))
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Linked command"), reverse("command:centres")),
@@ -258,6 +268,7 @@ def _centre(user: User) -> Workbench:
         (_("Campaigns"), reverse("campaigns:list")),
         (_("Hazard ledger"), reverse("inspections:ledger")),
         (_("Panorama"), reverse("insight:panorama")),
+        (_("Reports"), reverse("reports:list")),
     ]
     return bench
 
@@ -378,6 +389,7 @@ def _commander(user: User) -> Workbench:
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Rankings"), reverse("assessment:ranking")),
         (_("Linked command"), reverse("command:centres")),
+        (_("Reports"), reverse("reports:list")),
     ]
     return bench
 

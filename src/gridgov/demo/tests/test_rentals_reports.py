@@ -1,7 +1,11 @@
 """The demo's rental warnings stand in every state, and every demo account's level and
-department has the last week's daily reports and the week's report, the latest with its PDF."""
+department has the last week's daily reports and the week's report, the latest with a PDF
+whose extracted text names its unit and reads in Chinese."""
 
+import io
 from datetime import UTC, datetime, timedelta
+
+from pypdf import PdfReader
 
 from gridgov.demo.actions import demo_city_seed
 from gridgov.rentals.models import MeterReading, RentalCase
@@ -24,4 +28,10 @@ def test_rental_warnings_in_every_state_and_a_week_of_reports(db):
     assert reports.filter(period="week").count() == units
     latest = reports.filter(period="day", start=UNTIL.date() - timedelta(days=1))
     assert latest.count() == units
-    assert all(r.pdf for r in latest)
+    for report in latest.select_related("node", "department"):
+        with report.pdf.open("rb") as f:
+            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(f.read())).pages)
+        unit = report.department or report.node
+        assert unit is not None
+        for words in (unit.name, "事件", "收到", "已结案", "层级流转"):
+            assert words in text, (report.title, words)

@@ -11,6 +11,7 @@ from django.test import TestCase
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import Conflict, PermissionDenied
+from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.fieldwork.kinds import task_kind
 from gridgov.notifications.models import InboxItem
@@ -18,7 +19,7 @@ from gridgov.rentals import actions, selectors
 from gridgov.rentals.models import CaseHit, RentalCase, RentalRule, RuleRun
 from gridgov.rentals.tests.conftest import MakeHome
 from gridgov.rentals.workflow import Command, Status
-from gridgov.testing.tree import Tree
+from gridgov.testing.tree import HERE, Tree
 from gridgov.testing.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,33 @@ def test_only_the_city_commander_changes_rules(users: dict[str, User], name: str
             params={},
             max_share=Decimal("0.1"),
         )
+
+
+def test_complaints_at_the_address_flag_the_home(
+    tree: Tree, users: dict[str, User], make_home: MakeHome, catalogue: None
+) -> None:
+    noisy, quiet = make_home(), make_home()
+    for text in ("深夜喧哗", "楼道垃圾堆积"):
+        event_report(
+            actor=users["grid_worker"],
+            category_code="0702",
+            description=text,
+            lon=HERE[0],
+            lat=HERE[1],
+            address=noisy.address,
+        )
+    event_report(
+        actor=users["grid_worker"],
+        category_code="0702",
+        description="深夜喧哗",
+        lon=HERE[0],
+        lat=HERE[1],
+        address=quiet.address,
+    )
+    run(tree, users["commander"])
+    hit = CaseHit.objects.get()
+    assert (hit.case.home_id, hit.rule.code, hit.evidence["complaints"]) == (
+        noisy.pk,
+        "complaints",
+        2,
+    )

@@ -57,6 +57,8 @@ _EMPTY_FOR_LIMITED = {
     "/registry/",
     "/verification/",
     "/exports/",
+    "/rentals/",
+    "/reports/",
 }
 OFF_MENU: dict[str, tuple[frozenset[str], str]] = {
     "/residents/": (frozenset(ROLES), "the residents' public page, reached without an account"),
