@@ -19,6 +19,7 @@ from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
 from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
 from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
+from gridgov.mediation.workflow import REGISTER_ROLES as MEDIATION_REGISTER_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
 if TYPE_CHECKING:
@@ -76,8 +77,9 @@ MENU: tuple[Entry, ...] = (
         _("Disputes"),
         "mediation:list",
         MEDIATION_READ_ROLES,
-        ("mediation:detail", "mediation:register", "mediation:from_event", "mediation:follow_up"),
+        ("mediation:detail", "mediation:from_event", "mediation:follow_up"),
     ),
+    Entry(WORK, _("Register a dispute"), "mediation:register", MEDIATION_REGISTER_ROLES),
     Entry(WORK, _("Map"), "jurisdiction:map", EVERYONE, ("jurisdiction:map_node",)),
     Entry(
         WORK, _("Notifications"), "notifications:inbox", EVERYONE, ("notifications:preferences",)

@@ -35,6 +35,7 @@ from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
+from gridgov.mediation.selectors import disputes_open
 from gridgov.tasks.selectors import backlog
 from gridgov.verification.selectors import task_counts
 from gridgov.whistle.selectors import (
@@ -143,8 +144,18 @@ def _grid_worker(user: User) -> Workbench:
         if by_status.get(s.value)
     ]
     bench.breakdowns.append(Breakdown("mine", _("My reports by state"), rows))
+    bench.figures.append(_disputes_figure(user))
     bench.links = [(_("Report an event"), reverse("events:report"))]
     return bench
+
+
+def _disputes_figure(user: User) -> Figure:
+    return Figure(
+        "disputes",
+        _("Disputes being mediated"),
+        disputes_open(user).count(),
+        f"{reverse('mediation:list')}?status=open",
+    )
 
 
 def _centre(user: User) -> Workbench:
@@ -169,6 +180,7 @@ def _centre(user: User) -> Workbench:
             alarm=True,
         )
     )
+    bench.figures.append(_disputes_figure(user))
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Closure and response figures"), reverse("events:stats")),
