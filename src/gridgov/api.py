@@ -164,6 +164,7 @@ def register_routers() -> None:
     from gridgov.assessment.api import router as assessment_router
     from gridgov.events.api import router as events_router
     from gridgov.exchange.api import router as exchange_router
+    from gridgov.fieldwork.api import router as fieldwork_router
     from gridgov.jurisdiction.api import router as jurisdiction_router
     from gridgov.mediation.api import router as mediation_router
     from gridgov.notifications.api import router as notifications_router
@@ -186,6 +187,7 @@ def register_routers() -> None:
     api.add_router("/registry", web_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/mediation", mediation_router)
+    api.add_router("/fieldwork", fieldwork_router)
 
 
 register_routers()

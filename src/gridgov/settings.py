@@ -470,6 +470,13 @@ CELERY_BEAT_SCHEDULE["deadline_notices"] = {
     "options": {"expires": PERIODIC_SECONDS * 2},
 }
 
+# Field work's day: patrol and visit tasks from the plans, the daily table (issue 13).
+CELERY_BEAT_SCHEDULE["fieldwork_daily"] = {
+    "task": "gridgov.fieldwork.daily",
+    "schedule": 3600,
+    "options": {"expires": 3600},
+}
+
 # Exports (docs/adr/0023): a list longer than this is written by a task, not in the request.
 EXPORT_INLINE_MAX_ROWS = env_int("GRIDGOV_EXPORT_INLINE_MAX_ROWS", 2000)
 # Personal data in clear is exported this many rows at most, with a purpose, audited.

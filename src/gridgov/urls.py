@@ -34,6 +34,7 @@ urlpatterns = [
     path("exchange/", include("gridgov.exchange.urls")),
     path("verification/", include("gridgov.verification.urls")),
     path("mediation/", include("gridgov.mediation.urls")),
+    path("fieldwork/", include("gridgov.fieldwork.urls")),
     path("residents/", include("gridgov.residents.urls")),
     path("open311/v2/", include("gridgov.open311.urls")),
     path("notifications/", include("gridgov.notifications.urls")),

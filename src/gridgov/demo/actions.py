@@ -29,6 +29,7 @@ from gridgov.audit.actions import audit_record
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
 from gridgov.demo import names
+from gridgov.demo.fieldwork import fieldwork_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.mediation import mediation_seed
@@ -52,7 +53,7 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
-from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
+from gridgov.fieldwork.actions.clear import fieldwork_clear_under
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -132,6 +133,7 @@ def demo_city_seed(
     if history:
         counts["whistles"] = whistle_seed()
         counts.update(mediation_seed(seed=seed))
+        counts["field_work"] = fieldwork_seed(seed=seed, until=until or timezone.now())
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -306,12 +308,10 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # The demo's events go first, their photos, then their timeline and deadlines in one
     # statement each: the ORM's cascade would load a city's year of steps into memory.
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
+    deleted["fieldwork"] = fieldwork_clear_under(actor=actor, code=code)
     events = Event.objects.filter(node__code__startswith=code)
     drop(Dispute.objects.unscoped().filter(grid__code__startswith=code))
     drop(MediationDaily.objects.unscoped().filter(grid__code__startswith=code))
-    # The follow-up visits the disputes scheduled, and any other field task of the city.
-    with triggers_lifted(FieldTaskTransition):
-        drop(FieldTask.objects.unscoped().filter(grid__code__startswith=code))
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
     with triggers_lifted(EventTransition, WhistleLog):
         for model in (EventTransition, Deadline):

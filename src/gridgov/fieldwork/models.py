@@ -7,6 +7,10 @@ domain derives it from what the task is for (a campaign and a target, a plan and
 a fan-out run twice, or raced by a second worker, makes each task once.
 
 A check-in stores the position at that moment only; nothing tracks a worker between them.
+The same holds for a patrol: a point is stored where the worker checked in, never a track.
+
+Patrols, care visits, the daily log, the service ledger and leave are this package's own
+domains on top of the task list; FieldDaily pre-aggregates their figures per worker and day.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from gridgov.events.models import Event
 from gridgov.fieldwork.workflow import Command, Status
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.scope import ScopedModel
+from gridgov.registry.models import Person
 
 
 class TargetKind(models.TextChoices):
@@ -206,3 +211,385 @@ class CheckIn(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.duty} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PatrolPlan(ScopedModel):
+    """How often a grid is patrolled and which points a patrol checks; the daily job turns it
+    into a patrol task on each day it falls due."""
+
+    scope_paths = ("grid__code",)
+
+    grid = models.ForeignKey(
+        Node, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    every_days = models.PositiveSmallIntegerField(
+        _("every (days)"), default=1, help_text=_("1 is every working day.")
+    )
+    working_days_only = models.BooleanField(_("working days only"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    starts_on = models.DateField(_("starts on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("patrol plan")
+        verbose_name_plural = _("patrol plans")
+        ordering = ["grid__code", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(every_days__gte=1, every_days__lte=31),
+                name="patrolplan_every_days_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatrolPoint(models.Model):
+    plan = models.ForeignKey(PatrolPlan, on_delete=models.CASCADE, related_name="points")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+
+    class Meta:
+        verbose_name = _("patrol point")
+        verbose_name_plural = _("patrol points")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="patrolpoint_plan_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Patrol(ScopedModel):
+    """One patrol walked by a worker, for one patrol task: started, checked in at points, ended
+    with a summary."""
+
+    scope_paths = ("grid__code",)
+
+    task = models.OneToOneField(FieldTask, on_delete=models.PROTECT, related_name="patrol")
+    plan = models.ForeignKey(
+        PatrolPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="patrols"
+    )
+    grid = models.ForeignKey(
+        Node, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id} {self.started_at:%Y-%m-%d}"
+
+
+class PatrolCheck(models.Model):
+    """A check-in at a point of the patrol (or anywhere on the way), with the position then."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="checks")
+    point = models.ForeignKey(
+        PatrolPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"))
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("patrol check-in")
+        verbose_name_plural = _("patrol check-ins")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.patrol_id} {self.at:%H:%M}"
+
+
+class CareCategory(models.TextChoices):
+    """Categories of care only: a visit is help, never watch (SPEC principles)."""
+
+    ELDERLY_ALONE = "elderly_alone", _("elderly, living alone")
+    DISABILITY = "disability", _("disability")
+    HARDSHIP = "hardship", _("family in difficulty")
+    LEFT_BEHIND_CHILD = "left_behind_child", _("child left behind")
+
+
+class CarePlan(ScopedModel):
+    """A person in need of care visited every so many days by the grid's workers."""
+
+    scope_paths = ("grid__code",)
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        Node, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("category of care"), max_length=24, choices=CareCategory)
+    every_days = models.PositiveSmallIntegerField(_("visit every (days)"), default=30)
+    active = models.BooleanField(_("active"), default=True)
+    next_due = models.DateField(_("next visit due"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("care visit plan")
+        verbose_name_plural = _("care visit plans")
+        ordering = ["next_due", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "category"],
+                condition=models.Q(active=True),
+                name="careplan_one_active_per_person_category",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(every_days__gte=1, every_days__lte=366),
+                name="careplan_every_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.category}"
+
+
+class Visit(ScopedModel):
+    """What a care visit found; a follow-up, when needed, is a new visit task."""
+
+    scope_paths = ("grid__code",)
+
+    task = models.OneToOneField(FieldTask, on_delete=models.PROTECT, related_name="visit")
+    plan = models.ForeignKey(
+        CarePlan, null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        Node, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("visitor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("visited at"))
+    met = models.BooleanField(_("met the person"), default=True)
+    situation = models.TextField(_("situation"), blank=True)
+    needs = models.TextField(_("needs"), blank=True)
+    follow_up = models.ForeignKey(
+        FieldTask,
+        verbose_name=_("follow-up"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("care visit")
+        verbose_name_plural = _("care visits")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.at:%Y-%m-%d}"
+
+
+class LeaveKind(models.TextChoices):
+    ANNUAL = "annual", _("annual leave")
+    SICK = "sick", _("sick leave")
+    PERSONAL = "personal", _("personal leave")
+    OTHER = "other", _("other leave")
+
+
+class Leave(ScopedModel):
+    """A worker's leave, entered by the community: those days count neither present nor absent."""
+
+    scope_paths = ("worker__node__code",)
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=LeaveKind)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leave")
+        ordering = ["-first_day", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="leave_last_after_first",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.first_day}–{self.last_day}"
+
+
+class WorkLog(ScopedModel):
+    """A worker's daily log (工作日志): the day's figures filled in, the worker's notes, and
+    when it was submitted."""
+
+    scope_paths = ("node__code",)
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    node = models.ForeignKey(
+        Node, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    figures = models.JSONField(_("the day's work"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work log")
+        verbose_name_plural = _("work logs")
+        ordering = ["-day", "worker_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "day"], name="worklog_one_per_worker_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.day}"
+
+
+class ServiceKind(models.TextChoices):
+    RESIDENCE_PERMIT = "residence_permit", _("residence permit help")
+    CERTIFICATE = "certificate", _("certificate")
+    CONSULTATION = "consultation", _("consultation")
+    MEDIATION = "mediation", _("mediation")
+    ELDERLY_HELP = "elderly_help", _("help to the elderly")
+    OTHER = "other", _("other service")
+
+
+class ServiceOutcome(models.TextChoices):
+    DONE = "done", _("done")
+    REFERRED = "referred", _("referred")
+    PENDING = "pending", _("pending")
+
+
+class ServiceEntry(ScopedModel):
+    """A service given to a resident (服务台账). The person is named masked; the record, when
+    the registry knows them, is linked."""
+
+    scope_paths = ("grid__code",)
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    grid = models.ForeignKey(
+        Node, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("service"), max_length=24, choices=ServiceKind)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    person_label = models.CharField(_("person"), max_length=64)
+    at = models.DateTimeField(_("time"))
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=ServiceOutcome, default=ServiceOutcome.DONE
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("service entry")
+        verbose_name_plural = _("service ledger")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["grid", "at"], name="service_grid_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class FieldDaily(ScopedModel):
+    """One worker's field-work counts for one local day, in their area; rebuilt whole for a
+    day by actions.field_daily_rebuild. Formulas: docs/indicators.md (issue 13)."""
+
+    scope_paths = ("node__code",)
+
+    day = models.DateField(_("day"))
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("worker"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    node = models.ForeignKey(
+        Node, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+"
+    )
+    working_day = models.BooleanField(default=False)
+    on_leave = models.BooleanField(default=False)
+    present = models.BooleanField(default=False)
+    patrols_planned = models.PositiveIntegerField(default=0)
+    patrols_done = models.PositiveIntegerField(default=0)
+    points_planned = models.PositiveIntegerField(default=0)
+    points_checked = models.PositiveIntegerField(default=0)
+    log_submitted = models.BooleanField(default=False)
+    visits_due = models.PositiveIntegerField(default=0)
+    visits_done = models.PositiveIntegerField(default=0)
+    tasks_due = models.PositiveIntegerField(default=0)
+    tasks_done_on_time = models.PositiveIntegerField(default=0)
+    services = models.PositiveIntegerField(default=0)
+    findings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily field-work counts")
+        verbose_name_plural = _("daily field-work counts")
+        ordering = ["day", "worker_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "worker"], name="fielddaily_worker_day")
+        ]
+        indexes = [models.Index(fields=["node", "day"], name="fielddaily_node_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.worker_id}"

@@ -17,6 +17,8 @@ from gridgov.accounts.roles import ADMIN_ROLES, Capability, Role, roles_with
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
+from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES
+from gridgov.fieldwork.views import FIGURE_ROLES as FIELD_FIGURE_ROLES
 from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
 from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
 from gridgov.mediation.workflow import REGISTER_ROLES as MEDIATION_REGISTER_ROLES
@@ -63,7 +65,24 @@ MENU: tuple[Entry, ...] = (
     ),
     Entry(WORK, _("Report"), "events:report", REPORTER_ROLES),
     Entry(WORK, _("Hotline call"), "events:hotline", COMMAND_ROLES[Command.REGISTER]),
+    Entry(
+        WORK,
+        _("My tasks"),
+        "fieldwork:tasks",
+        frozenset({Role.GRID_WORKER}),
+        (
+            "fieldwork:task",
+            "fieldwork:patrol",
+            "fieldwork:visit",
+            "fieldwork:finding",
+            "fieldwork:duty",
+        ),
+    ),
+    Entry(WORK, _("Daily work log"), "fieldwork:log", frozenset({Role.GRID_WORKER})),
+    Entry(WORK, _("Service ledger"), "fieldwork:services", frozenset({Role.GRID_WORKER})),
     Entry(WORK, _("Verification tasks"), "verification:tasks", SERVICE, ("verification:task",)),
+    Entry(WORK, _("Assign a task"), "fieldwork:assign", ASSIGN_ROLES),
+    Entry(WORK, _("Attendance"), "fieldwork:attendance", ASSIGN_ROLES),
     Entry(
         WORK,
         _("Whistles"),
@@ -98,6 +117,8 @@ MENU: tuple[Entry, ...] = (
     Entry(DATA, _("Working calendar"), "worktime:years", EVERYONE, ("worktime:year",)),
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
     Entry(FIGURES, _("Mediation figures"), "mediation:figures", MEDIATION_FIGURE_ROLES),
+    Entry(FIGURES, _("Field work figures"), "fieldwork:coverage", FIELD_FIGURE_ROLES),
+    Entry(FIGURES, _("Work logs"), "fieldwork:logs", FIELD_FIGURE_ROLES),
     Entry(FIGURES, _("Scorecards"), "assessment:scorecard", SERVICE),
     Entry(FIGURES, _("Rankings"), "assessment:ranking", SERVICE),
     Entry(FIGURES, _("My exports"), "exports:jobs", SERVICE),

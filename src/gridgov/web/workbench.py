@@ -33,6 +33,8 @@ from gridgov.audit.selectors import entries_visible
 from gridgov.events import queues
 from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
+from gridgov.fieldwork.selectors import today_end as field_today_end
+from gridgov.fieldwork.selectors import worker_list as field_worker_list
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.mediation.selectors import disputes_open
@@ -144,9 +146,33 @@ def _grid_worker(user: User) -> Workbench:
         if by_status.get(s.value)
     ]
     bench.breakdowns.append(Breakdown("mine", _("My reports by state"), rows))
+    today, by_kind = _field_today(user)
+    bench.figures[:0] = today
+    bench.breakdowns.insert(0, by_kind)
     bench.figures.append(_disputes_figure(user))
-    bench.links = [(_("Report an event"), reverse("events:report"))]
+    bench.links = [
+        (_("My tasks"), reverse("fieldwork:tasks")),
+        (_("Report an event"), reverse("events:report")),
+        (_("Daily work log"), reverse("fieldwork:log")),
+    ]
     return bench
+
+
+def _field_today(user: User) -> tuple[list[Figure], Breakdown]:
+    """Today's field tasks (due by tonight, overdue ones included) from the worker's one list,
+    counted, and split by kind."""
+    rows = [r for r in field_worker_list(user, until=field_today_end()) if r.due_at is not None]
+    url = reverse("fieldwork:tasks")
+    overdue = sum(r.overdue for r in rows)
+    by_kind: dict[str, int] = {}
+    for row in rows:
+        by_kind[str(row.kind)] = by_kind.get(str(row.kind), 0) + 1
+    figures = [
+        Figure("field_today", _("Today's tasks"), len(rows), url),
+        Figure("field_overdue", _("Overdue tasks"), overdue, url, alarm=True),
+    ]
+    split = [Figure(f"field_{i}", kind, n, url) for i, (kind, n) in enumerate(by_kind.items())]
+    return figures, Breakdown("field_today", _("Today's tasks by kind"), split)
 
 
 def _disputes_figure(user: User) -> Figure:

@@ -41,6 +41,9 @@ from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.exchange.tests.factories import make_target_import_job
+from gridgov.fieldwork.actions import field_task_create
+from gridgov.fieldwork.actions.patrols import patrol_start
+from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
 from gridgov.jurisdiction.scope import scope_enforced
@@ -754,6 +757,140 @@ UNSCOPED: dict[str, str] = {
     "GET /open311/v2/tokens/<str:token>.<fmt:fmt>": "public Open311: a token's request id",
     "GET /open311/v2/servicerequestupdates.<fmt:fmt>": "public Open311: public requests' steps",
 }
+
+
+FW = f"{API}/fieldwork"
+
+
+def target_field_task(t: Targets, kind: str = "assigned") -> int:
+    """A field task in the target grid, titled like the target event."""
+    return field_task_create(
+        actor=None, kind=kind, title="目标事件", grid=Node.objects.get(code=GRID)
+    ).pk
+
+
+def target_patrol(t: Targets) -> int:
+    task = FieldTask.objects.unscoped().get(pk=target_field_task(t, "patrol"))
+    return patrol_start(actor=User.objects.get(username="gw"), task=task).pk
+
+
+def field_task_probe(path: str, method: str = "GET", **body: Any) -> Callable[[Targets], Probe]:
+    return lambda t: Probe(
+        "sibling_dispatcher",
+        method,
+        path.format(task=target_field_task(t)),
+        body if method == "POST" else None,
+    )
+
+
+def patrol_probe(path: str, method: str = "GET", **body: Any) -> Callable[[Targets], Probe]:
+    return lambda t: Probe(
+        "sibling_dispatcher",
+        method,
+        path.format(patrol=target_patrol(t)),
+        body if method == "POST" else None,
+    )
+
+
+def worker_only(url: str, method: str = "GET", **body: Any) -> Callable[[Targets], Probe]:
+    """A grid worker's own page or write, asked by another jurisdiction's dispatcher."""
+    return lambda t: Probe(
+        "sibling_dispatcher", method, url, body if method == "POST" else None, expect=403
+    )
+
+
+MONTH = "first=2026-01-01&last=2026-01-31"
+POINT = {"lon": 118.1, "lat": 31.7}
+MATRIX.update(
+    {
+        "GET /fieldwork/": worker_only("/fieldwork/"),
+        "GET /fieldwork/duty/": worker_only("/fieldwork/duty/"),
+        "GET /fieldwork/log/": worker_only("/fieldwork/log/"),
+        "GET /fieldwork/services/": worker_only("/fieldwork/services/"),
+        "GET /fieldwork/tasks/<int:task_id>/": field_task_probe("/fieldwork/tasks/{task}/"),
+        "GET /fieldwork/tasks/<int:task_id>/finding/": field_task_probe(
+            "/fieldwork/tasks/{task}/finding/"
+        ),
+        "GET /fieldwork/tasks/<int:task_id>/patrol/": field_task_probe(
+            "/fieldwork/tasks/{task}/patrol/"
+        ),
+        "GET /fieldwork/tasks/<int:task_id>/visit/": field_task_probe(
+            "/fieldwork/tasks/{task}/visit/"
+        ),
+        "GET /fieldwork/assign/": own_listing("/fieldwork/assign/"),
+        "GET /fieldwork/attendance/": node_page(f"/fieldwork/attendance/?node={COMMUNITY}"),
+        "GET /fieldwork/logs/": node_page(f"/fieldwork/logs/?node={COMMUNITY}"),
+        "GET /fieldwork/coverage/": node_page(f"/fieldwork/coverage/?node={COMMUNITY}"),
+        f"GET {FW}/tasks": own_listing(f"{FW}/tasks"),
+        f"POST {FW}/tasks": lambda t: Probe(
+            "sibling_dispatcher", "POST", f"{FW}/tasks", {"title": "x", "grid": GRID}
+        ),
+        f"GET {FW}/tasks/{{task_id}}": field_task_probe(f"{FW}/tasks/{{task}}"),
+        f"POST {FW}/tasks/{{task_id}}/complete": field_task_probe(
+            f"{FW}/tasks/{{task}}/complete", "POST", note="x"
+        ),
+        f"POST {FW}/tasks/{{task_id}}/cancel": field_task_probe(
+            f"{FW}/tasks/{{task}}/cancel", "POST", reason="x"
+        ),
+        f"POST {FW}/tasks/{{task_id}}/finding": field_task_probe(
+            f"{FW}/tasks/{{task}}/finding", "POST", category="0101", description="x", **POINT
+        ),
+        f"POST {FW}/tasks/{{task_id}}/patrol": field_task_probe(
+            f"{FW}/tasks/{{task}}/patrol", "POST"
+        ),
+        f"POST {FW}/tasks/{{task_id}}/visit": field_task_probe(
+            f"{FW}/tasks/{{task}}/visit", "POST", situation="x"
+        ),
+        f"GET {FW}/checkins": own_listing(f"{FW}/checkins"),
+        f"POST {FW}/checkins": worker_only(f"{FW}/checkins", "POST", duty="start", **POINT),
+        f"GET {FW}/attendance": node_page(f"{FW}/attendance?node={COMMUNITY}"),
+        f"GET {FW}/leave": own_listing(f"{FW}/leave"),
+        f"POST {FW}/leave": lambda t: Probe(
+            "sibling_dispatcher",
+            "POST",
+            f"{FW}/leave",
+            {"worker": "gw", "kind": "sick", "first_day": "2026-01-05", "last_day": "2026-01-06"},
+        ),
+        f"GET {FW}/patrol-plans": own_listing(f"{FW}/patrol-plans"),
+        f"POST {FW}/patrol-plans": lambda t: Probe(
+            "sibling_dispatcher",
+            "POST",
+            f"{FW}/patrol-plans",
+            {"grid": GRID, "name": "x", "points": []},
+        ),
+        f"GET {FW}/patrols/{{patrol_id}}": patrol_probe(f"{FW}/patrols/{{patrol}}"),
+        f"POST {FW}/patrols/{{patrol_id}}/checks": patrol_probe(
+            f"{FW}/patrols/{{patrol}}/checks", "POST", **POINT
+        ),
+        f"POST {FW}/patrols/{{patrol_id}}/findings": patrol_probe(
+            f"{FW}/patrols/{{patrol}}/findings", "POST", category="0101", description="x", **POINT
+        ),
+        f"POST {FW}/patrols/{{patrol_id}}/end": patrol_probe(
+            f"{FW}/patrols/{{patrol}}/end", "POST", summary="x"
+        ),
+        f"GET {FW}/coverage": node_page(f"{FW}/coverage?node={COMMUNITY}&{MONTH}"),
+        f"GET {FW}/care-plans": own_listing(f"{FW}/care-plans"),
+        f"POST {FW}/care-plans": lambda t: Probe(
+            "sibling_dispatcher",
+            "POST",
+            f"{FW}/care-plans",
+            {"person_id": t.registry.person.pk, "category": "elderly_alone"},
+        ),
+        f"GET {FW}/logs/today": own_listing(f"{FW}/logs/today"),
+        f"POST {FW}/logs": worker_only(f"{FW}/logs", "POST", notes="x"),
+        f"GET {FW}/logs/missing": node_page(f"{FW}/logs/missing?node={COMMUNITY}&day=2026-01-05"),
+        f"GET {FW}/logs/completeness": node_page(f"{FW}/logs/completeness?node={COMMUNITY}"),
+        f"GET {FW}/services": own_listing(f"{FW}/services"),
+        f"POST {FW}/services": lambda t: Probe(
+            "sibling_dispatcher",
+            "POST",
+            f"{FW}/services",
+            {"kind": "consultation", "grid": GRID, "person_name": "张三"},
+        ),
+        f"GET {FW}/services/counts": node_page(f"{FW}/services/counts?node={COMMUNITY}&{MONTH}"),
+        f"GET {FW}/figures": node_page(f"{FW}/figures?node={COMMUNITY}&{MONTH}"),
+    }
+)
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:

@@ -50,6 +50,9 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the demo seeder: people into homes"
     ),
     ("gridgov.demo.registry", "Tenancy.objects.bulk_create"): "the demo seeder's tenancies",
+    ("gridgov.demo.fieldwork", "model._default_manager.bulk_create"): (
+        "the demo seeder's year of field work"
+    ),
 }
 
 

@@ -7,11 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from stdnum.cn import ric
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.fieldwork.actions import field_task_create
 from gridgov.fieldwork.models import FieldTask
+from gridgov.registry.actions import person_upsert
+from gridgov.registry.models import Person
 from gridgov.testing import loop
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user
@@ -48,3 +51,18 @@ def make_task(people: dict[str, User], tree: Tree) -> MakeTask:
         return field_task_create(**args)
 
     return make
+
+
+@pytest.fixture
+def person(people: dict[str, User]) -> Person:
+    """A resident of the grid living alone, who consented to care visits."""
+    first17 = "32010219900205456"
+    return person_upsert(
+        actor=people["community_staff"],
+        id_number=first17 + ric.calc_check_digit(first17 + "0"),
+        name="王秀英",
+        kind="registered",
+        grid_code=GRID,
+        service_tags=["elderly_alone"],
+        tags_consent=True,
+    )

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import timezone
 
 from gridgov.accounts.models import User
@@ -26,6 +27,7 @@ from gridgov.fieldwork.models import FieldPhoto, FieldTask, FieldTaskTransition
 from gridgov.fieldwork.selectors import field_task_get, open_tasks_of_worker
 from gridgov.fieldwork.tests.conftest import GRID, OTHER_GRID, MakeTask
 from gridgov.fieldwork.workflow import Status
+from gridgov.notifications.models import Notice
 from gridgov.testing.images import JPEG
 from gridgov.testing.tree import HERE, Tree
 from gridgov.worktime.calendar import deadline
@@ -186,3 +188,11 @@ def test_a_domain_registers_its_kind_with_its_result_form() -> None:
     kind = register_task_kind("test_kind", "测试", lambda pk: f"/x/{pk}/")
     assert task_kind("test_kind") == kind
     assert kind.url_for(7) == "/x/7/"
+
+
+def test_a_task_handed_out_tells_its_worker(make_task: MakeTask, people: dict[str, User]) -> None:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        task = make_task(assignee=people["grid_worker"])
+    notice = Notice.objects.get(key=f"fieldwork.task:{task.pk}:assigned")
+    assert list(notice.inbox.values_list("recipient", flat=True)) == [people["grid_worker"].pk]
+    assert notice.link == f"/fieldwork/tasks/{task.pk}/"

@@ -12,7 +12,7 @@ import math
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Proble
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.events.photos import Photo, Upload, photos_checked
+from gridgov.fieldwork import notices
 from gridgov.fieldwork.kinds import task_kind
 from gridgov.fieldwork.models import (
     CheckIn,
@@ -41,7 +42,7 @@ from gridgov.fieldwork.models import (
 from gridgov.fieldwork.workflow import STATES, TRANSITIONS, Command, Status
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_of
-from gridgov.worktime.calendar import deadline
+from gridgov.worktime.calendar import current_calendar, deadline
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -66,7 +67,7 @@ def _announce(task_id: int, step: str) -> None:
     logger.info("field task %s: %s", task_id, step)
 
 
-def _works_in(user: User, grid: Node) -> bool:
+def works_in(user: User, grid: Node) -> bool:
     """A grid worker sits on the grid, or on its community and works all of its grids."""
     node = user.node
     return (
@@ -77,7 +78,7 @@ def _works_in(user: User, grid: Node) -> bool:
     )
 
 
-def _require_assigner(actor: User | None, grid: Node) -> None:
+def require_assigner(actor: User | None, grid: Node) -> None:
     """None is the system itself (a beat job's fan-out)."""
     if actor is None:
         return
@@ -160,11 +161,11 @@ def field_task_create(
     earlier = FieldTask.objects.unscoped().filter(source_key=key).first()
     if earlier is not None:
         return earlier
-    _require_assigner(actor, grid)
+    require_assigner(actor, grid)
     problems = ProblemList()
     if grid.level != Level.GRID:
         problems.add("not_a_grid", _("Tasks are given to a grid."), field="grid", item=grid.code)
-    if assignee is not None and not _works_in(assignee, grid):
+    if assignee is not None and not works_in(assignee, grid):
         problems.add(
             "not_grid_worker",
             _("The assignee is not a grid worker of this grid."),
@@ -196,6 +197,8 @@ def field_task_create(
         detail={"kind": kind, "grid": grid.code, "source_key": key},
     )
     transaction.on_commit(partial(_announce, task.pk, "created"))
+    if actor is not None:
+        transaction.on_commit(partial(notices.assigned, task))
     return task
 
 
@@ -269,9 +272,9 @@ def _create_chunk(actor: User | None, specs: Sequence[TaskSpec]) -> int:
     return made
 
 
-def _require_doer(actor: User, task: FieldTask) -> None:
+def require_doer(actor: User, task: FieldTask) -> None:
     """Only the assignee, or any worker of the grid when nobody is named, enters a result."""
-    if not _works_in(actor, task.grid) or task.assignee_id not in (None, actor.pk):
+    if not works_in(actor, task.grid) or task.assignee_id not in (None, actor.pk):
         raise PermissionDenied(
             _("This task is another worker's; only they may enter its result."),
             code="not_your_task",
@@ -327,7 +330,7 @@ def _apply(
     return task
 
 
-def _check_point(lon: float | None, lat: float | None, problems: ProblemList) -> None:
+def check_point(lon: float | None, lat: float | None, problems: ProblemList) -> None:
     if (lon is None) != (lat is None):
         problems.add("point_incomplete", _("Give both longitude and latitude."), field="point")
     elif lon is not None and lat is not None:
@@ -337,7 +340,7 @@ def _check_point(lon: float | None, lat: float | None, problems: ProblemList) ->
             problems.add("invalid_coordinates", _("The point is not a position."), field="point")
 
 
-def _store_photos(task: FieldTask, photos: list[Photo], actor: User, now: datetime) -> None:
+def store_photos(task: FieldTask, photos: list[Photo], actor: User, now: datetime) -> None:
     for photo in photos:
         row = FieldPhoto(
             task=task,
@@ -368,9 +371,9 @@ def field_task_complete(
     """The result of a task, entered on the phone by its worker, with a point and photos.
     A domain whose result form is its own calls this when it saves the result."""
     task = FieldTask.objects.unscoped().select_related("grid").get(pk=task.pk)
-    _require_doer(actor, task)
+    require_doer(actor, task)
     problems = ProblemList()
-    _check_point(lon, lat, problems)
+    check_point(lon, lat, problems)
     if result is not None and not isinstance(result, dict):
         problems.add("bad_result", _("The result is an object."), field="result")
     checked = photos_checked(photos or [], problems)
@@ -388,7 +391,7 @@ def field_task_complete(
             "lat": lat,
         },
     )
-    _store_photos(task, checked, actor, timezone.now())
+    store_photos(task, checked, actor, timezone.now())
     return task
 
 
@@ -397,7 +400,7 @@ def field_task_cancel(*, actor: User | None, task: FieldTask, reason: str) -> Fi
     """A task no longer needed (the campaign ended, the person moved): by whoever may assign
     in the grid, or the system."""
     task = FieldTask.objects.unscoped().select_related("grid").get(pk=task.pk)
-    _require_assigner(actor, task.grid)
+    require_assigner(actor, task.grid)
     if not reason.strip():
         raise InvalidInput(_("Give a reason."), code="reason_required")
     return _apply(task, Command.CANCEL, actor=actor, note=reason)
@@ -419,7 +422,7 @@ def field_task_report_finding(
     """A problem found while doing the task becomes an event of the loop in one step, linked
     to the task; the task stays open for its own result."""
     task = FieldTask.objects.unscoped().select_for_update().select_related("grid").get(pk=task.pk)
-    _require_doer(actor, task)
+    require_doer(actor, task)
     if task.event_id is not None:
         raise Conflict(_("The task already has its event."), code="task_has_event")
     if not STATES[Status(task.status)].is_open:
@@ -462,7 +465,7 @@ def checkin_record(*, actor: User, duty: str, lon: float, lat: float, note: str 
     problems = ProblemList()
     if duty not in Duty.values:
         problems.add("unknown_duty", _("Choose start or end of duty."), field="duty")
-    _check_point(lon, lat, problems)
+    check_point(lon, lat, problems)
     if len(note) > 200:
         problems.add("too_long", _("Keep the note under 200 characters."), field="note")
     problems.raise_if_any(_("The check-in cannot be recorded."))
@@ -497,3 +500,21 @@ def checkin_record(*, actor: User, duty: str, lon: float, lat: float, note: str 
         detail={"duty": duty, "distance_m": away},
     )
     return checkin
+
+
+def metres_between(lon1: float, lat1: float, lon2: float, lat2: float) -> int:
+    """Metres between two points close to each other (a patrol point and a check-in)."""
+    scale = math.cos(math.radians((lat1 + lat2) / 2))
+    return round(math.hypot((lon2 - lon1) * scale, lat2 - lat1) * METRES_PER_DEGREE)
+
+
+def end_of_working_day(day: date) -> datetime:
+    """A day's office hours counted from its midnight: the close of that working day (of the
+    next one when the day is a holiday)."""
+    midnight = timezone.make_aware(datetime.combine(day, time.min))
+    periods = current_calendar().hours.periods
+    minutes = sum(
+        (datetime.combine(day, end) - datetime.combine(day, begin)).total_seconds() / 60
+        for begin, end in periods
+    )
+    return deadline(midnight, minutes, natural=False)

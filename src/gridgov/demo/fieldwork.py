@@ -1,0 +1,365 @@
+"""The demo's field work: a year of the grid worker's days ending today — duty check-ins,
+a daily patrol of the grid's points walked to the end, the log submitted most days, services
+given, leave taken in summer, monthly care visits to three residents — written in bulk like
+the event history, then today's tasks made through the actions (the day's patrol, the visits
+due, a task the community assigns by hand) and the daily table rebuilt for the year."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+import shapely
+from django.db import models
+from django.utils import timezone
+
+from gridgov.accounts.models import User
+from gridgov.events.actions.intake import mask_name
+from gridgov.fieldwork.actions import field_task_create
+from gridgov.fieldwork.actions.daily import fieldwork_daily
+from gridgov.fieldwork.actions.figures import field_daily_rebuild_range
+from gridgov.fieldwork.actions.patrols import PointIn, patrol_plan_save, patrol_source_key
+from gridgov.fieldwork.actions.tasks import end_of_working_day
+from gridgov.fieldwork.actions.visits import care_plan_save, person_label, visit_source_key
+from gridgov.fieldwork.kinds import ASSIGNED, PATROL, VISIT
+from gridgov.fieldwork.models import (
+    CareCategory,
+    CarePlan,
+    CheckIn,
+    Duty,
+    FieldTask,
+    FieldTaskTransition,
+    Leave,
+    LeaveKind,
+    Patrol,
+    PatrolCheck,
+    PatrolPlan,
+    PatrolPoint,
+    ServiceEntry,
+    ServiceKind,
+    ServiceOutcome,
+    TargetKind,
+    Visit,
+    WorkLog,
+)
+from gridgov.fieldwork.workflow import Command, Status
+from gridgov.jurisdiction.models import Node
+from gridgov.registry.models import Person
+from gridgov.worktime.calendar import is_working_day
+
+POINT_NAMES = ("小区东门", "3号楼楼道", "菜市场入口", "社区广场", "河道护栏")
+SUMMARIES = ("点位正常，无异常情况。", "楼道堆物已劝导清理。", "发现共享单车乱停，已整理。")
+CHECK_NOTES = ("正常", "已提醒商户门前三包", "路灯不亮，已记录")
+SERVICE_NAMES = ("张", "李", "王", "刘", "陈", "杨", "赵", "黄", "周", "吴")
+LOG_NOTES = ("完成日常巡查，走访住户。", "巡查发现问题已上报。", "协助居民办理居住证。")
+SITUATIONS = ("老人身体尚可，生活能自理。", "家中整洁，子女每周探望。", "需要协助申请助餐服务。")
+CARE = (CareCategory.ELDERLY_ALONE, CareCategory.DISABILITY, CareCategory.HARDSHIP)
+VISIT_DAYS = 30
+M = TypeVar("M", bound=models.Model)
+
+
+def _at(day: date, hour: float) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min)) + timedelta(hours=hour)
+
+
+def _points(rng: random.Random, grid: Node, n: int) -> list[tuple[float, float]]:
+    """Points inside the grid, drawn in its bounding box and kept when inside."""
+    shape = grid.geometry
+    x0, y0, x1, y1 = shapely.bounds(shape)
+    out: list[tuple[float, float]] = []
+    while len(out) < n:
+        x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
+        if shapely.contains_xy(shape, x, y):
+            out.append((round(x, 6), round(y, 6)))
+    return out
+
+
+@dataclass
+class _Rows:
+    """What the year writes, gathered and inserted table by table."""
+
+    tasks: list[FieldTask] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+    logs: list[WorkLog] = field(default_factory=list)
+    services: list[ServiceEntry] = field(default_factory=list)
+    # Per patrol task (by source key): its start, its checks and its end.
+    walks: dict[str, tuple[datetime, list[PatrolCheck], datetime, str]] = field(
+        default_factory=dict
+    )
+    visits: dict[str, Visit] = field(default_factory=dict)
+
+
+def fieldwork_seed(*, seed: int, until: datetime) -> int:
+    """The year of field work for the demo grid worker; returns the rows written."""
+    rng = random.Random(seed)  # noqa: S311 — demo data, not secrets
+    office, worker = User.objects.get(username="cs"), User.objects.get(username="gw")
+    grid = worker.node
+    if grid is None:
+        return 0
+    today = timezone.localdate(until)
+    first = today - timedelta(days=365)
+    spots = _points(rng, grid, len(POINT_NAMES) + 3)
+    plan = patrol_plan_save(
+        actor=office,
+        grid=grid,
+        name="日常巡查",
+        every_days=1,
+        points=[PointIn(n, lon, lat) for n, (lon, lat) in zip(POINT_NAMES, spots, strict=False)],
+        starts_on=first,
+    )
+    points = list(plan.points.order_by("order"))
+    people = list(Person.objects.unscoped().filter(grid=grid, moved_out=None).order_by("pk")[:3])
+    plans = [
+        care_plan_save(actor=office, person=p, category=c, every_days=VISIT_DAYS, first_due=first)
+        for p, c in zip(people, CARE, strict=False)
+    ]
+    leave = _leave(office, worker, today)
+    rows = _Rows()
+    day = first
+    while day < today:
+        if is_working_day(day) and not leave.first_day <= day <= leave.last_day:
+            _day(rng, rows, day, worker, grid, plan, points, spots)
+        day += timedelta(days=1)
+    next_due = [_visits(rng, rows, care, worker, today) for care in plans]
+    written = _write(rows, worker, grid, plan.pk)
+    for care, due in zip(plans, next_due, strict=True):
+        care_plan_save(
+            actor=office,
+            person=care.person,
+            category=care.category,
+            every_days=VISIT_DAYS,
+            first_due=due,
+        )
+    # Today, through the actions: the day's patrol and due visits, and a task by hand.
+    fieldwork_daily(day=today)
+    field_task_create(
+        actor=office,
+        kind=ASSIGNED,
+        title="核查5号楼新增租户",
+        note="物业反映5号楼有新入住租户，请上门核实登记。",
+        grid=grid,
+        assignee=worker,
+        source_key="demo:assigned:1",
+    )
+    written += field_daily_rebuild_range(first=first, last=today)
+    return written
+
+
+def _leave(office: User, worker: User, today: date) -> Leave:
+    first = today - timedelta(days=150)
+    [leave] = _insert(
+        Leave,
+        [
+            Leave(
+                worker=worker,
+                kind=LeaveKind.ANNUAL,
+                first_day=first,
+                last_day=first + timedelta(days=4),
+                note="年休假",
+                entered_by=office,
+                entered_at=_at(first - timedelta(days=7), 10),
+            )
+        ],
+    )
+    return leave
+
+
+def _day(
+    rng: random.Random,
+    rows: _Rows,
+    day: date,
+    worker: User,
+    grid: Node,
+    plan: PatrolPlan,
+    points: list[PatrolPoint],
+    spots: list[tuple[float, float]],
+) -> None:
+    here = spots[-1]
+    start = _at(day, 8.3 + rng.random() * 0.4)
+    rows.checkins.append(
+        CheckIn(user=worker, node=grid, duty=Duty.START, at=start, lon=here[0], lat=here[1])
+    )
+    rows.checkins.append(
+        CheckIn(
+            user=worker,
+            node=grid,
+            duty=Duty.END,
+            at=_at(day, 17.5 + rng.random() * 0.4),
+            lon=here[0],
+            lat=here[1],
+        )
+    )
+    key = patrol_source_key(plan.pk, day)
+    walked = rng.random() < 0.93
+    begin = _at(day, 9 + rng.random())
+    checks = []
+    if walked:
+        cursor = begin
+        for point in points:
+            if rng.random() < 0.92:
+                cursor += timedelta(minutes=8 + rng.random() * 10)
+                checks.append(
+                    PatrolCheck(
+                        point=point,
+                        at=cursor,
+                        lon=point.lon,
+                        lat=point.lat,
+                        note=rng.choice(CHECK_NOTES),
+                    )
+                )
+        end = cursor + timedelta(minutes=10)
+        rows.walks[key] = (begin, checks, end, rng.choice(SUMMARIES))
+    rows.tasks.append(
+        FieldTask(
+            kind=PATROL,
+            title=f"巡查：{plan.name}",
+            grid=grid,
+            target_kind=TargetKind.ROUTE,
+            target_id=plan.pk,
+            target_label=plan.name,
+            due_at=end_of_working_day(day),
+            status=Status.DONE if walked else Status.OPEN,
+            version=2 if walked else 1,
+            source_key=key,
+            payload={"plan": plan.pk, "day": day.isoformat()},
+            created_at=_at(day, 0.5),
+            done_at=rows.walks[key][2] if walked else None,
+            done_by=worker if walked else None,
+            result={"points_planned": len(points), "points_checked": len(checks)} if walked else {},
+        )
+    )
+    for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
+        rows.services.append(
+            ServiceEntry(
+                worker=worker,
+                grid=grid,
+                kind=rng.choice(ServiceKind.values),
+                person_label=mask_name(rng.choice(SERVICE_NAMES) + "某某"),
+                at=_at(day, 10 + rng.random() * 6),
+                outcome=rng.choice(
+                    (ServiceOutcome.DONE, ServiceOutcome.DONE, ServiceOutcome.REFERRED)
+                ),
+            )
+        )
+    if rng.random() < 0.9:
+        rows.logs.append(
+            WorkLog(
+                worker=worker,
+                node=grid,
+                day=day,
+                figures={"patrols": int(walked), "patrol_checks": len(checks)},
+                notes=rng.choice(LOG_NOTES),
+                submitted_at=_at(day, 17.6 + rng.random() * 0.3),
+            )
+        )
+
+
+def _visits(rng: random.Random, rows: _Rows, care: CarePlan, worker: User, today: date) -> date:
+    """A visit every 30 days from the plan's first due day; returns when it falls due next."""
+    due = care.next_due
+    while due < today - timedelta(days=2):
+        done = due + timedelta(days=rng.randrange(0, 3))
+        at = _at(done, 14 + rng.random() * 2)
+        key = visit_source_key(care.pk, due)
+        rows.tasks.append(
+            FieldTask(
+                kind=VISIT,
+                title=f"走访{person_label(care.person)}（{care.get_category_display()}）",
+                grid=care.grid,
+                target_kind=TargetKind.PERSON,
+                target_id=care.person_id,
+                target_label=person_label(care.person),
+                due_at=end_of_working_day(due),
+                status=Status.DONE,
+                version=2,
+                source_key=key,
+                payload={"plan": care.pk},
+                created_at=_at(due, 0.5),
+                done_at=at,
+                done_by=worker,
+                result={"met": True, "follow_up_days": None},
+            )
+        )
+        rows.visits[key] = Visit(
+            plan=care,
+            person=care.person,
+            grid=care.grid,
+            visitor=worker,
+            at=at,
+            situation=rng.choice(SITUATIONS),
+        )
+        due += timedelta(days=VISIT_DAYS)
+    return due
+
+
+def _insert(model: type[M], rows: Iterable[M]) -> list[M]:
+    return model._default_manager.bulk_create(rows)
+
+
+def _write(rows: _Rows, worker: User, grid: Node, plan_id: int) -> int:
+    _insert(FieldTask, rows.tasks)
+    tasks = dict(
+        FieldTask.objects.unscoped()
+        .filter(source_key__in=[t.source_key for t in rows.tasks])
+        .values_list("source_key", "pk")
+    )
+    _insert(
+        FieldTaskTransition,
+        [
+            FieldTaskTransition(
+                task_id=tasks[t.source_key],
+                from_status=Status.OPEN,
+                to_status=Status.DONE,
+                command=Command.COMPLETE,
+                actor=worker,
+                at=t.done_at,
+            )
+            for t in rows.tasks
+            if t.done_at is not None
+        ],
+    )
+    patrols = _insert(
+        Patrol,
+        [
+            Patrol(
+                task_id=tasks[key],
+                plan_id=plan_id,
+                grid=grid,
+                worker=worker,
+                started_at=begin,
+                ended_at=end,
+                summary=summary,
+            )
+            for key, (begin, _c, end, summary) in rows.walks.items()
+        ],
+    )
+    by_task = {
+        pk: patrol_id
+        for pk, patrol_id in Patrol.objects.unscoped()
+        .filter(task_id__in=[tasks[k] for k in rows.walks])
+        .values_list("task_id", "pk")
+    }
+    checks = []
+    for key, (_b, walk, _e, _s) in rows.walks.items():
+        for check in walk:
+            check.patrol_id = by_task[tasks[key]]
+            checks.append(check)
+    _insert(PatrolCheck, checks)
+    for key, visit in rows.visits.items():
+        visit.task_id = tasks[key]
+    _insert(Visit, rows.visits.values())
+    _insert(CheckIn, rows.checkins)
+    _insert(WorkLog, rows.logs)
+    _insert(ServiceEntry, rows.services)
+    return (
+        len(rows.tasks)
+        + len(patrols)
+        + len(checks)
+        + len(rows.visits)
+        + len(rows.checkins)
+        + len(rows.logs)
+        + len(rows.services)
+    )
