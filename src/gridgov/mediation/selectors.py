@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.errors import NotFound
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.mediation.models import Dispute, DisputeStep, Party, Session
-from gridgov.mediation.workflow import READ_ROLES
+from gridgov.mediation.workflow import OPEN_STATUSES, READ_ROLES
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -24,6 +24,11 @@ def disputes_visible(user: User) -> QuerySet[Dispute]:
     if scope.is_department or user.role not in READ_ROLES:
         return rows.none()
     return rows.select_related("grid", "grid__parent", "source_event", "escalated_event")
+
+
+def disputes_open(user: User) -> QuerySet[Dispute]:
+    """Registered, accepted or being mediated: what a desk counts as still to do."""
+    return disputes_visible(user).filter(status__in=OPEN_STATUSES)
 
 
 def dispute_get(user: User, dispute_id: int) -> Dispute:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts.requests import UserRequest
 from gridgov.accounts.roles import UNMASK_ROLES
-from gridgov.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from gridgov.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from gridgov.core.pages import page_view
 from gridgov.events.selectors import event_get
 from gridgov.fieldwork.selectors import field_task_get
@@ -32,24 +32,42 @@ from gridgov.mediation.forms import (
     StepForm,
     UnmaskForm,
 )
-from gridgov.mediation.workflow import REGISTER_ROLES, Command, Status, allowed_commands
+from gridgov.mediation.workflow import (
+    FIGURE_ROLES,
+    READ_ROLES,
+    REGISTER_ROLES,
+    Command,
+    Status,
+    allowed_commands,
+)
 from gridgov.registry.actions import RateLimited
 
 LIST_LIMIT = 200
+# The list's filter for every state still being worked on (the desks' count opens it).
+OPEN = "open"
+
+
+def _require(user: Any, roles: frozenset[str]) -> None:
+    """Pages of a role outside the table answer 403, as their menu leaves them out."""
+    if user.role not in roles:
+        raise PermissionDenied(_("Your role does not work on disputes."), code="not_permitted")
 
 
 @page_view
 def dispute_list(request: UserRequest) -> HttpResponse:
+    _require(request.user, READ_ROLES)
     status = request.GET.get("status", "")
     disputes = selectors.disputes_visible(request.user)
-    if status in Status.values:
+    if status == OPEN:
+        disputes = selectors.disputes_open(request.user)
+    elif status in Status.values:
         disputes = disputes.filter(status=status)
     return render(
         request,
         "mediation/list.html",
         {
             "disputes": disputes[:LIST_LIMIT],
-            "statuses": Status.choices,
+            "statuses": [(OPEN, _("being mediated")), *Status.choices],
             "status": status,
             "can_register": request.user.role in REGISTER_ROLES,
         },
@@ -66,6 +84,7 @@ def _problems_to(form: Any, error: DomainError) -> None:
 @page_view
 def dispute_register(request: UserRequest) -> HttpResponse:
     user = request.user
+    _require(user, REGISTER_ROLES)
     form = RegisterForm(request.POST or None, grids=grids_visible(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -297,5 +316,6 @@ def follow_up(request: UserRequest, task_id: int) -> HttpResponse:
 
 @page_view
 def figures_page(request: UserRequest) -> HttpResponse:
+    _require(request.user, FIGURE_ROLES)
     table = figures.mediation_figures(request.user, by=request.GET.get("by", "grid"))
     return render(request, "mediation/figures.html", {"table": table, "by": table.by})

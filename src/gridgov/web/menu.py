@@ -24,6 +24,7 @@ from gridgov.fieldwork.views import FIGURE_ROLES as FIELD_FIGURE_ROLES
 from gridgov.inspections.views import PAGE_ROLES as INSPECTION_PAGE_ROLES
 from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
 from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
+from gridgov.mediation.workflow import REGISTER_ROLES as MEDIATION_REGISTER_ROLES
 from gridgov.insight.views import FIGURE_ROLES, NOTICE_ROLES, PANORAMA_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
@@ -129,8 +130,9 @@ MENU: tuple[Entry, ...] = (
         _("Disputes"),
         "mediation:list",
         MEDIATION_READ_ROLES,
-        ("mediation:detail", "mediation:register", "mediation:from_event", "mediation:follow_up"),
+        ("mediation:detail", "mediation:from_event", "mediation:follow_up"),
     ),
+    Entry(WORK, _("Register a dispute"), "mediation:register", MEDIATION_REGISTER_ROLES),
     Entry(
         WORK,
         _("Major decisions"),

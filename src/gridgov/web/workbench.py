@@ -45,6 +45,7 @@ from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.rentals.selectors import status_counts as rental_status_counts
 from gridgov.rentals.workflow import Status as RentalStatus
+from gridgov.mediation.selectors import disputes_open
 from gridgov.tasks.selectors import backlog
 from gridgov.verification.selectors import task_counts
 from gridgov.whistle.selectors import (
@@ -186,6 +187,7 @@ def _grid_worker(user: User) -> Workbench:
     today, by_kind = _field_today(user)
     bench.figures[:0] = today
     bench.breakdowns.insert(0, by_kind)
+    bench.figures.append(_disputes_figure(user))
     bench.links = [
         (_("My tasks"), reverse("fieldwork:tasks")),
         (_("Report an event"), reverse("events:report")),
@@ -216,6 +218,15 @@ def _rentals_figure(user: User, status: str, label: Promise) -> Figure:
     """Suspected overcrowded rentals in one state of their loop, in the user's area."""
     count = rental_status_counts(user)[status]
     return Figure(f"rentals_{status}", label, count, f"{reverse('rentals:list')}?status={status}")
+
+
+def _disputes_figure(user: User) -> Figure:
+    return Figure(
+        "disputes",
+        _("Disputes being mediated"),
+        disputes_open(user).count(),
+        f"{reverse('mediation:list')}?status=open",
+    )
 
 
 def _centre(user: User) -> Workbench:
@@ -261,6 +272,7 @@ def _centre(user: User) -> Workbench:
         )
     )
     bench.figures.append(_rentals_figure(user, RentalStatus.SUSPECTED, _("Suspected rentals")))
+    bench.figures.append(_disputes_figure(user))
     bench.links = [
         (_("Enter a hotline call"), reverse("events:hotline")),
         (_("Linked command"), reverse("command:centres")),

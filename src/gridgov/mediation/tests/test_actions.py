@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from gridgov.audit.models import AuditEntry
@@ -17,6 +18,7 @@ from gridgov.events.models import Event
 from gridgov.fieldwork.models import FieldTask
 from gridgov.mediation.actions import (
     PartyIn,
+    agreement_scan_attach,
     dispute_apply,
     dispute_from_event,
     follow_up_record,
@@ -27,6 +29,7 @@ from gridgov.mediation.agreement import agreement_pdf
 from gridgov.mediation.kinds import FOLLOW_UP_KIND
 from gridgov.mediation.models import Dispute, Party, PartySide
 from gridgov.mediation.workflow import Command, Status
+from gridgov.registry.actions import person_upsert
 from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.mediation import id_number, make_dispute, two_parties
 
@@ -237,3 +240,71 @@ def test_a_follow_up_at_the_desk_withdraws_the_visit(users: Any) -> None:
     dispute = _walk(actor, _agreed(actor), Command.FOLLOW_UP, kept=True)
     assert dispute.agreement_kept is True
     assert FieldTask.objects.unscoped().get(kind=FOLLOW_UP_KIND).status == "cancelled"
+
+
+@pytest.mark.django_db
+def test_a_registry_person_is_a_party_and_revealed_by_the_registry(users: Any) -> None:
+    person = person_upsert(
+        actor=users["community_staff"], id_number=id_number(321), name="赵六",
+        kind="registered", grid_code=GRID, phone="13900001111",
+    )  # fmt: skip
+    parties = [PartyIn(side=PartySide.APPLICANT, person_id=person.pk), two_parties()[1]]
+    dispute = make_dispute(users["grid_worker"], GRID, parties=parties)
+    party = Party.objects.unscoped().get(dispute=dispute, person=person)
+    assert party.name == "赵六"
+    assert party.id_number_encrypted == ""
+    assert party.shown_id_number == person.id_number_masked
+    shown = party_unmask(
+        actor=users["community_staff"], party_id=party.pk, field="phone", purpose="电话回访"
+    )
+    assert shown == "13900001111"
+    assert AuditEntry.objects.filter(action="registry.unmask").count() == 1
+
+
+@pytest.mark.django_db
+def test_hostile_input_is_refused_whole(users: Any) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        make_dispute(
+            users["grid_worker"], GRID, dispute_type="riot", risk_level="extreme",
+            amount="-5", summary=" ", mediator_name="", parties=two_parties()[:1],
+        )  # fmt: skip
+    codes = {p.code for p in refused.value.problems}
+    assert codes == {"invalid_choice", "invalid_amount", "required", "too_few_parties"}
+    with pytest.raises(NotFound):
+        make_dispute(users["grid_worker"], "320104002001001")  # a sibling's grid
+    assert not Dispute.objects.unscoped().exists()
+
+
+@pytest.mark.django_db
+def test_a_referral_needs_a_target_and_a_reason(users: Any) -> None:
+    actor = users["community_staff"]
+    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT)
+    with pytest.raises(InvalidInput) as refused:
+        _walk(actor, dispute, Command.REFER, target="court")
+    assert {p.field for p in refused.value.problems} == {"target", "note"}
+    dispute = dispute_apply(
+        actor=actor, dispute_id=dispute.pk, command=Command.REFER,
+        expected_version=dispute.version, note="金额较大，当事人申请仲裁",
+        payload={"target": "arbitration"},
+    )  # fmt: skip
+    assert dispute.status == Status.REFERRED
+    assert dispute.referral_target == "arbitration"
+
+
+@pytest.mark.django_db
+def test_the_signed_scan_is_kept_and_must_be_a_scan(
+    users: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    actor = users["community_staff"]
+    dispute = _agreed(actor)
+    with pytest.raises(InvalidInput):
+        agreement_scan_attach(
+            actor=actor, dispute_id=dispute.pk, upload=SimpleUploadedFile("x.txt", b"hello")
+        )
+    _name, pdf = agreement_pdf(actor, dispute.pk)
+    agreement_scan_attach(
+        actor=actor, dispute_id=dispute.pk, upload=SimpleUploadedFile("signed.pdf", pdf)
+    )
+    dispute.refresh_from_db()
+    assert str(dispute.signed_scan.name).endswith(".pdf")
