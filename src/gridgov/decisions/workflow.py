@@ -16,17 +16,18 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    REGISTERED = "registered", _("registered")
+    REGISTERED = "registered", pgettext_lazy("decision", "registered")
     ASSESSING = "assessing", _("being assessed")
     ASSESSED = "assessed", _("assessed")
     IMPLEMENTING = "implementing", _("being implemented")
     POSTPONED = "postponed", _("postponed")
     STOPPED = "stopped", _("stopped")
     REVIEWED = "reviewed", _("reviewed after implementation")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("decision", "closed")
 
 
 class Command(models.TextChoices):
@@ -38,7 +39,7 @@ class Command(models.TextChoices):
     POSTPONE = "postpone", _("postpone")
     STOP = "stop", _("stop")
     REVIEW = "review", _("record the post-implementation review")
-    CLOSE = "close", _("close")
+    CLOSE = "close", pgettext_lazy("decision", "close")
 
 
 class Outcome(models.TextChoices):

@@ -28,7 +28,9 @@ from gridgov.addresses.actions import library_clear, library_generate
 from gridgov.audit.actions import audit_record
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from gridgov.decisions.models import Decision, DecisionLog
 from gridgov.demo import names
+from gridgov.demo.decisions import ASSESSOR_NAME, decisions_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.demo.plan import SCALES, Plan, community_count, plan_city
@@ -128,6 +130,7 @@ def demo_city_seed(
     counts.update(registry_seed(scale=scale, seed=seed))
     if history:
         counts["whistles"] = whistle_seed()
+    counts["decisions"] = decisions_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -304,6 +307,8 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
     events = Event.objects.filter(node__code__startswith=code)
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
+    with triggers_lifted(DecisionLog):
+        drop(Decision.objects.filter(node__code__startswith=code))
     with triggers_lifted(EventTransition, WhistleLog):
         for model in (EventTransition, Deadline):
             deleted[model._meta.label] = _delete_of_events(model, events)
@@ -429,6 +434,8 @@ class _SharedHash:
 def _display_name(username: str, grid_worker: StaffMember | None) -> str:
     if username == "gw" and grid_worker is not None:
         return grid_worker.name
+    if username == "tp":
+        return ASSESSOR_NAME
     return names.person(random.Random(username))  # noqa: S311 — a stable made-up name
 
 
