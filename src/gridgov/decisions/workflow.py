@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -166,6 +167,14 @@ ASSESSOR_OPEN = frozenset({AssessmentStatus.ASSIGNED, AssessmentStatus.IN_PROGRE
 DECISION_COMMAND_OF: dict[AssessmentCommand, Command] = {
     AssessmentCommand.ACCEPT: Command.ACCEPT_ASSESSMENT,
     AssessmentCommand.WITHDRAW: Command.WITHDRAW_ASSESSMENT,
+}
+
+
+# How a decision's log names each step: its registration, its commands, its assessment's.
+STEP_LABELS: dict[str, str | Promise] = {
+    "register": Status.REGISTERED.label,
+    **{command.value: command.label for command in Command},
+    **{f"assessment.{command.value}": command.label for command in AssessmentCommand},
 }
 
 
