@@ -30,7 +30,7 @@ from gridgov.accounts.selectors import users_visible
 from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.selectors import scorecard
 from gridgov.audit.selectors import entries_visible
-from gridgov.decisions.selectors import assessments_visible
+from gridgov.decisions.selectors import assessments_visible, mitigations_open
 from gridgov.decisions.workflow import ASSESSOR_OPEN
 from gridgov.events import queues
 from gridgov.events.selectors import events_visible
@@ -279,11 +279,22 @@ def _commander(user: User) -> Workbench:
             alarm=True,
         )
     )
+    overdue_measures = mitigations_open(user).filter(due_at__lt=timezone.now()).count()
+    bench.figures.append(
+        Figure(
+            "mitigations_overdue",
+            _("Overdue mitigations"),
+            overdue_measures,
+            reverse("decisions:list"),
+            alarm=True,
+        )
+    )
     bench.breakdowns = [_overdue_by_subdistrict(user, root), _overdue_by_department(user)]
     bench.moved, bench.follows_indicators = _indicators_moved(user, root), True
     bench.links = [
         (_("Closure and response figures"), reverse("events:stats")),
         (_("Rankings"), reverse("assessment:ranking")),
+        (_("Major decisions"), reverse("decisions:list")),
     ]
     return bench
 
