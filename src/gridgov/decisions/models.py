@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from gridgov.core.append_only import AppendOnlyModel
 from gridgov.decisions.workflow import (
+    STEP_LABELS,
     AssessmentKind,
     AssessmentStatus,
     Degree,
@@ -373,3 +374,7 @@ class DecisionLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.decision_id} {self.command}"
+
+    @property
+    def label(self) -> str:
+        return str(STEP_LABELS.get(self.command, self.command))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,15 +33,18 @@ if TYPE_CHECKING:
     from gridgov.jurisdiction.models import Node
 
 
-def _not_found(user: User, what: str) -> NotFound:
+def _not_found(user: User, model: type[Model]) -> NotFound:
     """A limited account is told that the row is not assigned to it (whether it exists or not,
     which it cannot learn); staff, that there is no such row in their jurisdiction."""
+    what = model._meta.verbose_name
     if scope_of(user).assignee_id is not None:
         return NotFound(
             _("This %(what)s is not assigned to your organisation.") % {"what": what},
             code="not_assigned",
         )
-    return NotFound(_("No such %(what)s.") % {"what": what}, code=f"{what}_not_found")
+    return NotFound(
+        _("No such %(what)s.") % {"what": what}, code=f"{model._meta.model_name}_not_found"
+    )
 
 
 def decisions_visible(user: User) -> ScopedQuerySet[Decision]:
@@ -62,7 +65,7 @@ def decisions_filtered(user: User, *, status: str = "", outcome: str = "") -> Qu
 def decision_get(user: User, decision_id: int) -> Decision:
     decision = decisions_visible(user).filter(pk=decision_id).first()
     if decision is None:
-        raise _not_found(user, "decision")
+        raise _not_found(user, Decision)
     return decision
 
 
@@ -75,7 +78,7 @@ def assessments_visible(user: User) -> ScopedQuerySet[Assessment]:
 def assessment_get(user: User, assessment_id: int) -> Assessment:
     assessment = assessments_visible(user).filter(pk=assessment_id).first()
     if assessment is None:
-        raise _not_found(user, "assessment")
+        raise _not_found(user, Assessment)
     return assessment
 
 
@@ -137,7 +140,7 @@ def risk_point_get(user: User, risk_point_id: int) -> RiskPoint:
         .first()
     )
     if point is None:
-        raise _not_found(user, "risk point")
+        raise _not_found(user, RiskPoint)
     return point
 
 
@@ -149,7 +152,7 @@ def mitigation_get(user: User, mitigation_id: int) -> Mitigation:
         .first()
     )
     if mitigation is None:
-        raise _not_found(user, "mitigation")
+        raise _not_found(user, Mitigation)
     return mitigation
 
 
@@ -169,7 +172,7 @@ def participant_get(user: User, participant_id: int) -> Participant:
         .first()
     )
     if participant is None:
-        raise _not_found(user, "participant")
+        raise _not_found(user, Participant)
     return participant
 
 

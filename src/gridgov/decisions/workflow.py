@@ -15,18 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    REGISTERED = "registered", _("registered")
+    REGISTERED = "registered", pgettext_lazy("decision", "registered")
     ASSESSING = "assessing", _("being assessed")
     ASSESSED = "assessed", _("assessed")
     IMPLEMENTING = "implementing", _("being implemented")
     POSTPONED = "postponed", _("postponed")
     STOPPED = "stopped", _("stopped")
     REVIEWED = "reviewed", _("reviewed after implementation")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("decision", "closed")
 
 
 class Command(models.TextChoices):
@@ -38,7 +40,7 @@ class Command(models.TextChoices):
     POSTPONE = "postpone", _("postpone")
     STOP = "stop", _("stop")
     REVIEW = "review", _("record the post-implementation review")
-    CLOSE = "close", _("close")
+    CLOSE = "close", pgettext_lazy("decision", "close")
 
 
 class Outcome(models.TextChoices):
@@ -165,6 +167,14 @@ ASSESSOR_OPEN = frozenset({AssessmentStatus.ASSIGNED, AssessmentStatus.IN_PROGRE
 DECISION_COMMAND_OF: dict[AssessmentCommand, Command] = {
     AssessmentCommand.ACCEPT: Command.ACCEPT_ASSESSMENT,
     AssessmentCommand.WITHDRAW: Command.WITHDRAW_ASSESSMENT,
+}
+
+
+# How a decision's log names each step: its registration, its commands, its assessment's.
+STEP_LABELS: dict[str, str | Promise] = {
+    "register": Status.REGISTERED.label,
+    **{command.value: command.label for command in Command},
+    **{f"assessment.{command.value}": command.label for command in AssessmentCommand},
 }
 
 

@@ -31,11 +31,13 @@ from gridgov.campaigns.models import Campaign
 from gridgov.command.actions.centres import command_area_clear
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from gridgov.decisions.models import Decision, DecisionLog
 from gridgov.demo import names
 from gridgov.demo.campaigns import campaign_seed
 from gridgov.demo.casework import casework_seed
 from gridgov.demo.command import command_seed
 from gridgov.demo.fieldwork import fieldwork_seed
+from gridgov.demo.decisions import ASSESSOR_NAME, decisions_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
@@ -155,6 +157,7 @@ def demo_city_seed(
         counts.update(mediation_seed(seed=seed))
     counts["command_centres"] = command_seed()
         counts["field_work"] = fieldwork_seed(seed=seed, until=until or timezone.now())
+    counts["decisions"] = decisions_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)
 
@@ -343,6 +346,8 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
         drop(RentalCase.objects.unscoped().filter(grid__code__startswith=code))
     drop(RuleRun.objects.unscoped().filter(node__code__startswith=code))
     drop(MeterBatch.objects.unscoped().filter(node__code__startswith=code))
+    with triggers_lifted(DecisionLog):
+        drop(Decision.objects.filter(node__code__startswith=code))
     with triggers_lifted(EventTransition, WhistleLog):
         for model in (EventTransition, Deadline):
             deleted[model._meta.label] = _delete_of_events(model, events)
@@ -477,6 +482,8 @@ class _SharedHash:
 def _display_name(username: str, grid_worker: StaffMember | None) -> str:
     if username == "gw" and grid_worker is not None:
         return grid_worker.name
+    if username == "tp":
+        return ASSESSOR_NAME
     return names.person(random.Random(username))  # noqa: S311 — a stable made-up name
 
 

@@ -36,5 +36,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("sysadmin", Role.SYSTEM_ADMIN, "city"),
     DemoAccount("secadmin", Role.SECURITY_ADMIN, "city"),
     DemoAccount("auditor", Role.AUDITOR, "city"),
+    # A third-party assessment organisation engaged by the district: it sees its assignments.
+    DemoAccount("tp", Role.THIRD_PARTY_ASSESSOR, "district"),
 )
 DEMO_USERNAMES = tuple(account.username for account in DEMO_ACCOUNTS)

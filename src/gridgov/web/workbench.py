@@ -31,7 +31,7 @@ from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.selectors import scorecard
 from gridgov.audit.selectors import entries_visible
 from gridgov.command.selectors import instructions_late, receipts_to_acknowledge
-from gridgov.decisions.selectors import assessments_visible
+from gridgov.decisions.selectors import assessments_visible, mitigations_open
 from gridgov.decisions.workflow import ASSESSOR_OPEN
 from gridgov.events import queues
 from gridgov.events.selectors import events_visible
@@ -394,6 +394,16 @@ def _commander(user: User) -> Workbench:
         Figure("notices_to_close", _("Prompt notice replies to close"), notices["to_close"],
                reverse("insight:notices")),
     ]  # fmt: skip
+    overdue_measures = mitigations_open(user).filter(due_at__lt=timezone.now()).count()
+    bench.figures.append(
+        Figure(
+            "mitigations_overdue",
+            _("Overdue mitigations"),
+            overdue_measures,
+            reverse("decisions:list"),
+            alarm=True,
+        )
+    )
     bench.breakdowns = [_overdue_by_subdistrict(user, root), _overdue_by_department(user)]
     bench.moved, bench.follows_indicators = _indicators_moved(user, root), True
     bench.links = [
@@ -402,6 +412,7 @@ def _commander(user: User) -> Workbench:
         (_("Rankings"), reverse("assessment:ranking")),
         (_("Linked command"), reverse("command:centres")),
         (_("Reports"), reverse("reports:list")),
+        (_("Major decisions"), reverse("decisions:list")),
     ]
     return bench
 

@@ -18,6 +18,7 @@ def test_each_admin_role_gets_only_its_apps(users):
         "worktime",
         "events",
         "whistle",
+        "decisions",
         "assessment",
         "addresses",
         "open311",

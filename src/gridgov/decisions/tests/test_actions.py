@@ -61,7 +61,7 @@ def test_a_decision_is_not_closed_without_an_outcome(people: dict[str, Any]) -> 
             actor=people["dispatcher"], decision_id=decision.pk, command=Command.CLOSE
         )
     assert caught.value.code == "no_outcome"
-    assert "outcome" in str(caught.value.message)
+    assert "处理结果" in str(caught.value.message)
     decision.refresh_from_db()
     assert decision.status == Status.REGISTERED
     assert DecisionLog.objects.filter(decision=decision).count() == 1
@@ -132,7 +132,7 @@ def test_an_assessor_reaches_only_its_assignment(people: dict[str, Any]) -> None
     with pytest.raises(NotFound) as caught:
         selectors.decision_get(tp, theirs.pk)
     assert caught.value.code == "not_assigned"
-    assert "not assigned" in str(caught.value.message)
+    assert "未委托给贵机构" in str(caught.value.message)
     with pytest.raises(NotFound):
         actions.assessment_apply(
             actor=other, assessment_id=assessment.pk, command=AssessmentCommand.START
