@@ -36,8 +36,8 @@ from gridgov.demo import names
 from gridgov.demo.campaigns import campaign_seed
 from gridgov.demo.casework import casework_seed
 from gridgov.demo.command import command_seed
-from gridgov.demo.fieldwork import fieldwork_seed
 from gridgov.demo.decisions import ASSESSOR_NAME, decisions_seed
+from gridgov.demo.fieldwork import fieldwork_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
@@ -65,10 +65,10 @@ from gridgov.events.models import (
     EventTransition,
 )
 from gridgov.exchange.models import ImportJob
-from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
-from gridgov.inspections.models import Inspection, Rectification, Venue
 from gridgov.fieldwork.actions.clear import fieldwork_clear_under
+from gridgov.fieldwork.models import FieldTask, FieldTaskTransition
 from gridgov.insight.models import MonthlyFigure, PromptNotice
+from gridgov.inspections.models import Inspection, Rectification, Venue
 from gridgov.jurisdiction.actions import (
     boundary_version_bump,
     layer_for,
@@ -148,6 +148,7 @@ def demo_city_seed(
     counts.update(registry_seed(scale=scale, seed=seed))
     if history:
         counts["whistles"] = whistle_seed()
+        counts["field_work"] = fieldwork_seed(seed=seed, until=until or timezone.now())
         counts["comments"] = casework_seed()
         counts.update(notices_seed())
         counts.update(inspections_seed(seed))
@@ -156,7 +157,6 @@ def demo_city_seed(
         counts["reports"] = reports_seed(timezone.localdate(until or timezone.now()))
         counts.update(mediation_seed(seed=seed))
     counts["command_centres"] = command_seed()
-        counts["field_work"] = fieldwork_seed(seed=seed, until=until or timezone.now())
     counts["decisions"] = decisions_seed()
     _statistics_refresh()
     return SeedOutcome(created=True, scale=scale, seed=seed, counts=counts)

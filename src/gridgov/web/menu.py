@@ -14,18 +14,18 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import ADMIN_ROLES, ASSIGNMENT_ROLES, Capability, Role, roles_with
-from gridgov.campaigns.workflow import READ_ROLES as CAMPAIGN_READ_ROLES
 from gridgov.assessment.views import SHEET_ROLES, STEERING_ROLES
+from gridgov.campaigns.workflow import READ_ROLES as CAMPAIGN_READ_ROLES
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES
 from gridgov.fieldwork.views import FIGURE_ROLES as FIELD_FIGURE_ROLES
+from gridgov.insight.views import FIGURE_ROLES, NOTICE_ROLES, PANORAMA_ROLES
 from gridgov.inspections.views import PAGE_ROLES as INSPECTION_PAGE_ROLES
 from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
 from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
 from gridgov.mediation.workflow import REGISTER_ROLES as MEDIATION_REGISTER_ROLES
-from gridgov.insight.views import FIGURE_ROLES, NOTICE_ROLES, PANORAMA_ROLES
 from gridgov.registry.actions import WRITE_ROLES
 
 if TYPE_CHECKING:

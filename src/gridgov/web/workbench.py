@@ -38,14 +38,14 @@ from gridgov.events.selectors import events_visible
 from gridgov.events.workflow import Status
 from gridgov.fieldwork.selectors import today_end as field_today_end
 from gridgov.fieldwork.selectors import worker_list as field_worker_list
+from gridgov.insight.selectors import notice_counts
 from gridgov.inspections.models import RectificationStatus
 from gridgov.inspections.selectors import inspections_to_do, rectifications_visible
-from gridgov.insight.selectors import notice_counts
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import scope_root
+from gridgov.mediation.selectors import disputes_open
 from gridgov.rentals.selectors import status_counts as rental_status_counts
 from gridgov.rentals.workflow import Status as RentalStatus
-from gridgov.mediation.selectors import disputes_open
 from gridgov.tasks.selectors import backlog
 from gridgov.verification.selectors import task_counts
 from gridgov.whistle.selectors import (
