@@ -96,6 +96,10 @@ class ConsultationForm(forms.Form):
             if data[f"name_{n}"] or data[f"phone_{n}"] or data[f"id_number_{n}"]
         ]
 
+    def consultation_fields(self) -> list[forms.BoundField]:
+        """The consultation's own fields, without the participant rows."""
+        return [self[name] for name in self.base_fields]
+
     def rows(self) -> list[list[forms.BoundField]]:
         return [
             [self[f"{part}_{n}"] for part in ("name", "phone", "id_number", "opinion")]
