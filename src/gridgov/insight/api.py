@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from gridgov.accounts.requests import request_user
 from gridgov.insight import actions, selectors
-from gridgov.insight.models import IndexValue, PromptNotice
+from gridgov.insight.models import Index, IndexComponent, IndexValue, PromptNotice
 from gridgov.insight.present import tone_of
 
 router = Router(tags=["insight"])
@@ -90,6 +90,39 @@ def panorama(request: HttpRequest, query: Query[PanoramaQuery]) -> dict[str, Any
     """The node's children coloured by the measure for the month, from stored figures."""
     user = request_user(request)
     return panorama_data(selectors.panorama(user, query.code, query.measure, query.month))
+
+
+class ComponentOut(Schema):
+    measure: str
+    direction: str
+    weight: float
+    normalisation: str
+    low: float | None
+    high: float | None
+
+
+class IndexOut(Schema):
+    code: str
+    name: str
+    description: str
+    levels: list[int]
+    threshold_sd: float
+    threshold_pct: float
+    threshold_floor: float
+    min_history: int
+    reply_hours: int
+    components: list[ComponentOut]
+
+    @staticmethod
+    def resolve_components(obj: Index) -> list[IndexComponent]:
+        return list(obj.components.all())
+
+
+@router.get("/indices", response=list[IndexOut])
+def indices(request: HttpRequest) -> list[Index]:
+    """The indices as defined: components, weights, normalisation and the notice rule."""
+    request_user(request)
+    return list(selectors.indices_active())
 
 
 class IndexValueOut(Schema):

@@ -191,3 +191,8 @@ def notice_counts(user: User) -> dict[str, int]:
         "to_close": below.filter(status=NoticeStatus.REPLIED).count(),
         "to_answer": mine.filter(node=root, status=NoticeStatus.ISSUED).count(),
     }
+
+
+def indices_active() -> QuerySet[Index]:
+    """Definitions are the same for every jurisdiction; values are scoped."""
+    return Index.objects.filter(active=True).prefetch_related("components")

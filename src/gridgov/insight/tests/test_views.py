@@ -92,3 +92,11 @@ def test_monthly_entry_keeps_nothing_until_the_outlier_is_confirmed(
     saved = client.post("/insight/figures/", {**form, "confirm": "on"})
     assert saved.status_code == 302
     assert MonthlyFigure.objects.unscoped().count() == 2
+
+
+def test_indices_api_lists_the_shipped_definitions(client_for: Any) -> None:
+    answer = client_for("analyst").get("/api/v1/insight/indices")
+    assert answer.status_code == 200
+    by_code = {i["code"]: i for i in answer.json()}
+    assert {"safety", "work_orders", "environment"} <= set(by_code)
+    assert sum(c["weight"] for c in by_code["work_orders"]["components"]) == 100
