@@ -23,6 +23,7 @@ def test_me_describes_the_calling_account(client_for):
         "read_grid_figures",
         "read_event_figures",
         "score_handling",
+        "manage_decisions",
     ]
 
 
