@@ -178,6 +178,7 @@ def test_a_fresh_web_process_knows_every_task_by_name() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == [
+        "gridgov.decisions.mitigations_sweep",
         "gridgov.events.deadline_notices",
         "gridgov.exchange.import_run",
         "gridgov.exports.export_job_run",
