@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.requests import UserRequest
-from gridgov.accounts.roles import ADMIN_ROLES, Role
+from gridgov.accounts.roles import ADMIN_ROLES, ASSIGNMENT_ROLES, Role
 from gridgov.assessment.selectors import period_of
 from gridgov.core.errors import InvalidInput, PermissionDenied
 from gridgov.core.pages import page_view
@@ -29,7 +29,7 @@ from gridgov.jurisdiction.breadcrumbs import breadcrumbs
 # The pages' readers: the panorama for everyone who serves residents except the grid
 # worker (whose home is the task list); notices for the centre, the areas and analysts;
 # the monthly data entry for the departments.
-PANORAMA_ROLES = frozenset(Role) - ADMIN_ROLES - {Role.GRID_WORKER}
+PANORAMA_ROLES = frozenset(Role) - ADMIN_ROLES - ASSIGNMENT_ROLES - {Role.GRID_WORKER}
 NOTICE_ROLES = CENTRE_ROLES | AREA_ROLES | {Role.ANALYST}
 FIGURE_ROLES = frozenset({Role.DEPARTMENT_HANDLER})
 

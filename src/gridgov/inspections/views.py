@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.requests import UserRequest
-from gridgov.accounts.roles import ADMIN_ROLES, Role
+from gridgov.accounts.roles import ADMIN_ROLES, ASSIGNMENT_ROLES, Role
 from gridgov.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from gridgov.core.pages import page_view
 from gridgov.fieldwork.selectors import field_task_get
@@ -22,7 +22,7 @@ from gridgov.jurisdiction.selectors import node_get, scope_root
 
 # The service's roles at a level; a department meets hazards as events, administrators run
 # the platform (the menu offers the pages to these roles only).
-PAGE_ROLES = frozenset(Role) - ADMIN_ROLES - {Role.DEPARTMENT_HANDLER}
+PAGE_ROLES = frozenset(Role) - ADMIN_ROLES - ASSIGNMENT_ROLES - {Role.DEPARTMENT_HANDLER}
 
 
 def _require_page(request: UserRequest) -> None:

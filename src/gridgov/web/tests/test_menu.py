@@ -46,6 +46,8 @@ _SERVICE_PAGES = {
     "/command/",
     "/command/mine/",
     "/decisions/",
+    "/rentals/",
+    "/reports/",
 }
 # The pages a limited account (a third-party assessor) can open and finds empty, its scope
 # being its assignments; no menu sends it there.
@@ -59,6 +61,8 @@ _EMPTY_FOR_LIMITED = {
     "/exports/",
     "/rentals/",
     "/reports/",
+    "/command/",
+    "/command/mine/",
 }
 OFF_MENU: dict[str, tuple[frozenset[str], str]] = {
     "/residents/": (frozenset(ROLES), "the residents' public page, reached without an account"),
