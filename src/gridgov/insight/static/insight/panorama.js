@@ -114,7 +114,7 @@
     });
   }
 
-  var panoramaUrl = "/api/v1/insight/panorama?code=" + encodeURIComponent(data.node) +
+  var panoramaUrl = data.apiUrl + "?code=" + encodeURIComponent(data.node) +
     "&measure=" + encodeURIComponent(data.measure) + "&month=" + encodeURIComponent(data.month + "-01");
   Promise.all([getJSON(panoramaUrl), getJSON(data.geojsonUrl)]).then(function (answers) {
     answers[0].areas.forEach(function (a) {
