@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.requests import UserRequest
-from gridgov.accounts.roles import ADMIN_ROLES, Role
+from gridgov.accounts.roles import ADMIN_ROLES, ASSIGNMENT_ROLES, Role
 from gridgov.assessment import actions, params, selectors, sheets
 from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.models import UnitKind
@@ -108,7 +108,7 @@ def handling_score(request: UserRequest, number: str) -> HttpResponse:
 
 # The sheet serves everyone who serves residents; the workers' scorecards and staffing serve
 # those who steer grid workers, not the workers themselves.
-SHEET_ROLES = frozenset(Role) - ADMIN_ROLES
+SHEET_ROLES = frozenset(Role) - ADMIN_ROLES - ASSIGNMENT_ROLES
 STEERING_ROLES = SHEET_ROLES - {Role.GRID_WORKER}
 
 
