@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ from gridgov.campaigns.models import (
     Channel,
     CompletionDaily,
     FormVersion,
+    PushChunk,
     Status,
     Target,
     TargetKind,
@@ -76,9 +78,11 @@ if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
 PUSH_TASK = "gridgov.campaigns.push"
+PUSH_CHUNK_TASK = "gridgov.campaigns.push_chunk"
 CLOSE_TASK = "gridgov.campaigns.cancel_open_tasks"
 # The field task kind of a campaign target (registered in apps.ready).
 TASK_KIND = "campaign"
+TASK_KEY_PREFIX = "campaign:"
 # A target's kind as the field task's target.
 TASK_TARGETS = {
     "home": TaskTarget.HOME,
@@ -436,13 +440,13 @@ def _label(kind: str, row: tuple[Any, ...]) -> tuple[str, str]:
     return (str(row[2]), "")
 
 
-def _listed_rows(campaign: Campaign, after: int, limit: int) -> list[tuple[int, str, int]]:
-    """The matched lines of an uploaded list after a line number: (line, kind, ref)."""
+def _listed_rows(campaign: Campaign, after: int, upto: int) -> list[tuple[int, str, int]]:
+    """The matched lines of an uploaded list in (after, upto]: (line, kind, ref)."""
     return [
         (entry["line"], entry["kind"], entry["ref"])
         for entry in campaign.target_list
-        if entry["line"] > after
-    ][:limit]
+        if after < entry["line"] <= upto
+    ]
 
 
 def _listed_targets(campaign: Campaign, lines: list[tuple[int, str, int]]) -> list[Target]:
@@ -480,7 +484,7 @@ def _listed_targets(campaign: Campaign, lines: list[tuple[int, str, int]]) -> li
 
 def task_key(campaign_id: int, key: str) -> str:
     """The field task's source key of a target: unique across campaigns."""
-    return f"campaign:{campaign_id}:{key}"
+    return f"{TASK_KEY_PREFIX}{campaign_id}:{key}"
 
 
 def _task_specs(campaign: Campaign, targets: list[Target]) -> list[TaskSpec]:
@@ -501,57 +505,119 @@ def _task_specs(campaign: Campaign, targets: list[Target]) -> list[TaskSpec]:
     ]
 
 
-def _task_of(target: Target) -> FieldTask | None:
-    return (
-        FieldTask.objects.unscoped()
-        .filter(source_key=task_key(target.campaign_id, target.key), status=TaskStatus.OPEN)
-        .first()
+def _open_task_id() -> Subquery:
+    """The id of a target's open field task, found by its source key in the target's query
+    (the key's unique index), so an answer does not look it up again."""
+    key = Concat(
+        Value(TASK_KEY_PREFIX),
+        Cast(OuterRef("campaign_id"), CharField()),
+        Value(":"),
+        OuterRef("key"),
+        output_field=CharField(),
     )
+    return Subquery(
+        FieldTask.objects.unscoped().filter(source_key=key, status=TaskStatus.OPEN).values("pk")[:1]
+    )
+
+
+def _source_ids(campaign: Campaign) -> list[int]:
+    """The ids (or list line numbers) the push covers, in order."""
+    if campaign.target_kind == TargetKind.LIST:
+        return sorted(entry["line"] for entry in campaign.target_list)
+    source = _source(campaign, list(campaign.areas.all()))
+    return list(source.rows.order_by("id").values_list("id", flat=True))
 
 
 @transaction.atomic
-def campaign_push_batch(*, campaign_id: int, batch_size: int) -> bool:
-    """Write one batch of targets from the checkpoint and move it; True while more remain.
-
-    The checkpoint moves in the batch's transaction under the campaign's row lock, and
-    targets are unique per campaign and key, so a redelivered or doubled task writes
-    nothing twice."""
+def campaign_push_plan(*, campaign_id: int, chunk_size: int) -> list[int]:
+    """Cut a pushing campaign into chunks of at most chunk_size source rows, once (a
+    redelivered plan returns the chunks already cut); returns the ids of the chunks not done.
+    A push with nothing to write is finished here."""
     campaign = Campaign.objects.unscoped().select_for_update().get(pk=campaign_id)
     if campaign.status != Status.PUSHING:
-        return False
+        return []
+    chunks = PushChunk.objects.filter(campaign=campaign)
+    if not chunks.exists():
+        ids = _source_ids(campaign)
+        if not ids:
+            campaign_apply(actor=None, campaign=campaign, command=Command.FINISH_PUSH)
+            return []
+        bounds = [0, *ids[chunk_size - 1 :: chunk_size]]
+        if bounds[-1] != ids[-1]:
+            bounds.append(ids[-1])
+        PushChunk.objects.bulk_create(
+            [
+                PushChunk(campaign=campaign, after=after, upto=upto)
+                for after, upto in zip(bounds, bounds[1:], strict=False)
+            ]
+        )
+    return list(chunks.filter(done_at__isnull=True).order_by("after").values_list("id", flat=True))
+
+
+def _chunk_targets(campaign: Campaign, chunk: PushChunk) -> list[Target]:
     if campaign.target_kind == TargetKind.LIST:
-        lines = _listed_rows(campaign, campaign.push_cursor, batch_size)
-        targets = _listed_targets(campaign, lines)
-        last = lines[-1][0] if lines else None
-    else:
-        source = _source(campaign, list(campaign.areas.all()))
-        rows = list(source.rows.filter(id__gt=campaign.push_cursor).order_by("id")[:batch_size])
-        targets = []
-        for row in rows:
-            label, phone_index = _label(source.kind, row)
-            targets.append(
-                Target(
-                    campaign=campaign,
-                    grid_id=row[1],
-                    key=f"{source.kind}:{row[0]}",
-                    kind=source.kind,
-                    ref_id=row[0],
-                    label=label[:255],
-                    phone_index=phone_index,
-                )
+        return _listed_targets(campaign, _listed_rows(campaign, chunk.after, chunk.upto))
+    source = _source(campaign, list(campaign.areas.all()))
+    targets = []
+    for row in source.rows.filter(id__gt=chunk.after, id__lte=chunk.upto).order_by("id"):
+        label, phone_index = _label(source.kind, row)
+        targets.append(
+            Target(
+                campaign=campaign,
+                grid_id=row[1],
+                key=f"{source.kind}:{row[0]}",
+                kind=source.kind,
+                ref_id=row[0],
+                label=label[:255],
+                phone_index=phone_index,
             )
-        last = rows[-1][0] if rows else None
-    if last is None:
-        campaign_apply(actor=None, campaign=campaign, command=Command.FINISH_PUSH)
-        return False
-    Target.objects.bulk_create(targets, ignore_conflicts=True, batch_size=batch_size)
-    field_tasks_create_many(actor=None, specs=_task_specs(campaign, targets), chunk_size=batch_size)
-    grids = {t.grid_id for t in targets}
-    CampaignGrid.objects.bulk_create(
-        [CampaignGrid(campaign=campaign, grid_id=g) for g in grids], ignore_conflicts=True
+        )
+    return targets
+
+
+@transaction.atomic
+def campaign_push_chunk(*, chunk_id: int) -> int:
+    """Write one chunk's targets and field tasks; returns how many targets were written.
+
+    Chunks of one campaign run side by side (only the chunk's row is locked while it is
+    written). A chunk already done writes nothing, and targets and field tasks are unique
+    per key, so a redelivered or doubled chunk writes nothing twice. The chunk that finds
+    itself the last one not done finishes the push, under the campaign's lock, which every
+    chunk takes after its writes so the last two cannot both miss each other."""
+    chunk = (
+        PushChunk.objects.select_for_update().select_related("campaign").filter(pk=chunk_id).first()
     )
-    Campaign.objects.unscoped().filter(pk=campaign.pk).update(push_cursor=last)
-    return True
+    if chunk is None or chunk.done_at is not None:
+        return 0
+    campaign = chunk.campaign
+    if campaign.status != Status.PUSHING:
+        return 0
+    targets = _chunk_targets(campaign, chunk)
+    Target.objects.bulk_create(targets, ignore_conflicts=True, batch_size=len(targets) or 1)
+    field_tasks_create_many(
+        actor=None, specs=_task_specs(campaign, targets), chunk_size=len(targets) or 1
+    )
+    CampaignGrid.objects.bulk_create(
+        [CampaignGrid(campaign=campaign, grid_id=g) for g in {t.grid_id for t in targets}],
+        ignore_conflicts=True,
+    )
+    chunk.done_at = timezone.now()
+    chunk.save(update_fields=["done_at"])
+    campaign = Campaign.objects.unscoped().select_for_update().get(pk=campaign.pk)
+    left = PushChunk.objects.filter(campaign=campaign, done_at__isnull=True).exists()
+    if not left and campaign.status == Status.PUSHING:
+        campaign_apply(actor=None, campaign=campaign, command=Command.FINISH_PUSH)
+    return len(targets)
+
+
+def campaign_push_batch(*, campaign_id: int, batch_size: int) -> bool:
+    """The push run in one process (the demo, tests): plan, then the next chunk not done;
+    True while more remain."""
+    left = campaign_push_plan(campaign_id=campaign_id, chunk_size=batch_size)
+    if not left:
+        return False
+    campaign_push_chunk(chunk_id=left[0])
+    return len(left) > 1
 
 
 def _require_answerer(actor: User) -> None:
@@ -590,11 +656,16 @@ def answer_submit(
 ) -> Answer:
     """Answer one target of the actor's grids on the current form: a refused answer writes
     nothing; an answered target answers 409."""
-    visible = selectors.target_get(actor, target_id)
-    _require_answerer(actor)
     target = (
-        Target.objects.unscoped().select_for_update().select_related("campaign").get(pk=visible.pk)
+        selectors.targets_visible(actor)
+        .select_for_update(of=("self",))
+        .annotate(open_task_id=_open_task_id())
+        .filter(pk=target_id)
+        .first()
     )
+    if target is None:
+        raise NotFound(_("No such campaign target."), code="target_not_found")
+    _require_answerer(actor)
     campaign = target.campaign
     if campaign.status != Status.RUNNING:
         raise Conflict(
@@ -628,22 +699,23 @@ def answer_submit(
     Target.objects.unscoped().filter(pk=target.pk).update(
         state=TargetState.VISITED, done_at=now, done_by=actor
     )
-    task = _task_of(target)
-    if task is not None:
+    if target.open_task_id is not None:
+        # Its completion (transition and audit row) is the answer's trail: one audit row.
         field_task_complete(
             actor=actor,
-            task=task,
+            task=FieldTask(pk=target.open_task_id),
             result=values,
             lon=point[0] if point else None,
             lat=point[1] if point else None,
         )
+    else:
+        audit_record(
+            actor=actor,
+            action="campaigns.answer",
+            target=answer,
+            detail={"campaign": campaign.pk, "target": target.pk, "version": version.number},
+        )
     target.state, target.done_at, target.done_by = TargetState.VISITED, now, actor
-    audit_record(
-        actor=actor,
-        action="campaigns.answer",
-        target=answer,
-        detail={"campaign": campaign.pk, "target": target.pk, "version": version.number},
-    )
     return answer
 
 

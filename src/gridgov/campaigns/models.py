@@ -91,7 +91,6 @@ class Campaign(ScopedModel):
     running_at = models.DateTimeField(_("pushed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The push task's checkpoint: the last source row id written as a target.
-    push_cursor = models.BigIntegerField(default=0)
     unknown_lines = models.JSONField(
         _("unknown lines"),
         default=list,
@@ -106,6 +105,26 @@ class Campaign(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PushChunk(models.Model):
+    """One independent piece of a push: the source rows with ids (or list lines) in
+    (after, upto]. Two workers write different chunks at once; `done_at` is set in the
+    chunk's own transaction, so a redelivered chunk writes nothing, and the last chunk done
+    finishes the push."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="chunks")
+    after = models.BigIntegerField()
+    upto = models.BigIntegerField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "after"], name="campaign_chunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: ({self.after}, {self.upto}]"
 
 
 class FormVersion(models.Model):

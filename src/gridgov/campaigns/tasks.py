@@ -13,23 +13,27 @@ from gridgov.campaigns import actions
 from gridgov.tasks.actions import task_enqueue
 from gridgov.tasks.engine import GridTask, app
 
-# One task runs this long, then queues the next chunk (RabbitMQ's consumer timeout, and a
+# The close task runs this long, then queues the next batch (RabbitMQ's consumer timeout, and a
 # killed worker loses at most one uncommitted batch).
 CHUNK_SECONDS = 60.0
 
 
 @app.task(base=GridTask, name=actions.PUSH_TASK)
 def push(*, campaign_id: int) -> None:
-    """Safe to deliver twice: each batch commits at the checkpoint it read, under the
-    campaign's lock, and a campaign no longer being pushed is left alone."""
-    started = time.monotonic()
-    while time.monotonic() - started < CHUNK_SECONDS:
-        if not actions.campaign_push_batch(
-            campaign_id=campaign_id, batch_size=settings.GRIDGOV_CAMPAIGN_BATCH_SIZE
-        ):
-            return
+    """Cut the push into chunks and queue one task per chunk, so every worker takes a share.
+    Safe to deliver twice: the chunks are cut once, and a chunk queued twice is written once."""
+    chunks = actions.campaign_push_plan(
+        campaign_id=campaign_id, chunk_size=settings.GRIDGOV_CAMPAIGN_BATCH_SIZE
+    )
     with transaction.atomic():
-        task_enqueue(task=actions.PUSH_TASK, campaign_id=campaign_id)
+        for chunk_id in chunks:
+            task_enqueue(task=actions.PUSH_CHUNK_TASK, chunk_id=chunk_id)
+
+
+@app.task(base=GridTask, name=actions.PUSH_CHUNK_TASK)
+def push_chunk(*, chunk_id: int) -> None:
+    """Safe to deliver twice: a chunk done writes nothing."""
+    actions.campaign_push_chunk(chunk_id=chunk_id)
 
 
 @app.task(base=GridTask, name=actions.CLOSE_TASK)
