@@ -1,19 +1,19 @@
 """The mediation agreement (人民调解协议书) as a PDF, from a template, with the parties' names.
 
-WeasyPrint lays the template out (the reports use it too); the fonts are the system's CJK
-fonts through fontconfig, so the PDF carries its text, not pictures of it, and a reader can
-search and copy it. ID numbers print masked: the signed paper is what the parties keep.
+gridgov.core.pdf lays the template out, as it does the reports; the fonts are the system's
+CJK fonts through fontconfig, so the PDF carries its text, not pictures of it, and a reader
+can search and copy it. ID numbers print masked: the signed paper is what the parties keep.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import Conflict
+from gridgov.core.pdf import pdf_from_template
 from gridgov.mediation.models import PartySide
 from gridgov.mediation.selectors import dispute_get, dispute_parties
 
@@ -26,12 +26,8 @@ def agreement_pdf(user: User, dispute_id: int) -> tuple[str, bytes]:
     dispute = dispute_get(user, dispute_id)
     if dispute.agreed_at is None:
         raise Conflict(_("There is no agreement yet."), code="no_agreement")
-    # Imported here: WeasyPrint parses its stylesheets (and logs it) on import, which every
-    # process loading the URLconf would pay for.
-    from weasyprint import HTML
-
     parties = list(dispute_parties(dispute))
-    html = render_to_string(
+    pdf = pdf_from_template(
         "mediation/agreement.html",
         {
             "dispute": dispute,
@@ -40,5 +36,6 @@ def agreement_pdf(user: User, dispute_id: int) -> tuple[str, bytes]:
             "agreed_on": timezone.localtime(dispute.agreed_at).date(),
             "grid_path": dispute.grid.parent.name if dispute.grid.parent else "",
         },
+        stylesheet="mediation/agreement.css",
     )
-    return f"{dispute.number}.pdf", HTML(string=html).write_pdf()
+    return f"{dispute.number}.pdf", pdf

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from gridgov.events.models import Category, Deadline, Event, EventTransition
 from gridgov.events.workflow import AUTO_ESCALATE, Command
@@ -60,14 +60,14 @@ def events_section(unit: Unit, period: Period) -> Section:
         code="events",
         title=_("Events"),
         figures=[
-            (_("Received"), received),
+            (pgettext("events counted", "Received"), received),
             (_("Closed"), closed_n),
             (_("Closed per received"), f"{closed_n / received:.0%}" if received else "—"),
             (_("Overdue in the period"), went_late),
             (_("Overdue at the end of the period"), late),
         ],
         table=Table(
-            headers=[_("Category"), _("Received"), _("Closed")],
+            headers=[_("Category"), pgettext("events counted", "Received"), _("Closed")],
             rows=[
                 [
                     names.get(row["category__parent__code"], row["category__parent__code"]),

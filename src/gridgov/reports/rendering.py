@@ -1,34 +1,21 @@
-"""The stored report as a PDF (WeasyPrint, the page's own template) and as a workbook.
-
-WeasyPrint lays out with Debian's pango and embeds the subset of Noto Sans CJK the text
-uses (fonts-noto-cjk, ADR 0031); the stylesheet is the page's static file, read from disk,
-so nothing is fetched over the network while rendering.
-"""
+"""The stored report as a PDF (gridgov.core.pdf, the page's own template) and as a workbook."""
 
 from __future__ import annotations
 
 import io
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from gridgov.core.downloads import spreadsheet_cell
+from gridgov.core.pdf import pdf_from_template
 from gridgov.reports.models import Report
 
 STYLESHEET = "reports/report.css"
 
 
 def pdf_bytes(report: Report, language: str) -> bytes:
-    from weasyprint import CSS, HTML
-
     with translation.override(language):
-        html = render_to_string("reports/pdf.html", {"report": report})
-    stylesheet = finders.find(STYLESHEET)
-    if not isinstance(stylesheet, str):
-        raise ImproperlyConfigured(f"static file {STYLESHEET} not found")
-    return bytes(HTML(string=html).write_pdf(stylesheets=[CSS(filename=stylesheet)]))
+        return pdf_from_template("reports/pdf.html", {"report": report}, stylesheet=STYLESHEET)
 
 
 def xlsx_bytes(report: Report) -> bytes:

@@ -19,6 +19,7 @@ def test_each_admin_role_gets_only_its_apps(users):
         "events",
         "whistle",
         "decisions",
+        "inspections",
         "assessment",
         "addresses",
         "open311",

@@ -1369,7 +1369,7 @@ UNSCOPED: dict[str, str] = {
     f"POST {API}/accounts/tokens": "creates a token for the caller only",
     f"GET {E}/categories": "the event catalogue is the same everywhere",
     f"GET {IS}/measures": "the measure registry is the same everywhere",
-    f"GET {IN}/indices": "index definitions are the same everywhere (values are scoped)",
+    f"GET {IS}/indices": "index definitions are the same everywhere (values are scoped)",
     "GET /notifications/read-all/": "marks the caller's own inbox items only",
     "GET /notifications/preferences/": "the caller's own notification preferences",
     f"GET {NT}/unread": "the caller's own unread count",

@@ -31,6 +31,7 @@ SAME_IN_BOTH = {
     "Open311",
     "OK",
     "Excel",
+    "PDF",
     "WGS84",
     "GCJ-02",
     "BD-09",

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 import shapely
 from django.core.management import call_command
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from gridgov.accounts.models import User
@@ -46,15 +46,22 @@ def history(db):
     seed()
 
 
+def written() -> QuerySet[Event]:
+    """The year the history writer wrote; the domains seeded after it (inspections, mediation,
+    rentals) report their live events at seeding time, as a person would."""
+    return Event.objects.filter(reported_at__lte=UNTIL)
+
+
 def timelines() -> dict[int, list[EventTransition]]:
     steps: dict[int, list[EventTransition]] = defaultdict(list)
-    for step in EventTransition.objects.order_by("event_id", "at", "id"):
+    history = EventTransition.objects.filter(event__reported_at__lte=UNTIL)
+    for step in history.order_by("event_id", "at", "id"):
         steps[step.event_id].append(step)
     return steps
 
 
 def test_a_year_of_events_in_the_shares_of_a_real_city(history):
-    events = Event.objects.all()
+    events = written()
     assert events.count() == EVENTS_PER_YEAR["small"]
     statuses = Counter(events.values_list("status", flat=True))
     open_count = sum(statuses[s] for s in OPEN_STATUSES)
@@ -96,7 +103,7 @@ def test_a_year_of_events_in_the_shares_of_a_real_city(history):
 
 
 def test_every_timeline_replays_through_the_loop_to_the_events_status(history):
-    events = {e.pk: e for e in Event.objects.all()}
+    events = {e.pk: e for e in written()}
     steps = timelines()
     assert steps.keys() == events.keys()
     for event_id, timeline in steps.items():
@@ -217,8 +224,12 @@ def digest() -> str:
     """The year of history up to UNTIL; the whistle cases seeded on its open events are steps
     taken at seeding time, stamped with the clock like any live step."""
     h = hashlib.sha256()
-    for event in Event.objects.order_by("number").values_list(
-        "number", "status", "category__code", "grid__code", "reported_at", "closed_at", "lon"
+    for event in (
+        written()
+        .order_by("number")
+        .values_list(
+            "number", "status", "category__code", "grid__code", "reported_at", "closed_at", "lon"
+        )
     ):
         h.update(repr(event).encode())
     steps = EventTransition.objects.filter(at__lte=UNTIL).order_by("event__number", "at", "id")

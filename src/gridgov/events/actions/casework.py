@@ -156,6 +156,12 @@ def events_apply_many(
             _("Only registering and dispatching are given to many events at once."),
             code="bulk_command",
         )
+    if actor.role not in COMMAND_ROLES[Command(command)]:
+        raise PermissionDenied(
+            _("Your role may not give the command “%(command)s”.")
+            % {"command": Command(command).label},
+            code="command_forbidden",
+        )
     if not items:
         raise InvalidInput(_("Choose at least one event."), code="required")
     if len(items) > BULK_MAX:

@@ -262,3 +262,15 @@ def test_the_shipped_reply_templates_load_once_and_keep_an_administrators_edit(
     assert edited.body == "管理员改过的文字"
     assert edited.category is not None
     assert edited.category.code == "0401"
+
+
+def test_bulk_is_refused_whole_to_a_role_without_the_command(report: Report, as_user: Any) -> None:
+    event = report()
+    answer = as_user("grid_worker").post(
+        f"{API}/bulk",
+        {"command": "register", "events": [{"number": event.number, "version": 1}]},
+        content_type="application/json",
+    )
+    assert (answer.status_code, answer.json()["code"]) == (403, "command_forbidden")
+    event.refresh_from_db()
+    assert event.status == Status.REPORTED

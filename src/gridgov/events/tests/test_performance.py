@@ -30,9 +30,9 @@ BASE = "/api/v1/events"
 # flag and the registration time.
 REPORT_QUERIES = 19
 # Session and user, scope, the tab counts (one per tab: nine for a dispatcher since issue 12
-# added duplicates, escalated and supervised), the page and its capped count, and the header's
-# unread notifications.
-QUEUE_PAGE_QUERIES = 19
+# added duplicates, escalated and supervised), the page and its capped count, the header's
+# unread notifications, and the person's kept filters (case work, issue 12 item 7).
+QUEUE_PAGE_QUERIES = 20
 LIST_QUERIES = 8
 
 

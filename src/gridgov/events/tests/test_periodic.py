@@ -38,7 +38,9 @@ def test_once_through_runs_the_jobs_in_order(
     assert [line.split(":", 1)[0] for line in lines] == [
         "events_sweep",
         "whistle_sweep",
+        "inspections_sweep",
         "indicators_rebuild",
+        "mediation_figures_rebuild",
         "verification_stale_sweep",
         "exchange_expire_files",
     ]

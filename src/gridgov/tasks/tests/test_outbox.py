@@ -178,11 +178,25 @@ def test_a_fresh_web_process_knows_every_task_by_name() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == [
+        "gridgov.campaigns.cancel_open_tasks",
+        "gridgov.campaigns.completion_daily",
+        "gridgov.campaigns.push",
+        "gridgov.campaigns.push_chunk",
+        "gridgov.command.fan_out",
+        "gridgov.command.sweep",
         "gridgov.decisions.mitigations_sweep",
         "gridgov.events.deadline_notices",
         "gridgov.exchange.import_run",
         "gridgov.exports.export_job_run",
+        "gridgov.fieldwork.daily",
+        "gridgov.insight.refresh",
+        "gridgov.inspections.daily",
         "gridgov.notifications.deliver",
+        "gridgov.rentals.cases_follow",
+        "gridgov.rentals.rules_daily",
+        "gridgov.rentals.rules_run_advance",
+        "gridgov.reports.generate",
+        "gridgov.reports.morning",
         "gridgov.tasks.outbox_drain",
         "gridgov.tasks.periodic",
     ]

@@ -36,8 +36,8 @@ JOBS = (
 
 class Command(BaseCommand):
     help = (
-        "Run events_sweep, whistle_sweep, indicators_rebuild and verification_stale_sweep in "
-        "that order, once, or every SECONDS with --loop; each job's counts are logged and printed."
+        "Run the periodic jobs (sweeps, indicator and figure rebuilds, file expiry) in order, "
+        "once, or every SECONDS with --loop; each job's counts are logged and printed."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
