@@ -18,9 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import UNMASK_ROLES, Capability
+from gridgov.accounts.roles import Capability
 from gridgov.audit.actions import audit_record
-from gridgov.audit.models import AuditEntry
 from gridgov.core import crypto
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ProblemList
 from gridgov.decisions import notices, selectors
@@ -61,8 +60,7 @@ from gridgov.decisions.workflow import (
     satisfies,
 )
 from gridgov.jurisdiction.selectors import node_get
-from gridgov.registry.actions import UNMASK_ACTION as REGISTRY_UNMASK
-from gridgov.registry.actions import RateLimited, unmask_limit_per_hour
+from gridgov.registry.actions import Sealed, sealed_reveal
 from gridgov.registry.validation import phone_check, resident_id_check
 
 if TYPE_CHECKING:
@@ -759,45 +757,22 @@ def mitigations_sweep(now: datetime | None = None) -> int:
     return len(claimed)
 
 
-@transaction.atomic
 def participant_unmask(*, actor: User, participant_id: int, field: str, purpose: str) -> str:
     """A participant's phone or ID number in full, for a stated purpose, audited and counted
-    against the same hourly limit as the registry's."""
+    against the one hourly limit of every reveal (registry.actions.sealed_reveal)."""
     participant = selectors.participant_get(actor, participant_id)
-    if actor.role not in UNMASK_ROLES or not actor.is_active:
-        raise PermissionDenied(
-            _("Your role may not see personal data in full."), code="cannot_unmask"
-        )
-    problems = ProblemList()
-    if field not in UNMASK_FIELDS:
-        problems.add(
-            "invalid_field", _("Only the ID number or the phone can be shown."), field="field"
-        )
-    purpose = crypto.redact(purpose.strip())
-    if not purpose:
-        problems.add("purpose_required", _("State why you need to see it."), field="purpose")
-    problems.raise_if_any(_("The request to show personal data is not valid."))
-    since = timezone.now() - timedelta(hours=1)
-    used = AuditEntry.objects.filter(
-        actor=actor, action__in=[UNMASK_ACTION, REGISTRY_UNMASK], at__gte=since
-    ).count()
-    if used >= unmask_limit_per_hour():
-        raise RateLimited(
-            _("You have shown personal data %(n)d times in the last hour; try again later.")
-            % {"n": used}
-        )
-    stored = participant.phone_encrypted if field == "phone" else participant.id_number_encrypted
-    if not stored:
-        raise NotFound(_("Nothing of this kind is recorded for this participant."), code="no_value")
-    plaintext = crypto.decrypt(stored, field=UNMASK_FIELDS[field])
-    audit_record(
+    return sealed_reveal(
         actor=actor,
-        action=UNMASK_ACTION,
         target=participant,
-        detail={
-            "field": field,
-            "purpose": purpose,
-            "masked": getattr(participant, f"{field}_masked"),
+        action=UNMASK_ACTION,
+        field=field,
+        purpose=purpose,
+        sealed={
+            name: Sealed(
+                crypto_field,
+                getattr(participant, f"{name}_encrypted"),
+                getattr(participant, f"{name}_masked"),
+            )
+            for name, crypto_field in UNMASK_FIELDS.items()
         },
     )
-    return plaintext

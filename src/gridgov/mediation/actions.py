@@ -14,16 +14,13 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import UNMASK_ROLES
 from gridgov.audit.actions import audit_record
-from gridgov.audit.models import AuditEntry
 from gridgov.core import crypto
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, ProblemList
 from gridgov.events.actions.intake import event_report
@@ -60,7 +57,7 @@ from gridgov.mediation.workflow import (
     ReferralTarget,
     Status,
 )
-from gridgov.registry.actions import RateLimited, pii_unmask, unmask_limit_per_hour
+from gridgov.registry.actions import Sealed, pii_unmask, sealed_reveal
 from gridgov.registry.selectors import organisation_get, person_get
 from gridgov.registry.validation import phone_check, resident_id_check
 
@@ -574,40 +571,22 @@ def party_unmask(*, actor: User, party_id: int, field: str, purpose: str) -> str
     party = party_get(actor, party_id)
     if party.person_id is not None:
         return pii_unmask(actor=actor, person_id=party.person_id, field=field, purpose=purpose)
-    if actor.role not in UNMASK_ROLES or not actor.is_active:
-        raise PermissionDenied(
-            _("Your role may not see personal data in full."), code="cannot_unmask"
-        )
-    problems = ProblemList()
-    if field not in UNMASK_FIELDS:
-        problems.add(
-            "invalid_field", _("Only the ID number or the phone can be shown."), field="field"
-        )
-    purpose = crypto.redact(purpose.strip())
-    if not purpose:
-        problems.add("purpose_required", _("State why you need to see it."), field="purpose")
-    problems.raise_if_any(_("The request to show personal data is not valid."))
-    get_user_model()._default_manager.select_for_update().filter(pk=actor.pk).first()
-    since = timezone.now() - timedelta(hours=1)
-    used = AuditEntry.objects.filter(
-        actor=actor, action__in=(UNMASK_ACTION, "registry.unmask"), at__gte=since
-    ).count()
-    if used >= unmask_limit_per_hour():
-        raise RateLimited(
-            _("You have shown personal data %(n)d times in the last hour; try again later.")
-            % {"n": used}
-        )
-    stored = party.id_number_encrypted if field == "id_number" else party.phone_encrypted
-    if not stored:
-        raise InvalidInput(_("Nothing of this kind is recorded for the party."), code="no_value")
-    plaintext = crypto.decrypt(stored, field=UNMASK_FIELDS[field])
-    audit_record(
+    return sealed_reveal(
         actor=actor,
-        action=UNMASK_ACTION,
         target=party.dispute,
-        detail={"party": party.pk, "field": field, "purpose": purpose},
+        action=UNMASK_ACTION,
+        field=field,
+        purpose=purpose,
+        sealed={
+            name: Sealed(
+                crypto_field,
+                getattr(party, f"{name}_encrypted"),
+                getattr(party, f"{name}_masked"),
+            )
+            for name, crypto_field in UNMASK_FIELDS.items()
+        },
+        detail={"party": party.pk},
     )
-    return plaintext
 
 
 def _follow_up_key(dispute: Dispute) -> str:

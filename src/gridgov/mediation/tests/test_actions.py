@@ -29,7 +29,7 @@ from gridgov.mediation.agreement import agreement_pdf
 from gridgov.mediation.kinds import FOLLOW_UP_KIND
 from gridgov.mediation.models import Dispute, Party, PartySide
 from gridgov.mediation.workflow import Command, Status
-from gridgov.registry.actions import person_upsert
+from gridgov.registry.actions import RateLimited, person_upsert, pii_unmask
 from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.mediation import id_number, make_dispute, two_parties
 
@@ -208,6 +208,27 @@ def test_a_party_is_revealed_only_with_the_right_and_a_purpose(users: Any) -> No
     assert shown == id_number(123)
     entry = AuditEntry.objects.get(action="mediation.unmask")
     assert entry.detail["purpose"] == "出具协议书"
+
+
+@pytest.mark.django_db
+def test_every_kind_of_reveal_counts_against_one_hourly_limit(users: Any, settings: Any) -> None:
+    """A leaked session cannot page on through the parties of disputes once the registry's
+    limit is spent, nor the other way round."""
+    settings.GRIDGOV_UNMASK_PER_HOUR = 2
+    actor = users["community_staff"]
+    person = person_upsert(
+        actor=actor, id_number=id_number(321), name="赵六",
+        kind="registered", grid_code=GRID, phone="13900001111",
+    )  # fmt: skip
+    party = Party.objects.unscoped().get(
+        dispute=make_dispute(users["grid_worker"], GRID), side=PartySide.APPLICANT
+    )
+    pii_unmask(actor=actor, person_id=person.pk, field="phone", purpose="电话回访")
+    party_unmask(actor=actor, party_id=party.pk, field="id_number", purpose="出具协议书")
+    with pytest.raises(RateLimited):
+        pii_unmask(actor=actor, person_id=person.pk, field="id_number", purpose="核实")
+    with pytest.raises(RateLimited):
+        party_unmask(actor=actor, party_id=party.pk, field="phone", purpose="回访")
 
 
 def _agreed(actor: Any) -> Dispute:

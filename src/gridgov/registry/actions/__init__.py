@@ -8,15 +8,16 @@ audits what it did with masked values only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
 WRITE_ROLES = roles_with(Capability.WRITE_REGISTRY)
 UNMASK_FIELDS = {"id_number": crypto.PERSON_ID_NUMBER, "phone": crypto.PERSON_PHONE}
 UNMASK_ACTION = "registry.unmask"
+# Every reveal's audit action ends so (registry.unmask, mediation.unmask …): one limit for all.
+REVEAL_SUFFIX = ".unmask"
 
 
 def unmask_limit_per_hour() -> int:
@@ -602,20 +605,40 @@ def compound_upsert(
     return compound
 
 
-@transaction.atomic
-def pii_unmask(*, actor: User, person_id: int, field: str, purpose: str) -> str:
-    """The plaintext of one person's ID number or phone, for a stated purpose, audited.
+@dataclass(frozen=True)
+class Sealed:
+    """One sealed value a record may reveal: the crypto field it was sealed under (its AAD),
+    the ciphertext (empty when nothing is recorded) and what the page shows instead."""
 
-    Rate-limited per account so that a leaked session cannot page through the registry;
-    the count comes from the audit trail itself, so it holds across processes.
-    """
-    person = person_get(actor, person_id)
+    crypto_field: str
+    stored: str
+    masked: str
+
+
+@transaction.atomic
+def sealed_reveal(
+    *,
+    actor: User,
+    target: models.Model,
+    action: str,
+    field: str,
+    purpose: str,
+    sealed: Mapping[str, Sealed],
+    detail: Mapping[str, Any] | None = None,
+) -> str:
+    """The one way personal data is shown in full, for the registry and every domain that seals
+    people's identifiers (a dispute's parties, a consultation's participants): the role, a
+    stated purpose, one hourly limit across every kind of reveal, and the audit row.
+
+    The limit counts every `*.unmask` row of the account in the audit trail itself, so it holds
+    across processes and across domains: a leaked session cannot page through people by
+    switching from the registry to the parties of disputes."""
     if actor.role not in UNMASK_ROLES or not actor.is_active:
         raise PermissionDenied(
             _("Your role may not see personal data in full."), code="cannot_unmask"
         )
     problems = ProblemList()
-    if field not in UNMASK_FIELDS:
+    if field not in sealed:
         problems.add(
             "invalid_field", _("Only the ID number or the phone can be shown."), field="field"
         )
@@ -626,24 +649,40 @@ def pii_unmask(*, actor: User, person_id: int, field: str, purpose: str) -> str:
     # Two tabs of one account must not both slip under the limit.
     get_user_model()._default_manager.select_for_update().filter(pk=actor.pk).first()
     since = timezone.now() - timedelta(hours=1)
-    used = AuditEntry.objects.filter(actor=actor, action=UNMASK_ACTION, at__gte=since).count()
+    used = AuditEntry.objects.filter(
+        actor=actor, action__endswith=REVEAL_SUFFIX, at__gte=since
+    ).count()
     if used >= unmask_limit_per_hour():
         raise RateLimited(
             _("You have shown personal data %(n)d times in the last hour; try again later.")
             % {"n": used}
         )
-    stored = person.id_number_encrypted if field == "id_number" else person.phone_encrypted
-    if not stored:
-        raise NotFound(_("No phone is recorded for this person."), code="no_value")
-    plaintext = crypto.decrypt(stored, field=UNMASK_FIELDS[field])
+    value = sealed[field]
+    if not value.stored:
+        raise NotFound(_("Nothing of this kind is recorded."), code="no_value")
+    plaintext = crypto.decrypt(value.stored, field=value.crypto_field)
     audit_record(
         actor=actor,
-        action=UNMASK_ACTION,
-        target=person,
-        detail={
-            "field": field,
-            "purpose": purpose,
-            "masked": person.id_number_masked if field == "id_number" else person.phone_masked,
-        },
+        action=action,
+        target=target,
+        detail={"field": field, "purpose": purpose, "masked": value.masked, **(detail or {})},
     )
     return plaintext
+
+
+def pii_unmask(*, actor: User, person_id: int, field: str, purpose: str) -> str:
+    """The plaintext of one person's ID number or phone, for a stated purpose, audited."""
+    person = person_get(actor, person_id)
+    return sealed_reveal(
+        actor=actor,
+        target=person,
+        action=UNMASK_ACTION,
+        field=field,
+        purpose=purpose,
+        sealed={
+            "id_number": Sealed(
+                UNMASK_FIELDS["id_number"], person.id_number_encrypted, person.id_number_masked
+            ),
+            "phone": Sealed(UNMASK_FIELDS["phone"], person.phone_encrypted, person.phone_masked),
+        },
+    )
