@@ -573,7 +573,7 @@ def inspection_record(
         raise PermissionDenied(_("Only the grid's workers inspect."), code="not_inspector")
     inspection = (
         Inspection.objects.unscoped()
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("venue__kind", "grid", "rectification")
         .get(pk=inspection_id)
     )
