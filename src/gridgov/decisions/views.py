@@ -4,6 +4,7 @@ an assessment and its records, and the audited reveal of a participant's data.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
@@ -33,11 +34,18 @@ from gridgov.jurisdiction.selectors import nodes_visible
 
 
 def _step(
-    request: UserRequest, run: Callable[[], object], back: str, *args: object
+    request: UserRequest,
+    form: Form,
+    run: Callable[[dict[str, Any]], object],
+    back: str,
+    *args: object,
 ) -> HttpResponse:
-    """Run one step, tell how it went, and show the page it came from again."""
+    """Check the posted form, run its step with what it cleaned, tell how it went, and show
+    the page it came from again; nothing runs on a form that does not validate."""
+    if not form.is_valid():
+        return _invalid(request, form, back, *args)
     try:
-        run()
+        run(form.cleaned_data)
     except (InvalidInput, Conflict) as exc:
         details = "; ".join(str(p.message) for p in exc.problems)
         messages.error(request, f"{exc.message} {details}".strip())
@@ -154,12 +162,10 @@ def decision_detail(request: UserRequest, decision_id: int) -> HttpResponse:
 def decision_command(request: UserRequest, decision_id: int) -> HttpResponse:
     decision = selectors.decision_get(request.user, decision_id)
     form = forms.CommandForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, "decisions:detail", decision.pk)
-    data = form.cleaned_data
     return _step(
         request,
-        lambda: actions.decision_apply(
+        form,
+        lambda data: actions.decision_apply(
             actor=request.user,
             decision_id=decision.pk,
             command=data["command"],
@@ -176,12 +182,10 @@ def decision_command(request: UserRequest, decision_id: int) -> HttpResponse:
 def decision_commission(request: UserRequest, decision_id: int) -> HttpResponse:
     decision = selectors.decision_get(request.user, decision_id)
     form = forms.CommissionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, "decisions:detail", decision.pk)
-    data = form.cleaned_data
     return _step(
         request,
-        lambda: actions.assessment_commission(
+        form,
+        lambda data: actions.assessment_commission(
             actor=request.user,
             decision_id=decision.pk,
             kind=data["kind"],
@@ -244,12 +248,10 @@ def assessment_detail(request: UserRequest, assessment_id: int) -> HttpResponse:
 def assessment_command(request: UserRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.assessment_get(request.user, assessment_id)
     form = forms.AssessmentCommandForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, "decisions:assessment", assessment.pk)
-    data = form.cleaned_data
     return _step(
         request,
-        lambda: actions.assessment_apply(
+        form,
+        lambda data: actions.assessment_apply(
             actor=request.user,
             assessment_id=assessment.pk,
             command=data["command"],
@@ -268,12 +270,10 @@ def assessment_command(request: UserRequest, assessment_id: int) -> HttpResponse
 def consultation_add(request: UserRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.assessment_get(request.user, assessment_id)
     form = forms.ConsultationForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, "decisions:assessment", assessment.pk)
-    data = form.cleaned_data
     return _step(
         request,
-        lambda: actions.consultation_record(
+        form,
+        lambda data: actions.consultation_record(
             actor=request.user,
             assessment_id=assessment.pk,
             method=data["method"],
@@ -294,12 +294,10 @@ def consultation_add(request: UserRequest, assessment_id: int) -> HttpResponse:
 def risk_point_add(request: UserRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.assessment_get(request.user, assessment_id)
     form = forms.RiskPointForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, "decisions:assessment", assessment.pk)
-    data = form.cleaned_data
     return _step(
         request,
-        lambda: actions.risk_point_record(
+        form,
+        lambda data: actions.risk_point_record(
             actor=request.user,
             assessment_id=assessment.pk,
             title=data["title"],
@@ -317,12 +315,10 @@ def risk_point_add(request: UserRequest, assessment_id: int) -> HttpResponse:
 def expert_opinion_add(request: UserRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.assessment_get(request.user, assessment_id)
     form = forms.ExpertOpinionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, "decisions:assessment", assessment.pk)
-    data = form.cleaned_data
     return _step(
         request,
-        lambda: actions.expert_opinion_record(
+        form,
+        lambda data: actions.expert_opinion_record(
             actor=request.user, assessment_id=assessment.pk, **data
         ),
         "decisions:assessment",
@@ -336,13 +332,10 @@ def mitigation_add(request: UserRequest, risk_point_id: int) -> HttpResponse:
     point = selectors.risk_point_get(request.user, risk_point_id)
     decision_id = point.assessment.decision_id
     form = forms.MitigationForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, "decisions:detail", decision_id)
     return _step(
         request,
-        lambda: actions.mitigation_add(
-            actor=request.user, risk_point_id=point.pk, **form.cleaned_data
-        ),
+        form,
+        lambda data: actions.mitigation_add(actor=request.user, risk_point_id=point.pk, **data),
         "decisions:detail",
         decision_id,
     )
@@ -354,12 +347,11 @@ def mitigation_done(request: UserRequest, mitigation_id: int) -> HttpResponse:
     mitigation = selectors.mitigation_get(request.user, mitigation_id)
     decision_id = mitigation.risk_point.assessment.decision_id
     form = forms.DoneForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, form, "decisions:detail", decision_id)
     return _step(
         request,
-        lambda: actions.mitigation_done(
-            actor=request.user, mitigation_id=mitigation.pk, note=form.cleaned_data["note"]
+        form,
+        lambda data: actions.mitigation_done(
+            actor=request.user, mitigation_id=mitigation.pk, note=data["note"]
         ),
         "decisions:detail",
         decision_id,
