@@ -59,11 +59,12 @@ demo: seed
 	  --schedule var/celerybeat-schedule & worker=$$!; \
 	  trap 'kill $$worker' EXIT INT TERM; $(MANAGE) runserver 127.0.0.1:8000
 
-# The suite runs on every core (pytest-xdist; each worker has its own test database).
+# The suite runs on every core (pytest-xdist; each worker has its own test database); tests
+# that share one expensive fixture are an xdist group, run by one worker (loadgroup).
 TEST_WORKERS ?= auto
 
 test: install browser
-	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

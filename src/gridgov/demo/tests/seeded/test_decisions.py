@@ -8,12 +8,10 @@ from django.test import Client
 from gridgov.accounts.models import User
 from gridgov.decisions.models import Assessment, Decision
 from gridgov.decisions.workflow import Status
-from gridgov.demo.actions import demo_city_seed
 from gridgov.demo.decisions import PLANS
 
 
-def test_the_seed_has_decisions_in_every_state_and_the_barracks_stopped(db):
-    demo_city_seed(scale="small", seed=1, progress=False, history=False)
+def test_the_seed_has_decisions_in_every_state_and_the_barracks_stopped(seeded):
     decisions = Decision.objects.unscoped()
     assert decisions.count() == len(PLANS) >= 12
     assert set(decisions.values_list("status", flat=True)) == set(Status.values)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.management import call_command
 from django.test import Client
 
 from gridgov.accounts.models import User
-from gridgov.demo.actions import demo_city_seed
 from gridgov.registry.models import Person
 from gridgov.whistle.models import Summons, Whistle
 
 
-def test_the_full_small_seed_fills_the_whistle_registry_verification_and_exchange_pages(db):
-    demo_city_seed(scale="small", seed=1, progress=False)
+def test_the_full_small_seed_fills_the_whistle_registry_verification_and_exchange_pages(seeded):
     summonses = Summons.objects.all()
     assert Whistle.objects.filter(closed_at__isnull=False).exists()
     assert Whistle.objects.filter(closed_at__isnull=True).exists()
@@ -47,11 +44,3 @@ def test_the_full_small_seed_fills_the_whistle_registry_verification_and_exchang
         page = response.content.decode()
         assert all(words in page for words in shown), (username, path)
         assert empty is None or empty not in page, (username, path)
-
-
-def test_a_seed_with_whistles_resets_and_seeds_again_the_same(db):
-    call_command("seed_demo", "--no-progress", verbosity=0)
-    first = sorted(Whistle.objects.values_list("event__number", "reason"))
-    call_command("seed_demo", "--reset", "--no-progress", verbosity=0)
-    assert first
-    assert sorted(Whistle.objects.values_list("event__number", "reason")) == first

@@ -3,21 +3,18 @@ department has the last week's daily reports and the week's report, the latest w
 whose extracted text names its unit and reads in Chinese."""
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from pypdf import PdfReader
 
-from gridgov.demo.actions import demo_city_seed
+from gridgov.demo.tests.seeded.city import UNTIL
 from gridgov.rentals.models import MeterReading, RentalCase
 from gridgov.rentals.workflow import Status
 from gridgov.reports.actions import report_units
 from gridgov.reports.models import Report
 
-UNTIL = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)
 
-
-def test_rental_warnings_in_every_state_and_a_week_of_reports(db):
-    demo_city_seed(scale="small", seed=1, progress=False, until=UNTIL)
+def test_rental_warnings_in_every_state_and_a_week_of_reports(seeded):
     states = set(RentalCase.objects.unscoped().values_list("status", flat=True))
     assert states == set(Status.values)
     assert MeterReading.objects.unscoped().filter(home__isnull=True).exists()
