@@ -24,6 +24,7 @@ from gridgov.addresses.generate import DENSITIES, GridSite, PlannedAddress, plan
 from gridgov.addresses.models import Address, AddressLevel, LibraryVersion, Road
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.models import CODE_LENGTH, GridKind, LayerKind, LayerUnit, Level, Node
 from gridgov.jurisdiction.spatial import locate_many
 
@@ -45,17 +46,17 @@ def _require_admin(actor: User | None) -> None:
         raise PermissionDenied(_("Your role may not edit the address library."))
 
 
+def _actor_covers(actor: User | None, code: str) -> bool:
+    """Whether a node lies where the actor sits (the console, with no actor, sits everywhere)."""
+    return actor is None or Scope.within(actor.place_code).covers(code)
+
+
 def _grid_of(actor: User | None, lon: float, lat: float) -> tuple[Node, int]:
     """The grid holding the point (and its community's id), inside the actor's jurisdiction."""
     assignment = locate_many([lon], [lat])
     grid_id = int(assignment.grid_ids()[0])
     grid = Node.objects.filter(pk=grid_id).first() if grid_id >= 0 else None
-    scope = actor.scope_node if actor is not None else None
-    if (
-        grid is None
-        or grid.parent_id is None
-        or (scope is not None and not grid.code.startswith(scope.code))
-    ):
+    if grid is None or grid.parent_id is None or not _actor_covers(actor, grid.code):
         raise InvalidInput(
             _("The point lies in none of your grids."),
             problems=[Problem("outside_grids", _("The point lies in none of your grids."), "lon")],
@@ -74,8 +75,7 @@ def road_create(
 ) -> Road:
     _require_admin(actor)
     district = Node.objects.filter(code=district_code, level=Level.DISTRICT).first()
-    scope = actor.scope_node if actor is not None else None
-    if district is None or (scope is not None and not district.code.startswith(scope.code)):
+    if district is None or not _actor_covers(actor, district.code):
         raise NotFound(_("No such district: %(code)s") % {"code": district_code})
     if Road.objects.filter(code=code).exists() or Road.objects.filter(name=name).exists():
         raise Conflict(_("A road with this code or name exists already."), code="road_exists")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scope import ScopedModel
 from gridgov.jurisdiction.models import LayerUnit, Node
-from gridgov.jurisdiction.scope import ScopedModel
 
 
 class AddressLevel(models.IntegerChoices):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.scope import ScopedModel
 from gridgov.decisions.workflow import (
     STEP_LABELS,
     AssessmentKind,
@@ -25,7 +26,6 @@ from gridgov.decisions.workflow import (
     Status,
 )
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 
 
 class DecisionCategory(models.Model):

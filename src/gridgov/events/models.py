@@ -14,11 +14,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.scope import Scope, ScopedModel, ScopedQuerySet
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import Severity, field_schema_problems
 from gridgov.events.workflow import AUTO_ESCALATE, OPEN_STATUSES, Outcome, Stage, Status
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
 
 
 class Channel(models.TextChoices):

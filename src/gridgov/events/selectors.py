@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import Scope
 from gridgov.departments.models import Department
 from gridgov.events.models import (
     CLOCK_TICKING,
@@ -35,7 +36,6 @@ from gridgov.events.workflow import (
     Command,
 )
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.worktime.calendar import current_calendar
 

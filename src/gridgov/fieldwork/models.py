@@ -20,10 +20,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.scope import ScopedModel
 from gridgov.events.models import Event
 from gridgov.fieldwork.workflow import Command, Status
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 from gridgov.registry.models import Person
 
 

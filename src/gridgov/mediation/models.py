@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scope import ScopedModel
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 from gridgov.mediation.workflow import Command, ReferralTarget, Status
 from gridgov.registry.models import Organisation, Person
 

@@ -27,6 +27,7 @@ from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address
 from gridgov.core.crypto import redact
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import PUBLIC, Scope
 from gridgov.core.versioned import VersionedCache
 from gridgov.departments.models import Department
 from gridgov.events.models import Event, EventAttachment, EventQuerySet, EventTransition
@@ -34,7 +35,6 @@ from gridgov.events.selectors import open_near
 from gridgov.events.workflow import STATES, Command, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import PUBLIC, Scope
 from gridgov.jurisdiction.spatial import boundary_version, spatial_index
 from gridgov.residents.models import ReportSecret
 from gridgov.staffing.models import StaffKind, StaffMember

@@ -38,6 +38,7 @@ from gridgov.audit.models import AuditEntry
 from gridgov.campaigns.actions import campaign_define, campaign_push, campaign_push_batch
 from gridgov.core.admin_scope import UNSCOPED as ADMIN_UNSCOPED
 from gridgov.core.admin_scope import ScopedAdmin
+from gridgov.core.scope import scope_enforced
 from gridgov.decisions.actions import decision_apply, mitigation_add
 from gridgov.decisions.models import Participant
 from gridgov.departments.models import Department
@@ -51,7 +52,6 @@ from gridgov.fieldwork.models import FieldTask
 from gridgov.inspections.models import Inspection
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
-from gridgov.jurisdiction.scope import scope_enforced
 from gridgov.mediation.models import Party
 from gridgov.notifications.actions import notice_send
 from gridgov.open311.models import ClientApplication

@@ -119,12 +119,10 @@ def actor_root(actor: User | None) -> str:
         return ""
     if not actor.is_superuser and not actor.can(Capability.MANAGE_BOUNDARIES):
         raise PermissionDenied(_("Only a system administrator may edit boundaries."))
-    node = actor.scope_node
-    if node is None:
-        if actor.is_superuser:
-            return ""
+    code = actor.place_code
+    if not code and not actor.is_superuser:
         raise NotFound(_("This account has no jurisdiction."), code="no_jurisdiction")
-    return node.code
+    return code
 
 
 def known_nodes(codes: Iterable[str]) -> dict[str, Known]:

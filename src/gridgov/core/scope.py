@@ -2,8 +2,9 @@
 
 A `Scope` is a node prefix (everything under one node of the tree), a department (what was
 sent to it, under its node), or the public (the rows a model declares public, if any). It is
-computed once per request from the account (`jurisdiction.selectors.scope_of`, kept on the
-user object) and handed to `visible_to(scope)`, the queryset method every scoped model has:
+computed once per request from the account (`User.scope`, kept on the user object;
+`jurisdiction.selectors.scope_of` also answers the public for an anonymous caller) and
+handed to `visible_to(scope)`, the queryset method every scoped model has:
 the model declares where its place in the tree is (`scope_paths`, e.g. `("node__code",)`)
 and, when a department sees only its own rows, where its department is (`department_path`).
 Selectors, admins, exports and maps filter through it rather than write `code__startswith=`.
@@ -19,18 +20,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-if TYPE_CHECKING:
-    from gridgov.jurisdiction.models import Node
-
 M = TypeVar("M", bound=models.Model)
 
 _enforced: ContextVar[bool] = ContextVar("scope_enforced", default=False)
+
+
+class Coded(Protocol):
+    """A place in the tree, as far as a scope needs it: jurisdiction's node, which sits above
+    the base layer that every scoped model stands on."""
+
+    code: str
 
 
 class UnscopedQuery(RuntimeError):
@@ -50,7 +55,7 @@ class Scope:
     assignee_id: int | None = None
 
     @classmethod
-    def under(cls, node: Node) -> Scope:
+    def under(cls, node: Coded) -> Scope:
         return cls(prefix=node.code)
 
     @classmethod
