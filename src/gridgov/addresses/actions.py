@@ -77,7 +77,9 @@ def road_create(
     district = Node.objects.filter(code=district_code, level=Level.DISTRICT).first()
     if district is None or not _actor_covers(actor, district.code):
         raise NotFound(_("No such district: %(code)s") % {"code": district_code})
-    if Road.objects.filter(code=code).exists() or Road.objects.filter(name=name).exists():
+    # Codes and names are unique in the whole city, whoever sees the other road.
+    roads = Road.objects.unscoped()
+    if roads.filter(code=code).exists() or roads.filter(name=name).exists():
         raise Conflict(_("A road with this code or name exists already."), code="road_exists")
     road = Road.objects.create(code=code, name=name, district=district, aliases=list(aliases))
     audit_record(actor=actor, action="addresses.road_create", target=road)
@@ -93,7 +95,8 @@ def road_update(
     _require_admin(actor)
     detail: dict[str, object] = {}
     if name is not None and name != road.name:
-        if Road.objects.filter(name=name).exclude(pk=road.pk).exists():
+        # Names are unique in the whole city, whoever sees the other road.
+        if Road.objects.unscoped().filter(name=name).exclude(pk=road.pk).exists():
             raise Conflict(_("A road with this code or name exists already."), code="road_exists")
         detail["name"] = [road.name, name]
         road.aliases = [*road.aliases, road.name]
@@ -123,7 +126,8 @@ def address_create(
 ) -> Address:
     """A new standard address; the levels above it must exist already (a room needs its unit)."""
     _require_admin(actor)
-    road = Road.objects.filter(code=road_code).first()
+    # Any road of the city may lead to an address in the actor's grids.
+    road = Road.objects.unscoped().filter(code=road_code).first()
     if road is None:
         raise NotFound(_("No such road: %(code)s") % {"code": road_code}, code="road_not_found")
     parts = [building, unit, room]
@@ -242,7 +246,7 @@ def library_generate(
             _("Unknown scale %(scale)s.") % {"scale": scale},
             problems=[Problem("invalid_scale", _("Unknown scale."), "scale", item=scale)],
         )
-    if Road.objects.exists():
+    if Road.objects.unscoped().exists():
         raise Conflict(_("The address library is not empty."), code="library_not_empty")
     sites = grid_sites(communities)
     planned_roads, rows = plan_library(sites, DENSITIES[scale], seed)
@@ -280,7 +284,7 @@ def library_clear(*, actor: User | None, code: str) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {column} LIKE %s", [f"{code}%"])  # noqa: S608
         addresses = int(cursor.rowcount)
-    roads = Road.objects.filter(district__code__startswith=code).delete()[0]
+    roads = Road.objects.visible_to(Scope.within(code)).delete()[0]
     detail = {Address._meta.label: addresses, Road._meta.label: roads}
     audit_record(actor=actor, action="addresses.library_clear", target_id=code, detail=detail)
     library_version_bump()

@@ -20,6 +20,7 @@ from gridgov.addresses import actions
 from gridgov.addresses.models import Address, Road
 from gridgov.addresses.selectors import addresses_visible
 from gridgov.core.admin_scope import ScopedAdmin
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.selectors import scope_root
 
 
@@ -32,7 +33,7 @@ class RoadAdmin(ScopedAdmin[Road]):
 
     def visible(self, user: User) -> QuerySet[Road]:
         """Roads are a district's: a subdistrict's administrator sees its district's."""
-        return Road.objects.filter(district__code__startswith=scope_root(user).code[:6])
+        return Road.objects.visible_to(Scope.within(scope_root(user).code[:6]))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Road | None = None) -> tuple[str, ...]:
         return ("code", "district") if obj is not None else ()

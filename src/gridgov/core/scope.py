@@ -16,7 +16,7 @@ by `scope_enforced()`), as pretix's scoped managers do, instead of leaking the w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -106,15 +106,27 @@ class ScopedQuerySet(models.QuerySet[M]):
         elif scope.department_id is not None and model.department_path:
             rows = self.for_department(scope)
         else:
-            paths: tuple[str, ...] = model.scope_paths
-            where = Q()
-            for path in paths:
-                where |= Q(**{f"{path}__startswith": scope.prefix})
-            rows = self.filter(where)
-            if model.scope_distinct:
-                rows = rows.distinct()
+            rows = self._under((scope.prefix,))
         rows._scope_decided = True
         return rows
+
+    def under_any(self, codes: Iterable[str]) -> Self:
+        """The rows under any of several nodes (a campaign's chosen areas), by the model's
+        declared paths; under none, nothing. Like `visible_to`, it decides the scope."""
+        codes = tuple(codes)
+        rows = self._under(codes) if codes else self.none()
+        rows._scope_decided = True
+        return rows
+
+    def _under(self, codes: tuple[str, ...]) -> Self:
+        """The one place a prefix filter is written (core/tests/test_prefix_filters.py)."""
+        model: Any = self.model
+        where = Q()
+        for path in model.scope_paths:
+            for code in codes:
+                where |= Q(**{f"{path}__startswith": code})
+        rows = self.filter(where)
+        return rows.distinct() if model.scope_distinct else rows
 
     def for_department(self, scope: Scope) -> Self:
         """A department's rows: those sent to it. A model may widen this (an event also shows

@@ -354,9 +354,9 @@ def address_suggestions(root: Node, text: str) -> list[AddressSuggestion]:
     codes = [code for code, _label in ranked][:SUGGESTIONS]
     points = {
         code: (lon, lat)
-        for code, lon, lat in Address.objects.filter(
-            code__in=codes, grid_code__startswith=root.code
-        ).values_list("code", "lon", "lat")
+        for code, lon, lat in Address.objects.visible_to(Scope.under(root))
+        .filter(code__in=codes)
+        .values_list("code", "lon", "lat")
     }
     seen: set[str] = set()
     found = []
@@ -397,7 +397,8 @@ def grid_workers(root: Node, *, code: str = "", text: str = "") -> GridWorkers |
         match = matcher_index().match(text.strip())
         code = match.code if match.status == "matched" else ""
     address = (
-        Address.objects.filter(code=code, grid_code__startswith=root.code)
+        Address.objects.visible_to(Scope.under(root))
+        .filter(code=code)
         .select_related("road", "grid__parent")
         .first()
         if code

@@ -33,6 +33,7 @@ from gridgov.accounts.roles import Capability, Role, roles_with
 from gridgov.audit.actions import audit_record
 from gridgov.core import crypto
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.registry import actions as registry_actions
 from gridgov.registry import selectors as registry_selectors
@@ -476,7 +477,7 @@ def stale_sweep(*, actor: User | None, days: int, limit: int = SWEEP_LIMIT) -> i
         if model is Person:
             rows = rows.filter(Q(moved_out__isnull=True))
         if actor is not None:
-            rows = rows.filter(grid__code__startswith=scope_root(actor).code)
+            rows = rows.visible_to(Scope.under(scope_root(actor)))
         waiting = VerificationTask.objects.filter(
             record_kind=kind, record_id=OuterRef("pk"), source=Source.STALE, status=Status.PENDING
         )

@@ -34,6 +34,7 @@ from gridgov.core.errors import (
     PermissionDenied,
     ProblemList,
 )
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import locate_point, scope_root
 from gridgov.registry.models import (
@@ -99,7 +100,7 @@ def record_place(
     located from its address's point in the address library."""
     root = scope_root(actor).code
     if grid_code:
-        grid = Node.objects.filter(code=grid_code, code__startswith=root).first()
+        grid = Node.objects.visible_to(Scope.within(root)).filter(code=grid_code).first()
         if grid is None:
             raise NotFound(
                 _("No such jurisdiction node: %(code)s") % {"code": grid_code},
