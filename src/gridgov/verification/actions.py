@@ -310,9 +310,10 @@ def _newcomer_propose(
     field = registry_actions.UNMASK_FIELDS["id_number"]
     if (
         resident
-        and Person.objects.filter(
-            id_number_index=crypto.blind_index(resident.number, field=field)
-        ).exists()
+        # Registered anywhere: one outside the caller's jurisdiction stays as unknown to them.
+        and Person.objects.unscoped()
+        .filter(id_number_index=crypto.blind_index(resident.number, field=field))
+        .exists()
     ):
         # Registered, but outside the caller's jurisdiction: as unknown to them as before.
         raise NotFound(_("No such record in the registry."), code="not_found")
