@@ -203,7 +203,7 @@ def reads(district: Any, rng: random.Random) -> bool:
 
     from gridgov.command.nearest import DutyPositions
     from gridgov.command.selectors import wall_data
-    from gridgov.jurisdiction.scope import Scope
+    from gridgov.core.scope import Scope
 
     met = True
     # 3. The wall display's data for the district, 8 clients polling.

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gridgov.jurisdiction",
     "gridgov.departments",
     "gridgov.accounts",
+    "gridgov.placement",
     "gridgov.staffing",
     "gridgov.worktime",
     "gridgov.events",

@@ -10,9 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import ADMIN_ROLES, ASSIGNMENT_ROLES, ROLE_CAPABILITIES, Role
-from gridgov.departments.models import Department
-from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
+from gridgov.core.errors import NotFound
+from gridgov.core.scope import Scope, ScopedModel, ScopedQuerySet
 
 
 class AccountManager(UserManager["User"]):
@@ -34,8 +33,16 @@ class AccountManager(UserManager["User"]):
         return self.unscoped().get(**{self.model.USERNAME_FIELD: username})
 
 
+_SCOPE_CACHE = "_gridgov_scope"
+
+
 class User(ScopedModel, AbstractUser):
-    """An account: one role, placed on one jurisdiction node or one department."""
+    """An account: one role, placed on one jurisdiction node or one department.
+
+    The node and the department are named by label: `accounts` stands below `jurisdiction`
+    and `departments` (ADR 0021), which name the account as their actor; what places an
+    account on them (checks, admin, console command) lives in `placement`, above both.
+    """
 
     # On a node of the tree, or on a department serving one.
     scope_paths = ("node__code", "department__node__code")
@@ -44,7 +51,7 @@ class User(ScopedModel, AbstractUser):
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     node = models.ForeignKey(
-        Node,
+        "jurisdiction.Node",
         verbose_name=_("jurisdiction"),
         null=True,
         blank=True,
@@ -52,7 +59,7 @@ class User(ScopedModel, AbstractUser):
         related_name="users",
     )
     department = models.ForeignKey(
-        Department,
+        "departments.Department",
         verbose_name=_("department"),
         null=True,
         blank=True,
@@ -81,17 +88,63 @@ class User(ScopedModel, AbstractUser):
         return self.display_name or self.username
 
     @property
-    def scope_node(self) -> Node | None:
-        """The root of everything this account may see: its node, or its department's."""
+    def place_code(self) -> str:
+        """The code of the node this account sits on, or of its department's node; empty for
+        an account on neither (a superuser). An audit row keeps it as its scope."""
         if self.node_id is not None:
-            return self.node
+            return self.node.code  # type: ignore[union-attr]
         if self.department_id is not None:
-            return self.department.node  # type: ignore[union-attr]
-        return None
+            return self.department.node.code  # type: ignore[union-attr]
+        return ""
+
+    @property
+    def scope(self) -> Scope:
+        """What this account may see (ADR 0020), computed once per request: Django and the
+        API's token authentication each load the user once, and the value stays on it. An
+        account on a department (only a department handler sits on one) sees that department
+        under the department's node; a limited account (a third-party assessor) sees only
+        what is assigned to it; an account placed nowhere has no jurisdiction, unless it is a
+        superuser where settings allow one, who sees the tree from its first root."""
+        # Keyed by what the scope derives from, so an account changed in place is not served
+        # the scope it had before.
+        key = (self.pk, self.node_id, self.department_id, self.is_superuser, self.is_active)
+        cached: tuple[Any, Scope] | None = getattr(self, _SCOPE_CACHE, None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        if self.sees_only_assignments:
+            scope = Scope(assignee_id=self.pk)
+        else:
+            scope = Scope(prefix=self._root_code(), department_id=self.department_id)
+        setattr(self, _SCOPE_CACHE, (key, scope))
+        return scope
+
+    def _root_code(self) -> str:
+        if self.place_code:
+            return self.place_code
+        # The scope is being computed here: the one read that cannot have one yet. The node
+        # model is reached through the foreign key, as the key itself names it.
+        nodes: Any = self._meta.get_field("node").related_model
+        root = nodes.objects.unscoped().filter(parent__isnull=True).order_by("code").first()
+        if root is None or not self.is_trusted_superuser:
+            raise NotFound(_("This account has no jurisdiction."), code="no_jurisdiction")
+        return str(root.code)
+
+    @property
+    def at_root(self) -> bool:
+        """Whether the account sees from a root of the tree: there, what was done by nobody
+        (the console's audit rows, logins of no account) is theirs to read too."""
+        if self.sees_only_assignments:
+            return False
+        node = self.node if self.node_id is not None else None
+        if node is None and self.department_id is not None:
+            node = self.department.node  # type: ignore[union-attr]
+        if node is None:
+            return bool(self._root_code())
+        return node.parent_id is None
 
     @property
     def sees_only_assignments(self) -> bool:
-        """A limited account: its scope is what is assigned to it (jurisdiction.scope)."""
+        """A limited account: its scope is what is assigned to it (core.scope)."""
         return self.role in ASSIGNMENT_ROLES
 
     @property

@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.jurisdiction.models import Level
-
 
 class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", _("grid worker")
@@ -32,24 +30,8 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
 # Limited accounts: their node places them, but they see only the rows assigned to them (a
 # model's `assignee_path`), nothing of their node's tree; a model without one shows them
-# nothing (jurisdiction.scope, ADR 0033).
+# nothing (core.scope, ADR 0033).
 ASSIGNMENT_ROLES = frozenset({Role.THIRD_PARTY_ASSESSOR})
-
-# The levels of the tree at which an account of each role may sit. A
-# department handler sits on a department, not on a node.
-ROLE_LEVELS: dict[str, frozenset[int]] = {
-    Role.GRID_WORKER: frozenset({Level.GRID, Level.COMMUNITY}),
-    Role.COMMUNITY_STAFF: frozenset({Level.COMMUNITY}),
-    Role.SUBDISTRICT_DISPATCHER: frozenset({Level.SUBDISTRICT}),
-    Role.DISTRICT_COMMANDER: frozenset({Level.DISTRICT, Level.CITY}),
-    Role.DEPARTMENT_HANDLER: frozenset(),
-    Role.ANALYST: frozenset({Level.CITY, Level.DISTRICT, Level.SUBDISTRICT}),
-    Role.SYSTEM_ADMIN: frozenset({Level.CITY, Level.DISTRICT}),
-    Role.SECURITY_ADMIN: frozenset({Level.CITY, Level.DISTRICT}),
-    Role.AUDITOR: frozenset({Level.CITY, Level.DISTRICT}),
-    # Registered by the city or the district that engages it.
-    Role.THIRD_PARTY_ASSESSOR: frozenset({Level.CITY, Level.DISTRICT}),
-}
 
 
 class Capability(models.TextChoices):

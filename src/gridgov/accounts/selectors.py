@@ -7,12 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import ApiToken, User
 from gridgov.core.errors import NotFound
-from gridgov.jurisdiction.selectors import scope_of
 
 
 def users_visible(user: User) -> QuerySet[User]:
     """Accounts placed on a node of the user's subtree or on a department serving one."""
-    return User.objects.visible_to(scope_of(user)).select_related(
+    return User.objects.visible_to(user.scope).select_related(
         "node", "department", "department__node"
     )
 

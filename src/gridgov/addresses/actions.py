@@ -24,6 +24,7 @@ from gridgov.addresses.generate import DENSITIES, GridSite, PlannedAddress, plan
 from gridgov.addresses.models import Address, AddressLevel, LibraryVersion, Road
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.models import CODE_LENGTH, GridKind, LayerKind, LayerUnit, Level, Node
 from gridgov.jurisdiction.spatial import locate_many
 
@@ -45,17 +46,17 @@ def _require_admin(actor: User | None) -> None:
         raise PermissionDenied(_("Your role may not edit the address library."))
 
 
+def _actor_covers(actor: User | None, code: str) -> bool:
+    """Whether a node lies where the actor sits (the console, with no actor, sits everywhere)."""
+    return actor is None or Scope.within(actor.place_code).covers(code)
+
+
 def _grid_of(actor: User | None, lon: float, lat: float) -> tuple[Node, int]:
     """The grid holding the point (and its community's id), inside the actor's jurisdiction."""
     assignment = locate_many([lon], [lat])
     grid_id = int(assignment.grid_ids()[0])
     grid = Node.objects.filter(pk=grid_id).first() if grid_id >= 0 else None
-    scope = actor.scope_node if actor is not None else None
-    if (
-        grid is None
-        or grid.parent_id is None
-        or (scope is not None and not grid.code.startswith(scope.code))
-    ):
+    if grid is None or grid.parent_id is None or not _actor_covers(actor, grid.code):
         raise InvalidInput(
             _("The point lies in none of your grids."),
             problems=[Problem("outside_grids", _("The point lies in none of your grids."), "lon")],
@@ -74,10 +75,11 @@ def road_create(
 ) -> Road:
     _require_admin(actor)
     district = Node.objects.filter(code=district_code, level=Level.DISTRICT).first()
-    scope = actor.scope_node if actor is not None else None
-    if district is None or (scope is not None and not district.code.startswith(scope.code)):
+    if district is None or not _actor_covers(actor, district.code):
         raise NotFound(_("No such district: %(code)s") % {"code": district_code})
-    if Road.objects.filter(code=code).exists() or Road.objects.filter(name=name).exists():
+    # Codes and names are unique in the whole city, whoever sees the other road.
+    roads = Road.objects.unscoped()
+    if roads.filter(code=code).exists() or roads.filter(name=name).exists():
         raise Conflict(_("A road with this code or name exists already."), code="road_exists")
     road = Road.objects.create(code=code, name=name, district=district, aliases=list(aliases))
     audit_record(actor=actor, action="addresses.road_create", target=road)
@@ -93,7 +95,8 @@ def road_update(
     _require_admin(actor)
     detail: dict[str, object] = {}
     if name is not None and name != road.name:
-        if Road.objects.filter(name=name).exclude(pk=road.pk).exists():
+        # Names are unique in the whole city, whoever sees the other road.
+        if Road.objects.unscoped().filter(name=name).exclude(pk=road.pk).exists():
             raise Conflict(_("A road with this code or name exists already."), code="road_exists")
         detail["name"] = [road.name, name]
         road.aliases = [*road.aliases, road.name]
@@ -123,7 +126,8 @@ def address_create(
 ) -> Address:
     """A new standard address; the levels above it must exist already (a room needs its unit)."""
     _require_admin(actor)
-    road = Road.objects.filter(code=road_code).first()
+    # Any road of the city may lead to an address in the actor's grids.
+    road = Road.objects.unscoped().filter(code=road_code).first()
     if road is None:
         raise NotFound(_("No such road: %(code)s") % {"code": road_code}, code="road_not_found")
     parts = [building, unit, room]
@@ -242,7 +246,7 @@ def library_generate(
             _("Unknown scale %(scale)s.") % {"scale": scale},
             problems=[Problem("invalid_scale", _("Unknown scale."), "scale", item=scale)],
         )
-    if Road.objects.exists():
+    if Road.objects.unscoped().exists():
         raise Conflict(_("The address library is not empty."), code="library_not_empty")
     sites = grid_sites(communities)
     planned_roads, rows = plan_library(sites, DENSITIES[scale], seed)
@@ -280,7 +284,7 @@ def library_clear(*, actor: User | None, code: str) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {column} LIKE %s", [f"{code}%"])  # noqa: S608
         addresses = int(cursor.rowcount)
-    roads = Road.objects.filter(district__code__startswith=code).delete()[0]
+    roads = Road.objects.visible_to(Scope.within(code)).delete()[0]
     detail = {Address._meta.label: addresses, Road._meta.label: roads}
     audit_record(actor=actor, action="addresses.library_clear", target_id=code, detail=detail)
     library_version_bump()

@@ -15,10 +15,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from gridgov.accounts.models import User
+from gridgov.accounts.requests import request_user
 from gridgov.addresses import actions
 from gridgov.addresses.models import Address, Road
 from gridgov.addresses.selectors import addresses_visible
-from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.core.admin_scope import ScopedAdmin
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.selectors import scope_root
 
 
@@ -31,7 +33,7 @@ class RoadAdmin(ScopedAdmin[Road]):
 
     def visible(self, user: User) -> QuerySet[Road]:
         """Roads are a district's: a subdistrict's administrator sees its district's."""
-        return Road.objects.filter(district__code__startswith=scope_root(user).code[:6])
+        return Road.objects.visible_to(Scope.within(scope_root(user).code[:6]))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Road | None = None) -> tuple[str, ...]:
         return ("code", "district") if obj is not None else ()
@@ -40,10 +42,10 @@ class RoadAdmin(ScopedAdmin[Road]):
         if change:
             name, aliases = obj.name, obj.aliases
             obj.refresh_from_db()
-            actions.road_update(actor=admin_actor(request), road=obj, name=name, aliases=aliases)
+            actions.road_update(actor=request_user(request), road=obj, name=name, aliases=aliases)
         else:
             created = actions.road_create(
-                actor=admin_actor(request),
+                actor=request_user(request),
                 code=obj.code,
                 name=obj.name,
                 district_code=obj.district.code,
@@ -76,7 +78,7 @@ class AddressAdmin(ScopedAdmin[Address]):
         lon, lat, compound = obj.lon, obj.lat, obj.compound
         obj.refresh_from_db()
         actions.address_update(
-            actor=admin_actor(request),
+            actor=request_user(request),
             address=obj,
             lon=lon if (lon, lat) != (obj.lon, obj.lat) else None,
             lat=lat if (lon, lat) != (obj.lon, obj.lat) else None,

@@ -452,7 +452,9 @@ def _load(version: int) -> MatchIndex:
     )
     places = Places.from_names({name: code for code, name in districts.items()}, areas)
     road_rows = list(
-        Road.objects.order_by("id").values_list("id", "code", "name", "district__code", "aliases")
+        Road.objects.unscoped()
+        .order_by("id")
+        .values_list("id", "code", "name", "district__code", "aliases")
     )
     road_pos = {pk: pos for pos, (pk, *_) in enumerate(road_rows)}
     roads = [

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scope import ScopedModel
 from gridgov.jurisdiction.models import LayerUnit, Node
-from gridgov.jurisdiction.scope import ScopedModel
 
 
 class AddressLevel(models.IntegerChoices):
@@ -22,8 +22,11 @@ class AddressLevel(models.IntegerChoices):
     ROOM = 4, _("room")
 
 
-class Road(models.Model):
+class Road(ScopedModel):
     """A street, road or lane (街路巷); names are unique in the city, as naming rules require."""
+
+    # A district's: where its name is given.
+    scope_paths = ("district__code",)
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=50)

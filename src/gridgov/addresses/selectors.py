@@ -18,7 +18,7 @@ from gridgov.addresses.matcher import MARGIN, Match, matcher_index
 from gridgov.addresses.models import Address
 from gridgov.addresses.normalise import clean, road_stem
 from gridgov.core.errors import NotFound
-from gridgov.jurisdiction.scope import Scope
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:

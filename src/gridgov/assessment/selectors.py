@@ -19,11 +19,11 @@ from gridgov.assessment.indicators import INDICATOR_BY_CODE, INDICATORS, Indicat
 from gridgov.assessment.models import COUNT_COLUMNS, HandlingScore, IndicatorDaily, UnitKind
 from gridgov.assessment.staffing import StaffingRow, staffing_rows
 from gridgov.core.errors import InvalidInput, NotFound, ProblemList
+from gridgov.core.scope import Scope, ScopedQuerySet
 from gridgov.departments.models import Department
 from gridgov.departments.selectors import departments_visible
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope, ScopedQuerySet
 from gridgov.jurisdiction.selectors import node_get, nodes_visible, scope_of
 
 if TYPE_CHECKING:

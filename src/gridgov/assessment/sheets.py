@@ -22,8 +22,8 @@ from gridgov.assessment.indicators import Indicator
 from gridgov.assessment.models import APPRAISAL, AppraisalScore, SheetItem, UnitKind
 from gridgov.assessment.selectors import Period, period_of, ranking, scorecard
 from gridgov.assessment.sources import ScorecardSource, scorecard_sources, window_of
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import node_get
 
 APPRAISAL_LABEL = gettext_lazy("democratic appraisal")

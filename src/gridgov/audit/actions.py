@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.db import connection, models, transaction
 
 from gridgov.audit.chain import GENESIS, canonical_detail, digest
 from gridgov.audit.models import AuditEntry
 
-if TYPE_CHECKING:
-    from gridgov.accounts.models import User
-
 # pg_advisory_xact_lock key ("audi"): held from reading the chain's head until the writer commits.
 CHAIN_LOCK = 0x61756469
 
 
-def _actor_scope(actor: User | None) -> str:
-    """The actor's jurisdiction code; the node is usually loaded already by the scope check."""
-    node = actor.scope_node if actor is not None else None
-    return node.code if node is not None else ""
+class Actor(Protocol):
+    """What an audit row needs of its actor. The actor is `accounts`' User, which stands above
+    `audit` (ADR 0021): every account action writes a row, so the trail cannot import it."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def place_code(self) -> str:
+        """The code of the node the account sits on (or its department's); empty for none."""
+        ...
 
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     target_type: str = "",
@@ -45,10 +49,12 @@ def audit_record(
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-        head = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        # The chain's head is the whole trail's, whoever writes.
+        head = AuditEntry.objects.unscoped().order_by("-id").values_list("hash", flat=True).first()
         entry = AuditEntry(
-            actor=actor,
-            scope=_actor_scope(actor),
+            actor_id=actor.pk if actor is not None else None,
+            # The node is usually loaded already by the action's scope check.
+            scope=actor.place_code if actor is not None else "",
             action=action,
             target_type=target_type,
             target_id=target_id,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -12,11 +12,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.audit.models import AuditEntry
-from gridgov.audit.selectors import entries_visible
+from gridgov.audit.selectors import Reader, entries_visible
 from gridgov.core.admin_scope import ScopedAdmin
-
-if TYPE_CHECKING:
-    from gridgov.accounts.models import User
 
 # Detail keys that name the target the way its users know it, before its database id.
 TARGET_KEYS = ("number", "code", "username", "name")
@@ -49,7 +46,7 @@ class AuditEntryAdmin(ScopedAdmin[AuditEntry]):
             ((key, _local(value)) for key, value in sorted(detail.items())),
         )
 
-    def visible(self, user: User) -> QuerySet[AuditEntry]:
+    def visible(self, user: Reader) -> QuerySet[AuditEntry]:
         return entries_visible(user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

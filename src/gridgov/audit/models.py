@@ -5,10 +5,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from gridgov.core.scope import ScopedModel, ScopedQuerySet
 
 
-class AuditEntry(AppendOnlyModel):
+# The stubs type each queryset's manager on its own; both bases make one.
+class AuditQuerySet(ScopedQuerySet["AuditEntry"], AppendOnlyQuerySet):  # type: ignore[override]
+    """Scoped by the code the row was written in, and never changed in bulk."""
+
+
+class AuditEntry(ScopedModel, AppendOnlyModel):
     """One write or sensitive read. Rows are never updated or deleted.
 
     Code refuses it here; on PostgreSQL a trigger also refuses it for any
@@ -20,6 +26,10 @@ class AuditEntry(AppendOnlyModel):
     `scope` is the code of the actor's jurisdiction when the entry was
     written: an auditor reads the entries of accounts inside their own tree.
     """
+
+    scope_paths = ("scope",)
+
+    objects = AuditQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     # Set before saving, not on save, because the time is part of the row's hash.
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from gridgov.audit.chain import CHAINED_COLUMNS, ChainState, chain_check
 from gridgov.audit.models import AuditEntry
-from gridgov.jurisdiction.selectors import scope_root
-
-if TYPE_CHECKING:
-    from gridgov.accounts.models import User
+from gridgov.core.scope import Scope
 
 
-def entries_visible(user: User) -> QuerySet[AuditEntry]:
+class Reader(Protocol):
+    """What reading the trail needs of the caller: `accounts`' User, which stands above `audit`
+    (ADR 0021)."""
+
+    @property
+    def scope(self) -> Scope: ...
+
+    @property
+    def at_root(self) -> bool: ...
+
+
+def entries_visible(user: Reader) -> QuerySet[AuditEntry]:
     """Entries of actors inside the caller's tree; those of no account only at the tree's root."""
-    root = scope_root(user)
-    scope = Q(scope__startswith=root.code)
-    if root.parent_id is None:
-        scope |= Q(scope="")
-    return AuditEntry.objects.filter(scope).select_related("actor")
+    rows = AuditEntry.objects.visible_to(user.scope)
+    if user.at_root:
+        # Written by nobody placed anywhere (the console): the root's to read.
+        rows = rows | AuditEntry.objects.unscoped().filter(scope="")
+    return rows.select_related("actor")
 
 
 def chain_state() -> ChainState:
-    rows = AuditEntry.objects.order_by("id").values_list(*CHAINED_COLUMNS)
+    """The whole chain, as `audit_verify` checks it from the console."""
+    rows = AuditEntry.objects.unscoped().order_by("id").values_list(*CHAINED_COLUMNS)
     return chain_check(rows.iterator(chunk_size=2000))

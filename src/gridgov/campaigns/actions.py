@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -130,13 +130,6 @@ def _areas(actor: User, codes: Sequence[str], problems: ProblemList) -> list[Nod
     return nodes
 
 
-def _area_filter(areas: Iterable[Node], path: str = "grid__code") -> Q:
-    where = Q()
-    for node in areas:
-        where |= Q(**{f"{path}__startswith": node.code})
-    return where
-
-
 @dataclass(frozen=True)
 class ListLine:
     line: int
@@ -153,7 +146,7 @@ def _list_resolve(
     the chosen areas; the lines that match nothing are returned with why, never dropped."""
     matched: list[dict[str, Any]] = []
     unknown: list[dict[str, Any]] = []
-    where = _area_filter(areas)
+    codes = [node.code for node in areas]
     for number, raw in enumerate(lines, start=1):
         text = " ".join(str(raw).split())
         if not text:
@@ -162,9 +155,8 @@ def _list_resolve(
             problems = ProblemList()
             digits = phone_check(problems, text)
             person = (
-                Person.objects.unscoped()
+                Person.objects.under_any(codes)
                 .filter(
-                    where,
                     phone_index=blind_index(digits, field=PERSON_PHONE),
                     moved_out__isnull=True,
                 )
@@ -179,7 +171,7 @@ def _list_resolve(
                 matched.append({"line": number, "kind": "person", "ref": person})
             continue
         home = (
-            Home.objects.unscoped().filter(where, address=text).values_list("id", flat=True).first()
+            Home.objects.under_any(codes).filter(address=text).values_list("id", flat=True).first()
         )
         if home is None:
             unknown.append({"line": number, "text": text, "why": "no_home"})
@@ -413,19 +405,19 @@ class Source:
 
 
 def _source(campaign: Campaign, areas: list[Node]) -> Source:
-    where = _area_filter(areas)
+    codes = [node.code for node in areas]
     category = campaign.target_category
     if campaign.target_kind == TargetKind.HOMES:
-        homes = Home.objects.unscoped().filter(where)
+        homes = Home.objects.under_any(codes)
         return Source("home", homes.values_list("id", "grid_id", "address", "id"))
     if campaign.target_kind == TargetKind.PEOPLE:
-        people = Person.objects.unscoped().filter(where, moved_out__isnull=True)
+        people = Person.objects.under_any(codes).filter(moved_out__isnull=True)
         if category:
             people = people.filter(kind=category)
         return Source(
             "person", people.values_list("id", "grid_id", "name", "phone_masked", "phone_index")
         )
-    venues = Organisation.objects.unscoped().filter(where)
+    venues = Organisation.objects.under_any(codes)
     venues = (
         venues.filter(small_venue=True) if category == SMALL_VENUE else venues.filter(kind=category)
     )

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scope import ScopedModel
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 
 
 class Status(models.TextChoices):

@@ -22,8 +22,8 @@ from gridgov.campaigns.models import (
 from gridgov.campaigns.schema import CHOICE_TYPES
 from gridgov.campaigns.workflow import READ_ROLES
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import ScopedQuerySet
 from gridgov.fieldwork.selectors import field_task_get
-from gridgov.jurisdiction.scope import ScopedQuerySet
 from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:

@@ -27,8 +27,8 @@ from gridgov.command.models import (
 )
 from gridgov.core.errors import NotFound
 from gridgov.core.paging import PageNumberPagination
+from gridgov.core.scope import Scope
 from gridgov.departments.selectors import department_get
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import node_get, scope_of
 
 router = Router(tags=["command"])

@@ -19,8 +19,8 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
+from gridgov.core.scope import Scope
 from gridgov.fieldwork.models import CheckIn, Duty
-from gridgov.jurisdiction.scope import Scope
 
 EARTH_M = 6_371_000.0
 CACHE_SECONDS = 15.0

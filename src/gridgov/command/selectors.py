@@ -32,9 +32,9 @@ from gridgov.command.models import (
 from gridgov.command.nearest import Nearby, positions
 from gridgov.command.workflow import UNACKNOWLEDGED
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import Scope
 from gridgov.events.models import CLOCK_TICKING, Deadline, Event, EventTransition
 from gridgov.events.workflow import AUTO_ESCALATE, CLOSED_STATUSES, OPEN_STATUSES, Command
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:

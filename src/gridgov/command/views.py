@@ -23,9 +23,9 @@ from gridgov.command.actions.instructions import Targets
 from gridgov.command.forms import ActivationForm, EndForm, InstructionForm, ReceiptReportForm
 from gridgov.core.errors import InvalidInput
 from gridgov.core.pages import page_view
+from gridgov.core.scope import Scope
 from gridgov.events.selectors import event_get
 from gridgov.fieldwork.selectors import field_task_get
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import map_bounds
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.scope import ScopedModel
+from gridgov.core.transitions import Transition
 from gridgov.decisions.workflow import (
     STEP_LABELS,
     AssessmentKind,
@@ -25,7 +27,6 @@ from gridgov.decisions.workflow import (
     Status,
 )
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 
 
 class DecisionCategory(models.Model):
@@ -346,8 +347,10 @@ class Mitigation(ScopedModel):
         return self.measure[:40]
 
 
-class DecisionLog(AppendOnlyModel):
+class DecisionLog(Transition, AppendOnlyModel):
     """One step of a decision or of its assessment; rows are never updated or deleted."""
+
+    subject_field = "decision"
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="log")
     assessment = models.ForeignKey(
@@ -355,25 +358,10 @@ class DecisionLog(AppendOnlyModel):
     )
     command = models.CharField(_("step"), max_length=24)
     from_status = models.CharField(_("from"), max_length=16)
-    to_status = models.CharField(_("to"), max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("time"))
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("decision log entry")
         verbose_name_plural = _("decision log")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.decision_id} {self.command}"
 
     @property
     def label(self) -> str:

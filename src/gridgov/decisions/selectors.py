@@ -1,6 +1,6 @@
 """Every read of major decisions, scoped: staff see the decisions whose affected area lies in
 their tree; a third-party assessor sees only the assessments assigned to it and their
-decisions (jurisdiction.scope's assignee), and is told so when it asks for another."""
+decisions (core.scope's assignee), and is told so when it asks for another."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import ScopedQuerySet
 from gridgov.decisions.models import (
     Assessment,
     Consultation,
@@ -26,7 +27,6 @@ from gridgov.decisions.models import (
     RiskPoint,
 )
 from gridgov.decisions.workflow import AssessmentKind, AssessmentStatus, Outcome
-from gridgov.jurisdiction.scope import ScopedQuerySet
 from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:

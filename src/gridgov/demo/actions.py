@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import connection, models, transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -31,6 +31,7 @@ from gridgov.campaigns.models import Campaign
 from gridgov.command.actions.centres import command_area_clear
 from gridgov.core.append_only import triggers_lifted
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from gridgov.core.scope import Scope
 from gridgov.decisions.models import Decision, DecisionLog
 from gridgov.demo import names
 from gridgov.demo.campaigns import campaign_seed
@@ -298,10 +299,12 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     city = Node.objects.filter(code=code).first()
     if city is None:
         return {}
-    below = Q(code__startswith=code) & ~Q(pk=city.pk)
-    inside = Node.objects.filter(below)
+    area = Scope.within(code)
+    nodes = Node.objects.visible_to(area)
+    inside = nodes.exclude(pk=city.pk)
     strangers = (
-        User.objects.filter(Q(node__in=inside) | Q(department__node__code__startswith=code))
+        User.objects.visible_to(area)
+        .exclude(node=city)
         .exclude(username__in=DEMO_USERNAMES)
         .values_list("username", flat=True)
     )
@@ -334,20 +337,20 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     # The timelines are append-only; they go only with their events (gridgov.core.append_only).
     deleted["command.CommandCentre"] = command_area_clear(actor=actor, code=code)
     deleted["fieldwork"] = fieldwork_clear_under(actor=actor, code=code)
-    events = Event.objects.filter(node__code__startswith=code)
-    drop(Dispute.objects.unscoped().filter(grid__code__startswith=code))
-    drop(MediationDaily.objects.unscoped().filter(grid__code__startswith=code))
+    events = Event.objects.visible_to(area)
+    drop(Dispute.objects.visible_to(area))
+    drop(MediationDaily.objects.visible_to(area))
     # The follow-up visits the disputes scheduled, and any other field task of the city.
     with triggers_lifted(FieldTaskTransition):
-        drop(FieldTask.objects.unscoped().filter(grid__code__startswith=code))
+        drop(FieldTask.objects.visible_to(area))
     drop(EventAttachment.objects.filter(event__in=events.values("pk")))
     # The rental cases point at the events their hazards became; their steps go with them.
     with triggers_lifted(CaseTransition):
-        drop(RentalCase.objects.unscoped().filter(grid__code__startswith=code))
-    drop(RuleRun.objects.unscoped().filter(node__code__startswith=code))
-    drop(MeterBatch.objects.unscoped().filter(node__code__startswith=code))
+        drop(RentalCase.objects.visible_to(area))
+    drop(RuleRun.objects.visible_to(area))
+    drop(MeterBatch.objects.visible_to(area))
     with triggers_lifted(DecisionLog):
-        drop(Decision.objects.filter(node__code__startswith=code))
+        drop(Decision.objects.visible_to(area))
     with triggers_lifted(EventTransition, WhistleLog):
         for model in (EventTransition, Deadline):
             deleted[model._meta.label] = _delete_of_events(model, events)
@@ -355,28 +358,28 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     drop(events)
     if not Event.objects.exists():  # a fresh seed numbers each day from 1 again
         EventCounter.objects.all().delete()
-    drop(VerificationTask.objects.filter(grid__code__startswith=code))
+    drop(VerificationTask.objects.visible_to(area))
     # Hazards first: each takes its re-inspections with it, then the inspections and venues.
     for inspections_model in (Rectification, Inspection, Venue):
-        drop(inspections_model.objects.unscoped().filter(grid__code__startswith=code))
-    drop(Campaign.objects.filter(node__code__startswith=code))
+        drop(inspections_model.objects.visible_to(area))
+    drop(Campaign.objects.filter(node__in=nodes))
     # A campaign's field tasks go with their append-only steps (gridgov.core.append_only).
     with triggers_lifted(FieldTaskTransition):
-        drop(FieldTask.objects.filter(kind=CAMPAIGN_TASK, grid__code__startswith=code))
-    drop(PromptNotice.objects.unscoped().filter(node__code__startswith=code))
-    drop(MonthlyFigure.objects.unscoped().filter(node__code__startswith=code))
-    drop(ImportJob.objects.filter(scope_code__startswith=code))
-    drop(Tenancy.objects.filter(home__grid__code__startswith=code))
+        drop(FieldTask.objects.visible_to(area).filter(kind=CAMPAIGN_TASK))
+    drop(PromptNotice.objects.visible_to(area))
+    drop(MonthlyFigure.objects.visible_to(area))
+    drop(ImportJob.objects.visible_to(area))
+    drop(Tenancy.objects.filter(home__in=Home.objects.visible_to(area)))
     for record in (Person, Household, Home, Compound, Organisation):
-        drop(record._default_manager.filter(grid__code__startswith=code))
+        drop(record.objects.visible_to(area))
     for label, count in library_clear(actor=actor, code=code).items():
         deleted[label] = count
-    drop(GridOverlap.objects.filter(grid__code__startswith=code))
-    drop(LayerUnit.objects.filter(node__code__startswith=code))
-    drop(WorkGroup.objects.filter(node__code__startswith=code))
-    drop(StaffAssignment.objects.filter(grid__code__startswith=code))
-    drop(StaffMember.objects.filter(home_node__code__startswith=code))
-    departments = Department.objects.filter(node__code__startswith=code)
+    drop(GridOverlap.objects.visible_to(area))
+    drop(LayerUnit.objects.filter(node__in=nodes))
+    drop(WorkGroup.objects.filter(node__in=nodes))
+    drop(StaffAssignment.objects.visible_to(area))
+    drop(StaffMember.objects.filter(home_node__in=nodes))
+    departments = Department.objects.visible_to(area)
     while departments.exists():
         drop(departments.filter(children__isnull=True))
     for level in sorted(Level.values, reverse=True):

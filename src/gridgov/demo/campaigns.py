@@ -127,9 +127,7 @@ def campaign_seed() -> int:
         while campaign_push_batch(campaign_id=campaign.pk, batch_size=5000):
             pass
         made += 1
-        targets = Target.objects.unscoped().filter(
-            campaign=campaign, grid__code__startswith=worker.node.code if worker.node else "-"
-        )
+        targets = Target.objects.visible_to(worker.scope).filter(campaign=campaign)
         for index, target in enumerate(targets.order_by("id")):
             if index % LEAVE_EVERY != LEAVE_EVERY - 1:
                 answer_submit(actor=worker, target_id=target.pk, data=_form_data(template, index))

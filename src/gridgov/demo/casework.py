@@ -8,6 +8,7 @@ import importlib.resources
 import json
 
 from gridgov.accounts.models import User
+from gridgov.core.scope import Scope
 from gridgov.events.actions.casework import event_comment_add, saved_filter_create
 from gridgov.events.actions.catalogue import reply_templates_load
 from gridgov.events.models import Event
@@ -31,11 +32,14 @@ def casework_seed() -> int:
     saved_filter_create(
         actor=dispatcher, name="待派遣·消防用电", query="tab=to_dispatch&category=0401"
     )
-    events = Event.objects.filter(
-        node__code__startswith=dispatcher.node.code,
-        status__in=[s for s in OPEN_STATUSES if s != Status.REPORTED],
-        comments__isnull=True,
-    ).order_by("-number")[: len(COMMENTS)]
+    events = (
+        Event.objects.visible_to(Scope.under(dispatcher.node))
+        .filter(
+            status__in=[s for s in OPEN_STATUSES if s != Status.REPORTED],
+            comments__isnull=True,
+        )
+        .order_by("-number")[: len(COMMENTS)]
+    )
     written = 0
     for text, event in zip(COMMENTS, events, strict=False):
         body = text.format(department=handler.department.name)

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.core.crypto import mask_phone
+from gridgov.core.scope import Scope
 from gridgov.demo import names
 from gridgov.demo.logins import DEMO_USERNAMES
 from gridgov.departments.models import Department
@@ -430,7 +431,7 @@ class HistoryWriter:
         self.grids, self.grid_weights = self._grids(city_code)
         self.categories = self._categories()
         self.departments = dict(
-            Department.objects.filter(node__code__startswith=city_code).values_list("code", "id")
+            Department.objects.visible_to(Scope.within(city_code)).values_list("code", "id")
         )
         self._actors()
         self.counts = HistoryCounts()
@@ -441,12 +442,13 @@ class HistoryWriter:
     def _grids(self, city_code: str) -> tuple[list[GridInfo], np.ndarray]:
         nodes = {
             row[0]: row
-            for row in Node.objects.filter(
-                code__startswith=city_code, level__lt=Level.GRID
-            ).values_list("id", "code", "name", "parent_id")
+            for row in Node.objects.visible_to(Scope.within(city_code))
+            .filter(level__lt=Level.GRID)
+            .values_list("id", "code", "name", "parent_id")
         }
         rows = list(
-            Node.objects.filter(code__startswith=city_code, level=Level.GRID)
+            Node.objects.visible_to(Scope.within(city_code))
+            .filter(level=Level.GRID)
             .order_by("code")
             .values_list("id", "code", "name", "parent_id", "population", "grid_kind", "boundary")
         )

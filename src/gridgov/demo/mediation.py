@@ -15,6 +15,7 @@ from stdnum.cn import ric
 
 from gridgov.accounts.models import User
 from gridgov.core import crypto
+from gridgov.core.scope import Scope
 from gridgov.demo import names
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Level, Node
@@ -247,8 +248,8 @@ def mediation_seed(*, seed: int = 1) -> dict[str, int]:
     if district is None:
         return {}
     grids = list(
-        Node.objects.unscoped()
-        .filter(code__startswith=district.code, level=Level.GRID)
+        Node.objects.visible_to(Scope.under(district))
+        .filter(level=Level.GRID)
         .select_related("parent")
         .order_by("code")
     )

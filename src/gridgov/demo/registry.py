@@ -26,6 +26,7 @@ from stdnum.cn import ric
 from gridgov.accounts.models import User
 from gridgov.addresses.models import Address, AddressLevel, address_label
 from gridgov.audit.actions import audit_record
+from gridgov.core.scope import Scope
 from gridgov.demo import names
 from gridgov.exchange.actions import import_job_fail, import_job_run, import_job_start
 from gridgov.exchange.columns import headers
@@ -111,7 +112,8 @@ ROOM_FIELDS = ("code", "grid_code", "compound", "road__name", "door", "building"
 
 def _rooms(root: str) -> list[Room]:
     rows = (
-        Address.objects.filter(grid_code__startswith=root, level=AddressLevel.ROOM)
+        Address.objects.visible_to(Scope.within(root))
+        .filter(level=AddressLevel.ROOM)
         .order_by("code")
         .values_list(*ROOM_FIELDS)
     )
@@ -134,7 +136,8 @@ def registry_seed(*, scale: str, seed: int) -> dict[str, int]:
     everywhere = scope_root(city).code
     rooms = _rooms(everywhere)
     doors = list(
-        Address.objects.filter(grid_code__startswith=everywhere, level=AddressLevel.DOOR)
+        Address.objects.visible_to(Scope.within(everywhere))
+        .filter(level=AddressLevel.DOOR)
         .select_related("road")
         .order_by("code")
     )

@@ -14,6 +14,7 @@ import shapely
 from django.utils import timezone
 
 from gridgov.accounts.models import User
+from gridgov.core.scope import Scope
 from gridgov.events.actions.intake import event_report
 from gridgov.registry.models import Home
 from gridgov.rentals.actions import case_apply, meter_import, rules_run_advance, rules_run_start
@@ -96,9 +97,7 @@ def rentals_seed(seed: int = 1) -> int:
     commander = User.objects.get(username="dc")
     if worker.node is None or staff.node is None or commander.node is None:
         return 0
-    homes = list(
-        Home.objects.unscoped().filter(grid__code__startswith=staff.node.code).order_by("id")
-    )
+    homes = list(Home.objects.visible_to(Scope.under(staff.node)).order_by("id"))
     mine = [h for h in homes if h.grid_id == worker.node_id]
     if not mine:
         return 0

@@ -12,6 +12,7 @@ from typing import Any
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.audit.models import AuditEntry
+from gridgov.core.scope import Scope
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_USERNAMES
 from gridgov.demo.plan import QINHUAI, URBAN_MANAGEMENT, extract
 from gridgov.departments.models import Department
@@ -27,12 +28,14 @@ def demo_city_code() -> str:
 
 def demo_city_seeded() -> bool:
     """The city exists with districts below it (a reset keeps only the bare city node)."""
-    return Node.objects.filter(level=Level.DISTRICT, code__startswith=demo_city_code()).exists()
+    city = Node.objects.visible_to(Scope.within(demo_city_code()))
+    return city.filter(level=Level.DISTRICT).exists()
 
 
 def demo_last_seed() -> dict[str, Any] | None:
     """Scale, seed and counts of the seed that built the current demo city."""
-    entry = AuditEntry.objects.filter(action=SEED_ACTION).order_by("-at", "-id").first()
+    # The seeder's own entry, written from the console.
+    entry = AuditEntry.objects.unscoped().filter(action=SEED_ACTION).order_by("-at", "-id").first()
     return dict(entry.detail) if entry is not None else None
 
 

@@ -5,6 +5,7 @@ whistle's own actions so each step is logged, timed and audited as on the pages.
 from __future__ import annotations
 
 from gridgov.accounts.models import User
+from gridgov.core.scope import Scope
 from gridgov.events.actions.dispatch import dispatch_departments
 from gridgov.events.models import Event
 from gridgov.events.workflow import OPEN_STATUSES
@@ -35,9 +36,11 @@ def whistle_seed() -> int:
     # demo_accounts_ensure placed both accounts.
     assert dispatcher.node is not None  # noqa: S101
     assert handler.department is not None  # noqa: S101
-    events = Event.objects.filter(
-        node__code__startswith=dispatcher.node.code, status__in=OPEN_STATUSES
-    ).order_by("number")[: len(STAGES)]
+    events = (
+        Event.objects.visible_to(Scope.under(dispatcher.node))
+        .filter(status__in=OPEN_STATUSES)
+        .order_by("number")
+    )[: len(STAGES)]
     made = 0
     for (stage, reason), event in zip(zip(STAGES, REASONS, strict=True), events, strict=False):
         codes = [handler.department.code]

@@ -8,7 +8,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from gridgov.accounts.models import User
-from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.accounts.requests import request_user
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.departments.actions import department_delete, department_save
 from gridgov.departments.models import Department
 from gridgov.departments.selectors import departments_visible
@@ -29,11 +30,14 @@ class DepartmentAdmin(ScopedAdmin[Department]):
         self, request: HttpRequest, obj: Department, form: ModelForm[Department], change: bool
     ) -> None:
         department_save(
-            actor=admin_actor(request), department=obj, fields=form.changed_data, created=not change
+            actor=request_user(request),
+            department=obj,
+            fields=form.changed_data,
+            created=not change,
         )
 
     def delete_model(self, request: HttpRequest, obj: Department) -> None:
-        department_delete(actor=admin_actor(request), department=obj)
+        department_delete(actor=request_user(request), department=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Department]) -> None:
         for obj in queryset:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import ScopedQuerySet
 from gridgov.departments.models import Department
-from gridgov.jurisdiction.scope import ScopedQuerySet
 from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
+from gridgov.accounts.requests import request_user
 from gridgov.audit.actions import audit_record
-from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.events.actions.attachments import attachment_publish
 from gridgov.events.models import Category, Event, EventAttachment, EventTransition, ReplyTemplate
 from gridgov.events.selectors import events_visible
@@ -41,7 +42,7 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
     ) -> None:
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=admin_actor(request),
+            actor=request_user(request),
             action=f"events.admin_category_{'change' if change else 'add'}",
             target=obj,
             detail={"fields": list(form.changed_data)},
@@ -68,7 +69,7 @@ class ReplyTemplateAdmin(admin.ModelAdmin[ReplyTemplate]):
     ) -> None:
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=admin_actor(request),
+            actor=request_user(request),
             action=f"events.admin_reply_template_{'change' if change else 'add'}",
             target=obj,
             detail={"fields": list(form.changed_data)},
@@ -154,7 +155,7 @@ class EventAttachmentAdmin(ScopedAdmin[EventAttachment]):
     )
     def approve_for_public(self, request: HttpRequest, queryset: QuerySet[EventAttachment]) -> None:
         changed = attachment_publish(
-            actor=admin_actor(request), attachment_ids=[a.pk for a in queryset], approved=True
+            actor=request_user(request), attachment_ids=[a.pk for a in queryset], approved=True
         )
         self.message_user(request, _("%(n)d photos approved.") % {"n": changed})
 
@@ -165,6 +166,6 @@ class EventAttachmentAdmin(ScopedAdmin[EventAttachment]):
         self, request: HttpRequest, queryset: QuerySet[EventAttachment]
     ) -> None:
         changed = attachment_publish(
-            actor=admin_actor(request), attachment_ids=[a.pk for a in queryset], approved=False
+            actor=request_user(request), attachment_ids=[a.pk for a in queryset], approved=False
         )
         self.message_user(request, _("%(n)d photos withdrawn.") % {"n": changed})

@@ -14,11 +14,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.scope import Scope, ScopedModel, ScopedQuerySet
+from gridgov.core.transitions import Transition
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import Severity, field_schema_problems
 from gridgov.events.workflow import AUTO_ESCALATE, OPEN_STATUSES, Outcome, Stage, Status
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
 
 
 class Channel(models.TextChoices):
@@ -300,23 +301,13 @@ class Event(ScopedModel):
         return self.number
 
 
-class EventTransition(AppendOnlyModel):
+class EventTransition(Transition, AppendOnlyModel):
     """One step of an event's timeline. Rows are never updated or deleted."""
 
+    subject_field = "event"
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
     command = models.CharField(_("command"), max_length=24)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("time"))
-    note = models.TextField(_("note"), blank=True)
     reason = models.TextField(_("reason"), blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     stage = models.CharField(
@@ -326,10 +317,9 @@ class EventTransition(AppendOnlyModel):
         help_text=_("The stage whose time limit ran out, for escalations by the sweeper."),
     )
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("event transition")
         verbose_name_plural = _("event transitions")
-        ordering = ["at", "id"]
         constraints = [
             # The database, not the sweeper's care, keeps it to one per overdue stage.
             models.UniqueConstraint(

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound, PermissionDenied
-from gridgov.events.models import CLOCK_TICKING, Deadline, Event
+from gridgov.core.scope import Scope
+from gridgov.events.models import CLOCK_TICKING, Deadline, Event, EventQuerySet
 from gridgov.events.paging import capped_count
 from gridgov.events.selectors import EARTH_RADIUS_M, events_visible
 from gridgov.events.workflow import OPEN_STATUSES, Command, Status, statuses_allowing
@@ -115,7 +116,7 @@ def _open_deadline() -> QuerySet[Deadline]:
     return Deadline.objects.filter(event=OuterRef("pk"), ended_at__isnull=True)
 
 
-def _in_queue(user: User, key: str) -> QuerySet[Event]:
+def _in_queue(user: User, key: str) -> EventQuerySet:
     events = events_visible(user)
     if key == MINE.key:
         return events.filter(reporter=user)
@@ -192,7 +193,7 @@ def queue_events(user: User, key: str, filters: QueueFilter | None = None) -> Qu
     if f.until:
         events = events.filter(created_at__lt=_day_start(f.until + timedelta(days=1)))
     if f.node:
-        events = events.filter(node__code__startswith=f.node)
+        events = events.visible_to(Scope.within(f.node))
     if f.department is not None:
         events = events.filter(assigned_department_id=f.department)
     if f.text.strip():

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import Scope
 from gridgov.departments.models import Department
 from gridgov.events.models import (
     CLOCK_TICKING,
@@ -35,7 +36,6 @@ from gridgov.events.workflow import (
     Command,
 )
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.worktime.calendar import current_calendar
 
@@ -71,7 +71,7 @@ def overdue_flag(event: Event) -> bool:
     return Deadline.objects.filter(CLOCK_TICKING, event=event, due_at__lt=timezone.now()).exists()
 
 
-def events_filtered(user: User, *, status: str = "", category: str = "") -> QuerySet[Event]:
+def events_filtered(user: User, *, status: str = "", category: str = "") -> EventQuerySet:
     """The visible events, optionally in one status and under one class or subclass code."""
     events = events_visible(user)
     if status:
@@ -374,9 +374,7 @@ def events_on_map(
     """The visible events under `node` that a map marks: the open ones, or those in one state,
     as rows of their point, number, state, overdue flag and category name, and nothing else
     (rows, not instances: a district's five thousand cost a third of the time)."""
-    events = events_filtered(user, status=status, category=category).filter(
-        node__code__startswith=node.code
-    )
+    events = events_filtered(user, status=status, category=category).visible_to(Scope.under(node))
     if not status:
         events = events.filter(status__in=OPEN_STATUSES)
     rows = events.select_related(None).order_by()
@@ -392,8 +390,10 @@ def heat_points(
 ) -> list[tuple[float, float]]:
     """(lat, lon) of the visible events under `node` reported in [since, until), whatever their
     state: where the work came from over a period."""
-    events = events_filtered(user, category=category).filter(
-        node__code__startswith=node.code, created_at__gte=since, created_at__lt=until
+    events = (
+        events_filtered(user, category=category)
+        .visible_to(Scope.under(node))
+        .filter(created_at__gte=since, created_at__lt=until)
     )
     rows = events.select_related(None).order_by().values_list("lat", "lon")
     return list(rows[:MAP_HEAT_LIMIT])

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.jurisdiction.scope import ScopedModel
+from gridgov.core.scope import ScopedModel
 
 
 class ImportKind(models.TextChoices):

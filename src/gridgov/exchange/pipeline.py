@@ -35,6 +35,7 @@ from gridgov.addresses.matcher import Match
 from gridgov.addresses.selectors import address_match_many
 from gridgov.core import crypto
 from gridgov.core.errors import Conflict, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.exchange.columns import COLUMNS, Column, choice
 from gridgov.exchange.models import ImportJob, ImportRowError
 from gridgov.exchange.readers import _reject
@@ -118,9 +119,9 @@ class Preparer:
         self.source_time = timezone.now()
         self.grids: dict[str, tuple[int, int]] = {
             code: (pk, parent or pk)
-            for pk, code, parent in Node.objects.filter(
-                level=Level.GRID, code__startswith=self.root
-            ).values_list("id", "code", "parent_id")
+            for pk, code, parent in Node.objects.visible_to(Scope.within(self.root))
+            .filter(level=Level.GRID)
+            .values_list("id", "code", "parent_id")
         }
         self.ring = crypto.keyring()
         self.personal = {c.field for c in COLUMNS[kind] if c.personal}

@@ -20,10 +20,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.scope import ScopedModel
+from gridgov.core.transitions import Transition
 from gridgov.events.models import Event
 from gridgov.fieldwork.workflow import Command, Status
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 from gridgov.registry.models import Person
 
 
@@ -128,8 +129,10 @@ class FieldTask(ScopedModel):
         return self.status == Status.OPEN
 
 
-class FieldTaskTransition(AppendOnlyModel):
+class FieldTaskTransition(Transition, AppendOnlyModel):
     """One step of a task; rows are never changed."""
+
+    subject_field = "task"
 
     task = models.ForeignKey(FieldTask, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=16, choices=Status.choices)
@@ -138,16 +141,10 @@ class FieldTaskTransition(AppendOnlyModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("time"))
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("field task step")
         verbose_name_plural = _("field task steps")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.task_id} {self.command}"
 
 
 def photo_path(instance: FieldPhoto, filename: str) -> str:

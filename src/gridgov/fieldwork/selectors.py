@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import Scope
 from gridgov.fieldwork.actions.duty import day_bounds
 from gridgov.fieldwork.actions.figures import leave_days_of
 from gridgov.fieldwork.kinds import PATROL, task_kind
@@ -41,7 +42,6 @@ from gridgov.fieldwork.models import (
 )
 from gridgov.fieldwork.workflow import Status
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import node_get, scope_of, scope_root
 from gridgov.verification.models import Status as VerificationStatus
 from gridgov.verification.selectors import task_rows

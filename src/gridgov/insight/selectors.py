@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import InvalidInput, NotFound, Problem
+from gridgov.core.scope import ScopedQuerySet
 from gridgov.insight.measures import FIGURE_PREFIX, INDEX_PREFIX, registered_measures
 from gridgov.insight.models import (
     FigureKind,
@@ -27,7 +28,6 @@ from gridgov.insight.models import (
     PromptNotice,
 )
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedQuerySet
 from gridgov.jurisdiction.selectors import node_children, node_get, scope_of, scope_root
 
 if TYPE_CHECKING:

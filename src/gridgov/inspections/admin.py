@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from gridgov.accounts.models import User
-from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.accounts.requests import request_user
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.core.errors import DomainError
 from gridgov.inspections import actions, selectors
 from gridgov.inspections.models import (
@@ -58,7 +59,7 @@ class VenueKindAdmin(admin.ModelAdmin[VenueKind]):
 
     def save_model(self, request: HttpRequest, obj: VenueKind, form: Any, change: bool) -> None:
         saved = actions.venue_kind_save(
-            actor=admin_actor(request),
+            actor=request_user(request),
             code=obj.code,
             name=obj.name,
             target=obj.target,
@@ -98,7 +99,7 @@ class ChecklistAdmin(admin.ModelAdmin[Checklist]):
 
     def save_model(self, request: HttpRequest, obj: Checklist, form: Any, change: bool) -> None:
         published = actions.checklist_publish(
-            actor=admin_actor(request), kind_code=obj.kind.code, items=obj.items
+            actor=request_user(request), kind_code=obj.kind.code, items=obj.items
         )
         obj.pk = published.pk
 

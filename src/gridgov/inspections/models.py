@@ -14,10 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scope import ScopedModel
+from gridgov.core.transitions import Transition
 from gridgov.events.models import Event
 from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 from gridgov.registry.models import Home, Organisation
 
 
@@ -346,33 +347,18 @@ class Rectification(ScopedModel):
         return f"{self.venue}: {self.item_text}"
 
 
-class RectificationTransition(models.Model):
+class RectificationTransition(Transition):
     """One step of a rectification, by the workflow's one action."""
+
+    subject_field = "rectification"
 
     rectification = models.ForeignKey(
         Rectification, on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
-    command = models.CharField(_("command"), max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("time"))
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("rectification step")
         verbose_name_plural = _("rectification steps")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.rectification_id} {self.command}"
 
 
 class InspectionDaily(models.Model):

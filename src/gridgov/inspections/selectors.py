@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import Scope, ScopedModel, ScopedQuerySet
 from gridgov.inspections.models import (
     Checklist,
     Inspection,
@@ -24,7 +25,6 @@ from gridgov.inspections.models import (
     VenueKind,
 )
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
 from gridgov.jurisdiction.selectors import scope_of
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import User
-from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.accounts.requests import request_user
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.core.text import validate_name
 from gridgov.jurisdiction import actions
 from gridgov.jurisdiction.geometry import geometry_problems
@@ -118,7 +119,7 @@ class NodeAdmin(ScopedAdmin[Node]):
         self, request: HttpRequest, obj: Node | None = None, change: bool = False, **kwargs: Any
     ) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
-        form.actor_root = actions.actor_root(admin_actor(request))  # type: ignore[attr-defined]
+        form.actor_root = actions.actor_root(request_user(request))  # type: ignore[attr-defined]
         return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Node | None = None) -> list[str]:
@@ -136,10 +137,10 @@ class NodeAdmin(ScopedAdmin[Node]):
         }
         if change:
             stored = Node.objects.get(pk=obj.pk)
-            actions.node_update(actor=admin_actor(request), node=stored, **fields)
+            actions.node_update(actor=request_user(request), node=stored, **fields)
             return
         node = actions.node_create(
-            actor=admin_actor(request), code=data["code"], level=data["level"], **fields
+            actor=request_user(request), code=data["code"], level=data["level"], **fields
         )
         obj.pk = node.pk
 
@@ -188,7 +189,7 @@ class LayerUnitAdmin(ScopedAdmin[LayerUnit]):
     def save_model(self, request: HttpRequest, obj: LayerUnit, form: Any, change: bool) -> None:
         layer = obj.layer if change else form.cleaned_data["layer"]
         unit, _created = actions.layer_unit_upsert(
-            actor=admin_actor(request),
+            actor=request_user(request),
             layer_kind=layer.kind,
             code=obj.code,
             name=form.cleaned_data["name"],

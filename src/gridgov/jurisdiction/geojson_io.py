@@ -20,6 +20,7 @@ import shapely
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import InvalidInput, Problem
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction import actions
 from gridgov.jurisdiction.geometry import geometry_problems
 from gridgov.jurisdiction.models import (
@@ -30,7 +31,6 @@ from gridgov.jurisdiction.models import (
     Node,
     parent_code_of,
 )
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import (
     layer_get,
     node_get,

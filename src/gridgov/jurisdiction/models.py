@@ -14,7 +14,7 @@ import shapely
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.jurisdiction.scope import ScopedModel
+from gridgov.core.scope import ScopedModel
 
 
 class Level(models.IntegerChoices):

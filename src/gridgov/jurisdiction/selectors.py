@@ -19,13 +19,22 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import InvalidInput, NotFound, Problem
+from gridgov.core.scope import PUBLIC, Scope, ScopedQuerySet
 from gridgov.jurisdiction.crs import to_wgs84_many
 from gridgov.jurisdiction.models import CODE_LENGTH, GridOverlap, Layer, LayerUnit, Level, Node
-from gridgov.jurisdiction.scope import PUBLIC, Scope, ScopedQuerySet
 from gridgov.jurisdiction.spatial import Location, locate_detail, served_bounds
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
+
+
+def account_node(user: User) -> Node | None:
+    """The node an account sits on, or its department's node; None for neither."""
+    if user.node_id is not None:
+        return user.node
+    if user.department_id is not None:
+        return user.department.node  # type: ignore[union-attr]
+    return None
 
 
 def scope_root(user: User) -> Node:
@@ -33,46 +42,21 @@ def scope_root(user: User) -> Node:
     limited account (a third-party assessor) has none: it sees only its assignments."""
     if getattr(user, "sees_only_assignments", False):
         raise NotFound(_("This account has no jurisdiction."), code="no_jurisdiction")
-    node = user.scope_node
+    node = account_node(user)
     if node is None:
-        # The scope is being computed here: the one read that cannot have one yet.
-        root = Node.objects.unscoped().filter(parent__isnull=True).order_by("code").first()
-        if root is None or not user.is_trusted_superuser:
+        # Above every scope: the root the account's scope starts from.
+        node = Node.objects.unscoped().filter(code=user.scope.prefix).first()
+        if node is None:
             raise NotFound(_("This account has no jurisdiction."), code="no_jurisdiction")
-        return root
     return node
 
 
-_SCOPE_CACHE = "_gridgov_scope"
-
-
 def scope_of(user: User | Any) -> Scope:
-    """The caller's scope, computed once per request: Django and the API's token authentication
-    each load the user once, and the value stays on it. An account on a department (only a
-    department handler sits on one) sees that department under the department's node; an
-    anonymous caller is the public; a limited account (a third-party assessor) sees only what
-    is assigned to it."""
-    # Keyed by what the scope derives from, so an account changed in place is not served the
-    # scope it had before.
-    key = (
-        getattr(user, "pk", None),
-        getattr(user, "node_id", None),
-        getattr(user, "department_id", None),
-        getattr(user, "is_superuser", False),
-        getattr(user, "is_active", False),
-    )
-    cached: tuple[Any, Scope] | None = getattr(user, _SCOPE_CACHE, None)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    """The caller's scope: the account's own (`User.scope`), or the public's for an anonymous
+    caller."""
     if not getattr(user, "is_authenticated", False):
-        scope = PUBLIC
-    elif getattr(user, "sees_only_assignments", False):
-        scope = Scope(assignee_id=user.pk)
-    elif user.department_id is not None:
-        scope = Scope(prefix=scope_root(user).code, department_id=user.department_id)
-    else:
-        scope = Scope.under(scope_root(user))
-    setattr(user, _SCOPE_CACHE, (key, scope))
+        return PUBLIC
+    scope: Scope = user.scope
     return scope
 
 

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scope import ScopedModel
+from gridgov.core.transitions import Transition
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 from gridgov.mediation.workflow import Command, ReferralTarget, Status
 from gridgov.registry.models import Organisation, Person
 
@@ -212,33 +213,20 @@ class Session(ScopedModel):
         return f"{self.dispute_id} {self.held_at:%Y-%m-%d}"
 
 
-class DisputeStep(ScopedModel):
+class DisputeStep(ScopedModel, Transition):
     """One command given to a dispute, as the one action applied it; never changed."""
 
     scope_paths = ("dispute__grid__code",)
+    subject_field = "dispute"
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="steps")
     command = models.CharField(_("step"), max_length=16)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    at = models.DateTimeField(_("time"))
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("dispute step")
         verbose_name_plural = _("dispute steps")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.dispute_id} {self.command}"
 
     @property
     def label(self) -> str:

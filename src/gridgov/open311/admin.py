@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.models import User
-from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.accounts.requests import request_user
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.jurisdiction.selectors import scope_of, scope_root
 from gridgov.open311 import actions
 from gridgov.open311.models import ClientApplication
@@ -60,10 +61,10 @@ class ClientApplicationAdmin(ScopedAdmin[ClientApplication]):
     ) -> None:
         if change:
             actions.client_update(
-                actor=admin_actor(request), client=obj, fields=list(form.changed_data)
+                actor=request_user(request), client=obj, fields=list(form.changed_data)
             )
         else:
-            _show_key(request, obj, actions.client_create(actor=admin_actor(request), client=obj))
+            _show_key(request, obj, actions.client_create(actor=request_user(request), client=obj))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Reports keep pointing at who sent them in the audit trail; deactivate instead."""
@@ -75,5 +76,5 @@ class ClientApplicationAdmin(ScopedAdmin[ClientApplication]):
             _show_key(
                 request,
                 client,
-                actions.client_key_rotate(actor=admin_actor(request), client_id=client.pk),
+                actions.client_key_rotate(actor=request_user(request), client_id=client.pk),
             )

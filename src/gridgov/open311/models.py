@@ -11,8 +11,8 @@ import hashlib
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scope import ScopedModel
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 
 
 class ClientApplication(ScopedModel):

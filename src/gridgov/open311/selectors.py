@@ -14,10 +14,10 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from gridgov.core.scope import Scope
 from gridgov.events.models import Category, Event, EventAttachment, EventTransition
 from gridgov.events.workflow import OPEN_STATUSES
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.open311.models import ClientApplication
 from gridgov.residents.selectors import events_public
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gridgov.core import crypto
+from gridgov.core.scope import Scope
 from gridgov.exports.lists import Column, ListExport, Params, list_register
 from gridgov.registry.models import Person
 from gridgov.registry.selectors import visible
@@ -23,7 +24,7 @@ def people_rows(user: User, params: Params) -> QuerySet[Person]:
     rows = visible(user, Person).select_related("home").order_by("grid__code", "name", "id")
     place = params.get("node", "").strip()
     if place:
-        rows = rows.filter(grid__code__startswith=place)
+        rows = rows.visible_to(Scope.within(place))
     if params.get("kind"):
         rows = rows.filter(kind=params["kind"])
     if params.get("name", "").strip():

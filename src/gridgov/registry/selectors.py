@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.addresses.models import Address
 from gridgov.core.crypto import blind_index
 from gridgov.core.errors import NotFound, ProblemList
+from gridgov.core.scope import ScopedQuerySet
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.registry.models import (
@@ -40,9 +41,9 @@ M = TypeVar("M", bound=Provenance)
 SEARCH_LIMIT = 100
 
 
-def visible(user: User, model: type[M]) -> QuerySet[M]:
+def visible(user: User, model: type[M]) -> ScopedQuerySet[M]:
     rows = model.objects.visible_to(scope_of(user)).select_related("grid", "community")
-    return cast("QuerySet[M]", rows)
+    return cast("ScopedQuerySet[M]", rows)
 
 
 def _get(user: User, model: type[M], pk: int) -> M:

@@ -26,6 +26,7 @@ from gridgov.accounts.roles import Role
 from gridgov.addresses.models import Address
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Category
 from gridgov.events.workflow import CLOSED_STATUSES as EVENT_CLOSED
@@ -33,7 +34,6 @@ from gridgov.fieldwork.actions import field_task_cancel, field_task_complete, fi
 from gridgov.fieldwork.models import TargetKind
 from gridgov.fieldwork.workflow import Status as FieldStatus
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of, scope_root
 from gridgov.registry.models import Home
 from gridgov.rentals import notices, rules

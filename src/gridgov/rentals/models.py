@@ -15,10 +15,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.scope import ScopedModel
+from gridgov.core.transitions import Transition
 from gridgov.events.models import Event
 from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedModel
 from gridgov.registry.models import Home
 from gridgov.rentals.workflow import OPEN_STATUSES, Status
 
@@ -274,26 +275,16 @@ class CaseHazard(models.Model):
         return f"{self.case_id} {self.hazard}"
 
 
-class CaseTransition(AppendOnlyModel):
+class CaseTransition(Transition, AppendOnlyModel):
+    """One step of a rental case; rows are never updated or deleted."""
+
+    subject_field = "case"
+
     case = models.ForeignKey(RentalCase, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
     command = models.CharField(_("command"), max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("time"))
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("case step")
         verbose_name_plural = _("case steps")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.command}"

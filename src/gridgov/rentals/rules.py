@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Avg, Count
 
+from gridgov.core.scope import Scope
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
 from gridgov.registry.models import Home, Person, Tenancy
@@ -51,8 +52,8 @@ Evidence = dict[str, Any]
 
 
 def homes_under(node: Node) -> Any:
-    """The homes a run covers, by id: the run's own reading, from a task (unscoped)."""
-    return Home.objects.unscoped().filter(grid__code__startswith=node.code).order_by("id")
+    """The homes a run covers, by id: the run's own reading, from a task, under its node."""
+    return Home.objects.visible_to(Scope.under(node)).order_by("id")
 
 
 def chunk_after(node: Node, after_id: int, size: int) -> Chunk:
@@ -186,9 +187,8 @@ def complaints_baseline(node: Node, rule: RentalRule, today: date) -> dict[str, 
     without an index)."""
     since = today - timedelta(days=int(param(rule, "days")))
     counts = (
-        Event.objects.unscoped()
+        Event.objects.visible_to(Scope.under(node))
         .filter(
-            node__code__startswith=node.code,
             category__code__in=list(param(rule, "categories")),
             created_at__date__gte=since,
         )

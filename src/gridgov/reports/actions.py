@@ -44,7 +44,8 @@ TITLES = {
 
 def _readers(unit: Unit) -> list[int]:
     """The accounts of the unit, administrators aside (they run the platform, not the area)."""
-    accounts = User.objects.filter(is_active=True).exclude(role__in=ADMIN_ROLES)
+    # The unit's own accounts, named below by their node or department.
+    accounts = User.objects.unscoped().filter(is_active=True).exclude(role__in=ADMIN_ROLES)
     if unit.department is not None:
         accounts = accounts.filter(department=unit.department)
     else:
@@ -112,7 +113,8 @@ def report_generate(
 
 def report_units() -> tuple[list[int], list[int]]:
     """(node ids, department ids) where an account sits: every level somebody reads."""
-    accounts = User.objects.filter(is_active=True).exclude(role__in=ADMIN_ROLES)
+    # The unit's own accounts, named below by their node or department.
+    accounts = User.objects.unscoped().filter(is_active=True).exclude(role__in=ADMIN_ROLES)
     nodes = accounts.filter(node__isnull=False, department__isnull=True).values_list(
         "node_id", flat=True
     )

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.functional import Promise
 
+from gridgov.core.scope import Scope
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import Scope
 
 
 class PeriodKind:

@@ -27,6 +27,7 @@ from gridgov.addresses.matcher import matcher_index
 from gridgov.addresses.models import Address
 from gridgov.core.crypto import redact
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import PUBLIC, Scope
 from gridgov.core.versioned import VersionedCache
 from gridgov.departments.models import Department
 from gridgov.events.models import Event, EventAttachment, EventQuerySet, EventTransition
@@ -34,7 +35,6 @@ from gridgov.events.selectors import open_near
 from gridgov.events.workflow import STATES, Command, Status
 from gridgov.jurisdiction.geojson_io import feature_collection
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import PUBLIC, Scope
 from gridgov.jurisdiction.spatial import boundary_version, spatial_index
 from gridgov.residents.models import ReportSecret
 from gridgov.staffing.models import StaffKind, StaffMember
@@ -354,9 +354,9 @@ def address_suggestions(root: Node, text: str) -> list[AddressSuggestion]:
     codes = [code for code, _label in ranked][:SUGGESTIONS]
     points = {
         code: (lon, lat)
-        for code, lon, lat in Address.objects.filter(
-            code__in=codes, grid_code__startswith=root.code
-        ).values_list("code", "lon", "lat")
+        for code, lon, lat in Address.objects.visible_to(Scope.under(root))
+        .filter(code__in=codes)
+        .values_list("code", "lon", "lat")
     }
     seen: set[str] = set()
     found = []
@@ -397,7 +397,8 @@ def grid_workers(root: Node, *, code: str = "", text: str = "") -> GridWorkers |
         match = matcher_index().match(text.strip())
         code = match.code if match.status == "matched" else ""
     address = (
-        Address.objects.filter(code=code, grid_code__startswith=root.code)
+        Address.objects.visible_to(Scope.under(root))
+        .filter(code=code)
         .select_related("road", "grid__parent")
         .first()
         if code

@@ -19,7 +19,7 @@ from gridgov.accounts.roles import Capability
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemList
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.selectors import scope_of
+from gridgov.jurisdiction.selectors import account_node, scope_of
 from gridgov.staffing.models import (
     GroupRole,
     StaffAssignment,
@@ -122,10 +122,10 @@ def staff_create(
     grid_list = list(grids)
     _require_in_scope(actor, home_node, *grid_list)
     if user is not None:
-        account_node = user.scope_node
-        if account_node is None:
+        place = account_node(user)
+        if place is None:
             raise NotFound(_("No such account."), code="account_not_found")
-        _require_in_scope(actor, account_node)
+        _require_in_scope(actor, place)
         if StaffMember.objects.filter(user=user).exists():
             raise Conflict(
                 _("This account already belongs to a staff member."), code="account_taken"

@@ -17,8 +17,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import User
+from gridgov.accounts.requests import request_user
 from gridgov.audit.actions import audit_record
-from gridgov.core.admin_scope import ScopedAdmin, ScopedRelations, admin_actor
+from gridgov.core.admin_scope import ScopedAdmin, ScopedRelations
 from gridgov.jurisdiction.models import Level
 from gridgov.staffing import selectors
 from gridgov.staffing.models import (
@@ -39,7 +40,7 @@ class AuditedAdmin(ScopedAdmin[M]):
         """Audit after the inlines are saved, so one row tells the whole change."""
         super().save_related(request, form, formsets, change)
         audit_record(
-            actor=admin_actor(request),
+            actor=request_user(request),
             action=f"staffing.admin_{'change' if change else 'add'}",
             target=form.instance,
             detail={
@@ -50,7 +51,7 @@ class AuditedAdmin(ScopedAdmin[M]):
 
     def delete_model(self, request: HttpRequest, obj: M) -> None:
         audit_record(
-            actor=admin_actor(request),
+            actor=request_user(request),
             action="staffing.admin_delete",
             target=obj,
             detail={"repr": str(obj)},

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scope import ScopedModel
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import ScopedModel
 
 
 class StaffKind(models.TextChoices):

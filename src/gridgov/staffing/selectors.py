@@ -17,8 +17,8 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.models import CODE_LENGTH, Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.registry.selectors import with_registered
 from gridgov.staffing.models import (

@@ -33,6 +33,7 @@ from gridgov.accounts.roles import Capability, Role, roles_with
 from gridgov.audit.actions import audit_record
 from gridgov.core import crypto
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.selectors import scope_root
 from gridgov.registry import actions as registry_actions
 from gridgov.registry import selectors as registry_selectors
@@ -309,9 +310,10 @@ def _newcomer_propose(
     field = registry_actions.UNMASK_FIELDS["id_number"]
     if (
         resident
-        and Person.objects.filter(
-            id_number_index=crypto.blind_index(resident.number, field=field)
-        ).exists()
+        # Registered anywhere: one outside the caller's jurisdiction stays as unknown to them.
+        and Person.objects.unscoped()
+        .filter(id_number_index=crypto.blind_index(resident.number, field=field))
+        .exists()
     ):
         # Registered, but outside the caller's jurisdiction: as unknown to them as before.
         raise NotFound(_("No such record in the registry."), code="not_found")
@@ -476,7 +478,7 @@ def stale_sweep(*, actor: User | None, days: int, limit: int = SWEEP_LIMIT) -> i
         if model is Person:
             rows = rows.filter(Q(moved_out__isnull=True))
         if actor is not None:
-            rows = rows.filter(grid__code__startswith=scope_root(actor).code)
+            rows = rows.visible_to(Scope.under(scope_root(actor)))
         waiting = VerificationTask.objects.filter(
             record_kind=kind, record_id=OuterRef("pk"), source=Source.STALE, status=Status.PENDING
         )

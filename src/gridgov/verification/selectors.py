@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Capability, roles_with
 from gridgov.core.errors import NotFound, PermissionDenied
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import nodes_visible, scope_of
 from gridgov.registry import selectors as registry_selectors
 from gridgov.registry.models import Home, Organisation, Person, Provenance

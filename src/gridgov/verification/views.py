@@ -18,7 +18,7 @@ from gridgov.addresses.forms import address_input
 from gridgov.core.errors import Conflict, InvalidInput, NotFound
 from gridgov.core.pages import page_view
 from gridgov.jurisdiction.breadcrumbs import breadcrumbs
-from gridgov.jurisdiction.selectors import node_get
+from gridgov.jurisdiction.selectors import account_node, node_get
 from gridgov.verification import actions, fields, selectors
 from gridgov.verification.models import RecordKind, Source
 
@@ -141,7 +141,7 @@ def task_list(request: UserRequest) -> HttpResponse:
             "tasks": selectors.task_rows(selectors.tasks_for_worker(user)),
             "counts": selectors.task_counts(user),
             "can_declare": user.role in actions.PROPOSE_ROLES,
-            "stats_node": user.scope_node if user.role in selectors.STATS_ROLES else None,
+            "stats_node": account_node(user) if user.role in selectors.STATS_ROLES else None,
         },
     )
 

@@ -12,10 +12,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.append_only import AppendOnlyModel
+from gridgov.core.scope import Scope, ScopedModel, ScopedQuerySet
 from gridgov.departments.models import Department
 from gridgov.events.models import Event
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import Scope, ScopedModel, ScopedQuerySet
 
 DEFAULT_REPORT_MINUTES = 30
 

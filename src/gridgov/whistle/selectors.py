@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound, PermissionDenied
+from gridgov.core.scope import Scope, ScopedQuerySet
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import Scope, ScopedQuerySet
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.whistle.models import Step, Summons, Whistle, WhistleLog
 from gridgov.worktime.calendar import current_calendar

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gridgov.core.admin_scope import admin_actor
+from gridgov.accounts.requests import request_user
 from gridgov.worktime.actions import office_hours_update
 from gridgov.worktime.models import CalendarDay, CalendarYear, OfficeHours
 from gridgov.worktime.permissions import can_manage_calendar
@@ -60,10 +60,10 @@ class OfficeHoursAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return can_manage_calendar(admin_actor(request)) and not OfficeHours.objects.exists()
+        return can_manage_calendar(request_user(request)) and not OfficeHours.objects.exists()
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_manage_calendar(admin_actor(request)) and super().has_change_permission(
+        return can_manage_calendar(request_user(request)) and super().has_change_permission(
             request, obj
         )
 
@@ -71,4 +71,4 @@ class OfficeHoursAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def save_model(self, request: HttpRequest, obj: OfficeHours, form: Any, change: bool) -> None:
-        office_hours_update(actor=admin_actor(request), hours=obj)
+        office_hours_update(actor=request_user(request), hours=obj)

@@ -2,21 +2,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridgov.accounts.actions import (
-    api_token_create,
-    api_token_revoke,
+from gridgov.accounts.actions import api_token_create, api_token_revoke, superusers_deactivate
+from gridgov.accounts.models import ApiToken, User
+from gridgov.accounts.roles import Role
+from gridgov.audit.models import AuditEntry
+from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.jurisdiction.models import Level, Node
+from gridgov.jurisdiction.selectors import account_node
+from gridgov.placement.actions import (
+    ROLE_LEVELS,
     placement_problems,
-    superusers_deactivate,
     user_change_role,
     user_create,
     user_deactivate,
     user_update,
 )
-from gridgov.accounts.models import ApiToken, User
-from gridgov.accounts.roles import ROLE_LEVELS, Role
-from gridgov.audit.models import AuditEntry
-from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from gridgov.jurisdiction.models import Level, Node
 
 GOOD = "Grid-Demo-2026"
 
@@ -67,7 +67,7 @@ def test_department_handler_sits_on_a_department(users, departments):
         role=Role.DEPARTMENT_HANDLER,
         department=departments["qinhuai"],
     )
-    assert user.scope_node == departments["qinhuai"].node
+    assert account_node(user) == departments["qinhuai"].node
 
 
 def test_every_problem_is_reported_at_once(users, tree, departments):

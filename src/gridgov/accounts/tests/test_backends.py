@@ -3,7 +3,8 @@ from django.test import Client
 
 from gridgov.accounts.checks import no_active_superuser
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import ADMIN_APP_ACCESS, ROLE_CAPABILITIES, ROLE_LEVELS, Role
+from gridgov.accounts.roles import ADMIN_APP_ACCESS, ROLE_CAPABILITIES, Role
+from gridgov.placement.actions import ROLE_LEVELS
 
 
 def apps_of(user: User) -> set[str]:

@@ -9,7 +9,6 @@ import pytest
 from gridgov.accounts.roles import (
     ADMIN_APP_ACCESS,
     ROLE_CAPABILITIES,
-    ROLE_LEVELS,
     UNMASK_ROLES,
     Capability,
     Role,
@@ -18,6 +17,7 @@ from gridgov.accounts.roles import (
 from gridgov.assessment.actions import SCORING_ROLES
 from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES as EVENT_FIGURE_ROLES
+from gridgov.placement.actions import ROLE_LEVELS
 from gridgov.registry.actions import WRITE_ROLES
 from gridgov.verification.actions import PROPOSE_ROLES
 from gridgov.verification.selectors import STATS_ROLES as GRID_FIGURE_ROLES

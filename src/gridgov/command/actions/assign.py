@@ -10,11 +10,11 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import InvalidInput, NotFound
+from gridgov.core.scope import Scope
 from gridgov.events.models import Event
 from gridgov.fieldwork.actions import field_task_complete, field_task_create
 from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.models import Level
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 
 TASK_KIND = "command_dispatch"

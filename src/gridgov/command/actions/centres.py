@@ -22,9 +22,9 @@ from gridgov.command.models import (
     ShiftSwap,
 )
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 
 SETTING_UP = frozenset({Role.DISTRICT_COMMANDER, Role.SYSTEM_ADMIN})

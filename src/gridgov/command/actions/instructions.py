@@ -39,9 +39,9 @@ from gridgov.command.models import (
 from gridgov.command.selectors import members_of, on_duty, receipt_mine, receipts_of
 from gridgov.command.workflow import STATES, TRANSITIONS, UNACKNOWLEDGED, ReceiptCommand
 from gridgov.core.errors import Conflict, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.events.photos import Upload, photos_checked
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.tasks.actions import task_enqueue
 from gridgov.worktime.calendar import working_minutes_between
 

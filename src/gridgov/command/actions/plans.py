@@ -36,12 +36,12 @@ from gridgov.command.models import (
 )
 from gridgov.command.selectors import hq_activation, instruction_counts
 from gridgov.core.errors import Conflict, PermissionDenied, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.events.actions.loop import event_apply
 from gridgov.events.models import Event
 from gridgov.events.selectors import event_get
 from gridgov.events.workflow import Command
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import Scope
 
 # The roles that may put a centre into headquarters mode (with a commander's seat in it).
 ACTIVATING_ROLES = frozenset({Role.DISTRICT_COMMANDER, Role.SUBDISTRICT_DISPATCHER})

@@ -20,8 +20,8 @@ from gridgov.command.actions.common import SENDERS, require_member
 from gridgov.command.models import CommandCentre, Shift, ShiftKind, ShiftSwap, SwapStatus
 from gridgov.command.selectors import Gap, roster_gaps
 from gridgov.core.errors import Conflict, InvalidInput, Problem, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.models import Level, Node
-from gridgov.jurisdiction.scope import Scope
 from gridgov.worktime.calendar import is_working_day
 
 DAY_STARTS = time(8, 0)

@@ -19,7 +19,7 @@ from gridgov.command.models import ShiftKind, SwapStatus
 from gridgov.command.selectors import next_on_duty, on_duty
 from gridgov.command.tests.conftest import DISTRICT_GRIDS, Centres
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied
-from gridgov.jurisdiction.scope import Scope
+from gridgov.core.scope import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 
-from gridgov.accounts.actions import api_token_create, api_token_revoke, user_deactivate
+from gridgov.accounts.actions import api_token_create, api_token_revoke
 from gridgov.accounts.models import ApiToken
 from gridgov.conftest import login
+from gridgov.placement.actions import user_deactivate
 
 TOKENS = "/api/v1/accounts/tokens"
 ME = "/api/v1/accounts/me"

@@ -38,6 +38,7 @@ from gridgov.audit.models import AuditEntry
 from gridgov.campaigns.actions import campaign_define, campaign_push, campaign_push_batch
 from gridgov.core.admin_scope import UNSCOPED as ADMIN_UNSCOPED
 from gridgov.core.admin_scope import ScopedAdmin
+from gridgov.core.scope import scope_enforced
 from gridgov.decisions.actions import decision_apply, mitigation_add
 from gridgov.decisions.models import Participant
 from gridgov.departments.models import Department
@@ -51,7 +52,6 @@ from gridgov.fieldwork.models import FieldTask
 from gridgov.inspections.models import Inspection
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
-from gridgov.jurisdiction.scope import scope_enforced
 from gridgov.mediation.models import Party
 from gridgov.notifications.actions import notice_send
 from gridgov.open311.models import ClientApplication
@@ -1679,21 +1679,25 @@ def _decision_targets(users: dict[str, Any]) -> DecisionTargets:
     )
 
 
+def _send(client: Client, probe: Probe) -> Any:
+    """Every read a route makes of a scoped model, reading or writing, chose its scope, or it
+    raises (ADR 0020): a write's own reads are where a leak would change another's data."""
+    send = getattr(client, probe.method.lower())
+    with scope_enforced():
+        if probe.body is None:
+            # Pages may redirect (a fragment URL opened directly, the tree to my node): follow.
+            return send(probe.url, follow=True)
+        if probe.form:
+            return send(probe.url, probe.body)
+        return send(probe.url, probe.body, content_type="application/json")
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
 def test_sibling_sees_nothing(route: str, targets: Targets, users: dict[str, Any]) -> None:
     probe = MATRIX[route](targets)
     client = Client()
     client.force_login(users[probe.caller], backend="gridgov.accounts.backends.RoleBackend")
-    send = getattr(client, probe.method.lower())
-    if probe.body is None:
-        # Pages may redirect (a fragment URL opened directly, the tree to my node): follow.
-        # Every read a page makes of a scoped model chose its scope, or it raises (ADR 0020).
-        with scope_enforced():
-            response = send(probe.url, follow=True)
-    elif probe.form:
-        response = send(probe.url, probe.body)
-    else:
-        response = send(probe.url, probe.body, content_type="application/json")
+    response = _send(client, probe)
     assert response.status_code == probe.expect, response.content[:300]
     body = response.content.decode()
     for secret in SECRET_NAMES:
@@ -1869,14 +1873,7 @@ def test_an_assessor_reaches_nothing_unassigned(
     probe = MATRIX[route](targets)
     client = Client()
     client.force_login(users["assessor"], backend="gridgov.accounts.backends.RoleBackend")
-    send = getattr(client, probe.method.lower())
-    if probe.body is None:
-        with scope_enforced():
-            response = send(probe.url, follow=True)
-    elif probe.form:
-        response = send(probe.url, probe.body)
-    else:
-        response = send(probe.url, probe.body, content_type="application/json")
+    response = _send(client, probe)
     assert response.status_code in ASSESSOR_ANSWERS, response.content[:300]
     if probe.body is not None:
         assert response.status_code != 200 or probe.expect == 200, response.content[:300]

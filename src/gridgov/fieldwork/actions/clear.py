@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from gridgov.audit.actions import audit_record
 from gridgov.core.append_only import triggers_lifted
+from gridgov.core.scope import Scope
 from gridgov.fieldwork.models import (
     CarePlan,
     CheckIn,
@@ -34,20 +34,20 @@ if TYPE_CHECKING:
 def fieldwork_clear_under(*, actor: User | None, code: str) -> int:
     """Every field-work row under a node code; returns how many went. The tasks' steps are
     append-only and go only with their tasks (gridgov.core.append_only), in one statement."""
-    in_area = Q(grid__code__startswith=code)
-    tasks = FieldTask.objects.unscoped().filter(in_area)
+    area = Scope.within(code)
+    tasks = FieldTask.objects.visible_to(area)
     deleted = 0
     for rows in (
-        FieldDaily.objects.unscoped().filter(node__code__startswith=code),
-        WorkLog.objects.unscoped().filter(node__code__startswith=code),
-        CheckIn.objects.unscoped().filter(node__code__startswith=code),
-        Leave.objects.unscoped().filter(worker__node__code__startswith=code),
-        ServiceEntry.objects.unscoped().filter(in_area),
-        Visit.objects.unscoped().filter(in_area),
-        CarePlan.objects.unscoped().filter(in_area),
-        PatrolCheck.objects.filter(patrol__grid__code__startswith=code),
-        Patrol.objects.unscoped().filter(in_area),
-        PatrolPlan.objects.unscoped().filter(in_area),
+        FieldDaily.objects.visible_to(area),
+        WorkLog.objects.visible_to(area),
+        CheckIn.objects.visible_to(area),
+        Leave.objects.visible_to(area),
+        ServiceEntry.objects.visible_to(area),
+        Visit.objects.visible_to(area),
+        CarePlan.objects.visible_to(area),
+        PatrolCheck.objects.filter(patrol__in=Patrol.objects.visible_to(area)),
+        Patrol.objects.visible_to(area),
+        PatrolPlan.objects.visible_to(area),
         FieldPhoto.objects.filter(task__in=tasks),
     ):
         deleted += rows.delete()[0]

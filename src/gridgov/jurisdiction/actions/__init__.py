@@ -119,16 +119,17 @@ def actor_root(actor: User | None) -> str:
         return ""
     if not actor.is_superuser and not actor.can(Capability.MANAGE_BOUNDARIES):
         raise PermissionDenied(_("Only a system administrator may edit boundaries."))
-    node = actor.scope_node
-    if node is None:
-        if actor.is_superuser:
-            return ""
+    code = actor.place_code
+    if not code and not actor.is_superuser:
         raise NotFound(_("This account has no jurisdiction."), code="no_jurisdiction")
-    return node.code
+    return code
 
 
 def known_nodes(codes: Iterable[str]) -> dict[str, Known]:
-    rows = Node.objects.filter(code__in=set(codes)).values_list("code", "level", "boundary")
+    # Every code against the whole tree: what lies outside the actor's root is refused after.
+    rows = (
+        Node.objects.unscoped().filter(code__in=set(codes)).values_list("code", "level", "boundary")
+    )
     return {c: Known(c, lvl, shapely.from_wkb(bytes(b))) for c, lvl, b in rows}
 
 
@@ -302,8 +303,10 @@ def children_problems(spec: NodeSpec, *, exclude: Iterable[str] = ()) -> list[Pr
     """A new boundary must still hold the node's stored children."""
     if spec.geometry is None:
         return []
+    # The node's own children, the node already checked inside the actor's root.
     rows = (
-        Node.objects.filter(parent__code=spec.code)
+        Node.objects.unscoped()
+        .filter(parent__code=spec.code)
         .exclude(code__in=set(exclude))
         .values_list("code", "boundary")
     )
@@ -390,7 +393,8 @@ def node_create(
 def _parent_id(parent_code: str) -> int | None:
     if not parent_code:
         return None
-    return Node.objects.values_list("id", flat=True).get(code=parent_code)
+    # The parent of a node already checked inside the actor's root.
+    return Node.objects.unscoped().values_list("id", flat=True).get(code=parent_code)
 
 
 def new_node(spec: NodeSpec, *, parent_id: int | None) -> Node:
@@ -525,7 +529,8 @@ def holder_codes(
 
 
 def stored_node_geometries() -> dict[str, tuple[int, shapely.Geometry]]:
-    rows = Node.objects.values_list("code", "level", "boundary")
+    # The whole tree, to find where a shape falls; callers refuse a holder outside the root.
+    rows = Node.objects.unscoped().values_list("code", "level", "boundary")
     codes, levels, wkbs = zip(*rows, strict=True) if rows else ((), (), ())
     geoms = shapely.from_wkb(np.array([bytes(w) for w in wkbs], dtype=object))
     return {c: (lvl, g) for c, lvl, g in zip(codes, levels, geoms, strict=True)}
@@ -553,7 +558,8 @@ def layer_unit_upsert(
         defaults={
             "name": name,
             "boundary": wkb_of(geometry),
-            "node": Node.objects.get(code=holder),
+            # The holder, already checked inside the actor's root.
+            "node": Node.objects.unscoped().get(code=holder),
         },
     )
     audit_record(
@@ -609,9 +615,10 @@ def overlaps_recompute(
     keeps a single edit cheap. One tree query and one vectorised overlay do
     the whole city in seconds.
     """
-    grids = Node.objects.filter(level=Level.GRID)
-    units = LayerUnit.objects.all()
-    overlaps = GridOverlap.objects.all()
+    # The shares are the city's, recomputed whoever's edit asked for them.
+    grids = Node.objects.unscoped().filter(level=Level.GRID)
+    units = LayerUnit.objects.unscoped()
+    overlaps = GridOverlap.objects.unscoped()
     kinds = None if layer_kinds is None else sorted(layer_kinds)
     if kinds is not None:
         units = units.filter(layer__kind__in=kinds)

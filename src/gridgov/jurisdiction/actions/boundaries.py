@@ -61,10 +61,10 @@ def boundaries_import(*, actor: User | None, data: bytes | str | dict[str, Any])
 
 def _write_nodes(specs: list[actions.NodeSpec], result: ImportResult) -> bool:
     """Write nodes level by level, new ones in bulk; True when a grid's boundary moved."""
-    existing = Node.objects.in_bulk([s.code for s in specs], field_name="code")
-    ids = dict(
-        Node.objects.filter(code__in={s.parent_code for s in specs}).values_list("code", "id")
-    )
+    # The batch's nodes and parents, every one checked inside the actor's root before.
+    nodes = Node.objects.unscoped()
+    existing = nodes.in_bulk([s.code for s in specs], field_name="code")
+    ids = dict(nodes.filter(code__in={s.parent_code for s in specs}).values_list("code", "id"))
     grids_changed = False
     for level in sorted({s.level for s in specs}):
         fresh = []
@@ -84,22 +84,23 @@ def _write_nodes(specs: list[actions.NodeSpec], result: ImportResult) -> bool:
             grids_changed |= node.is_grid and "boundary" in changes
         Node.objects.bulk_create(fresh, batch_size=2000)
         if fresh:
-            ids.update(
-                Node.objects.filter(code__in=[n.code for n in fresh]).values_list("code", "id")
-            )
+            ids.update(nodes.filter(code__in=[n.code for n in fresh]).values_list("code", "id"))
         result.created += len(fresh)
         grids_changed |= level == Level.GRID and bool(fresh)
     return grids_changed
 
 
 def _write_units(units: list[UnitSpec], holders: dict[int, str], result: ImportResult) -> None:
-    node_ids = dict(Node.objects.filter(code__in=set(holders.values())).values_list("code", "id"))
+    # The holders, each checked inside the actor's root before.
+    holder_nodes = Node.objects.unscoped().filter(code__in=set(holders.values()))
+    node_ids = dict(holder_nodes.values_list("code", "id"))
     layers = {kind: actions.layer_for(kind) for kind in {u.layer_kind for u in units}}
     existing = {
         (u.layer.kind, u.code): u
-        for u in LayerUnit.objects.filter(
-            layer__in=layers.values(), code__in=[u.code for u in units]
-        ).select_related("layer")
+        # The batch's own units, placed inside the actor's root before.
+        for u in LayerUnit.objects.unscoped()
+        .filter(layer__in=layers.values(), code__in=[u.code for u in units])
+        .select_related("layer")
     }
     for spec in units:
         assert spec.geometry is not None  # noqa: S101 — validated before writing

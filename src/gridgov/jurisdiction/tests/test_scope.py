@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
+from gridgov.core.scope import PUBLIC, Scope, UnscopedQuery, scope_enforced
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import GridOverlap, LayerUnit, Node
-from gridgov.jurisdiction.scope import PUBLIC, Scope, UnscopedQuery, scope_enforced
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.testing.tree import Tree
 from gridgov.testing.users import make_user

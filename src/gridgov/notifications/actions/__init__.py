@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import PermissionDenied, ProblemList
+from gridgov.core.scope import Scope
 from gridgov.notifications import sealing
 from gridgov.notifications.channels import adapter_for
 from gridgov.notifications.kinds import kind_label
@@ -150,14 +150,11 @@ BROADCAST_ROLES = frozenset({Role.DISTRICT_COMMANDER, Role.SUBDISTRICT_DISPATCHE
 
 def _accounts_under(actor: User) -> list[int]:
     """Every active account placed in the actor's jurisdiction, or on a department of it."""
-    root = actor.scope_node
-    if root is None:
+    if not actor.place_code:
         return []
     return list(
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(node__code__startswith=root.code) | Q(department__node__code__startswith=root.code)
-        )
+        User.objects.visible_to(Scope.within(actor.place_code))
+        .filter(is_active=True)
         .exclude(pk=actor.pk)
         .values_list("pk", flat=True)
     )

@@ -34,6 +34,7 @@ from gridgov.core.errors import (
     PermissionDenied,
     ProblemList,
 )
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import locate_point, scope_root
 from gridgov.registry.models import (
@@ -99,7 +100,7 @@ def record_place(
     located from its address's point in the address library."""
     root = scope_root(actor).code
     if grid_code:
-        grid = Node.objects.filter(code=grid_code, code__startswith=root).first()
+        grid = Node.objects.visible_to(Scope.within(root)).filter(code=grid_code).first()
         if grid is None:
             raise NotFound(
                 _("No such jurisdiction node: %(code)s") % {"code": grid_code},
@@ -649,9 +650,12 @@ def sealed_reveal(
     # Two tabs of one account must not both slip under the limit.
     get_user_model()._default_manager.select_for_update().filter(pk=actor.pk).first()
     since = timezone.now() - timedelta(hours=1)
-    used = AuditEntry.objects.filter(
-        actor=actor, action__endswith=REVEAL_SUFFIX, at__gte=since
-    ).count()
+    # The actor's own reveals, wherever they were made.
+    used = (
+        AuditEntry.objects.unscoped()
+        .filter(actor=actor, action__endswith=REVEAL_SUFFIX, at__gte=since)
+        .count()
+    )
     if used >= unmask_limit_per_hour():
         raise RateLimited(
             _("You have shown personal data %(n)d times in the last hour; try again later.")

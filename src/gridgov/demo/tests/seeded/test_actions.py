@@ -9,13 +9,14 @@ from django.db import connection
 from django.utils import translation
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import ROLE_LEVELS, Role
+from gridgov.accounts.roles import Role
 from gridgov.assessment.models import IndicatorDaily
 from gridgov.audit.actions import audit_record
 from gridgov.audit.models import AuditEntry
 from gridgov.demo.logins import DEMO_PASSWORD, DEMO_USERNAMES
 from gridgov.departments.models import Department, DepartmentKind
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Level, Node
+from gridgov.placement.actions import ROLE_LEVELS
 from gridgov.staffing.models import GroupRole, StaffKind, StaffMember, WorkGroup
 from gridgov.testing.users import make_user
 

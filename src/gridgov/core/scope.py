@@ -2,8 +2,9 @@
 
 A `Scope` is a node prefix (everything under one node of the tree), a department (what was
 sent to it, under its node), or the public (the rows a model declares public, if any). It is
-computed once per request from the account (`jurisdiction.selectors.scope_of`, kept on the
-user object) and handed to `visible_to(scope)`, the queryset method every scoped model has:
+computed once per request from the account (`User.scope`, kept on the user object;
+`jurisdiction.selectors.scope_of` also answers the public for an anonymous caller) and
+handed to `visible_to(scope)`, the queryset method every scoped model has:
 the model declares where its place in the tree is (`scope_paths`, e.g. `("node__code",)`)
 and, when a department sees only its own rows, where its department is (`department_path`).
 Selectors, admins, exports and maps filter through it rather than write `code__startswith=`.
@@ -15,22 +16,26 @@ by `scope_enforced()`), as pretix's scoped managers do, instead of leaking the w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-if TYPE_CHECKING:
-    from gridgov.jurisdiction.models import Node
-
 M = TypeVar("M", bound=models.Model)
 
 _enforced: ContextVar[bool] = ContextVar("scope_enforced", default=False)
+
+
+class Coded(Protocol):
+    """A place in the tree, as far as a scope needs it: jurisdiction's node, which sits above
+    the base layer that every scoped model stands on."""
+
+    code: str
 
 
 class UnscopedQuery(RuntimeError):
@@ -50,7 +55,7 @@ class Scope:
     assignee_id: int | None = None
 
     @classmethod
-    def under(cls, node: Node) -> Scope:
+    def under(cls, node: Coded) -> Scope:
         return cls(prefix=node.code)
 
     @classmethod
@@ -101,15 +106,27 @@ class ScopedQuerySet(models.QuerySet[M]):
         elif scope.department_id is not None and model.department_path:
             rows = self.for_department(scope)
         else:
-            paths: tuple[str, ...] = model.scope_paths
-            where = Q()
-            for path in paths:
-                where |= Q(**{f"{path}__startswith": scope.prefix})
-            rows = self.filter(where)
-            if model.scope_distinct:
-                rows = rows.distinct()
+            rows = self._under((scope.prefix,))
         rows._scope_decided = True
         return rows
+
+    def under_any(self, codes: Iterable[str]) -> Self:
+        """The rows under any of several nodes (a campaign's chosen areas), by the model's
+        declared paths; under none, nothing. Like `visible_to`, it decides the scope."""
+        codes = tuple(codes)
+        rows = self._under(codes) if codes else self.none()
+        rows._scope_decided = True
+        return rows
+
+    def _under(self, codes: tuple[str, ...]) -> Self:
+        """The one place a prefix filter is written (core/tests/test_prefix_filters.py)."""
+        model: Any = self.model
+        where = Q()
+        for path in model.scope_paths:
+            for code in codes:
+                where |= Q(**{f"{path}__startswith": code})
+        rows = self.filter(where)
+        return rows.distinct() if model.scope_distinct else rows
 
     def for_department(self, scope: Scope) -> Self:
         """A department's rows: those sent to it. A model may widen this (an event also shows

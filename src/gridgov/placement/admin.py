@@ -1,4 +1,6 @@
-"""The security administrator's admin: accounts inside their jurisdiction, and API tokens.
+"""The security administrator's admin: accounts inside their jurisdiction, API tokens and
+login records. Here, above `jurisdiction` and `departments`, because the account form names
+where an account sits.
 
 Every save goes through the account actions, so the admin obeys the same
 role ↔ level rules, password rules and scope as the API, and is audited the
@@ -33,10 +35,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gridgov.accounts import actions, selectors
 from gridgov.accounts.models import ApiToken, User
-from gridgov.core.admin_scope import ScopedAdmin, admin_actor
+from gridgov.accounts.requests import request_user
+from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.core.errors import Conflict
 from gridgov.departments.selectors import departments_visible
-from gridgov.jurisdiction.selectors import nodes_visible, scope_root
+from gridgov.jurisdiction.selectors import nodes_visible
+from gridgov.placement import actions as placement
 
 
 class PlacementChecks(forms.ModelForm[User]):
@@ -53,7 +57,7 @@ class PlacementChecks(forms.ModelForm[User]):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "role" in data:
-            for problem in actions.placement_problems(
+            for problem in placement.placement_problems(
                 role=data["role"], node=data.get("node"), department=data.get("department")
             ):
                 field = problem.field if problem.field in self.fields else None
@@ -131,8 +135,8 @@ class UserAdmin(ScopedAdmin[User], BaseUserAdmin[User]):
     )
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         done = 0
-        for user in queryset.exclude(pk=admin_actor(request).pk):
-            actions.user_second_factor_reset(actor=admin_actor(request), user=user)
+        for user in queryset.exclude(pk=request_user(request).pk):
+            actions.user_second_factor_reset(actor=request_user(request), user=user)
             done += 1
         self.message_user(request, _("%(n)d second factors reset.") % {"n": done}, messages.SUCCESS)
 
@@ -151,7 +155,7 @@ class UserAdmin(ScopedAdmin[User], BaseUserAdmin[User]):
         }
         if db_field.name in scoped:
             return ModelChoiceField(
-                queryset=scoped[db_field.name](admin_actor(request)),
+                queryset=scoped[db_field.name](request_user(request)),
                 to_field_name="code",
                 required=False,
                 label=db_field.verbose_name,
@@ -172,14 +176,14 @@ class UserAdmin(ScopedAdmin[User], BaseUserAdmin[User]):
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        actor = admin_actor(request)
+        actor = request_user(request)
         if change:
-            changes = {f: data[f] for f in form.changed_data if f in actions.USER_FIELDS}
+            changes = {f: data[f] for f in form.changed_data if f in placement.USER_FIELDS}
             saved = selectors.user_get(actor, obj.pk)
             if changes:
-                saved = actions.user_update(actor=actor, user=saved, changes=changes)
+                saved = placement.user_update(actor=actor, user=saved, changes=changes)
         else:
-            saved = actions.user_create(
+            saved = placement.user_create(
                 actor=actor,
                 username=data["username"],
                 password=data["password1"],
@@ -207,7 +211,7 @@ class UserAdmin(ScopedAdmin[User], BaseUserAdmin[User]):
         }
         if request.method == "POST":
             context["one_time_password"] = actions.user_password_reset(
-                actor=admin_actor(request), user=user
+                actor=request_user(request), user=user
             )
         response = TemplateResponse(request, "accounts/admin_password_reset.html", context)
         add_never_cache_headers(response)
@@ -256,7 +260,7 @@ class ApiTokenAdmin(ScopedAdmin[ApiToken]):
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True):
             try:
-                actions.api_token_revoke(actor=admin_actor(request), token=token)
+                actions.api_token_revoke(actor=request_user(request), token=token)
             except Conflict:
                 continue
             revoked += 1
@@ -266,7 +270,7 @@ class ApiTokenAdmin(ScopedAdmin[ApiToken]):
 def _login_records_visible(user: User, model: type[Model]) -> QuerySet[Any]:
     """Login records of the accounts the caller manages; names of no account only at the root."""
     scope = Q(username__in=selectors.users_visible(user).values("username"))
-    if scope_root(user).parent_id is None:
+    if user.at_root:
         scope |= ~Q(username__in=User.objects.values("username")) | Q(username__isnull=True)
     return model._default_manager.filter(scope)
 

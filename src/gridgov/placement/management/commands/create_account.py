@@ -15,11 +15,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gridgov.accounts.actions import user_create
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import DomainError
 from gridgov.departments.models import Department
 from gridgov.jurisdiction.models import Node
+from gridgov.placement.actions import user_create
 
 SECRET_VARIABLE = "GRIDGOV_NEW_PASSWORD"  # noqa: S105  (the variable's name, not a secret)
 
