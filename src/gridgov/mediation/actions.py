@@ -524,6 +524,9 @@ _SCAN_KINDS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff")
 
 
 def _scan_checked(upload: Any, problems: ProblemList, name: str) -> ContentFile[bytes] | None:
+    if upload is None:
+        problems.add("required", _("Attach the file."), field=name)
+        return None
     upload.seek(0)
     content = upload.read(SCAN_MAX_BYTES + 1)
     if len(content) > SCAN_MAX_BYTES:
@@ -537,7 +540,8 @@ def _scan_checked(upload: Any, problems: ProblemList, name: str) -> ContentFile[
 
 @transaction.atomic
 def agreement_scan_attach(*, actor: User, dispute_id: int, upload: Any) -> Dispute:
-    """Keep the agreement as signed by the parties, scanned."""
+    """Keep the agreement as signed by the parties, scanned (a PDF, PNG or JPEG of at most
+    10 MB; upload None when nothing was sent)."""
     dispute = dispute_get(actor, dispute_id)
     if actor.role not in COMMAND_ROLES[Command.AGREE]:
         raise PermissionDenied(_("Your role may not keep agreements."), code="not_permitted")

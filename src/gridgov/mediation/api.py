@@ -8,13 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from gridgov.accounts.requests import request_user
 from gridgov.core.paging import PageNumberPagination
 from gridgov.mediation import actions, figures, selectors
+from gridgov.mediation.agreement import agreement_pdf, file_response, signed_scan_read
 from gridgov.mediation.models import Dispute, Party, Session
 
 router = Router(tags=["mediation"])
@@ -72,6 +73,11 @@ class DisputeOut(Schema):
     follow_up_due_at: datetime | None
     agreement_kept: bool | None
     escalated_event: str | None = Field(description="The command centre's event, if escalated.")
+    signed_scan: bool = Field(description="Whether the signed agreement is kept (GET …/scan).")
+
+    @staticmethod
+    def resolve_signed_scan(obj: Dispute) -> bool:
+        return bool(obj.signed_scan)
 
     @staticmethod
     def resolve_source_event(obj: Dispute) -> str | None:
@@ -251,6 +257,32 @@ def dispute_command(
         note=payload.note,
         payload=payload.payload,
     )
+    return selectors.dispute_get(user, dispute_id)
+
+
+@router.get("/disputes/{dispute_id}/agreement.pdf")
+def agreement(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """The agreement (调解协议书) rendered now from its template, once one is reached;
+    409 no_agreement before."""
+    return file_response(*agreement_pdf(request_user(request), dispute_id))
+
+
+@router.get("/disputes/{dispute_id}/scan")
+def signed_scan(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """The signed agreement as kept; 404 no_signed_scan before one is."""
+    return file_response(*signed_scan_read(request_user(request), dispute_id))
+
+
+@router.post("/disputes/{dispute_id}/scan", response=DisputeDetailOut)
+def signed_scan_attach(
+    request: HttpRequest,
+    dispute_id: int,
+    scan: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Dispute:
+    """Multipart: `scan`, the agreement signed by the parties (PDF, PNG or JPEG, at most
+    10 MB, checked by its content); 422 required, file_type or too_large, 409 no_agreement."""
+    user = request_user(request)
+    actions.agreement_scan_attach(actor=user, dispute_id=dispute_id, upload=scan)
     return selectors.dispute_get(user, dispute_id)
 
 

@@ -31,21 +31,9 @@ from gridgov.mediation.models import Dispute, Party, PartySide
 from gridgov.mediation.workflow import Command, Status
 from gridgov.registry.actions import RateLimited, person_upsert, pii_unmask
 from gridgov.testing.catalogue import default_catalogue
-from gridgov.testing.mediation import id_number, make_dispute, two_parties
+from gridgov.testing.mediation import agreed_dispute, id_number, make_dispute, two_parties, walk
 
 GRID = "320104001001001"
-
-
-def _walk(actor: Any, dispute: Dispute, *commands: Command, **payload: Any) -> Dispute:
-    for command in commands:
-        dispute = dispute_apply(
-            actor=actor,
-            dispute_id=dispute.pk,
-            command=command,
-            expected_version=dispute.version,
-            payload=payload,
-        )
-    return dispute
 
 
 @pytest.fixture
@@ -120,7 +108,7 @@ def test_a_neighbour_dispute_event_converts_once_keeping_the_link(
 @pytest.mark.django_db
 def test_rising_risk_becomes_an_event_for_the_command_centre(users: Any, catalogue: None) -> None:
     dispute = make_dispute(users["grid_worker"], GRID, dispute_type="labour")
-    dispute = _walk(users["community_staff"], dispute, Command.ACCEPT)
+    dispute = walk(users["community_staff"], dispute, Command.ACCEPT)
     dispute = dispute_apply(
         actor=users["grid_worker"],
         dispute_id=dispute.pk,
@@ -150,11 +138,11 @@ def test_rising_risk_becomes_an_event_for_the_command_centre(users: Any, catalog
 @pytest.mark.django_db
 def test_an_agreement_needs_every_partys_consent(users: Any) -> None:
     actor = users["community_staff"]
-    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
+    dispute = walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
     first = Party.objects.unscoped().filter(dispute=dispute).first()
     assert first is not None
     with pytest.raises(InvalidInput) as refused:
-        _walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=[first.pk])
+        walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=[first.pk])
     assert refused.value.problems[0].code == "consent_missing"
     dispute.refresh_from_db()
     assert dispute.status == Status.MEDIATING
@@ -165,7 +153,7 @@ def test_an_agreement_needs_every_partys_consent(users: Any) -> None:
 @pytest.mark.django_db
 def test_the_agreement_pdf_carries_the_parties_names_and_terms(users: Any) -> None:
     actor = users["community_staff"]
-    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
+    dispute = walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
     session_add(
         actor=actor,
         dispute_id=dispute.pk,
@@ -175,7 +163,7 @@ def test_the_agreement_pdf_carries_the_parties_names_and_terms(users: Any) -> No
         notes="双方同意协商",
     )
     consents = list(Party.objects.unscoped().filter(dispute=dispute).values_list("pk", flat=True))
-    dispute = _walk(
+    dispute = walk(
         actor, dispute, Command.AGREE, terms="李四赔偿张三维修费800元", consents=consents
     )
     assert dispute.follow_up_due_at is not None
@@ -231,15 +219,9 @@ def test_every_kind_of_reveal_counts_against_one_hourly_limit(users: Any, settin
         party_unmask(actor=actor, party_id=party.pk, field="phone", purpose="回访")
 
 
-def _agreed(actor: Any) -> Dispute:
-    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
-    consents = list(Party.objects.unscoped().filter(dispute=dispute).values_list("pk", flat=True))
-    return _walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=consents)
-
-
 @pytest.mark.django_db
 def test_the_follow_up_visit_is_a_field_task_that_records_whether_it_is_kept(users: Any) -> None:
-    dispute = _agreed(users["community_staff"])
+    dispute = agreed_dispute(users["community_staff"], GRID)
     task = FieldTask.objects.unscoped().get(kind=FOLLOW_UP_KIND)
     assert task.grid_id == dispute.grid_id
     assert task.due_at == dispute.follow_up_due_at
@@ -258,7 +240,7 @@ def test_the_follow_up_visit_is_a_field_task_that_records_whether_it_is_kept(use
 @pytest.mark.django_db
 def test_a_follow_up_at_the_desk_withdraws_the_visit(users: Any) -> None:
     actor = users["community_staff"]
-    dispute = _walk(actor, _agreed(actor), Command.FOLLOW_UP, kept=True)
+    dispute = walk(actor, agreed_dispute(actor, GRID), Command.FOLLOW_UP, kept=True)
     assert dispute.agreement_kept is True
     assert FieldTask.objects.unscoped().get(kind=FOLLOW_UP_KIND).status == "cancelled"
 
@@ -299,9 +281,9 @@ def test_hostile_input_is_refused_whole(users: Any) -> None:
 @pytest.mark.django_db
 def test_a_referral_needs_a_target_and_a_reason(users: Any) -> None:
     actor = users["community_staff"]
-    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT)
+    dispute = walk(actor, make_dispute(actor, GRID), Command.ACCEPT)
     with pytest.raises(InvalidInput) as refused:
-        _walk(actor, dispute, Command.REFER, target="court")
+        walk(actor, dispute, Command.REFER, target="court")
     assert {p.field for p in refused.value.problems} == {"target", "note"}
     dispute = dispute_apply(
         actor=actor, dispute_id=dispute.pk, command=Command.REFER,
@@ -318,7 +300,7 @@ def test_the_signed_scan_is_kept_and_must_be_a_scan(
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
     actor = users["community_staff"]
-    dispute = _agreed(actor)
+    dispute = agreed_dispute(actor, GRID)
     with pytest.raises(InvalidInput):
         agreement_scan_attach(
             actor=actor, dispute_id=dispute.pk, upload=SimpleUploadedFile("x.txt", b"hello")
