@@ -92,6 +92,14 @@ class DisputeDetailOut(DisputeOut):
     agreement_terms: str
     parties: list[PartyOut]
     sessions: list[SessionOut]
+    whistles: list[int] = Field(
+        description="Whistles (吹哨) blown on the escalated event that the caller sees."
+    )
+
+    @staticmethod
+    def resolve_whistles(obj: Dispute, context: dict[str, Any]) -> list[int]:
+        user = request_user(context["request"])
+        return list(selectors.dispute_whistles(user, obj).values_list("pk", flat=True))
 
     @staticmethod
     def resolve_parties(obj: Dispute) -> list[Party]:
@@ -144,7 +152,9 @@ class CommandIn(Schema):
         description=(
             "agree: terms and consents (every party's id); follow_up: kept (true/false); "
             "refer: target (higher_level, litigation, arbitration) and the reason as note; "
-            "escalate: risk_level."
+            "escalate: risk_level, and at high risk a subdistrict dispatcher's "
+            "whistle_departments (department codes, required of the dispatcher) and "
+            "whistle_reason (a whistle reason, several_departments by default)."
         ),
     )
 

@@ -147,8 +147,10 @@ def dispute_detail(request: UserRequest, dispute_id: int) -> HttpResponse:
     dispute = selectors.dispute_get(user, dispute_id)
     parties = list(selectors.dispute_parties(dispute))
     choices = [(p.pk, p.name) for p in parties]
+    departments = selectors.whistle_departments(user, dispute)
+    initial = {"expected_version": dispute.version}
     steps = [
-        (command, StepForm(parties=choices, initial={"expected_version": dispute.version}))
+        (command, StepForm(parties=choices, departments=departments, initial=initial))
         for command in allowed_commands(user.role, dispute.status)
     ]
     return render(
@@ -156,6 +158,7 @@ def dispute_detail(request: UserRequest, dispute_id: int) -> HttpResponse:
         "mediation/detail.html",
         {
             "dispute": dispute,
+            "whistles": selectors.dispute_whistles(user, dispute),
             "parties": parties,
             "sessions": selectors.dispute_sessions(dispute),
             "steps_taken": selectors.dispute_steps(dispute),
@@ -177,7 +180,8 @@ def dispute_step(request: UserRequest, dispute_id: int, command: str) -> HttpRes
     user = request.user
     dispute = selectors.dispute_get(user, dispute_id)
     choices = [(p.pk, p.name) for p in selectors.dispute_parties(dispute)]
-    form = StepForm(request.POST, parties=choices)
+    departments = selectors.whistle_departments(user, dispute)
+    form = StepForm(request.POST, parties=choices, departments=departments)
     if not form.is_valid():
         messages.error(request, _("The step cannot be taken."))
         return redirect("mediation:detail", dispute.pk)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.departments.models import Department
 from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
@@ -30,10 +31,14 @@ from gridgov.mediation.kinds import FOLLOW_UP_KIND
 from gridgov.mediation.models import Dispute, Party, PartySide
 from gridgov.mediation.workflow import Command, Status
 from gridgov.registry.actions import RateLimited, person_upsert, pii_unmask
+from gridgov.testing import loop
 from gridgov.testing.catalogue import default_catalogue
 from gridgov.testing.mediation import agreed_dispute, id_number, make_dispute, two_parties, walk
+from gridgov.whistle.models import Reason, Whistle
 
 GRID = "320104001001001"
+# The district's fire brigade, a department a whistle may summon.
+brigade = loop.brigade
 
 
 @pytest.fixture
@@ -133,6 +138,38 @@ def test_rising_risk_becomes_an_event_for_the_command_centre(users: Any, catalog
             command=Command.ESCALATE,
             expected_version=dispute.version,
         )
+
+
+@pytest.mark.django_db
+def test_a_high_risk_escalation_blows_the_whistle_on_its_event(
+    users: Any, catalogue: None, brigade: Department, client_for: Any
+) -> None:
+    dispatcher = users["dispatcher"]
+    dispute = walk(dispatcher, make_dispute(dispatcher, GRID), Command.ACCEPT)
+
+    def escalate(**payload: Any) -> Dispute:
+        return dispute_apply(
+            actor=dispatcher, dispute_id=dispute.pk, command=Command.ESCALATE,
+            expected_version=dispute.version, note="双方纠集亲友，可能发生群体冲突",
+            payload=payload,
+        )  # fmt: skip
+
+    with pytest.raises(InvalidInput) as unnamed:
+        escalate(risk_level="high")
+    assert unnamed.value.problems[0].field == "whistle_departments"
+    with pytest.raises(InvalidInput) as too_low:
+        escalate(risk_level="medium", whistle_departments=[brigade.code])
+    assert too_low.value.problems[0].code == "whistle_needs_high_risk"
+    assert not Event.objects.exists()
+    assert not Whistle.objects.exists()
+
+    dispute = escalate(risk_level="high", whistle_departments=[brigade.code])
+    whistle = Whistle.objects.get()
+    assert whistle.event == dispute.escalated_event
+    assert whistle.reason == Reason.SEVERAL_DEPARTMENTS
+    assert list(whistle.summonses.values_list("department", flat=True)) == [brigade.pk]
+    answer = client_for("dispatcher").get(f"/api/v1/mediation/disputes/{dispute.pk}")
+    assert answer.json()["whistles"] == [whistle.pk]
 
 
 @pytest.mark.django_db
