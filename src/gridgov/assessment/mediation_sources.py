@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.assessment.sources import ScorecardSource, Window, register_scorecard_source
 from gridgov.mediation.models import Dispute, DisputeStep, Source
@@ -42,9 +43,9 @@ def _agreed(workers: Sequence[int], window: Window) -> dict[int, float | None]:
 
 
 for _source in (
-    ScorecardSource("disputes_found", _("disputes found on investigation"), _("disputes"), True,
-                    _found),
-    ScorecardSource("mediations_agreed", _("mediation agreements reached"), _("agreements"),
-                    True, _agreed),
+    ScorecardSource("disputes_found", _("disputes found on investigation"),
+                    pgettext_lazy("unit", "disputes"), True, _found),
+    ScorecardSource("mediations_agreed", _("mediation agreements reached"),
+                    pgettext_lazy("unit", "agreements"), True, _agreed),
 ):  # fmt: skip
     register_scorecard_source(_source)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.assessment.actions import day_window
 from gridgov.decisions.models import Assessment, Decision, Mitigation
@@ -45,7 +47,7 @@ def _read(month: Month, name: str, read: Callable[[Month], Sums]) -> Sums:
 
 
 def _mediation_counts(month: Month) -> Sums:
-    rows = (
+    rows: Any = (
         MediationDaily.objects.unscoped()
         .filter(day__gte=month.period.start, day__lt=month.period.end)
         .order_by()
@@ -73,8 +75,8 @@ def _decision_counts(month: Month) -> Sums:
         .values("decision__node__code", "kind")
         .annotate(n=Count("pk"))
     )
-    for r in assessed:
-        add(r["decision__node__code"], f"assessed:{r['kind']}", r["n"])
+    for a in assessed:
+        add(a["decision__node__code"], f"assessed:{a['kind']}", a["n"])
     decided = (
         Decision.objects.unscoped()
         .exclude(outcome="")
@@ -84,8 +86,8 @@ def _decision_counts(month: Month) -> Sums:
         .values("node__code", "outcome")
         .annotate(n=Count("pk"))
     )
-    for r in decided:
-        add(r["node__code"], f"outcome:{r['outcome']}", r["n"])
+    for d in decided:
+        add(d["node__code"], f"outcome:{d['outcome']}", d["n"])
     still_open = (
         Mitigation.objects.unscoped()
         .filter(Q(done_at__isnull=True) | Q(done_at__gte=end), created_at__lt=end)
@@ -93,8 +95,8 @@ def _decision_counts(month: Month) -> Sums:
         .values("risk_point__assessment__decision__node__code")
         .annotate(n=Count("pk"))
     )
-    for r in still_open:
-        add(r["risk_point__assessment__decision__node__code"], "mitigations_open", r["n"])
+    for m in still_open:
+        add(m["risk_point__assessment__decision__node__code"], "mitigations_open", m["n"])
     return month.roll_up(by_code)
 
 
@@ -124,27 +126,31 @@ def _decision_count(key: str) -> Compute:
     return compute
 
 
+DAYS = pgettext_lazy("unit", "days")
+ASSESSMENTS = pgettext_lazy("unit", "assessments")
+DECISIONS = pgettext_lazy("unit", "decisions")
+
 for _measure in (
     Measure("mediation_success_rate", _("mediation success rate"), "%", True,
             _mediation_ratio("agreed", "concluded", 100.0)),
     Measure("mediation_kept_rate", _("agreements kept at follow-up"), "%", True,
             _mediation_ratio("kept", "followed_up", 100.0)),
-    Measure("mediation_days", _("average days to conclude a mediation"), _("days"), False,
+    Measure("mediation_days", _("average days to conclude a mediation"), DAYS, False,
             _mediation_ratio("conclude_seconds", "concluded", 1 / 86400)),
     Measure("mediation_disputes_per_1000", _("disputes registered for mediation per 1,000"),
             _("per 1,000"), False, _disputes_per_thousand, 2),
     Measure("stability_assessments_self", _("stability assessments completed by the deciding body"),
-            _("assessments"), True, _decision_count(f"assessed:{AssessmentKind.SELF}"), 0),
+            ASSESSMENTS, True, _decision_count(f"assessed:{AssessmentKind.SELF}"), 0),
     Measure("stability_assessments_third_party",
-            _("stability assessments completed by third parties"), _("assessments"), True,
+            _("stability assessments completed by third parties"), ASSESSMENTS, True,
             _decision_count(f"assessed:{AssessmentKind.THIRD_PARTY}"), 0),
-    Measure("decisions_adjusted", _("decisions to proceed with adjustments"), _("decisions"),
+    Measure("decisions_adjusted", _("decisions to proceed with adjustments"), DECISIONS,
             False, _decision_count(f"outcome:{Outcome.ADJUST}"), 0),
-    Measure("decisions_postponed", _("decisions postponed"), _("decisions"), False,
+    Measure("decisions_postponed", _("decisions postponed"), DECISIONS, False,
             _decision_count(f"outcome:{Outcome.POSTPONE}"), 0),
-    Measure("decisions_stopped", _("decisions stopped"), _("decisions"), False,
+    Measure("decisions_stopped", _("decisions stopped"), DECISIONS, False,
             _decision_count(f"outcome:{Outcome.STOP}"), 0),
-    Measure("mitigations_open", _("open risk mitigation measures"), _("measures"), False,
-            _decision_count("mitigations_open"), 0),
+    Measure("mitigations_open", _("open risk mitigation measures"),
+            pgettext_lazy("unit", "measures"), False, _decision_count("mitigations_open"), 0),
 ):  # fmt: skip
     register_measure(_measure)
