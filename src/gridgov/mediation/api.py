@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from gridgov.accounts.requests import request_user
@@ -45,6 +45,11 @@ class SessionOut(Schema):
     place: str
     participants: str
     notes: str
+    attachment: bool = Field(description="Whether a file is attached to the session.")
+
+    @staticmethod
+    def resolve_attachment(obj: Session) -> bool:
+        return bool(obj.attachment)
 
 
 class DisputeOut(Schema):
@@ -305,6 +310,27 @@ def session_add(request: HttpRequest, dispute_id: int, payload: SessionIn) -> St
         place=payload.place,
         participants=payload.participants,
         notes=payload.notes,
+    )
+    return Status(201, session)
+
+
+@router.post("/disputes/{dispute_id}/sessions/with-attachment", response={201: SessionOut})
+def session_add_with_attachment(
+    request: HttpRequest,
+    dispute_id: int,
+    payload: Form[SessionIn],
+    attachment: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Status[Session]:
+    """Multipart: the session's fields as form fields and `attachment`, a PDF, PNG or JPEG of
+    at most 10 MB (422 file_type or too_large)."""
+    session = actions.session_add(
+        actor=request_user(request),
+        dispute_id=dispute_id,
+        held_at=payload.held_at,
+        place=payload.place,
+        participants=payload.participants,
+        notes=payload.notes,
+        attachment=attachment,
     )
     return Status(201, session)
 

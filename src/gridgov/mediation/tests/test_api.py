@@ -55,3 +55,28 @@ def test_the_agreement_pdf_and_its_signed_scan_go_through_the_api(
     scan = client.get(scan_url)
     assert scan["Content-Type"] == "application/pdf"
     assert scan.content == pdf
+
+
+@pytest.mark.django_db
+def test_a_session_is_recorded_with_its_attachment(
+    users: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    actor = users["community_staff"]
+    client = Client()
+    client.force_login(actor, backend="gridgov.accounts.backends.RoleBackend")
+    dispute = make_dispute(actor, GRID)
+    url = f"{API}/{dispute.pk}/commands/accept"
+    client.post(url, {"expected_version": 1}, content_type="application/json")
+    fields = {
+        "held_at": "2026-12-01T10:00:00+08:00",
+        "place": "社区调解室",
+        "participants": "张三、李四",
+    }
+    url = f"{API}/{dispute.pk}/sessions/with-attachment"
+    wrong = client.post(url, {**fields, "attachment": SimpleUploadedFile("a.txt", b"hello")})
+    assert wrong.json()["errors"][0]["code"] == "file_type"
+    photo = SimpleUploadedFile("minutes.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32)
+    kept = client.post(url, {**fields, "attachment": photo})
+    assert kept.status_code == 201
+    assert kept.json()["attachment"] is True
