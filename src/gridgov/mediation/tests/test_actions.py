@@ -170,6 +170,9 @@ def test_a_high_risk_escalation_blows_the_whistle_on_its_event(
     assert list(whistle.summonses.values_list("department", flat=True)) == [brigade.pk]
     answer = client_for("dispatcher").get(f"/api/v1/mediation/disputes/{dispute.pk}")
     assert answer.json()["whistles"] == [whistle.pk]
+    page = client_for("dispatcher").get(f"/mediation/{dispute.pk}/").content.decode()
+    assert f"/whistle/{whistle.pk}/" in page
+    assert brigade.name in page  # the departments a dispatcher's escalation may summon
 
 
 @pytest.mark.django_db
