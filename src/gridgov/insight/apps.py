@@ -8,4 +8,8 @@ class InsightConfig(AppConfig):
 
     def ready(self) -> None:
         # The notice kind registers itself where notices are sent from.
-        from gridgov.insight import notices  # noqa: F401
+        # Mediation's and decisions' measures, registered here as those packages sit below.
+        from gridgov.insight import (
+            notices,  # noqa: F401
+            stability_measures,  # noqa: F401
+        )

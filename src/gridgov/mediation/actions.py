@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.roles import Role
 from gridgov.audit.actions import audit_record
 from gridgov.core import crypto
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied, ProblemList
@@ -60,6 +61,8 @@ from gridgov.mediation.workflow import (
 from gridgov.registry.actions import Sealed, pii_unmask, sealed_reveal
 from gridgov.registry.selectors import organisation_get, person_get
 from gridgov.registry.validation import phone_check, resident_id_check
+from gridgov.whistle.actions import whistle_blow
+from gridgov.whistle.models import Reason
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -342,7 +345,9 @@ def _consents(
 
 
 def _escalate(actor: User, dispute: Dispute, payload: dict[str, Any], note: str) -> dict[str, Any]:
-    """Report the dispute to the command centre as an event through the events intake."""
+    """Report the dispute to the command centre as an event through the events intake; at
+    high risk (violence, a group incident) a subdistrict dispatcher also blows the whistle on
+    that event, summoning the departments named."""
     if dispute.escalated_event_id is not None:
         raise Conflict(
             _("This dispute is already with the command centre."), code="already_escalated"
@@ -350,6 +355,8 @@ def _escalate(actor: User, dispute: Dispute, payload: dict[str, Any], note: str)
     risk = str(payload.get("risk_level") or RiskLevel.HIGH)
     if risk not in RiskLevel.values:
         raise InvalidInput(_("Choose a risk level."), code="invalid_risk")
+    risen = max(risk, dispute.risk_level, key=lambda r: RISK_ORDER[RiskLevel(r)])
+    departments = _whistle_departments(actor, payload, risen)
     category, extra = ESCALATION_DEFAULT
     category = ESCALATION_CATEGORY.get(DisputeType(dispute.dispute_type), category)
     if category != ESCALATION_DEFAULT[0]:
@@ -368,10 +375,38 @@ def _escalate(actor: User, dispute: Dispute, payload: dict[str, Any], note: str)
         extra=extra,
         address=dispute.address,
     )
-    return {
-        "escalated_event": event,
-        "risk_level": max(risk, dispute.risk_level, key=lambda r: RISK_ORDER[RiskLevel(r)]),
-    }
+    if departments:
+        whistle_blow(
+            actor=actor,
+            event_number=event.number,
+            reason=str(payload.get("whistle_reason") or Reason.SEVERAL_DEPARTMENTS),
+            department_codes=departments,
+            note=gettext("Dispute %(number)s at high risk") % {"number": dispute.number},
+        )
+    return {"escalated_event": event, "risk_level": risen}
+
+
+def _whistle_departments(actor: User, payload: dict[str, Any], risk: str) -> list[str]:
+    """The departments a high-risk escalation summons by whistle (吹哨): a subdistrict
+    dispatcher, who alone blows whistles, must name them; the other mediators escalate the
+    event and leave the whistle to the dispatcher's event page."""
+    given = payload.get("whistle_departments") or []
+    codes = [str(c) for c in given] if isinstance(given, list) else []
+    problems = ProblemList()
+    if codes and risk != RiskLevel.HIGH:
+        problems.add(
+            "whistle_needs_high_risk",
+            _("A whistle is blown only at high risk."),
+            field="whistle_departments",
+        )
+    if not codes and risk == RiskLevel.HIGH and actor.role == Role.SUBDISTRICT_DISPATCHER:
+        problems.add(
+            "required",
+            _("At high risk, name the departments the whistle summons."),
+            field="whistle_departments",
+        )
+    problems.raise_if_any(_("The step cannot be taken."))
+    return codes
 
 
 def _effects(
@@ -524,6 +559,9 @@ _SCAN_KINDS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff")
 
 
 def _scan_checked(upload: Any, problems: ProblemList, name: str) -> ContentFile[bytes] | None:
+    if upload is None:
+        problems.add("required", _("Attach the file."), field=name)
+        return None
     upload.seek(0)
     content = upload.read(SCAN_MAX_BYTES + 1)
     if len(content) > SCAN_MAX_BYTES:
@@ -537,7 +575,8 @@ def _scan_checked(upload: Any, problems: ProblemList, name: str) -> ContentFile[
 
 @transaction.atomic
 def agreement_scan_attach(*, actor: User, dispute_id: int, upload: Any) -> Dispute:
-    """Keep the agreement as signed by the parties, scanned."""
+    """Keep the agreement as signed by the parties, scanned (a PDF, PNG or JPEG of at most
+    10 MB; upload None when nothing was sent)."""
     dispute = dispute_get(actor, dispute_id)
     if actor.role not in COMMAND_ROLES[Command.AGREE]:
         raise PermissionDenied(_("Your role may not keep agreements."), code="not_permitted")

@@ -7,12 +7,14 @@ can search and copy it. ID numbers print masked: the signed paper is what the pa
 
 from __future__ import annotations
 
+import mimetypes
 from typing import TYPE_CHECKING
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.errors import Conflict
+from gridgov.core.errors import Conflict, NotFound
 from gridgov.core.pdf import pdf_from_template
 from gridgov.mediation.models import PartySide
 from gridgov.mediation.selectors import dispute_get, dispute_parties
@@ -39,3 +41,20 @@ def agreement_pdf(user: User, dispute_id: int) -> tuple[str, bytes]:
         stylesheet="mediation/agreement.css",
     )
     return f"{dispute.number}.pdf", pdf
+
+
+def signed_scan_read(user: User, dispute_id: int) -> tuple[str, bytes]:
+    """The file name and the content of the signed agreement as kept."""
+    dispute = dispute_get(user, dispute_id)
+    if not dispute.signed_scan:
+        raise NotFound(_("No signed agreement is kept yet."), code="no_signed_scan")
+    with dispute.signed_scan.open("rb") as scan:
+        return str(dispute.signed_scan.name).rpartition("/")[2], scan.read()
+
+
+def file_response(name: str, content: bytes) -> HttpResponse:
+    """A file shown in the browser (inline), typed by its name; for the pages and the API."""
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -8,13 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from gridgov.accounts.requests import request_user
 from gridgov.core.paging import PageNumberPagination
 from gridgov.mediation import actions, figures, selectors
+from gridgov.mediation.agreement import agreement_pdf, file_response, signed_scan_read
 from gridgov.mediation.models import Dispute, Party, Session
 
 router = Router(tags=["mediation"])
@@ -44,6 +45,11 @@ class SessionOut(Schema):
     place: str
     participants: str
     notes: str
+    attachment: bool = Field(description="Whether a file is attached to the session.")
+
+    @staticmethod
+    def resolve_attachment(obj: Session) -> bool:
+        return bool(obj.attachment)
 
 
 class DisputeOut(Schema):
@@ -72,6 +78,11 @@ class DisputeOut(Schema):
     follow_up_due_at: datetime | None
     agreement_kept: bool | None
     escalated_event: str | None = Field(description="The command centre's event, if escalated.")
+    signed_scan: bool = Field(description="Whether the signed agreement is kept (GET …/scan).")
+
+    @staticmethod
+    def resolve_signed_scan(obj: Dispute) -> bool:
+        return bool(obj.signed_scan)
 
     @staticmethod
     def resolve_source_event(obj: Dispute) -> str | None:
@@ -86,6 +97,14 @@ class DisputeDetailOut(DisputeOut):
     agreement_terms: str
     parties: list[PartyOut]
     sessions: list[SessionOut]
+    whistles: list[int] = Field(
+        description="Whistles (吹哨) blown on the escalated event that the caller sees."
+    )
+
+    @staticmethod
+    def resolve_whistles(obj: Dispute, context: dict[str, Any]) -> list[int]:
+        user = request_user(context["request"])
+        return list(selectors.dispute_whistles(user, obj).values_list("pk", flat=True))
 
     @staticmethod
     def resolve_parties(obj: Dispute) -> list[Party]:
@@ -138,7 +157,9 @@ class CommandIn(Schema):
         description=(
             "agree: terms and consents (every party's id); follow_up: kept (true/false); "
             "refer: target (higher_level, litigation, arbitration) and the reason as note; "
-            "escalate: risk_level."
+            "escalate: risk_level, and at high risk a subdistrict dispatcher's "
+            "whistle_departments (department codes, required of the dispatcher) and "
+            "whistle_reason (a whistle reason, several_departments by default)."
         ),
     )
 
@@ -254,6 +275,32 @@ def dispute_command(
     return selectors.dispute_get(user, dispute_id)
 
 
+@router.get("/disputes/{dispute_id}/agreement.pdf")
+def agreement(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """The agreement (调解协议书) rendered now from its template, once one is reached;
+    409 no_agreement before."""
+    return file_response(*agreement_pdf(request_user(request), dispute_id))
+
+
+@router.get("/disputes/{dispute_id}/scan")
+def signed_scan(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """The signed agreement as kept; 404 no_signed_scan before one is."""
+    return file_response(*signed_scan_read(request_user(request), dispute_id))
+
+
+@router.post("/disputes/{dispute_id}/scan", response=DisputeDetailOut)
+def signed_scan_attach(
+    request: HttpRequest,
+    dispute_id: int,
+    scan: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Dispute:
+    """Multipart: `scan`, the agreement signed by the parties (PDF, PNG or JPEG, at most
+    10 MB, checked by its content); 422 required, file_type or too_large, 409 no_agreement."""
+    user = request_user(request)
+    actions.agreement_scan_attach(actor=user, dispute_id=dispute_id, upload=scan)
+    return selectors.dispute_get(user, dispute_id)
+
+
 @router.post("/disputes/{dispute_id}/sessions", response={201: SessionOut})
 def session_add(request: HttpRequest, dispute_id: int, payload: SessionIn) -> Status[Session]:
     session = actions.session_add(
@@ -263,6 +310,27 @@ def session_add(request: HttpRequest, dispute_id: int, payload: SessionIn) -> St
         place=payload.place,
         participants=payload.participants,
         notes=payload.notes,
+    )
+    return Status(201, session)
+
+
+@router.post("/disputes/{dispute_id}/sessions/with-attachment", response={201: SessionOut})
+def session_add_with_attachment(
+    request: HttpRequest,
+    dispute_id: int,
+    payload: Form[SessionIn],
+    attachment: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Status[Session]:
+    """Multipart: the session's fields as form fields and `attachment`, a PDF, PNG or JPEG of
+    at most 10 MB (422 file_type or too_large)."""
+    session = actions.session_add(
+        actor=request_user(request),
+        dispute_id=dispute_id,
+        held_at=payload.held_at,
+        place=payload.place,
+        participants=payload.participants,
+        notes=payload.notes,
+        attachment=attachment,
     )
     return Status(201, session)
 

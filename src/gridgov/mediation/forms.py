@@ -92,11 +92,23 @@ class StepForm(forms.Form):
     risk_level = forms.ChoiceField(
         label=_("Risk level now"), choices=RiskLevel.choices, initial=RiskLevel.HIGH, required=False
     )
+    whistle_departments = forms.MultipleChoiceField(
+        label=_("At high risk, blow the whistle (吹哨) to"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, parties: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        parties: list[tuple[int, str]],
+        departments: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["consents"]).choices = parties
+        cast(forms.MultipleChoiceField, self.fields["whistle_departments"]).choices = departments
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -106,6 +118,7 @@ class StepForm(forms.Form):
             "kept": data["kept"],
             "target": data["target"],
             "risk_level": data["risk_level"] or RiskLevel.HIGH,
+            "whistle_departments": data["whistle_departments"],
         }
 
 

@@ -9,10 +9,15 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.roles import Role
 from gridgov.core.errors import NotFound
+from gridgov.events.actions.dispatch import dispatch_departments
+from gridgov.events.models import Event
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.mediation.models import Dispute, DisputeStep, Party, Session
 from gridgov.mediation.workflow import OPEN_STATUSES, READ_ROLES
+from gridgov.whistle.models import Whistle
+from gridgov.whistle.selectors import whistles_visible
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -66,3 +71,20 @@ def party_get(user: User, party_id: int) -> Party:
     if party is None:
         raise NotFound(_("No such party."), code="party_not_found")
     return party
+
+
+def whistle_departments(user: User, dispute: Dispute) -> list[tuple[str, str]]:
+    """What a subdistrict dispatcher, who alone blows whistles, may summon when escalating the
+    dispute at high risk: the departments the events loop reaches from the dispute's grid."""
+    if user.role != Role.SUBDISTRICT_DISPATCHER:
+        return []
+    # Unsaved: the loop's reach depends on the event's place only, and the event is filed
+    # by the escalation itself.
+    place = Event(node=dispute.grid)
+    departments = dispatch_departments(user, place).order_by("node__level", "code")
+    return [(d.code, d.name) for d in departments]
+
+
+def dispute_whistles(user: User, dispute: Dispute) -> QuerySet[Whistle]:
+    """The whistles blown on the event the dispute was escalated as, that the caller sees."""
+    return whistles_visible(user).filter(event_id=dispute.escalated_event_id or 0)

@@ -4,7 +4,6 @@ and the figures. Thin: the actions decide and refuse."""
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django.contrib import messages
@@ -16,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts.requests import UserRequest
 from gridgov.accounts.roles import UNMASK_ROLES
-from gridgov.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from gridgov.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from gridgov.core.pages import page_view
 from gridgov.events.selectors import event_get
 from gridgov.fieldwork.selectors import field_task_get
 from gridgov.jurisdiction.selectors import grids_visible
 from gridgov.mediation import actions, figures, selectors
-from gridgov.mediation.agreement import agreement_pdf
+from gridgov.mediation.agreement import agreement_pdf, file_response, signed_scan_read
 from gridgov.mediation.forms import (
     FollowUpForm,
     MediationForm,
@@ -148,8 +147,10 @@ def dispute_detail(request: UserRequest, dispute_id: int) -> HttpResponse:
     dispute = selectors.dispute_get(user, dispute_id)
     parties = list(selectors.dispute_parties(dispute))
     choices = [(p.pk, p.name) for p in parties]
+    departments = selectors.whistle_departments(user, dispute)
+    initial = {"expected_version": dispute.version}
     steps = [
-        (command, StepForm(parties=choices, initial={"expected_version": dispute.version}))
+        (command, StepForm(parties=choices, departments=departments, initial=initial))
         for command in allowed_commands(user.role, dispute.status)
     ]
     return render(
@@ -157,6 +158,7 @@ def dispute_detail(request: UserRequest, dispute_id: int) -> HttpResponse:
         "mediation/detail.html",
         {
             "dispute": dispute,
+            "whistles": selectors.dispute_whistles(user, dispute),
             "parties": parties,
             "sessions": selectors.dispute_sessions(dispute),
             "steps_taken": selectors.dispute_steps(dispute),
@@ -178,7 +180,8 @@ def dispute_step(request: UserRequest, dispute_id: int, command: str) -> HttpRes
     user = request.user
     dispute = selectors.dispute_get(user, dispute_id)
     choices = [(p.pk, p.name) for p in selectors.dispute_parties(dispute)]
-    form = StepForm(request.POST, parties=choices)
+    departments = selectors.whistle_departments(user, dispute)
+    form = StepForm(request.POST, parties=choices, departments=departments)
     if not form.is_valid():
         messages.error(request, _("The step cannot be taken."))
         return redirect("mediation:detail", dispute.pk)
@@ -229,27 +232,15 @@ def session_add(request: UserRequest, dispute_id: int) -> HttpResponse:
 
 @page_view
 def agreement(request: UserRequest, dispute_id: int) -> HttpResponse:
-    name, pdf = agreement_pdf(request.user, dispute_id)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return file_response(*agreement_pdf(request.user, dispute_id))
 
 
 @page_view
 def signed_scan(request: UserRequest, dispute_id: int) -> HttpResponse:
     """GET: the signed agreement as kept; POST: keep it."""
-    dispute = selectors.dispute_get(request.user, dispute_id)
     if request.method != "POST":
-        if not dispute.signed_scan:
-            raise NotFound(_("No signed agreement is kept yet."))
-        name = str(dispute.signed_scan.name).rpartition("/")[2]
-        with dispute.signed_scan.open("rb") as scan:
-            response = HttpResponse(
-                scan.read(),
-                content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-            )
-        response["Content-Disposition"] = f'inline; filename="{name}"'
-        return response
+        return file_response(*signed_scan_read(request.user, dispute_id))
+    dispute = selectors.dispute_get(request.user, dispute_id)
     form = ScanForm(request.POST, request.FILES)
     if form.is_valid():
         try:

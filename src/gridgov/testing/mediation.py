@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from stdnum.cn import ric
 
-from gridgov.mediation.actions import PartyIn, dispute_register
-from gridgov.mediation.models import Dispute, MediatorKind, PartySide, RiskLevel
+from gridgov.mediation.actions import PartyIn, dispute_apply, dispute_register
+from gridgov.mediation.models import Dispute, MediatorKind, Party, PartySide, RiskLevel
+from gridgov.mediation.workflow import Command
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -41,6 +42,26 @@ def make_dispute(actor: User, grid_code: str, **overrides: Any) -> Dispute:
         "amount": "1200",
     } | overrides
     return dispute_register(actor=actor, **fields)
+
+
+def walk(actor: User, dispute: Dispute, *commands: Command, **payload: Any) -> Dispute:
+    """The dispute moved by each command in turn, every one given the same payload."""
+    for command in commands:
+        dispute = dispute_apply(
+            actor=actor,
+            dispute_id=dispute.pk,
+            command=command,
+            expected_version=dispute.version,
+            payload=payload,
+        )
+    return dispute
+
+
+def agreed_dispute(actor: User, grid_code: str) -> Dispute:
+    """A dispute taken to an agreement every party consented to."""
+    dispute = walk(actor, make_dispute(actor, grid_code), Command.ACCEPT, Command.MEDIATE)
+    consents = list(Party.objects.unscoped().filter(dispute=dispute).values_list("pk", flat=True))
+    return walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=consents)
 
 
 def target_dispute(user_id: int, grid_code: str) -> Dispute:

@@ -1339,6 +1339,19 @@ MATRIX |= {
         "sibling_dispatcher", "POST", f"{MD}/disputes/{_dispute(t)}/sessions",
         {"held_at": "2026-01-01T10:00:00+08:00", "place": "x", "participants": "x"},
     ),
+    f"POST {MD}/disputes/{{dispute_id}}/sessions/with-attachment": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{MD}/disputes/{_dispute(t)}/sessions/with-attachment",
+        {"held_at": "2026-01-01T10:00:00+08:00", "place": "x", "participants": "x"}, form=True,
+    ),
+    f"GET {MD}/disputes/{{dispute_id}}/agreement.pdf": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{MD}/disputes/{_dispute(t)}/agreement.pdf"
+    ),
+    f"GET {MD}/disputes/{{dispute_id}}/scan": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"{MD}/disputes/{_dispute(t)}/scan"
+    ),
+    f"POST {MD}/disputes/{{dispute_id}}/scan": lambda t: Probe(
+        "sibling_dispatcher", "POST", f"{MD}/disputes/{_dispute(t)}/scan", {}, form=True
+    ),
     f"POST {MD}/parties/{{party_id}}/unmask": lambda t: Probe(
         "sibling_dispatcher", "POST", f"{MD}/parties/{_party(t)}/unmask",
         {"field": "id_number", "purpose": "核实"},

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from gridgov.audit.models import AuditEntry
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridgov.departments.models import Department
 from gridgov.events.actions.catalogue import catalogue_load
 from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
@@ -30,22 +31,14 @@ from gridgov.mediation.kinds import FOLLOW_UP_KIND
 from gridgov.mediation.models import Dispute, Party, PartySide
 from gridgov.mediation.workflow import Command, Status
 from gridgov.registry.actions import RateLimited, person_upsert, pii_unmask
+from gridgov.testing import loop
 from gridgov.testing.catalogue import default_catalogue
-from gridgov.testing.mediation import id_number, make_dispute, two_parties
+from gridgov.testing.mediation import agreed_dispute, id_number, make_dispute, two_parties, walk
+from gridgov.whistle.models import Reason, Whistle
 
 GRID = "320104001001001"
-
-
-def _walk(actor: Any, dispute: Dispute, *commands: Command, **payload: Any) -> Dispute:
-    for command in commands:
-        dispute = dispute_apply(
-            actor=actor,
-            dispute_id=dispute.pk,
-            command=command,
-            expected_version=dispute.version,
-            payload=payload,
-        )
-    return dispute
+# The district's fire brigade, a department a whistle may summon.
+brigade = loop.brigade
 
 
 @pytest.fixture
@@ -120,7 +113,7 @@ def test_a_neighbour_dispute_event_converts_once_keeping_the_link(
 @pytest.mark.django_db
 def test_rising_risk_becomes_an_event_for_the_command_centre(users: Any, catalogue: None) -> None:
     dispute = make_dispute(users["grid_worker"], GRID, dispute_type="labour")
-    dispute = _walk(users["community_staff"], dispute, Command.ACCEPT)
+    dispute = walk(users["community_staff"], dispute, Command.ACCEPT)
     dispute = dispute_apply(
         actor=users["grid_worker"],
         dispute_id=dispute.pk,
@@ -148,13 +141,48 @@ def test_rising_risk_becomes_an_event_for_the_command_centre(users: Any, catalog
 
 
 @pytest.mark.django_db
+def test_a_high_risk_escalation_blows_the_whistle_on_its_event(
+    users: Any, catalogue: None, brigade: Department, client_for: Any
+) -> None:
+    dispatcher = users["dispatcher"]
+    dispute = walk(dispatcher, make_dispute(dispatcher, GRID), Command.ACCEPT)
+
+    def escalate(**payload: Any) -> Dispute:
+        return dispute_apply(
+            actor=dispatcher, dispute_id=dispute.pk, command=Command.ESCALATE,
+            expected_version=dispute.version, note="双方纠集亲友，可能发生群体冲突",
+            payload=payload,
+        )  # fmt: skip
+
+    with pytest.raises(InvalidInput) as unnamed:
+        escalate(risk_level="high")
+    assert unnamed.value.problems[0].field == "whistle_departments"
+    with pytest.raises(InvalidInput) as too_low:
+        escalate(risk_level="medium", whistle_departments=[brigade.code])
+    assert too_low.value.problems[0].code == "whistle_needs_high_risk"
+    assert not Event.objects.exists()
+    assert not Whistle.objects.exists()
+
+    dispute = escalate(risk_level="high", whistle_departments=[brigade.code])
+    whistle = Whistle.objects.get()
+    assert whistle.event == dispute.escalated_event
+    assert whistle.reason == Reason.SEVERAL_DEPARTMENTS
+    assert list(whistle.summonses.values_list("department", flat=True)) == [brigade.pk]
+    answer = client_for("dispatcher").get(f"/api/v1/mediation/disputes/{dispute.pk}")
+    assert answer.json()["whistles"] == [whistle.pk]
+    page = client_for("dispatcher").get(f"/mediation/{dispute.pk}/").content.decode()
+    assert f"/whistle/{whistle.pk}/" in page
+    assert brigade.name in page  # the departments a dispatcher's escalation may summon
+
+
+@pytest.mark.django_db
 def test_an_agreement_needs_every_partys_consent(users: Any) -> None:
     actor = users["community_staff"]
-    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
+    dispute = walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
     first = Party.objects.unscoped().filter(dispute=dispute).first()
     assert first is not None
     with pytest.raises(InvalidInput) as refused:
-        _walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=[first.pk])
+        walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=[first.pk])
     assert refused.value.problems[0].code == "consent_missing"
     dispute.refresh_from_db()
     assert dispute.status == Status.MEDIATING
@@ -165,7 +193,7 @@ def test_an_agreement_needs_every_partys_consent(users: Any) -> None:
 @pytest.mark.django_db
 def test_the_agreement_pdf_carries_the_parties_names_and_terms(users: Any) -> None:
     actor = users["community_staff"]
-    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
+    dispute = walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
     session_add(
         actor=actor,
         dispute_id=dispute.pk,
@@ -175,7 +203,7 @@ def test_the_agreement_pdf_carries_the_parties_names_and_terms(users: Any) -> No
         notes="双方同意协商",
     )
     consents = list(Party.objects.unscoped().filter(dispute=dispute).values_list("pk", flat=True))
-    dispute = _walk(
+    dispute = walk(
         actor, dispute, Command.AGREE, terms="李四赔偿张三维修费800元", consents=consents
     )
     assert dispute.follow_up_due_at is not None
@@ -231,15 +259,9 @@ def test_every_kind_of_reveal_counts_against_one_hourly_limit(users: Any, settin
         party_unmask(actor=actor, party_id=party.pk, field="phone", purpose="回访")
 
 
-def _agreed(actor: Any) -> Dispute:
-    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT, Command.MEDIATE)
-    consents = list(Party.objects.unscoped().filter(dispute=dispute).values_list("pk", flat=True))
-    return _walk(actor, dispute, Command.AGREE, terms="赔偿800元", consents=consents)
-
-
 @pytest.mark.django_db
 def test_the_follow_up_visit_is_a_field_task_that_records_whether_it_is_kept(users: Any) -> None:
-    dispute = _agreed(users["community_staff"])
+    dispute = agreed_dispute(users["community_staff"], GRID)
     task = FieldTask.objects.unscoped().get(kind=FOLLOW_UP_KIND)
     assert task.grid_id == dispute.grid_id
     assert task.due_at == dispute.follow_up_due_at
@@ -258,7 +280,7 @@ def test_the_follow_up_visit_is_a_field_task_that_records_whether_it_is_kept(use
 @pytest.mark.django_db
 def test_a_follow_up_at_the_desk_withdraws_the_visit(users: Any) -> None:
     actor = users["community_staff"]
-    dispute = _walk(actor, _agreed(actor), Command.FOLLOW_UP, kept=True)
+    dispute = walk(actor, agreed_dispute(actor, GRID), Command.FOLLOW_UP, kept=True)
     assert dispute.agreement_kept is True
     assert FieldTask.objects.unscoped().get(kind=FOLLOW_UP_KIND).status == "cancelled"
 
@@ -299,9 +321,9 @@ def test_hostile_input_is_refused_whole(users: Any) -> None:
 @pytest.mark.django_db
 def test_a_referral_needs_a_target_and_a_reason(users: Any) -> None:
     actor = users["community_staff"]
-    dispute = _walk(actor, make_dispute(actor, GRID), Command.ACCEPT)
+    dispute = walk(actor, make_dispute(actor, GRID), Command.ACCEPT)
     with pytest.raises(InvalidInput) as refused:
-        _walk(actor, dispute, Command.REFER, target="court")
+        walk(actor, dispute, Command.REFER, target="court")
     assert {p.field for p in refused.value.problems} == {"target", "note"}
     dispute = dispute_apply(
         actor=actor, dispute_id=dispute.pk, command=Command.REFER,
@@ -318,7 +340,7 @@ def test_the_signed_scan_is_kept_and_must_be_a_scan(
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
     actor = users["community_staff"]
-    dispute = _agreed(actor)
+    dispute = agreed_dispute(actor, GRID)
     with pytest.raises(InvalidInput):
         agreement_scan_attach(
             actor=actor, dispute_id=dispute.pk, upload=SimpleUploadedFile("x.txt", b"hello")
