@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.models import User
 from gridgov.command.models import (
     Activation,
     CentreKind,
@@ -36,9 +37,6 @@ from gridgov.events.models import CLOCK_TICKING, Deadline, Event, EventTransitio
 from gridgov.events.workflow import AUTO_ESCALATE, CLOSED_STATUSES, OPEN_STATUSES, Command
 from gridgov.jurisdiction.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
-
-if TYPE_CHECKING:
-    from gridgov.accounts.models import User
 
 # The wall's map marks at most this many open events (the rest are still counted).
 MARKER_LIMIT = 5000
@@ -369,3 +367,26 @@ def _emergency(activation: Activation | None) -> dict[str, Any] | None:
         "since": activation.activated_at.isoformat(),
         "until": activation.ends_at.isoformat(),
     }
+
+
+def duty_people(centre: CommandCentre, also: set[int] | frozenset[int] = frozenset()) -> list[User]:
+    """Whom a centre's roster page offers: its members, the active staff placed on its node
+    (or in its department), and `also` (those already rostered), by name."""
+    placed = (
+        Q(department_id=centre.department_id)
+        if centre.department_id is not None
+        else Q(node_id=centre.node_id)
+    )
+    return list(
+        User.objects.visible_to(Scope.under(centre.node))
+        .filter(
+            Q(is_active=True) & (placed | Q(pk__in=members_of(centre).values("user_id")))
+            | Q(pk__in=also)
+        )
+        .order_by("display_name", "username")[:300]
+    )
+
+
+def plan_units(centre: CommandCentre) -> QuerySet[CommandCentre]:
+    """The centres a plan of this centre may activate: every other centre of its area."""
+    return CommandCentre.objects.visible_to(Scope.under(centre.node)).exclude(pk=centre.pk)
