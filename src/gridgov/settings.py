@@ -556,3 +556,9 @@ REPORT_QUEUE = os.environ.get("GRIDGOV_REPORT_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 CELERY_TASK_ROUTES = {"gridgov.reports.generate": {"queue": REPORT_QUEUE}}
 # The nearest on-duty worker reads check-ins younger than this only (principle: no tracks).
 COMMAND_CHECKIN_MAX_AGE_HOURS = env_int("GRIDGOV_COMMAND_CHECKIN_MAX_AGE_HOURS", 12)
+# Duty check-ins are deleted after this many days (their attendance stays in FieldDaily).
+COMMAND_CHECKIN_RETENTION_DAYS = env_int("GRIDGOV_COMMAND_CHECKIN_RETENTION_DAYS", 30)
+CELERY_BEAT_SCHEDULE["command_checkins_expire"] = {
+    "task": "gridgov.command.checkins_expire",
+    "schedule": crontab(hour=3, minute=15),
+}

@@ -390,3 +390,19 @@ def duty_people(centre: CommandCentre, also: set[int] | frozenset[int] = frozens
 def plan_units(centre: CommandCentre) -> QuerySet[CommandCentre]:
     """The centres a plan of this centre may activate: every other centre of its area."""
     return CommandCentre.objects.visible_to(Scope.under(centre.node)).exclude(pk=centre.pk)
+
+
+def on_duty_at_unit(node_id: int, department_id: int | None, at: datetime) -> list[int]:
+    """Who is on duty at a receiving unit at a moment, for events.duty: a department's, on its
+    sub-centre's shifts; a level's, on the shifts kept on its node (its centre's own, or a
+    grid's)."""
+    shifts = Shift.objects.unscoped().filter(
+        starts_at__lte=at, ends_at__gt=at, user__is_active=True
+    )
+    if department_id is not None:
+        shifts = shifts.filter(
+            centre__kind=CentreKind.DEPARTMENT, centre__department_id=department_id
+        )
+    else:
+        shifts = shifts.filter(node_id=node_id)
+    return list(shifts.values_list("user_id", flat=True).distinct())

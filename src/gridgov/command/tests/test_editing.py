@@ -36,11 +36,13 @@ def test_a_month_of_duty_is_saved_on_its_page_after_its_gap_is_accepted(
     client = client_for("dispatcher")
     url = f"/command/centres/{centres.north.pk}/roster/edit/?month={MONTH}"
     page = client.get(url, **ZH).content.decode()
-    assert "编辑值班表" in page and "02-02 白班" in page
+    assert "编辑值班表" in page
+    assert "02-02 白班" in page
     refused = client.post(url, every_day(dispatcher, but_night=10), **ZH)
     assert refused.status_code == 200
     text = refused.content.decode()
-    assert "无人值班" in text and "02-10 20:00" in text
+    assert "无人值班" in text
+    assert "02-10 20:00" in text
     assert not Shift.objects.unscoped().exists()
     data = {**every_day(dispatcher, but_night=10), "accept_gaps": "on"}
     assert client.post(url, data, **ZH).status_code == 302
