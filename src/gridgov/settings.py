@@ -532,7 +532,9 @@ CELERY_BEAT_SCHEDULE["command_sweep"] = {
     "options": {"expires": PERIODIC_SECONDS * 2},
 }
 # Receipts delivered per transaction by an instruction's fan-out.
-COMMAND_FAN_OUT_BATCH = env_int("GRIDGOV_COMMAND_FAN_OUT_BATCH", 2000)
+COMMAND_FAN_OUT_BATCH = env_int("GRIDGOV_COMMAND_FAN_OUT_BATCH", 5000)
+# A centre's wall data is read once per this many seconds for all its walls (they poll every 3).
+COMMAND_WALL_CACHE_SECONDS = env_int("GRIDGOV_COMMAND_WALL_CACHE_SECONDS", 2)
 
 # Overcrowded-rental warning (ADR 0031): the rules run nightly per district, in chunks;
 # referred hazards are followed every period until their events are closed.

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -337,6 +339,30 @@ def wall_data(centre: CommandCentre, now: datetime | None = None) -> dict[str, A
         ],
         "events": markers,
     }
+
+
+def wall_data_shared(centre: CommandCentre) -> dict[str, Any]:
+    """The wall's data computed once per centre per COMMAND_WALL_CACHE_SECONDS and served to
+    every wall and poll of that centre meanwhile: a dozen screens cost one read. The page
+    polls every 3 s, so what it shows is at most 5 s old."""
+    seconds = settings.COMMAND_WALL_CACHE_SECONDS
+    if seconds <= 0:
+        return wall_data(centre)
+    key = f"command:wall:{_wall_generation}:{centre.pk}"
+    value: dict[str, Any] | None = cache.get(key)
+    if value is None:
+        value = wall_data(centre)
+        cache.set(key, value, seconds)
+    return value
+
+
+_wall_generation = 0
+
+
+def wall_cache_reset() -> None:
+    """Forget every cached wall (tests, whose rows are rolled back under the same ids)."""
+    global _wall_generation  # noqa: PLW0603 (one counter for the process)
+    _wall_generation += 1
 
 
 def _late() -> QuerySet[Deadline]:

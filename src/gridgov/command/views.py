@@ -261,7 +261,7 @@ def wall(request: UserRequest, centre_id: int) -> HttpResponse:
 @page_view
 def wall_data(request: UserRequest, centre_id: int) -> JsonResponse:
     centre = selectors.centre_get(request.user, centre_id)
-    return JsonResponse(selectors.wall_data(centre))
+    return JsonResponse(selectors.wall_data_shared(centre))
 
 
 @page_view
