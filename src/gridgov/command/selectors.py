@@ -7,6 +7,7 @@ of its area (events, shifts, receipts) is then read with the centre's own scope.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -342,17 +343,21 @@ def wall_data(centre: CommandCentre, now: datetime | None = None) -> dict[str, A
 
 
 def wall_data_shared(centre: CommandCentre) -> dict[str, Any]:
-    """The wall's data computed once per centre per COMMAND_WALL_CACHE_SECONDS and served to
-    every wall and poll of that centre meanwhile: a dozen screens cost one read. The page
-    polls every 3 s, so what it shows is at most 5 s old."""
+    """The wall's data read once per centre per COMMAND_WALL_CACHE_SECONDS and served to every
+    wall and poll of that centre meanwhile: a dozen screens cost one read. When it is due,
+    one caller (who wins the cache's `add`) reads it again while the others are served the
+    last one, so no poll waits for the read but the very first. The page polls every 3 s:
+    what it shows is at most about 5 s old."""
     seconds = settings.COMMAND_WALL_CACHE_SECONDS
     if seconds <= 0:
         return wall_data(centre)
     key = f"command:wall:{_wall_generation}:{centre.pk}"
-    value: dict[str, Any] | None = cache.get(key)
-    if value is None:
-        value = wall_data(centre)
-        cache.set(key, value, seconds)
+    entry: tuple[dict[str, Any], float] | None = cache.get(key)
+    now = time.time()
+    if entry is not None and (entry[1] > now or not cache.add(f"{key}:reading", 1, seconds)):
+        return entry[0]
+    value = wall_data(centre)
+    cache.set(key, (value, time.time() + seconds), seconds * 30)
     return value
 
 

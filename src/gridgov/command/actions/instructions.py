@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +47,7 @@ from gridgov.jurisdiction.scope import Scope
 from gridgov.tasks.actions import task_enqueue
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 FAN_OUT_TASK = "gridgov.command.fan_out"
 MAX_ACK_MINUTES = 7 * 24 * 60
@@ -319,10 +319,47 @@ def instruction_fan_out(*, instruction_id: int) -> int:
 
 @transaction.atomic
 def _deliver_batch(instruction: Instruction, chunk: dict[int, str]) -> int:
-    """Insert the chunk's receipts already delivered, stamped with this batch's own moment,
-    and give the inbox rows to exactly those this insert added: a receipt another run
-    committed (or is committing: the unique pair waits for it) is skipped with its inbox."""
-    stamp = timezone.now()
+    """Insert the chunk's receipts already delivered and give the inbox rows to exactly those
+    this insert added: a receipt another run committed (or is committing: the unique pair
+    waits for it) is skipped with its inbox row."""
+    added = RECEIPT_INSERTS.get(connection.vendor, _insert_receipts_portable)(
+        instruction, chunk, timezone.now()
+    )
+    if added:
+        notices.delivered(instruction, added[0], added)
+    return len(added)
+
+
+def _insert_receipts_postgres(
+    instruction: Instruction, chunk: dict[int, str], stamp: datetime
+) -> list[int]:
+    """One INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING RETURNING: the accounts
+    whose receipts it added, with no model built per row (15,000 took seconds of CPU)."""
+    table = connection.ops.quote_name(Receipt._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (instruction_id, recipient_id, unit, status, delivered_at, "  # noqa: S608 (the model's own table name)
+            "pending_at, note, photo, reminders) "
+            "SELECT %s, r, u, %s, %s, %s, '', '', 0 "
+            "FROM unnest(%s::bigint[], %s::text[]) AS t(r, u) "
+            "ON CONFLICT (instruction_id, recipient_id) DO NOTHING RETURNING recipient_id",
+            [
+                instruction.pk,
+                ReceiptStatus.PENDING,
+                stamp,
+                stamp,
+                list(chunk),
+                [unit[:100] for unit in chunk.values()],
+            ],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _insert_receipts_portable(
+    instruction: Instruction, chunk: dict[int, str], stamp: datetime
+) -> list[int]:
+    """The receipts inserted stamped with the batch's own moment, then read back by it:
+    those carrying it are exactly the ones this insert added."""
     Receipt.objects.bulk_create(
         [
             Receipt(
@@ -335,14 +372,17 @@ def _deliver_batch(instruction: Instruction, chunk: dict[int, str]) -> int:
         ],
         ignore_conflicts=True,
     )
-    added = sorted(
+    return sorted(
         Receipt.objects.unscoped()
         .filter(instruction=instruction, recipient_id__in=list(chunk), delivered_at=stamp)
         .values_list("recipient_id", flat=True)
     )
-    if added:
-        notices.delivered(instruction, added[0], added)
-    return len(added)
+
+
+# By database vendor; any other takes the portable path.
+RECEIPT_INSERTS: dict[str, Callable[[Instruction, dict[int, str], datetime], list[int]]] = {
+    "postgresql": _insert_receipts_postgres,
+}
 
 
 @transaction.atomic
