@@ -15,7 +15,6 @@ from gridgov.accounts.roles import Role
 from gridgov.command.actions.centres import centre_create, member_set
 from gridgov.command.models import CommandCentre, MemberRole
 from gridgov.command.nearest import positions_reset
-from gridgov.command.selectors import wall_cache_reset
 from gridgov.departments.models import Department
 from gridgov.testing import loop
 from gridgov.testing.tree import Tree
@@ -66,10 +65,7 @@ def on_commit(django_capture_on_commit_callbacks: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def fresh_positions() -> Iterator[None]:
-    """The on-duty positions and the walls are cached per process; each test's rows are its
-    own."""
+    """The on-duty positions are cached per process; each test's check-ins are its own."""
     positions_reset()
-    wall_cache_reset()
     yield
     positions_reset()
-    wall_cache_reset()
