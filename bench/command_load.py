@@ -103,8 +103,8 @@ def main() -> int:  # noqa: PLR0915 (one scenario, read top to bottom)
             return 0 if reads(district, rng) else 2
         city = CommandCentre.objects.unscoped().get(node__code="3201")
         commander = User.objects.unscoped().get(username="cc")
-        workers = User.objects.unscoped().filter(role=Role.GRID_WORKER).count()
-        return 0 if fan_out(city, commander, workers)[0] else 2
+        addressed = User.objects.unscoped().filter(role=Role.GRID_WORKER).count()
+        return 0 if fan_out(city, commander, addressed)[0] else 2
     if User.objects.exists():
         print("The database is not empty: give the benchmark a database of its own.")
         return 1

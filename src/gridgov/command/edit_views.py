@@ -79,9 +79,9 @@ def roster_edit(request: UserRequest, centre_id: int) -> HttpResponse:
     initial: dict[str, int] = {}
     kept: list[roster_actions.ShiftIn] = []
     for shift in existing:
-        slot = _standard_slot(shift, centre)
-        if slot is not None and RosterForm.slot(*slot) not in initial:
-            initial[RosterForm.slot(*slot)] = shift.user_id
+        standard = _standard_slot(shift, centre)
+        if standard is not None and RosterForm.slot(*standard) not in initial:
+            initial[RosterForm.slot(*standard)] = shift.user_id
             continue
         grid = shift.node.code if shift.node_id != centre.node_id else ""
         kept.append(roster_actions.ShiftIn(shift.user_id, shift.starts_at, shift.ends_at, grid))

@@ -20,11 +20,13 @@ def test_old_check_ins_are_deleted_once_and_their_attendance_stays(
     users: dict[str, User], settings: object
 ) -> None:
     worker = users["grid_worker"]
+    grid = worker.node
+    assert grid is not None
     now = timezone.now()
     for days, duty in ((40, Duty.START), (40, Duty.END), (29, Duty.START)):
         CheckIn.objects.create(
             user=worker,
-            node=worker.node,
+            node=grid,
             duty=duty,
             at=now - timedelta(days=days, hours=duty == Duty.START),
             lon=HERE[0],
