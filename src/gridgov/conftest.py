@@ -11,6 +11,7 @@ from django.test import Client
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
+from gridgov.command.selectors import wall_cache_reset
 from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.residents.selectors import public_outline_reset
 from gridgov.tasks.engine import app
@@ -37,7 +38,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-CACHE_RESETS = (spatial_index_reset, calendar_cache_clear, public_outline_reset, desks_reset)
+CACHE_RESETS = (
+    spatial_index_reset,
+    calendar_cache_clear,
+    public_outline_reset,
+    desks_reset,
+    wall_cache_reset,
+)
 
 
 @pytest.fixture(autouse=True)

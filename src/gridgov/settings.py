@@ -533,7 +533,9 @@ CELERY_BEAT_SCHEDULE["command_sweep"] = {
     "options": {"expires": PERIODIC_SECONDS * 2},
 }
 # Receipts delivered per transaction by an instruction's fan-out.
-COMMAND_FAN_OUT_BATCH = env_int("GRIDGOV_COMMAND_FAN_OUT_BATCH", 2000)
+COMMAND_FAN_OUT_BATCH = env_int("GRIDGOV_COMMAND_FAN_OUT_BATCH", 5000)
+# A centre's wall data is read once per this many seconds for all its walls (they poll every 3).
+COMMAND_WALL_CACHE_SECONDS = env_int("GRIDGOV_COMMAND_WALL_CACHE_SECONDS", 2)
 
 # Overcrowded-rental warning (ADR 0031): the rules run nightly per district, in chunks;
 # referred hazards are followed every period until their events are closed.
@@ -557,3 +559,9 @@ REPORT_QUEUE = os.environ.get("GRIDGOV_REPORT_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
 CELERY_TASK_ROUTES = {"gridgov.reports.generate": {"queue": REPORT_QUEUE}}
 # The nearest on-duty worker reads check-ins younger than this only (principle: no tracks).
 COMMAND_CHECKIN_MAX_AGE_HOURS = env_int("GRIDGOV_COMMAND_CHECKIN_MAX_AGE_HOURS", 12)
+# Duty check-ins are deleted after this many days (their attendance stays in FieldDaily).
+COMMAND_CHECKIN_RETENTION_DAYS = env_int("GRIDGOV_COMMAND_CHECKIN_RETENTION_DAYS", 30)
+CELERY_BEAT_SCHEDULE["command_checkins_expire"] = {
+    "task": "gridgov.command.checkins_expire",
+    "schedule": crontab(hour=3, minute=15),
+}

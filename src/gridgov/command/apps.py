@@ -12,7 +12,12 @@ class CommandConfig(AppConfig):
 
         from gridgov.command import notices  # noqa: F401
         from gridgov.command.actions.assign import TASK_KIND
+        from gridgov.command.selectors import on_duty_at_unit
+        from gridgov.events.duty import register_on_duty
         from gridgov.fieldwork.kinds import register_task_kind
+
+        # Out of office hours an event goes to whoever the rosters have on duty.
+        register_on_duty("command", on_duty_at_unit)
 
         register_task_kind(
             TASK_KIND,

@@ -46,6 +46,8 @@ class DutyPositions:
     user_ids: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
+    # cos(lat), computed once per load rather than once per query.
+    cos_lat: np.ndarray
     at: list[datetime]
     names: list[str]
     grids: list[str]
@@ -72,10 +74,12 @@ class DutyPositions:
         for row in rows:
             last[row[0]] = row
         on_duty = [row for row in last.values() if row[1] == Duty.START]
+        lat = np.radians(np.array([r[3] for r in on_duty], dtype=np.float64))
         return cls(
             user_ids=np.array([r[0] for r in on_duty], dtype=np.int64),
             lon=np.radians(np.array([r[2] for r in on_duty], dtype=np.float64)),
-            lat=np.radians(np.array([r[3] for r in on_duty], dtype=np.float64)),
+            lat=lat,
+            cos_lat=np.cos(lat),
             at=[r[4] for r in on_duty],  # type: ignore[misc]
             names=[str(r[5] or r[6]) for r in on_duty],
             grids=[str(r[7]) for r in on_duty],
@@ -89,7 +93,7 @@ class DutyPositions:
         # Haversine, vectorised over every position.
         a = (
             np.sin((self.lat - lat0) / 2) ** 2
-            + math.cos(lat0) * np.cos(self.lat) * np.sin((self.lon - lon0) / 2) ** 2
+            + math.cos(lat0) * self.cos_lat * np.sin((self.lon - lon0) / 2) ** 2
         )
         distances = 2 * EARTH_M * np.arcsin(np.sqrt(a))
         k = min(k, len(distances))

@@ -26,13 +26,13 @@ def _due(instruction: Instruction) -> str:
     return timezone.localtime(instruction.due_at).strftime("%Y-%m-%d %H:%M")
 
 
-def delivered(instruction: Instruction, batch: int, recipients: Sequence[int]) -> None:
-    """One notice per delivery batch: the batch's first receipt names it, so a batch redone
-    after a worker's crash writes the same key and the inbox row once."""
+def delivered(instruction: Instruction, first: int, recipients: Sequence[int]) -> None:
+    """One notice per delivery batch, named by the first account it added: that account's
+    receipt exists once, so no other batch can bear the name."""
     with translation.override(settings.LANGUAGE_CODE):
         notice_send(
             kind=INSTRUCTION,
-            key=f"command.instruction:{instruction.pk}:{batch}",
+            key=f"command.instruction:{instruction.pk}:{first}",
             title=_("Instruction from %(centre)s: %(title)s")
             % {"centre": instruction.centre.name, "title": instruction.title},
             body=f"{instruction.body}\n{_('To be done by %(due)s') % {'due': _due(instruction)}}",

@@ -7,16 +7,20 @@ of its area (events, shifts, receipts) is then read with the centre's own scope.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.models import User
 from gridgov.command.models import (
     Activation,
     CentreKind,
@@ -36,9 +40,6 @@ from gridgov.core.scope import Scope
 from gridgov.events.models import CLOCK_TICKING, Deadline, Event, EventTransition
 from gridgov.events.workflow import AUTO_ESCALATE, CLOSED_STATUSES, OPEN_STATUSES, Command
 from gridgov.jurisdiction.selectors import scope_of
-
-if TYPE_CHECKING:
-    from gridgov.accounts.models import User
 
 # The wall's map marks at most this many open events (the rest are still counted).
 MARKER_LIMIT = 5000
@@ -341,6 +342,34 @@ def wall_data(centre: CommandCentre, now: datetime | None = None) -> dict[str, A
     }
 
 
+def wall_data_shared(centre: CommandCentre) -> dict[str, Any]:
+    """The wall's data read once per centre per COMMAND_WALL_CACHE_SECONDS and served to every
+    wall and poll of that centre meanwhile: a dozen screens cost one read. When it is due,
+    one caller (who wins the cache's `add`) reads it again while the others are served the
+    last one, so no poll waits for the read but the very first. The page polls every 3 s:
+    what it shows is at most about 5 s old."""
+    seconds = settings.COMMAND_WALL_CACHE_SECONDS
+    if seconds <= 0:
+        return wall_data(centre)
+    key = f"command:wall:{_wall_generation}:{centre.pk}"
+    entry: tuple[dict[str, Any], float] | None = cache.get(key)
+    now = time.time()
+    if entry is not None and (entry[1] > now or not cache.add(f"{key}:reading", 1, seconds)):
+        return entry[0]
+    value = wall_data(centre)
+    cache.set(key, (value, time.time() + seconds), seconds * 30)
+    return value
+
+
+_wall_generation = 0
+
+
+def wall_cache_reset() -> None:
+    """Forget every cached wall (tests, whose rows are rolled back under the same ids)."""
+    global _wall_generation  # noqa: PLW0603 (one counter for the process)
+    _wall_generation += 1
+
+
 def _late() -> QuerySet[Deadline]:
     """A stage clock of the outer event still running past its limit: overdue, shown red."""
     return Deadline.objects.filter(CLOCK_TICKING, event=OuterRef("pk"), due_at__lt=timezone.now())
@@ -369,3 +398,42 @@ def _emergency(activation: Activation | None) -> dict[str, Any] | None:
         "since": activation.activated_at.isoformat(),
         "until": activation.ends_at.isoformat(),
     }
+
+
+def duty_people(centre: CommandCentre, also: set[int] | frozenset[int] = frozenset()) -> list[User]:
+    """Whom a centre's roster page offers: its members, the active staff placed on its node
+    (or in its department), and `also` (those already rostered), by name."""
+    placed = (
+        Q(department_id=centre.department_id)
+        if centre.department_id is not None
+        else Q(node_id=centre.node_id)
+    )
+    return list(
+        User.objects.visible_to(Scope.under(centre.node))
+        .filter(
+            Q(is_active=True) & (placed | Q(pk__in=members_of(centre).values("user_id")))
+            | Q(pk__in=also)
+        )
+        .order_by("display_name", "username")[:300]
+    )
+
+
+def plan_units(centre: CommandCentre) -> QuerySet[CommandCentre]:
+    """The centres a plan of this centre may activate: every other centre of its area."""
+    return CommandCentre.objects.visible_to(Scope.under(centre.node)).exclude(pk=centre.pk)
+
+
+def on_duty_at_unit(node_id: int, department_id: int | None, at: datetime) -> list[int]:
+    """Who is on duty at a receiving unit at a moment, for events.duty: a department's, on its
+    sub-centre's shifts; a level's, on the shifts kept on its node (its centre's own, or a
+    grid's)."""
+    shifts = Shift.objects.unscoped().filter(
+        starts_at__lte=at, ends_at__gt=at, user__is_active=True
+    )
+    if department_id is not None:
+        shifts = shifts.filter(
+            centre__kind=CentreKind.DEPARTMENT, centre__department_id=department_id
+        )
+    else:
+        shifts = shifts.filter(node_id=node_id)
+    return list(shifts.values_list("user_id", flat=True).distinct())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridgov.command import views
+from gridgov.command import edit_views, views
 
 app_name = "command"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.centre_list, name="centres"),
     path("centres/<int:centre_id>/", views.centre_detail, name="centre"),
     path("centres/<int:centre_id>/roster/", views.roster_month, name="roster"),
+    path("centres/<int:centre_id>/roster/edit/", edit_views.roster_edit, name="roster_edit"),
+    path("centres/<int:centre_id>/plans/new/", edit_views.plan_new, name="plan_new"),
+    path("plans/<int:plan_id>/edit/", edit_views.plan_edit, name="plan_edit"),
     path("swaps/<int:swap_id>/decide/", views.swap_decide, name="swap_decide"),
     path("centres/<int:centre_id>/wall/", views.wall, name="wall"),
     path("centres/<int:centre_id>/wall.json", views.wall_data, name="wall_data"),

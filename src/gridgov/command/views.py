@@ -19,8 +19,10 @@ from gridgov.command.actions import assign as assign_actions
 from gridgov.command.actions import instructions as instruction_actions
 from gridgov.command.actions import plans as plan_actions
 from gridgov.command.actions import rosters as roster_actions
+from gridgov.command.actions.common import SENDERS
 from gridgov.command.actions.instructions import Targets
 from gridgov.command.forms import ActivationForm, EndForm, InstructionForm, ReceiptReportForm
+from gridgov.command.models import MemberRole
 from gridgov.core.errors import InvalidInput
 from gridgov.core.pages import page_view
 from gridgov.core.scope import Scope
@@ -73,6 +75,7 @@ def centre_detail(request: UserRequest, centre_id: int) -> HttpResponse:
             messages.success(request, _("The instruction is being delivered."))
             return redirect("command:instruction", instruction.pk)
     scope = Scope.under(centre.node)
+    role = selectors.membership(user, centre)
     return render(
         request,
         "command/centre.html",
@@ -80,7 +83,8 @@ def centre_detail(request: UserRequest, centre_id: int) -> HttpResponse:
             "centre": centre,
             "form": form,
             "error": error,
-            "is_member": selectors.membership(user, centre) is not None,
+            "is_member": role is not None,
+            "is_commander": role == MemberRole.COMMANDER,
             "members": selectors.members_of(centre),
             "activation": selectors.hq_activation(centre),
             "plans": selectors.plans_visible(user).filter(centre=centre),
@@ -188,7 +192,7 @@ def activation_detail(request: UserRequest, activation_id: int) -> HttpResponse:
     )
 
 
-def _month(value: str) -> date:
+def month_start(value: str) -> date:
     """The first day of ?month=YYYY-MM, or of this month."""
     year, _sep, month = value.partition("-")
     if year.isdigit() and month.isdigit() and 2000 <= int(year) <= 2100 and 1 <= int(month) <= 12:
@@ -200,7 +204,7 @@ def _month(value: str) -> date:
 def roster_month(request: UserRequest, centre_id: int) -> HttpResponse:
     """The month's shifts by day, and the stretches nobody is on duty."""
     centre = selectors.centre_get(request.user, centre_id)
-    first = _month(request.GET.get("month", ""))
+    first = month_start(request.GET.get("month", ""))
     zone = timezone.get_current_timezone()
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     days = monthrange(first.year, first.month)[1]
@@ -227,6 +231,7 @@ def roster_month(request: UserRequest, centre_id: int) -> HttpResponse:
             "days": sorted(by_day.items()),
             "gaps": gaps[:50],
             "swaps": selectors.swaps_waiting(centre),
+            "may_edit": selectors.membership(request.user, centre) in SENDERS,
         },
     )
 
@@ -256,7 +261,7 @@ def wall(request: UserRequest, centre_id: int) -> HttpResponse:
 @page_view
 def wall_data(request: UserRequest, centre_id: int) -> JsonResponse:
     centre = selectors.centre_get(request.user, centre_id)
-    return JsonResponse(selectors.wall_data(centre))
+    return JsonResponse(selectors.wall_data_shared(centre))
 
 
 @page_view

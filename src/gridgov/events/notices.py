@@ -2,8 +2,9 @@
 
 Each hook in events.actions is one line calling a function here, so the loop's actions stay
 as they were and the lines are easy to find again (docs/adr/0023 lists them):
-- `_advance`: `notices.after_step(event, cmd)`: dispatched, returned, and the resident's
-  status on dispatch and on closure;
+- `_advance`: `notices.after_step(event, cmd)`: dispatched, escalated, returned, and the
+  resident's status on dispatch and on closure; out of office hours a dispatch or an
+  escalation goes to whoever is on duty at the receiving unit (events.duty);
 - `event_resident_report`: `notices.resident_follows(event, digits)`;
 - the periodic task `gridgov.events.deadline_notices`: `deadline_notices()`, due soon and
   overdue, read from the deadline rows without touching the sweeper;
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.departments.models import Department
+from gridgov.events import duty
 from gridgov.events.models import Deadline, Event, EventComment
 from gridgov.events.workflow import Command, Stage
 from gridgov.notifications.actions import notice_follow, notice_send
@@ -33,6 +35,8 @@ from gridgov.notifications.models import Kind, Notice
 
 MENTIONED = "mentioned"
 kind_register(MENTIONED, gettext_lazy("mentioned in a comment"))
+ESCALATED = "escalated"
+kind_register(ESCALATED, gettext_lazy("escalated to my level"))
 
 # The staff of a level who act on its events: the dispatcher, the community's staff.
 LEVEL_ROLES = (Role.SUBDISTRICT_DISPATCHER, Role.COMMUNITY_STAFF, Role.DISTRICT_COMMANDER)
@@ -66,6 +70,13 @@ def _holders(event: Event, stage: str) -> list[int]:
     return list(users.values_list("pk", flat=True))
 
 
+def _receivers(event: Event, stage: str) -> list[int]:
+    """The holders of the stage; out of office hours whoever is on duty at the receiving
+    department or level instead, when someone is (events.duty)."""
+    department = event.assigned_department_id if stage == Stage.HANDLE else None
+    return duty.receivers(event.owner_id, department, lambda: _holders(event, stage))
+
+
 def _resident_status(event: Event, step: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         text = {
@@ -91,10 +102,21 @@ def after_step(event: Event, cmd: str) -> None:
                 title=_("Event %(number)s was dispatched to you") % {"number": event.number},
                 body=event.description[:200],
                 link=_link(event),
-                recipients=_holders(event, Stage.HANDLE),
+                recipients=_receivers(event, Stage.HANDLE),
                 data={"number": event.number, "status": event.status},
             )
         _resident_status(event, cmd)
+    elif cmd == Command.ESCALATE:
+        with translation.override(settings.LANGUAGE_CODE):
+            notice_send(
+                kind=ESCALATED,
+                key=f"{_topic(event)}:escalate:{event.version}",
+                title=_("Event %(number)s was escalated to you") % {"number": event.number},
+                body=event.description[:200],
+                link=_link(event),
+                recipients=_receivers(event, Stage.DISPATCH),
+                data={"number": event.number, "status": event.status},
+            )
     elif cmd == Command.RETURN:
         with translation.override(settings.LANGUAGE_CODE):
             notice_send(

@@ -2,11 +2,12 @@
 back, remind, and escalate the urgent ones left unacknowledged.
 
 Sending writes the instruction and queues its fan-out (gridgov.command.fan_out) in the same
-transaction. The fan-out resolves the addressees to receipts (unique per instruction and
-account, so a second run adds none) and delivers them in batches: each batch takes receipts
-not yet delivered, writes their inbox rows and stamps `delivered_at` in one transaction. A
-worker killed mid-way loses at most an uncommitted batch, which the redelivered task does
-again; a committed batch is never delivered twice.
+transaction. The fan-out resolves the addressees and delivers them in big batches: each batch
+inserts its receipts (unique per instruction and account) already stamped `delivered_at`
+with the batch's own moment, and writes one notice with the inbox rows of exactly the
+receipts that insert added, in one transaction (ADR 0037). A worker killed mid-way loses at
+most an uncommitted batch, which the redelivered task does again; a committed receipt is
+never inserted, so never delivered, twice. One audit row records the whole fan-out.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,20 +41,20 @@ from gridgov.command.selectors import members_of, on_duty, receipt_mine, receipt
 from gridgov.command.workflow import STATES, TRANSITIONS, UNACKNOWLEDGED, ReceiptCommand
 from gridgov.core.errors import Conflict, ProblemList
 from gridgov.core.scope import Scope
+from gridgov.events.duty import in_office_hours
 from gridgov.events.photos import Upload, photos_checked
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.tasks.actions import task_enqueue
-from gridgov.worktime.calendar import working_minutes_between
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 FAN_OUT_TASK = "gridgov.command.fan_out"
 MAX_ACK_MINUTES = 7 * 24 * 60
 
 
 def fan_out_batch_size() -> int:
-    return int(getattr(settings, "COMMAND_FAN_OUT_BATCH", 2000))
+    return int(getattr(settings, "COMMAND_FAN_OUT_BATCH", 5000))
 
 
 @dataclass
@@ -131,11 +132,6 @@ def targets_checked(reach: Scope, targets: Targets, problems: ProblemList) -> No
             field="targets.area",
             item=targets.area,
         )
-
-
-def in_office_hours(at: datetime) -> bool:
-    """Whether the working calendar counts the minute from `at` as working time."""
-    return working_minutes_between(at, at + timedelta(minutes=1)) > 0
 
 
 def _centre_people(
@@ -286,7 +282,7 @@ def instruction_send(
 
 def instruction_fan_out(*, instruction_id: int) -> int:
     """Resolve the addressees and deliver to each once; the number delivered by this run.
-    Safe to run twice and to be killed anywhere (see the module docstring)."""
+    Safe to run twice, side by side, and to be killed anywhere (see the module docstring)."""
     instruction = (
         Instruction.objects.unscoped()
         .select_related("centre", "centre__node")
@@ -299,39 +295,94 @@ def instruction_fan_out(*, instruction_id: int) -> int:
     )
     size = fan_out_batch_size()
     ids = sorted(found)
+    delivered = batches = 0
     for start in range(0, len(ids), size):
-        Receipt.objects.bulk_create(
-            [
-                Receipt(instruction=instruction, recipient_id=user_id, unit=found[user_id][:100])
-                for user_id in ids[start : start + size]
-            ],
-            ignore_conflicts=True,
-        )
-    delivered = 0
-    while batch := _deliver_batch(instruction, size):
-        delivered += batch
-    Instruction.objects.unscoped().filter(pk=instruction.pk, fanned_out_at__isnull=True).update(
-        fanned_out_at=timezone.now()
+        chunk = ids[start : start + size]
+        count = _deliver_batch(instruction, {user_id: found[user_id] for user_id in chunk})
+        delivered += count
+        batches += bool(count)
+    finished = (
+        Instruction.objects.unscoped()
+        .filter(pk=instruction.pk, fanned_out_at__isnull=True)
+        .update(fanned_out_at=timezone.now())
     )
+    if delivered or finished:
+        # One row for the whole fan-out (the send has its own), never one per addressee.
+        audit_record(
+            actor=None,
+            action="command.instruction_delivered",
+            target=instruction,
+            detail={"delivered": delivered, "batches": batches, "addressees": len(ids)},
+        )
     return delivered
 
 
 @transaction.atomic
-def _deliver_batch(instruction: Instruction, size: int) -> int:
-    rows = list(
+def _deliver_batch(instruction: Instruction, chunk: dict[int, str]) -> int:
+    """Insert the chunk's receipts already delivered and give the inbox rows to exactly those
+    this insert added: a receipt another run committed (or is committing: the unique pair
+    waits for it) is skipped with its inbox row."""
+    added = RECEIPT_INSERTS.get(connection.vendor, _insert_receipts_portable)(
+        instruction, chunk, timezone.now()
+    )
+    if added:
+        notices.delivered(instruction, added[0], added)
+    return len(added)
+
+
+def _insert_receipts_postgres(
+    instruction: Instruction, chunk: dict[int, str], stamp: datetime
+) -> list[int]:
+    """One INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING RETURNING: the accounts
+    whose receipts it added, with no model built per row (15,000 took seconds of CPU)."""
+    table = connection.ops.quote_name(Receipt._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (instruction_id, recipient_id, unit, status, delivered_at, "  # noqa: S608 (the model's own table name)
+            "pending_at, note, photo, reminders) "
+            "SELECT %s, r, u, %s, %s, %s, '', '', 0 "
+            "FROM unnest(%s::bigint[], %s::text[]) AS t(r, u) "
+            "ON CONFLICT (instruction_id, recipient_id) DO NOTHING RETURNING recipient_id",
+            [
+                instruction.pk,
+                ReceiptStatus.PENDING,
+                stamp,
+                stamp,
+                list(chunk),
+                [unit[:100] for unit in chunk.values()],
+            ],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _insert_receipts_portable(
+    instruction: Instruction, chunk: dict[int, str], stamp: datetime
+) -> list[int]:
+    """The receipts inserted stamped with the batch's own moment, then read back by it:
+    those carrying it are exactly the ones this insert added."""
+    Receipt.objects.bulk_create(
+        [
+            Receipt(
+                instruction=instruction,
+                recipient_id=user_id,
+                unit=unit[:100],
+                delivered_at=stamp,
+            )
+            for user_id, unit in chunk.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return sorted(
         Receipt.objects.unscoped()
-        .select_for_update(skip_locked=True)
-        .filter(instruction=instruction, delivered_at__isnull=True)
-        .order_by("id")
-        .values_list("id", "recipient_id")[:size]
+        .filter(instruction=instruction, recipient_id__in=list(chunk), delivered_at=stamp)
+        .values_list("recipient_id", flat=True)
     )
-    if not rows:
-        return 0
-    notices.delivered(instruction, rows[0][0], [user_id for _id, user_id in rows])
-    Receipt.objects.unscoped().filter(pk__in=[pk for pk, _user in rows]).update(
-        delivered_at=timezone.now()
-    )
-    return len(rows)
+
+
+# By database vendor; any other takes the portable path.
+RECEIPT_INSERTS: dict[str, Callable[[Instruction, dict[int, str], datetime], list[int]]] = {
+    "postgresql": _insert_receipts_postgres,
+}
 
 
 @transaction.atomic

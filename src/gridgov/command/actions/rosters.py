@@ -2,7 +2,8 @@
 warning for every stretch left with nobody on duty, and swaps that the centre approves.
 
 A shift's kind follows the working calendar (gridgov.worktime): a day on which the calendar
-has no work is a holiday shift whatever its hours.
+has no work is a holiday shift whatever its hours. Nobody is rostered on a day of leave that
+field work recorded (fieldwork.Leave), so the two never disagree on who is at work.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from gridgov.command.models import CommandCentre, Shift, ShiftKind, ShiftSwap, S
 from gridgov.command.selectors import Gap, roster_gaps
 from gridgov.core.errors import Conflict, InvalidInput, Problem, ProblemList
 from gridgov.core.scope import Scope
+from gridgov.fieldwork.actions.figures import leave_days_of
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.worktime.calendar import is_working_day
 
@@ -74,6 +76,9 @@ def roster_save(
         .filter(pk__in={s.user_id for s in shifts}, is_active=True)
         .values_list("pk", flat=True)
     )
+    leave = leave_days_of(
+        list(people), timezone.localdate(start), timezone.localdate(end - timedelta(seconds=1))
+    )
     grids = {
         n.code: n
         for n in Node.objects.visible_to(area).filter(
@@ -85,6 +90,13 @@ def roster_save(
             problems.add(
                 "outside_area",
                 _("The person is not staff of the centre's area."),
+                field="shifts",
+                index=index,
+            )
+        elif timezone.localdate(s.starts_at) in leave.get(s.user_id, ()):
+            problems.add(
+                "on_leave",
+                _("The person is on leave that day (field work's leave)."),
                 field="shifts",
                 index=index,
             )

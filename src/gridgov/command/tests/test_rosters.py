@@ -20,6 +20,7 @@ from gridgov.command.selectors import next_on_duty, on_duty
 from gridgov.command.tests.conftest import DISTRICT_GRIDS, Centres
 from gridgov.core.errors import Conflict, InvalidInput, PermissionDenied
 from gridgov.core.scope import Scope
+from gridgov.fieldwork.actions.duty import leave_enter
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,25 @@ def test_the_roster_page_shows_a_swap_and_the_centre_approves_it_there(
     assert answer.status_code == 302
     saved[1].refresh_from_db()
     assert saved[1].user == staff
+
+
+def test_nobody_is_rostered_on_a_day_of_leave_field_work_recorded(
+    centres: Centres, loop_users: dict[str, User]
+) -> None:
+    worker = loop_users["grid_worker"]
+    leave_enter(
+        actor=loop_users["community_staff"],
+        worker=worker,
+        kind="annual",
+        first_day=WEDNESDAY,
+        last_day=WEDNESDAY,
+    )
+    start, end = period(WEDNESDAY)
+    shifts = [
+        ShiftIn(s.user_id, s.starts_at, s.ends_at, grid=DISTRICT_GRIDS[0])
+        for s in full_day(worker, WEDNESDAY)
+    ]
+    dispatcher = loop_users["dispatcher"]
+    with pytest.raises(InvalidInput) as caught:
+        roster_save(actor=dispatcher, centre=centres.north, start=start, end=end, shifts=shifts)
+    assert [(p.code, p.index) for p in caught.value.problems] == [("on_leave", 0), ("on_leave", 1)]

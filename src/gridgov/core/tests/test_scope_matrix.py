@@ -1006,6 +1006,15 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /command/centres/<int:centre_id>/roster/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/command/centres/{t.command['centre']}/roster/"
     ),
+    "GET /command/centres/<int:centre_id>/roster/edit/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/centres/{t.command['centre']}/roster/edit/"
+    ),
+    "GET /command/centres/<int:centre_id>/plans/new/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/centres/{t.command['centre']}/plans/new/"
+    ),
+    "GET /command/plans/<int:plan_id>/edit/": lambda t: Probe(
+        "sibling_dispatcher", "GET", f"/command/plans/{t.command['plan']}/edit/"
+    ),
     "GET /command/centres/<int:centre_id>/wall/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/command/centres/{t.command['centre']}/wall/"
     ),

@@ -182,6 +182,7 @@ def test_a_fresh_web_process_knows_every_task_by_name() -> None:
         "gridgov.campaigns.completion_daily",
         "gridgov.campaigns.push",
         "gridgov.campaigns.push_chunk",
+        "gridgov.command.checkins_expire",
         "gridgov.command.fan_out",
         "gridgov.command.sweep",
         "gridgov.decisions.mitigations_sweep",

@@ -6,7 +6,7 @@
   if (!root) {
     return;
   }
-  var REFRESH_MS = 4000;
+  var REFRESH_MS = 3000;
   var data = root.dataset;
   var map = null;
   var markers = null;
