@@ -1,4 +1,4 @@
-"""The append-only audit trail: who did what to which record, and when."""
+"""The append-only audit trail: who did what to which record, and when; and its chainer."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
 
-from gridgov.audit.chain import GENESIS, canonical_detail, digest
-from gridgov.audit.models import AuditEntry
+from gridgov.audit.chain import ENTRY_COLUMNS, GENESIS, canonical_detail, entry_digest
+from gridgov.audit.models import AuditEntry, AuditLink
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
 
-# pg_advisory_xact_lock key ("audi"): held from reading the chain's head until the writer commits.
+# pg_advisory_xact_lock key ("audi"): held by the one chainer appending links, until it commits.
 CHAIN_LOCK = 0x61756469
+# Entries linked per chainer transaction: short enough that a killed chainer loses little work.
+CHAIN_BATCH = 2000
 
 
 def _actor_scope(actor: User | None) -> str:
@@ -31,39 +33,58 @@ def audit_record(
     target_id: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Write one audit row, chained to the one before it; called by every action in its transaction.
+    """Write one audit row in the caller's transaction; called by every action.
 
-    On PostgreSQL a transaction-scoped advisory lock serialises appends, so
-    two writers cannot both read the same head and fork the chain; SQLite's
-    IMMEDIATE transactions already serialise writers.
+    A plain INSERT: the row is linked into the hash chain by `audit_chain`
+    after it commits (ADR 0034), so concurrent writers never wait for each other here.
     """
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
     actor = actor if actor is not None and actor.pk else None
-    with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-        head = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
-        entry = AuditEntry(
-            actor=actor,
-            scope=_actor_scope(actor),
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            detail=canonical_detail(detail),
-            prev_hash=GENESIS if head is None else head,
-        )
-        entry.hash = digest(
-            prev_hash=entry.prev_hash,
-            at=entry.at,
-            actor_id=entry.actor_id,
-            scope=entry.scope,
-            action=entry.action,
-            target_type=entry.target_type,
-            target_id=entry.target_id,
-            detail=entry.detail,
-        )
-        entry.save()
-    return entry
+    return AuditEntry.objects.create(
+        actor=actor,
+        scope=_actor_scope(actor),
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        detail=canonical_detail(detail),
+    )
+
+
+def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
+    """Link every committed entry not yet in the chain, oldest id first; the number linked.
+
+    Each batch is its own transaction, so a chainer killed midway loses only its open batch,
+    which the next run links again. A run that finds another chainer at work returns 0: the
+    one at work links what is there.
+    """
+    linked = 0
+    while True:
+        count = _chain_batch(batch)
+        linked += count
+        if count < batch:
+            return linked
+
+
+@transaction.atomic
+def _chain_batch(size: int) -> int:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            if not cursor.fetchone()[0]:
+                return 0
+    head = AuditLink.objects.order_by("-id").values_list("hash", flat=True).first()
+    prev_hash = GENESIS if head is None else head
+    pending = (
+        AuditEntry.objects.filter(link__isnull=True)
+        .order_by("id")
+        .values_list(*ENTRY_COLUMNS)[:size]
+    )
+    links = []
+    for entry_id, *content in pending:
+        link = AuditLink(entry_id=entry_id, prev_hash=prev_hash, hash=entry_digest(prev_hash, content))
+        links.append(link)
+        prev_hash = link.hash
+    AuditLink.objects.bulk_create(links)
+    return len(links)

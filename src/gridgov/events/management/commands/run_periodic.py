@@ -2,7 +2,8 @@
 
 The jobs run in order because each feeds the next: overdue stages climb first, then late
 whistle reports go to the district, then the daily indicators count what both changed;
-records left unverified for too long become grid workers' tasks last, feeding none of them.
+records left unverified for too long become grid workers' tasks, feeding none of them; the
+audit entries all of them wrote are linked into the hash chain last (ADR 0034).
 Each job commits its own work in its own transactions (the sweeper one per batch, the
 whistle sweep one per summons, the rebuild one per day); wrapping a job in one more
 transaction would hold every row it touched locked until its end and lose all of it on a
@@ -31,6 +32,7 @@ JOBS = (
     "mediation_figures_rebuild",
     "verification_stale_sweep",
     "exchange_expire_files",
+    "audit_chain",
 )
 
 
