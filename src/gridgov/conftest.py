@@ -11,6 +11,7 @@ from django.test import Client
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
+from gridgov.events.categories import filing_categories_reset
 from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.residents.selectors import public_outline_reset
 from gridgov.tasks.engine import app
@@ -37,7 +38,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-CACHE_RESETS = (spatial_index_reset, calendar_cache_clear, public_outline_reset, desks_reset)
+CACHE_RESETS = (
+    spatial_index_reset,
+    calendar_cache_clear,
+    public_outline_reset,
+    desks_reset,
+    filing_categories_reset,
+)
 
 
 @pytest.fixture(autouse=True)
