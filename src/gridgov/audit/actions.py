@@ -83,7 +83,9 @@ def _chain_batch(size: int) -> int:
     )
     links = []
     for entry_id, *content in pending:
-        link = AuditLink(entry_id=entry_id, prev_hash=prev_hash, hash=entry_digest(prev_hash, content))
+        link = AuditLink(
+            entry_id=entry_id, prev_hash=prev_hash, hash=entry_digest(prev_hash, content)
+        )
         links.append(link)
         prev_hash = link.hash
     AuditLink.objects.bulk_create(links)

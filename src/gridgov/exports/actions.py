@@ -86,11 +86,11 @@ def _checked(actor: User, spec: ListExport, fmt: str, reveal: bool, purpose: str
 
 
 # What the audit row records of a filter that is personal data: that it was given.
-SECRET_GIVEN = "***"
+GIVEN_MARK = "***"
 
 
 def _audit(actor: User, spec: ListExport, params: Mapping[str, str], **detail: Any) -> None:
-    filters = {k: SECRET_GIVEN if k in spec.secret_params else v for k, v in params.items()}
+    filters = {k: GIVEN_MARK if k in spec.secret_params else v for k, v in params.items()}
     audit_record(
         actor=actor,
         action="exports.export",

@@ -51,7 +51,9 @@ PERSON_COLUMNS = [
 ]
 
 PEOPLE = list_register(
-    ListExport(name="registry.people", title=_("Residents"), columns=PERSON_COLUMNS, rows=people_rows)
+    ListExport(
+        name="registry.people", title=_("Residents"), columns=PERSON_COLUMNS, rows=people_rows
+    )
 )
 
 
