@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 CHAIN_LOCK = 0x61756469
 # Entries linked per chainer transaction: short enough that a killed chainer loses little work.
 CHAIN_BATCH = 2000
+# A frequent run looks for unlinked entries only this many ids below the newest linked one,
+# not through the whole trail; a full run (the periodic job's) finds any older straggler.
+RECENT_IDS = 100_000
 
 
 def _actor_scope(actor: User | None) -> str:
@@ -52,23 +55,29 @@ def audit_record(
     )
 
 
-def audit_chain(*, batch: int = CHAIN_BATCH) -> int:
+def audit_chain(*, batch: int = CHAIN_BATCH, full: bool = True) -> int:
     """Link every committed entry not yet in the chain, oldest id first; the number linked.
 
     Each batch is its own transaction, so a chainer killed midway loses only its open batch,
     which the next run links again. A run that finds another chainer at work returns 0: the
-    one at work links what is there.
+    one at work links what is there. Without `full`, only entries at most RECENT_IDS below
+    the newest linked one are looked for (an entry whose transaction outlived that many
+    later ones waits for the next full run).
     """
+    floor = None
+    if not full:
+        newest = AuditLink.objects.order_by("-entry_id").values_list("entry_id", flat=True)
+        floor = (newest.first() or 0) - RECENT_IDS
     linked = 0
     while True:
-        count = _chain_batch(batch)
+        count = _chain_batch(batch, floor)
         linked += count
         if count < batch:
             return linked
 
 
 @transaction.atomic
-def _chain_batch(size: int) -> int:
+def _chain_batch(size: int, floor: int | None) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CHAIN_LOCK])
@@ -76,13 +85,12 @@ def _chain_batch(size: int) -> int:
                 return 0
     head = AuditLink.objects.order_by("-id").values_list("hash", flat=True).first()
     prev_hash = GENESIS if head is None else head
-    pending = (
-        AuditEntry.objects.filter(link__isnull=True)
-        .order_by("id")
-        .values_list(*ENTRY_COLUMNS)[:size]
-    )
+    pending = AuditEntry.objects.filter(link__isnull=True)
+    if floor is not None:
+        pending = pending.filter(id__gt=floor)
+    rows = pending.order_by("id").values_list(*ENTRY_COLUMNS)[:size]
     links = []
-    for entry_id, *content in pending:
+    for entry_id, *content in rows:
         link = AuditLink(
             entry_id=entry_id, prev_hash=prev_hash, hash=entry_digest(prev_hash, content)
         )

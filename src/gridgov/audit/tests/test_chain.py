@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
 from gridgov.audit.actions import audit_chain, audit_record
-from gridgov.audit.chain import GENESIS
+from gridgov.audit.chain import CONTENT_COLUMNS, GENESIS, entry_digest
 from gridgov.audit.models import AuditEntry, AuditLink
 from gridgov.audit.selectors import chain_pending, chain_state
 
@@ -102,6 +102,21 @@ def test_a_failed_batch_leaves_its_entries_for_the_next_run(trail, monkeypatch):
     assert audit_chain() == 3
     state = chain_state()
     assert (state.checked, state.first_break) == (7, None)
+
+
+def test_an_entry_that_committed_late_is_linked_after_those_before_it(db, monkeypatch):
+    """B committed and was linked while A's transaction was still open: A is linked next,
+    by a full run when it is older than the recent runs look."""
+    late = audit_record(actor=None, action="test.late")
+    early = audit_record(actor=None, action="test.early")
+    content = AuditEntry.objects.filter(pk=early.pk).values_list(*CONTENT_COLUMNS).get()
+    AuditLink.objects.create(entry=early, prev_hash=GENESIS, hash=entry_digest(GENESIS, content))
+    monkeypatch.setattr("gridgov.audit.actions.RECENT_IDS", 0)
+    assert audit_chain(full=False) == 0
+    assert audit_chain() == 1
+    assert list(AuditLink.objects.values_list("entry_id", flat=True)) == [early.pk, late.pk]
+    state = chain_state()
+    assert (state.checked, state.first_break) == (2, None)
 
 
 def _as_postgres_backend_pid() -> int:
