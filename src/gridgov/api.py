@@ -53,8 +53,10 @@ class TokenAuth(HttpBearer):
         from gridgov.accounts.middleware import require_no_pending_step
         from gridgov.accounts.models import ApiToken
 
+        # The caller's jurisdiction comes along (every scoped call reads it), its outline not.
         row = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user__node", "user__department__node")
+            .defer("user__node__boundary", "user__department__node__boundary")
             .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
             .first()
         )

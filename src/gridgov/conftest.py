@@ -12,6 +12,7 @@ from django.test import Client
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
 from gridgov.command.selectors import wall_cache_reset
+from gridgov.events.categories import filing_categories_reset
 from gridgov.jurisdiction.spatial import spatial_index_reset
 from gridgov.residents.selectors import public_outline_reset
 from gridgov.tasks.engine import app
@@ -44,6 +45,7 @@ CACHE_RESETS = (
     public_outline_reset,
     desks_reset,
     wall_cache_reset,
+    filing_categories_reset,
 )
 
 

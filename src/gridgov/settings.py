@@ -357,6 +357,14 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60},
     },
 }
+# Audit entries are linked into the hash chain by this job after they commit (ADR 0034):
+# an entry waits at most about this long for its link.
+AUDIT_CHAIN_SECONDS = env_int("GRIDGOV_AUDIT_CHAIN_SECONDS", 5)
+CELERY_BEAT_SCHEDULE["audit_chain"] = {
+    "task": "gridgov.tasks.audit_chain",
+    "schedule": AUDIT_CHAIN_SECONDS,
+    "options": {"expires": AUDIT_CHAIN_SECONDS * 2},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Rows per committed batch of an import task: each batch is one transaction and one checkpoint.

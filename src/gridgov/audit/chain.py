@@ -1,8 +1,8 @@
-"""The hash chain that makes a removed or edited audit entry detectable (ADR 0013).
+"""The hash chain that makes a removed or edited audit entry detectable (ADRs 0013, 0034).
 
-Each entry stores the hash of the one before it and a hash over its own
-content and that link, so editing a row breaks its own hash and removing
-or inserting one breaks the next row's link. The content is hashed in one
+Each entry's link stores the hash of the link before it and a hash over the
+entry's content and that link, so editing an entry breaks its own hash and
+removing or inserting one breaks the next link. The content is hashed in one
 canonical JSON form, the same one the database hands back, so a row reads
 back to the hash it was written with on SQLite and PostgreSQL alike.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -54,19 +54,22 @@ def digest(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-# The columns digest() reads, in the order chain_break() expects them from values_list.
+# An entry's content as digest() reads it, after its id, in the order of its keywords.
+CONTENT_COLUMNS = ("at", "actor_id", "scope", "action", "target_type", "target_id", "detail")
+# What the chainer reads of an entry it links.
+ENTRY_COLUMNS = ("id", *CONTENT_COLUMNS)
+# What chain_check() reads of each link, in the chain's order.
 CHAINED_COLUMNS = (
-    "id",
+    "entry_id",
     "prev_hash",
     "hash",
-    "at",
-    "actor_id",
-    "scope",
-    "action",
-    "target_type",
-    "target_id",
-    "detail",
+    *(f"entry__{'actor' if c == 'actor_id' else c}" for c in CONTENT_COLUMNS),
 )
+
+
+def entry_digest(prev_hash: str, content: Sequence[Any]) -> str:
+    """The hash of an entry's content (CONTENT_COLUMNS, in order) linked to `prev_hash`."""
+    return digest(prev_hash=prev_hash, **dict(zip(CONTENT_COLUMNS, content, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,9 @@ class ChainState:
 
 
 def chain_check(rows: Iterable[tuple[Any, ...]]) -> ChainState:
-    """Walk rows of CHAINED_COLUMNS in id order; stop at the first link that does not hold."""
+    """Walk rows of CHAINED_COLUMNS in the links' order; stop at the first that does not hold."""
     prev_hash, prev_id, checked = GENESIS, None, 0
-    for entry_id, stored_prev, stored_hash, at, actor_id, scope, *rest in rows:
-        action, target_type, target_id, detail = rest
+    for entry_id, stored_prev, stored_hash, *content in rows:
         if stored_prev != prev_hash:
             after = f"entry #{prev_id}" if prev_id is not None else "the start of the trail"
             return ChainState(
@@ -94,17 +96,7 @@ def chain_check(rows: Iterable[tuple[Any, ...]]) -> ChainState:
                 prev_hash,
                 Break(entry_id, f"does not follow {after}: an entry was removed or inserted"),
             )
-        expected = digest(
-            prev_hash=stored_prev,
-            at=at,
-            actor_id=actor_id,
-            scope=scope,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            detail=detail,
-        )
-        if expected != stored_hash:
+        if entry_digest(stored_prev, content) != stored_hash:
             return ChainState(
                 checked, prev_hash, Break(entry_id, "its content was changed after it was written")
             )

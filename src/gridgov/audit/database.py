@@ -15,12 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from gridgov.audit.models import AuditEntry
+from gridgov.audit.models import AuditEntry, AuditLink
 
 TABLE_RIGHTS = "SELECT, INSERT, UPDATE, DELETE"
 SEQUENCE_RIGHTS = "USAGE, SELECT, UPDATE"
 AUDIT_RIGHTS = "SELECT, INSERT"
 REFUSED_ON_AUDIT = ("TRUNCATE", "UPDATE", "DELETE")
+# The trail and its chain (ADR 0034): the application role may only add to either.
+AUDIT_TABLES = (AuditEntry._meta.db_table, AuditLink._meta.db_table)
 
 
 def owner_connection() -> BaseDatabaseWrapper:
@@ -53,7 +55,7 @@ def app_role_grant(connection: BaseDatabaseWrapper, role: str) -> bool:
     same rights to the tables later migrations create.
     """
     quote = connection.ops.quote_name
-    who, audit = quote(role), quote(AuditEntry._meta.db_table)
+    who = quote(role)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_user, current_database(), current_schema(), "
@@ -77,32 +79,33 @@ def app_role_grant(connection: BaseDatabaseWrapper, role: str) -> bool:
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA {where} GRANT {TABLE_RIGHTS} ON TABLES TO {who}",
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA {where} "
             f"GRANT {SEQUENCE_RIGHTS} ON SEQUENCES TO {who}",
-            f"REVOKE ALL ON {audit} FROM {who}",
-            f"GRANT {AUDIT_RIGHTS} ON {audit} TO {who}",
+            *(f"REVOKE ALL ON {quote(t)} FROM {who}" for t in AUDIT_TABLES),
+            *(f"GRANT {AUDIT_RIGHTS} ON {quote(t)} TO {who}" for t in AUDIT_TABLES),
         ):
             cursor.execute(statement)
     return created
 
 
 def audit_table_problems(connection: BaseDatabaseWrapper) -> list[str]:
-    """What the connected role could do to empty or rewrite the audit trail."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_user, pg_has_role(current_user, c.relowner, 'MEMBER'), "
-            "has_table_privilege(c.oid, %s), has_table_privilege(c.oid, %s), "
-            "has_table_privilege(c.oid, %s) FROM pg_class c WHERE c.oid = to_regclass(%s)",
-            [*REFUSED_ON_AUDIT, AuditEntry._meta.db_table],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return []
-    user, owns, *rights = row
+    """What the connected role could do to empty or rewrite the audit trail or its chain."""
     problems = []
-    if owns:
-        problems.append(f"{user} owns the audit table (or acts as its owner)")
-    problems += [
-        f"{user} may {right} the audit table"
-        for right, held in zip(REFUSED_ON_AUDIT, rights, strict=True)
-        if held
-    ]
+    for table in AUDIT_TABLES:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_user, pg_has_role(current_user, c.relowner, 'MEMBER'), "
+                "has_table_privilege(c.oid, %s), has_table_privilege(c.oid, %s), "
+                "has_table_privilege(c.oid, %s) FROM pg_class c WHERE c.oid = to_regclass(%s)",
+                [*REFUSED_ON_AUDIT, table],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            continue
+        user, owns, *rights = row
+        if owns:
+            problems.append(f"{user} owns {table} (or acts as its owner)")
+        problems += [
+            f"{user} may {right} {table}"
+            for right, held in zip(REFUSED_ON_AUDIT, rights, strict=True)
+            if held
+        ]
     return problems

@@ -19,9 +19,10 @@ class AuditEntry(ScopedModel, AppendOnlyModel):
 
     Code refuses it here; on PostgreSQL a trigger also refuses it for any
     client that writes SQL directly (migration 0002), and the application's
-    database role may only insert and select (ADR 0013). Each row carries
-    the hash of the row before it, so an edit or a removal by whoever
-    bypasses both is found by `manage.py audit_verify`.
+    database role may only insert and select (ADR 0013). A chainer links
+    each row into the hash chain after it commits (an AuditLink, ADR 0034),
+    so an edit or a removal by whoever bypasses both is found by
+    `manage.py audit_verify`.
 
     `scope` is the code of the actor's jurisdiction when the entry was
     written: an auditor reads the entries of accounts inside their own tree.
@@ -50,9 +51,6 @@ class AuditEntry(ScopedModel, AppendOnlyModel):
     scope = models.CharField(
         _("jurisdiction"), max_length=15, blank=True, db_index=True, db_default=""
     )
-    # A row written by SQL outside the application gets empty hashes and so breaks the chain.
-    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, db_default="")
-    hash = models.CharField(_("hash"), max_length=64, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("audit entry")
@@ -65,3 +63,27 @@ class AuditEntry(ScopedModel, AppendOnlyModel):
     @classmethod
     def trigger_name(cls) -> str:
         return "audit_entry_append_only"  # migration 0002 named it before there was a rule
+
+
+class AuditLink(AppendOnlyModel):
+    """An entry's place in the hash chain, written by the chainer after the entry committed.
+
+    The chain's order is the links' id order: one chainer at a time appends them (ADR 0034),
+    so an entry whose transaction committed late is linked late rather than left out. The
+    unique entry and the unique previous hash make a second link of one entry, or two
+    links of one predecessor (a fork), impossible in the database itself.
+    """
+
+    entry = models.OneToOneField(
+        AuditEntry, verbose_name=_("audit entry"), on_delete=models.PROTECT, related_name="link"
+    )
+    prev_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain link")
+        verbose_name_plural = _("audit chain links")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.entry_id} {self.hash[:12]}"

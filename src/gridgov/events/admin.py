@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -16,6 +17,7 @@ from gridgov.accounts.requests import request_user
 from gridgov.audit.actions import audit_record
 from gridgov.core.admin_scope import ScopedAdmin
 from gridgov.events.actions.attachments import attachment_publish
+from gridgov.events.categories import filing_categories_reset
 from gridgov.events.models import Category, Event, EventAttachment, EventTransition, ReplyTemplate
 from gridgov.events.selectors import events_visible
 
@@ -41,6 +43,8 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
         self, request: HttpRequest, obj: Category, form: ModelForm[Category], change: bool
     ) -> None:
         super().save_model(request, obj, form, change)
+        filing_categories_reset()
+        transaction.on_commit(filing_categories_reset)
         audit_record(
             actor=request_user(request),
             action=f"events.admin_category_{'change' if change else 'add'}",

@@ -92,6 +92,10 @@ class DeadlineOut(Schema):
 
     @staticmethod
     def resolve_calendar_warning(obj: Any) -> str | None:
+        # A filing leaves it on its clock, from the calendar it counted the limit on ("" for none).
+        loaded = getattr(obj, "calendar_warning_loaded", None)
+        if loaded is not None:
+            return loaded or None
         warning = calendar_warning_for(obj.due_at.date())
         return str(warning) if warning is not None else None
 
@@ -189,6 +193,9 @@ class EventDetailOut(EventOut):
 
     @staticmethod
     def resolve_attachments(obj: Event) -> list[Any]:
+        loaded = getattr(obj, "attachments_loaded", None)
+        if loaded is not None:
+            return list(loaded)
         return list(selectors.event_attachments(obj).select_related("transition"))
 
     @staticmethod

@@ -254,6 +254,7 @@ class Event(ScopedModel):
 
     # Left by the action that filed the event, so that its answer need not read them back.
     deadlines_loaded: list[Deadline]
+    attachments_loaded: list[EventAttachment]
     # Left by gridgov.residents.selectors.public_answers: the description as the public reads it.
     public_description: str
 
@@ -376,6 +377,9 @@ class Deadline(models.Model):
         help_text=_("Time spent suspended, in the category's minutes; the due time includes it."),
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    # Left by the filing on its first clock: the answer's calendar warning ("" for none).
+    calendar_warning_loaded: str
 
     class Meta:
         verbose_name = _("deadline")

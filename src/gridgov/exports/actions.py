@@ -85,13 +85,18 @@ def _checked(actor: User, spec: ListExport, fmt: str, reveal: bool, purpose: str
     problems.raise_if_any(_("The list cannot be exported."))
 
 
+# What the audit row records of a filter that is personal data: that it was given.
+GIVEN_MARK = "***"
+
+
 def _audit(actor: User, spec: ListExport, params: Mapping[str, str], **detail: Any) -> None:
+    filters = {k: GIVEN_MARK if k in spec.secret_params else v for k, v in params.items()}
     audit_record(
         actor=actor,
         action="exports.export",
         target_type="exports.list",
         target_id=spec.name,
-        detail={"list": spec.name, "filters": dict(params), **detail},
+        detail={"list": spec.name, "filters": filters, **detail},
     )
 
 
@@ -118,7 +123,7 @@ def export_run(
             code="too_many_to_reveal",
         )
     detail = {"format": fmt, "rows": count, "reveal": reveal, "purpose": purpose.strip()}
-    if count > settings.EXPORT_INLINE_MAX_ROWS:
+    if count > settings.EXPORT_INLINE_MAX_ROWS and not spec.secret_params:
         job = ExportJob.objects.create(
             user=actor,
             list_name=name,

@@ -35,10 +35,16 @@ class Column:
 
 @dataclass(frozen=True)
 class ListExport:
+    """`secret_params` are filters that are personal data themselves (a search by ID number):
+    the page posts them in the form's body, never in an address, the audit row records only
+    that they were given, and the file is always written in the request, never kept in a
+    queued job."""
+
     name: str
     title: str | Promise
     columns: Sequence[Column]
     rows: Callable[[User, Params], Iterable[Any]]
+    secret_params: frozenset[str] = frozenset()
 
     @property
     def personal(self) -> bool:

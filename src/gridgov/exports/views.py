@@ -24,11 +24,13 @@ def _attachment(content: bytes, filename: str, fmt: str) -> HttpResponse:
 @never_cache
 @page_view
 def export(request: UserRequest, name: str) -> HttpResponse:
-    """GET: the list masked. POST (with a purpose): personal data in clear, for the roles
-    that may see it; the purpose goes to the audit row."""
+    """GET: the list masked. POST with a purpose: personal data in clear, for the roles that
+    may see it; the purpose goes to the audit row. Filters come from the address, and from
+    a posted form's body for those that must stay out of addresses (a search by ID number)."""
     params = {key: request.GET.get(key, "") for key in request.GET}
-    fmt = request.GET.get("format", "xlsx")
-    reveal = request.method == "POST"
+    params.update({k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"})
+    fmt = request.POST.get("format") or request.GET.get("format", "xlsx")
+    reveal = request.method == "POST" and "purpose" in request.POST
     try:
         result = actions.export_run(
             actor=request.user,

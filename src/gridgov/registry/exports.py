@@ -12,7 +12,7 @@ from gridgov.core import crypto
 from gridgov.core.scope import Scope
 from gridgov.exports.lists import Column, ListExport, Params, list_register
 from gridgov.registry.models import Person
-from gridgov.registry.selectors import visible
+from gridgov.registry.selectors import SEARCH_CRITERIA, person_search, visible
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -42,18 +42,33 @@ def _phone(person: Any) -> str:
     return crypto.decrypt(person.phone_encrypted, field="person.phone")
 
 
+PERSON_COLUMNS = [
+    Column(pgettext_lazy("person", "Name"), lambda p: p.name),
+    Column(_("ID number"), lambda p: p.id_number_masked, revealed=_id_number),
+    Column(_("Phone"), lambda p: p.phone_masked, revealed=_phone),
+    Column(_("Kind"), lambda p: p.get_kind_display()),
+    Column(_("Grid"), lambda p: p.grid.name),
+    Column(_("Home"), lambda p: p.home.address if p.home else ""),
+]
+
 PEOPLE = list_register(
     ListExport(
-        name="registry.people",
-        title=_("Residents"),
-        columns=[
-            Column(pgettext_lazy("person", "Name"), lambda p: p.name),
-            Column(_("ID number"), lambda p: p.id_number_masked, revealed=_id_number),
-            Column(_("Phone"), lambda p: p.phone_masked, revealed=_phone),
-            Column(_("Kind"), lambda p: p.get_kind_display()),
-            Column(_("Grid"), lambda p: p.grid.name),
-            Column(_("Home"), lambda p: p.home.address if p.home else ""),
-        ],
-        rows=people_rows,
+        name="registry.people", title=_("Residents"), columns=PERSON_COLUMNS, rows=people_rows
+    )
+)
+
+
+def search_rows(user: User, params: Params) -> QuerySet[Person]:
+    """The people the search page found for the same criteria (at most its limit)."""
+    return person_search(user, **{name: params.get(name, "") for name in SEARCH_CRITERIA})
+
+
+SEARCH = list_register(
+    ListExport(
+        name="registry.search",
+        title=_("Registry search results"),
+        columns=PERSON_COLUMNS,
+        rows=search_rows,
+        secret_params=frozenset({"id_number", "phone"}),
     )
 )

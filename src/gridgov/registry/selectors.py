@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=Provenance)
 SEARCH_LIMIT = 100
+# The search form's fields, as person_search takes them (its export repeats the search).
+SEARCH_CRITERIA = ("id_number", "phone", "name", "address")
 
 
 def visible(user: User, model: type[M]) -> ScopedQuerySet[M]:
@@ -62,7 +64,7 @@ def person_search(
 
     All given criteria must hold.
     """
-    rows = visible(user, Person).select_related("home", "household")
+    rows = visible(user, Person).select_related("home", "household", "grid")
     if not (id_number.strip() or phone.strip() or name.strip() or address.strip()):
         return rows.none()
     if id_number.strip():

@@ -38,9 +38,21 @@ class UnmaskForm(forms.Form):
 def search(request: UserRequest) -> HttpResponse:
     form = SearchForm(request.POST or None)
     people = None
+    criteria: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         people = selectors.person_search(request.user, **form.cleaned_data)
-    return render(request, "registry/search.html", {"form": form, "people": people})
+        criteria = [(k, v) for k, v in form.cleaned_data.items() if v.strip()]
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "form": form,
+            "people": people,
+            # The export posts the criteria again: an ID number never goes in an address.
+            "criteria": criteria,
+            "can_reveal": request.user.role in UNMASK_ROLES,
+        },
+    )
 
 
 @page_view

@@ -6,6 +6,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from gridgov.audit.actions import audit_chain as audit_chain_links
 from gridgov.tasks import actions
 from gridgov.tasks.engine import GridTask, app
 
@@ -22,3 +23,10 @@ def periodic() -> None:
 @app.task(base=GridTask, name="gridgov.tasks.outbox_drain")
 def outbox_drain() -> int:
     return actions.outbox_drain()
+
+
+@app.task(base=GridTask, name="gridgov.tasks.audit_chain")
+def audit_chain() -> int:
+    """Link the audit entries committed since the last run into the hash chain (ADR 0034);
+    the recent ones only: run_periodic's full run finds any straggler."""
+    return audit_chain_links(full=False)

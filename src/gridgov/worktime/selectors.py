@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.worktime.calendar import current_calendar
+from gridgov.worktime.calendar import Calendar, current_calendar
 from gridgov.worktime.models import CalendarDay, CalendarYear, DayKind
 
 # The page lists every year up to next year, so the missing one stands out before it starts.
@@ -81,9 +81,10 @@ def calendar_warnings(today: date) -> list[str | Promise]:
     return [w for w in map(calendar_warning_for, days) if w is not None]
 
 
-def calendar_warning_for(day: date) -> str | Promise | None:
-    """What a page or API shows next to a time limit computed without the official arrangement."""
-    if current_calendar().year_has_official_data(day.year):
+def calendar_warning_for(day: date, calendar: Calendar | None = None) -> str | Promise | None:
+    """What a page or API shows next to a time limit computed without the official arrangement
+    (on `calendar` when the caller holds the one it counted on, else the current one)."""
+    if (calendar or current_calendar()).year_has_official_data(day.year):
         return None
     return _(
         "The official holiday arrangement for %(year)d has not been entered: "

@@ -8,10 +8,12 @@ backfill, which only the table's owner (the migrating role) may do.
 import django.utils.timezone
 from django.db import migrations, models
 
-from gridgov.audit.chain import CHAINED_COLUMNS, GENESIS, digest
+from gridgov.audit.chain import GENESIS, digest
 
 TRIGGER = "audit_entry_append_only"
 BATCH = 2000
+# The entry's columns the hash covered when this migration was written.
+HASHED = ("prev_hash", "at", "actor_id", "scope", "action", "target_type", "target_id", "detail")
 
 
 def backfill(apps, schema_editor):
@@ -32,7 +34,7 @@ def backfill(apps, schema_editor):
         row.scope = places.get(row.actor_id, "")
         row.prev_hash = prev_hash
         row.hash = prev_hash = digest(
-            **{c: getattr(row, c) for c in CHAINED_COLUMNS if c not in ("id", "hash")}
+            **{c: getattr(row, c) for c in HASHED}
         )
         batch.append(row)
         if len(batch) == BATCH:

@@ -383,7 +383,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /events/": own_listing("/events/?tab=all"),
     "GET /events/counts": own_listing("/events/counts"),
     "GET /events/stats/": node_page(f"/events/stats/?node={COMMUNITY}"),
-    "GET /events/map.geojson": node_page(f"/events/map.geojson?node={COMMUNITY}"),
+    "GET /events/map.json": node_page(f"/events/map.json?node={COMMUNITY}"),
     "GET /events/heat.json": node_page(f"/events/heat.json?node={COMMUNITY}"),
     "GET /events/report/": own_listing("/events/report/"),
     "GET /events/report/fields": own_listing("/events/report/fields?category_class=04"),

@@ -14,6 +14,7 @@ from gridgov.audit.actions import audit_record
 from gridgov.core.errors import PermissionDenied
 from gridgov.departments.models import Department
 from gridgov.events.catalogue import parse_catalogue
+from gridgov.events.categories import filing_categories_reset
 from gridgov.events.models import Category, ReplyTemplate
 from gridgov.events.workflow import Stage
 
@@ -92,6 +93,9 @@ def catalogue_load(*, actor: User | None, data: Any) -> CatalogueResult:
     stale = Category.objects.exclude(code__in=ids).filter(active=True)
     result.deactivated = sorted(stale.values_list("code", flat=True))
     stale.update(active=False)
+    # Now for this transaction's own reads, and at commit for what others read meanwhile.
+    filing_categories_reset()
+    transaction.on_commit(filing_categories_reset)
     result.unresolved_departments = sorted(wanted - departments.keys())
     audit_record(
         actor=actor,

@@ -7,13 +7,21 @@ from typing import Any
 
 from gridgov.events.models import Deadline, Event
 from gridgov.events.workflow import STAGE_OF_STATUS, UNJUDGED_ENDS, Command, Outcome, Stage, Status
-from gridgov.worktime.calendar import deadline, working_minutes_between
+from gridgov.worktime.calendar import Calendar, deadline, working_minutes_between
 
 
-def _clock(event: Event, stage: Stage, now: datetime) -> dict[str, Any]:
-    """In UTC, as the database gives it back: the filing's answer shows these without reading."""
+def _clock(
+    event: Event, stage: Stage, now: datetime, calendar: Calendar | None = None
+) -> dict[str, Any]:
+    """In UTC, as the database gives it back: the filing's answer shows these without reading.
+    A caller that holds the calendar passes it, sparing the read of its revision."""
     category = event.category
-    due = deadline(now, category.limit_minutes(stage), natural=category.natural_time)
+    minutes, natural = category.limit_minutes(stage), category.natural_time
+    due = (
+        calendar.deadline(now, minutes, natural=natural)
+        if calendar is not None
+        else deadline(now, minutes, natural=natural)
+    )
     return {"started_at": now, "due_at": due.astimezone(UTC), "ended_at": None}
 
 

@@ -26,11 +26,14 @@ from gridgov.events.actions.attachments import _store_photos
 from gridgov.events.actions.clocks import _clock
 from gridgov.events.actions.loop import _announce
 from gridgov.events.catalogue import check_extra
-from gridgov.events.models import Category, Channel, Deadline, Event, EventCounter, EventTransition
+from gridgov.events.categories import filing_category
+from gridgov.events.models import Channel, Deadline, Event, EventCounter, EventTransition
 from gridgov.events.photos import Upload, photos_checked
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command, Stage, Status
 from gridgov.jurisdiction.models import Node
 from gridgov.jurisdiction.selectors import PointLocation, locate_points, scope_root
+from gridgov.worktime.calendar import current_calendar
+from gridgov.worktime.selectors import calendar_warning_for
 
 ADDRESS_MAX = 200
 # Every channel, staff and residents alike: a description is read by people, not stored as a file.
@@ -123,9 +126,7 @@ def _file_event(
     """Check the intake, adding to the channel's own problems, and file the event where the
     point lies; its register clock starts now. Nothing is written when anything is wrong.
     A resident has no account: `within` then bounds where the point may lie."""
-    category = (
-        Category.objects.filter(code=intake.category_code, active=True).exclude(parent=None).first()
-    )
+    category = filing_category(intake.category_code)
     if category is None:
         problems.add(
             "unknown_category",
@@ -178,10 +179,15 @@ def _file_event(
         event=event, to_status=Status.REPORTED, command="report", actor=actor, at=now
     )
     _store_photos(event, photos, actor, now, transition)
-    # A new event has no clock to restart: insert, without update_or_create's savepoints.
+    if not photos:
+        event.attachments_loaded = []
+    # A new event has no clock to restart: insert, without update_or_create's savepoints. The
+    # calendar read once serves the limit and the answer's warning.
+    calendar = current_calendar()
     clock = Deadline.objects.create(
-        event=event, stage=Stage.REGISTER, **_clock(event, Stage.REGISTER, now)
+        event=event, stage=Stage.REGISTER, **_clock(event, Stage.REGISTER, now, calendar)
     )
+    clock.calendar_warning_loaded = str(calendar_warning_for(clock.due_at.date(), calendar) or "")
     event.deadlines_loaded = [clock]
     audit_record(
         actor=actor,

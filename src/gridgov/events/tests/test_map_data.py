@@ -15,7 +15,7 @@ from gridgov.events.workflow import Status
 from gridgov.testing.loop import Report, Walk
 
 GRID = "320104001001001"
-MAP = "/events/map.geojson"
+MAP = "/events/map.json"
 HEAT = "/events/heat.json"
 
 
@@ -24,7 +24,7 @@ def get(user: User, url: str, **params: str) -> Any:
 
 
 def numbers(response: Any) -> set[str]:
-    return {f["properties"]["number"] for f in response.json()["features"]}
+    return {row[2] for row in response.json()["events"]}
 
 
 def test_open_events_with_state_overdue_and_category(
@@ -38,19 +38,16 @@ def test_open_events_with_state_overdue_and_category(
     closed = walk(Status.CLOSED)
     response = get(loop_users["dispatcher"], MAP, node="320104001")
     assert response.status_code == 200
-    features = {f["properties"]["number"]: f for f in response.json()["features"]}
-    assert set(features) == {late.number, fresh.number}
-    assert closed.number not in features
-    shown = features[late.number]
-    assert shown["geometry"] == {"type": "Point", "coordinates": [late.lon, late.lat]}
-    assert shown["properties"] == {
-        "number": late.number,
-        "status": "dispatched",
-        "state": "已派遣",
-        "overdue": True,
-        "category": late.category.name,
-    }
-    assert features[fresh.number]["properties"]["overdue"] is False
+    body = response.json()
+    rows = {row[2]: row for row in body["events"]}
+    assert set(rows) == {late.number, fresh.number}
+    assert closed.number not in rows
+    lon, lat, _number, status, category, overdue = rows[late.number]
+    assert (lon, lat, status, overdue) == (round(late.lon, 6), round(late.lat, 6), "dispatched", 1)
+    assert body["categories"][category] == late.category.name
+    assert body["states"][status] == "已派遣"
+    assert rows[fresh.number][5] == 0
+    assert "private" in response["Cache-Control"]
     # One state, closed ones included when asked; a category that has none shows none.
     assert numbers(get(loop_users["dispatcher"], MAP, node="320104001", status="closed")) == {
         closed.number

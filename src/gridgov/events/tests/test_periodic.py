@@ -44,6 +44,7 @@ def test_once_through_runs_the_jobs_in_order(
         "verification_stale_sweep",
         "exchange_expire_files",
         "command_checkins_expire",
+        "audit_chain",
     ]
     assert lines[0] == "events_sweep: escalated 1 in 1 batch(es)"
     assert lines[1] == "whistle_sweep: escalated 1"

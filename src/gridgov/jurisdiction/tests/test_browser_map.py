@@ -174,9 +174,8 @@ def test_a_district_map_shows_all_its_open_events(live_server, commander_page: P
 
 
 ZOOM_TO_OVERDUE = """async () => {
-  const answer = await fetch('/events/map.geojson?node=320104001001&status=reported');
-  const late = (await answer.json()).features.find((f) => f.properties.overdue);
-  const [lon, lat] = late.geometry.coordinates;
+  const answer = await fetch('/events/map.json?node=320104001001&status=reported');
+  const [lon, lat] = (await answer.json()).events.find((row) => row[5] === 1);
   window.gridgovMap.setView([lat, lon], 19, { animate: false });
 }"""
 

@@ -198,6 +198,7 @@ def test_a_fresh_web_process_knows_every_task_by_name() -> None:
         "gridgov.rentals.rules_run_advance",
         "gridgov.reports.generate",
         "gridgov.reports.morning",
+        "gridgov.tasks.audit_chain",
         "gridgov.tasks.outbox_drain",
         "gridgov.tasks.periodic",
     ]

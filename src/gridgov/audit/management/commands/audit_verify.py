@@ -3,6 +3,8 @@
 Run it from cron and keep the printed head hash somewhere the database's
 owner cannot write: the chain shows an edit or a removal inside the
 trail, and a recorded head also shows entries cut from its end (ADR 0013).
+Entries the chainer has not linked yet are counted, not checked (ADR 0034):
+a count that keeps growing means the chainer is not running.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gridgov.audit.selectors import chain_state
+from gridgov.audit.selectors import chain_pending, chain_state
 
 
 class Command(BaseCommand):
@@ -25,4 +27,7 @@ class Command(BaseCommand):
                 f"Audit entry #{broken.entry_id} breaks the chain: {broken.reason} "
                 f"({state.checked} entries before it are intact)."
             )
-        self.stdout.write(f"{state.checked} audit entries intact; head {state.head or '-'}")
+        self.stdout.write(
+            f"{state.checked} audit entries intact; head {state.head or '-'}; "
+            f"{chain_pending()} awaiting the chainer"
+        )

@@ -67,13 +67,34 @@
     return box;
   }
 
-  function pin(feature, latlng) {
-    var p = feature.properties;
-    var icon = L.divIcon({
-      className: "event-pin state-" + p.status + (p.overdue ? " is-overdue" : ""),
-      iconSize: [14, 14],
+  // One icon per state and flag, shared by its pins, instead of one object per pin.
+  var icons = {};
+
+  function iconFor(status, overdue) {
+    var key = status + (overdue ? "!" : "");
+    if (!icons[key]) {
+      icons[key] = L.divIcon({
+        className: "event-pin state-" + status + (overdue ? " is-overdue" : ""),
+        iconSize: [14, 14],
+      });
+    }
+    return icons[key];
+  }
+
+  // A row of the answer: [lon, lat, number, state, category index, overdue 0/1].
+  function pin(row, answer) {
+    var p = {
+      number: row[2],
+      status: row[3],
+      state: answer.states[row[3]] || row[3],
+      category: answer.categories[row[4]] || "",
+      overdue: row[5] === 1,
+    };
+    var marker = L.marker([row[1], row[0]], {
+      icon: iconFor(p.status, p.overdue),
+      overdue: p.overdue,
+      title: p.number + " " + p.category,
     });
-    var marker = L.marker(latlng, { icon: icon, overdue: p.overdue, title: p.number + " " + p.category });
     marker.bindPopup(function () {
       return popup(p);
     });
@@ -127,15 +148,14 @@
     el.setAttribute("data-events-loaded", "false");
     problem.hidden = true;
     getJSON(data.eventsUrl + "?" + params(["status", "category"]))
-      .then(function (collection) {
+      .then(function (answer) {
         if (ticket !== loading) {
           return;
         }
         var arrived = performance.now();
         events.clearLayers();
-        var markers = collection.features.map(function (f) {
-          var c = f.geometry.coordinates;
-          return pin(f, L.latLng(c[1], c[0]));
+        var markers = answer.events.map(function (row) {
+          return pin(row, answer);
         });
         if (!clustered) {
           markers.forEach(function (m) {

@@ -3,7 +3,8 @@
 The jobs run in order because each feeds the next: overdue stages climb first, then late
 whistle reports go to the district, then the daily indicators count what both changed;
 records left unverified for too long become grid workers' tasks, then expired files and
-duty check-ins past their retention go, feeding none of them.
+duty check-ins past their retention go, feeding none of them; the audit entries all of them
+wrote are linked into the hash chain last (ADR 0034).
 Each job commits its own work in its own transactions (the sweeper one per batch, the
 whistle sweep one per summons, the rebuild one per day); wrapping a job in one more
 transaction would hold every row it touched locked until its end and lose all of it on a
@@ -33,6 +34,7 @@ JOBS = (
     "verification_stale_sweep",
     "exchange_expire_files",
     "command_checkins_expire",
+    "audit_chain",
 )
 
 
