@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -27,7 +27,7 @@ from gridgov.insight.models import (
     PromptNotice,
 )
 from gridgov.jurisdiction.models import Node
-from gridgov.jurisdiction.scope import ScopedQuerySet
+from gridgov.jurisdiction.scope import Scope, ScopedQuerySet
 from gridgov.jurisdiction.selectors import node_children, node_get, scope_of, scope_root
 
 if TYPE_CHECKING:
@@ -196,3 +196,46 @@ def notice_counts(user: User) -> dict[str, int]:
 def indices_active() -> QuerySet[Index]:
     """Definitions are the same for every jurisdiction; values are scoped."""
     return Index.objects.filter(active=True).prefetch_related("components")
+
+
+@dataclass(frozen=True)
+class IndexMove:
+    index: Index
+    value: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def index_moves(node: Node, month: date) -> list[IndexMove]:
+    """Each active index of a node read through the caller's scope: the month's value beside
+    the month before's (a report's "indices that moved")."""
+    month = month_start(month)
+    before = month_start(month - timedelta(days=1))
+    values = {
+        (index_id, m): v
+        for index_id, m, v in IndexValue.objects.visible_to(Scope.under(node))
+        .filter(node=node, month__in=[month, before])
+        .values_list("index_id", "month", "value")
+    }
+    return [
+        IndexMove(index, values.get((index.pk, month)), values.get((index.pk, before)))
+        for index in Index.objects.filter(active=True).order_by("code")
+    ]
+
+
+OPEN_NOTICE_STATUSES = (NoticeStatus.DRAFT, NoticeStatus.ISSUED, NoticeStatus.REPLIED)
+
+
+def notices_open_in(scope: Scope) -> QuerySet[PromptNotice]:
+    """The prompt notices not yet closed or dismissed inside a scope, soonest reply first."""
+    return (
+        PromptNotice.objects.visible_to(scope)
+        .filter(status__in=OPEN_NOTICE_STATUSES)
+        .select_related("index", "node")
+        .order_by("reply_due_at", "node__code")
+    )
