@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.roles import Role
 from gridgov.assessment.selectors import period_of
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import (
@@ -303,6 +304,10 @@ def insight_refresh(*, now: datetime | None = None) -> dict[str, int]:
 # -- index definitions ---------------------------------------------------------------------
 
 
+def may_define_indices(actor: User) -> bool:
+    return actor.role == Role.DISTRICT_COMMANDER and scope_root(actor).level == Level.CITY
+
+
 @transaction.atomic
 def index_define(
     *,
@@ -314,7 +319,10 @@ def index_define(
     description: str = "",
     **rule: Any,
 ) -> Index:
-    """Create or replace an index and its components; nothing is written if any is wrong."""
+    """Create or replace an index and its components; nothing is written if any is wrong.
+    Indices are the city's: its commander defines them (the system when `actor` is None)."""
+    if actor is not None and not may_define_indices(actor):
+        raise PermissionDenied(_("Only the city's command centre defines the indices."))
     check_components(components, set(known_measures()))
     index, _created = Index.objects.update_or_create(
         code=code, defaults={"name": name, "levels": levels, "description": description, **rule}

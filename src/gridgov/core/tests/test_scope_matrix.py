@@ -1177,6 +1177,13 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/insight/notices/{make_target_notice(COMMUNITY)}/"
     ),
     "GET /insight/figures/": own_listing("/insight/figures/", "sibling_handler"),
+    # Indices are the city's definitions: a district's commander may not open the editor.
+    "GET /insight/indices/": lambda t: Probe(
+        "sibling_commander", "GET", "/insight/indices/", expect=403
+    ),
+    "GET /insight/indices/<str:code>/": lambda t: Probe(
+        "sibling_commander", "GET", "/insight/indices/safety/", expect=403
+    ),
     f"GET {IS}/panorama": node_page(f"{IS}/panorama?code={COMMUNITY}&month=2026-11-01"),
     f"GET {IS}/indices/{{code}}/values": node_page(f"{IS}/indices/safety/values?node={COMMUNITY}"),
     f"GET {IS}/notices": own_listing(f"{IS}/notices"),
