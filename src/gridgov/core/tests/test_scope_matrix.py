@@ -1168,6 +1168,10 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     f"GET {A}/staffing": node_page(f"{A}/staffing?code={COMMUNITY}"),
     "GET /assessment/workers/": own_listing("/assessment/workers/"),
     "GET /assessment/sheet/": node_page(f"/assessment/sheet/?code={COMMUNITY}"),
+    # The sheet's weights are the city's: a district's commander may not open them.
+    "GET /assessment/sheet/weights/": lambda t: Probe(
+        "sibling_commander", "GET", "/assessment/sheet/weights/", expect=403
+    ),
     "GET /assessment/staffing/": node_page(f"/assessment/staffing/?code={COMMUNITY}"),
     # Insight: the panorama, prompt notices, departments' monthly figures.
     "GET /insight/": own_listing("/insight/"),
@@ -1214,6 +1218,13 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /rentals/tasks/<int:task_id>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/rentals/tasks/{target_rental_task(t)}/"
     ),
+    "GET /rentals/rules/<str:code>/": lambda t: Probe(
+        "sibling_commander", "GET", "/rentals/rules/crowding/", expect=403
+    ),
+    # The target's import exists; the sibling's list of imports shows none of it.
+    "GET /rentals/meters/": lambda t: (target_meter_batch(t), own_listing("/rentals/meters/")(t))[
+        1
+    ],
     "GET /reports/": own_listing("/reports/"),
     **{f"GET /reports/<int:report_id>/{tail}": report_page(tail) for tail in ("", "pdf", "xlsx")},
     f"GET {RP}/reports": own_listing(f"{RP}/reports"),
