@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -37,11 +37,18 @@ from gridgov.insight.indices import (
     score,
     sharp_move,
 )
-from gridgov.insight.measures import FIGURE_PREFIX, INDEX_PREFIX, Month, registered_measures
+from gridgov.insight.measures import (
+    FIGURE_PREFIX,
+    INDEX_PREFIX,
+    Compute,
+    Month,
+    registered_measures,
+)
 from gridgov.insight.models import (
     FigureKind,
     Index,
     IndexComponent,
+    IndexDay,
     IndexValue,
     MonthlyFigure,
     NodeMonth,
@@ -110,47 +117,109 @@ def _spec(component: IndexComponent) -> ComponentSpec:
     )
 
 
-def index_compute(index: Index, month: date) -> int:
-    """The index for every area of its levels for the month, from the stored figures."""
-    specs = [_spec(c) for c in index.components.all()]
+Parts = dict[str, dict[str, float | None]]
+
+
+def _index_areas(
+    index: Index, specs: list[ComponentSpec], raw: dict[int, dict[str, float]]
+) -> list[tuple[int, float, Parts]]:
+    """(area, index value, each component's raw value, score and weight) for every area of
+    the index's levels with a value; peers are the areas of the same level."""
     nodes = list(Node.objects.unscoped().filter(level__in=index.levels).values_list("pk", "level"))
     level_of = dict(nodes)
-    raw: dict[int, dict[str, float]] = defaultdict(dict)
-    stored = NodeMonth.objects.unscoped().filter(
-        month=month, measure__in=[s.measure for s in specs], node_id__in=level_of
-    )
-    for node_id, measure, value in stored.values_list("node_id", "measure", "value"):
-        if value is not None:
-            raw[node_id][measure] = value
     peers: dict[tuple[int, str], list[float]] = defaultdict(list)
     for node_id, values in raw.items():
-        for measure, value in values.items():
-            peers[(level_of[node_id], measure)].append(value)
-    values_rows: list[IndexValue] = []
-    figure_rows: list[NodeMonth] = []
+        if node_id in level_of:
+            for measure, known in values.items():
+                peers[(level_of[node_id], measure)].append(known)
+    out = []
     for node_id, level in nodes:
-        parts: dict[str, dict[str, float | None]] = {}
+        parts: Parts = {}
         for s in specs:
-            value = raw[node_id].get(s.measure)
+            value = raw.get(node_id, {}).get(s.measure)
             parts[s.measure] = {
                 "raw": value,
                 "score": score(value, s, peers[(level, s.measure)]),
                 "weight": s.weight,
             }
         total = combine([(p["weight"] or 0.0, p["score"]) for p in parts.values()])
-        if total is None:
-            continue
-        values_rows.append(
-            IndexValue(index=index, node_id=node_id, month=month, value=total, components=parts)
-        )
-        figure_rows.append(
-            NodeMonth(node_id=node_id, month=month, measure=INDEX_PREFIX + index.code, value=total)
-        )
+        if total is not None:
+            out.append((node_id, total, parts))
+    return out
+
+
+def _stored(month: date, measures: list[str]) -> dict[int, dict[str, float]]:
+    raw: dict[int, dict[str, float]] = defaultdict(dict)
+    stored = NodeMonth.objects.unscoped().filter(month=month, measure__in=measures)
+    for node_id, measure, value in stored.values_list("node_id", "measure", "value"):
+        if value is not None:
+            raw[node_id][measure] = value
+    return raw
+
+
+def index_compute(index: Index, month: date) -> int:
+    """The index for every area of its levels for the month, from the stored figures."""
+    specs = [_spec(c) for c in index.components.all()]
+    areas = _index_areas(index, specs, _stored(month, [s.measure for s in specs]))
+    values_rows = [
+        IndexValue(index=index, node_id=node_id, month=month, value=total, components=parts)
+        for node_id, total, parts in areas
+    ]
+    figure_rows = [
+        NodeMonth(node_id=node_id, month=month, measure=INDEX_PREFIX + index.code, value=total)
+        for node_id, total, _parts in areas
+    ]
     with transaction.atomic():
         IndexValue.objects.unscoped().filter(index=index, month=month).delete()
         IndexValue.objects.bulk_create(values_rows, batch_size=5000)
         _replace(month, [INDEX_PREFIX + index.code], figure_rows)
     return len(values_rows)
+
+
+def _daily_raw(specs: list[ComponentSpec], day: date) -> dict[int, dict[str, float]]:
+    """Components with daily tables over the thirty days ending on the day; the others at
+    their stored value for the day's month, or the month before where the month has none
+    yet (departments enter last month's figures in this one)."""
+    daily: dict[str, Compute] = {
+        m.code: m.compute for m in registered_measures() if m.daily and m.compute is not None
+    }
+    window = Month.ending(day)
+    raw: dict[int, dict[str, float]] = defaultdict(dict)
+    for s in specs:
+        if s.measure in daily:
+            for node_id, value in daily[s.measure](window).items():
+                if value is not None:
+                    raw[node_id][s.measure] = value
+    monthly = [s.measure for s in specs if s.measure not in daily]
+    month = month_start(day)
+    for earlier in (_stored(_months_before(month, 1), monthly), _stored(month, monthly)):
+        for node_id, values in earlier.items():
+            raw[node_id].update(values)
+    return raw
+
+
+def index_compute_day(index: Index, day: date) -> int:
+    """The index for every area of its levels on one day, replaced whole (IndexDay)."""
+    specs = [_spec(c) for c in index.components.all()]
+    areas = _index_areas(index, specs, _daily_raw(specs, day))
+    with transaction.atomic():
+        IndexDay.objects.unscoped().filter(index=index, day=day).delete()
+        IndexDay.objects.bulk_create(
+            (IndexDay(index=index, node_id=n, day=day, value=total) for n, total, _p in areas),
+            batch_size=5000,
+        )
+    return len(areas)
+
+
+def days_compute(*, first: date, last: date) -> int:
+    """Every active index for each day of [first, last] (the hourly job does today and
+    yesterday; the demo and a late correction run a longer span)."""
+    done = 0
+    day = first
+    while day <= last:
+        done += sum(index_compute_day(i, day) for i in Index.objects.filter(active=True))
+        day += timedelta(days=1)
+    return done
 
 
 def _months_before(month: date, count: int) -> date:
@@ -292,11 +361,14 @@ def insight_month(*, actor: User | None, month: date, draft: bool = True) -> dic
 
 def insight_refresh(*, now: datetime | None = None) -> dict[str, int]:
     """The periodic job: this month so far (no notices on a month half gone), last month in
-    full with its notices, and the replies gone overdue."""
+    full with its notices, the daily indices of yesterday and today, and the replies gone
+    overdue."""
     now = now or timezone.now()
     this_month = month_start(timezone.localdate(now))
     insight_month(actor=None, month=this_month, draft=False)
     done = insight_month(actor=None, month=_months_before(this_month, 1))
+    today = timezone.localdate(now)
+    done["days"] = days_compute(first=today - timedelta(days=1), last=today)
     done["overdue"] = len(notices_sweep(now=now))
     return done
 

@@ -20,6 +20,7 @@ from gridgov.insight.measures import FIGURE_PREFIX, INDEX_PREFIX, registered_mea
 from gridgov.insight.models import (
     FigureKind,
     Index,
+    IndexDay,
     IndexValue,
     MonthlyFigure,
     NodeMonth,
@@ -150,6 +151,25 @@ def index_values(user: User, index_code: str, code: str) -> QuerySet[IndexValue]
         .filter(index__code=index_code, node=node)
         .order_by("month")
     )
+
+
+# The panorama's daily line of an index: the last two months or so.
+DAILY_SPAN_DAYS = 60
+
+
+def index_days(user: User, index_code: str, node: Node, last: date) -> list[tuple[date, float]]:
+    """An area's daily index for the span ending on `last`, oldest first."""
+    rows = (
+        IndexDay.objects.visible_to(scope_of(user))
+        .filter(
+            index__code=index_code,
+            node=node,
+            day__gt=last - timedelta(days=DAILY_SPAN_DAYS),
+            day__lte=last,
+        )
+        .order_by("day")
+    )
+    return list(rows.values_list("day", "value"))
 
 
 def notices_visible(user: User) -> ScopedQuerySet[PromptNotice]:

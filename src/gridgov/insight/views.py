@@ -87,6 +87,16 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
     ]  # fmt: skip
     months = _months(max(this_month, month), SLIDER_MONTHS)
     heat = period_of("month", month)
+    days = (
+        selectors.index_days(
+            user,
+            measure.removeprefix(INDEX_PREFIX),
+            node,
+            min(heat.last, timezone.localdate()),
+        )
+        if measure.startswith(INDEX_PREFIX)
+        else []
+    )
     return render(
         request,
         "insight/panorama.html",
@@ -106,6 +116,7 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
             "heat_url": reverse("events:map_heat"),
             "heat_since": heat.start,
             "heat_until": heat.last,
+            "days": days,
         },
     )
 

@@ -51,9 +51,12 @@
     });
   }
 
-  // Trend chart.
-  var chartEl = document.getElementById("panorama-chart");
-  if (chartEl && window.echarts && chartEl.dataset.months) {
+  // Trend charts: the monthly trend, and an index's daily line where the page has one.
+  ["panorama-chart", "panorama-daily"].forEach(function (id) {
+    var chartEl = document.getElementById(id);
+    if (!chartEl || !window.echarts || !chartEl.dataset.months) {
+      return;
+    }
     var chart = window.echarts.init(chartEl);
     chart.setOption({
       tooltip: { trigger: "axis" },
@@ -68,7 +71,7 @@
       }],
     });
     window.addEventListener("resize", function () { chart.resize(); });
-  }
+  });
 
   // Map.
   var el = document.getElementById("panorama-map");
