@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ from gridgov.insight.measures import (
 )
 from gridgov.insight.models import (
     FigureKind,
+    GridPeople,
     Index,
     IndexComponent,
     IndexDay,
@@ -67,6 +69,7 @@ from gridgov.insight.workflow import (
 )
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import node_get, scope_root
+from gridgov.registry.models import Person
 from gridgov.worktime.calendar import add_working_minutes
 
 if TYPE_CHECKING:
@@ -176,14 +179,13 @@ def index_compute(index: Index, month: date) -> int:
     return len(values_rows)
 
 
-def _daily_raw(specs: list[ComponentSpec], day: date) -> dict[int, dict[str, float]]:
+def _daily_raw(specs: list[ComponentSpec], day: date, window: Month) -> dict[int, dict[str, float]]:
     """Components with daily tables over the thirty days ending on the day; the others at
     their stored value for the day's month, or the month before where the month has none
     yet (departments enter last month's figures in this one)."""
     daily: dict[str, Compute] = {
         m.code: m.compute for m in registered_measures() if m.daily and m.compute is not None
     }
-    window = Month.ending(day)
     raw: dict[int, dict[str, float]] = defaultdict(dict)
     for s in specs:
         if s.measure in daily:
@@ -198,10 +200,11 @@ def _daily_raw(specs: list[ComponentSpec], day: date) -> dict[int, dict[str, flo
     return raw
 
 
-def index_compute_day(index: Index, day: date) -> int:
-    """The index for every area of its levels on one day, replaced whole (IndexDay)."""
+def index_compute_day(index: Index, day: date, window: Month | None = None) -> int:
+    """The index for every area of its levels on one day, replaced whole (IndexDay). The
+    day's inputs (`window`) are read once and shared by the indices of that day."""
     specs = [_spec(c) for c in index.components.all()]
-    areas = _index_areas(index, specs, _daily_raw(specs, day))
+    areas = _index_areas(index, specs, _daily_raw(specs, day, window or Month.ending(day)))
     with transaction.atomic():
         IndexDay.objects.unscoped().filter(index=index, day=day).delete()
         IndexDay.objects.bulk_create(
@@ -216,8 +219,10 @@ def days_compute(*, first: date, last: date) -> int:
     yesterday; the demo and a late correction run a longer span)."""
     done = 0
     day = first
+    indices = list(Index.objects.filter(active=True).prefetch_related("components"))
     while day <= last:
-        done += sum(index_compute_day(i, day) for i in Index.objects.filter(active=True))
+        window = Month.ending(day)
+        done += sum(index_compute_day(i, day, window) for i in indices)
         day += timedelta(days=1)
     return done
 
@@ -361,16 +366,39 @@ def insight_month(*, actor: User | None, month: date, draft: bool = True) -> dic
 
 def insight_refresh(*, now: datetime | None = None) -> dict[str, int]:
     """The periodic job: this month so far (no notices on a month half gone), last month in
-    full with its notices, the daily indices of yesterday and today, and the replies gone
-    overdue."""
+    full with its notices, the daily indices of yesterday and today, the people per grid for
+    the population heat layer, and the replies gone overdue."""
     now = now or timezone.now()
     this_month = month_start(timezone.localdate(now))
     insight_month(actor=None, month=this_month, draft=False)
     done = insight_month(actor=None, month=_months_before(this_month, 1))
     today = timezone.localdate(now)
     done["days"] = days_compute(first=today - timedelta(days=1), last=today)
+    done["grids_with_people"] = people_refresh()
     done["overdue"] = len(notices_sweep(now=now))
     return done
+
+
+def people_refresh() -> int:
+    """The registry's current residents counted per grid, each at its grid's centre, replaced
+    whole: the panorama's population heat reads these rows only."""
+    counts = dict(
+        Person.objects.unscoped()
+        .filter(moved_out__isnull=True, grid__isnull=False)
+        .order_by()
+        .values("grid_id")
+        .annotate(n=Count("pk"))
+        .values_list("grid_id", "n")
+    )
+    grids = Node.objects.unscoped().filter(pk__in=list(counts)).only("pk", "boundary")
+    rows = []
+    for grid in grids:
+        centre = grid.geometry.representative_point()
+        rows.append(GridPeople(grid=grid, people=counts[grid.pk], lat=centre.y, lon=centre.x))
+    with transaction.atomic():
+        GridPeople.objects.unscoped().all().delete()
+        GridPeople.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 # -- index definitions ---------------------------------------------------------------------

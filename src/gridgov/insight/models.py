@@ -206,6 +206,27 @@ class IndexDay(ScopedModel):
         return f"{self.index_id} {self.node_id} {self.day}"
 
 
+class GridPeople(ScopedModel):
+    """The people the registry holds in a grid now, at the grid's centre: the population heat
+    layer reads these rows, which the hourly job replaces, never the registry itself."""
+
+    scope_paths = ("grid__code",)
+
+    grid = models.OneToOneField(
+        Node, verbose_name=_("grid"), on_delete=models.CASCADE, related_name="+"
+    )
+    people = models.PositiveIntegerField(_("people"))
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+
+    class Meta:
+        verbose_name = _("people per grid")
+        verbose_name_plural = _("people per grid")
+
+    def __str__(self) -> str:
+        return f"{self.grid_id}: {self.people}"
+
+
 class NoticeStatus(models.TextChoices):
     DRAFT = "draft", _("drafted")
     ISSUED = "issued", _("issued")

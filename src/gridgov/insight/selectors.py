@@ -19,6 +19,7 @@ from gridgov.core.errors import InvalidInput, NotFound, Problem
 from gridgov.insight.measures import FIGURE_PREFIX, INDEX_PREFIX, registered_measures
 from gridgov.insight.models import (
     FigureKind,
+    GridPeople,
     Index,
     IndexDay,
     IndexValue,
@@ -170,6 +171,14 @@ def index_days(user: User, index_code: str, node: Node, last: date) -> list[tupl
         .order_by("day")
     )
     return list(rows.values_list("day", "value"))
+
+
+def people_points(user: User, code: str) -> list[tuple[float, float, int]]:
+    """(lat, lon, people) of each grid under a node the caller sees, as the hourly job left
+    them: the population heat layer."""
+    node = node_get(user, code)
+    rows = GridPeople.objects.visible_to(scope_of(user)).filter(grid__code__startswith=node.code)
+    return list(rows.values_list("lat", "lon", "people"))
 
 
 def notices_visible(user: User) -> ScopedQuerySet[PromptNotice]:

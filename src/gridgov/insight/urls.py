@@ -10,6 +10,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notices"),
     path("notices/<int:notice_id>/", views.notice, name="notice"),
     path("figures/", views.figures, name="figures"),
+    path("people.json", views.people_heat, name="people_heat"),
     path("indices/", editing.index_list, name="indices"),
     path("indices/<str:code>/", editing.index_edit, name="index_edit"),
 ]

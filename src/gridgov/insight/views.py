@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -114,10 +114,21 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
             "area_url": reverse("insight:panorama_node", args=[CODE_SLOT]),
             "categories": category_tree(),
             "heat_url": reverse("events:map_heat"),
+            "people_url": reverse("insight:people_heat"),
             "heat_since": heat.start,
             "heat_until": heat.last,
             "days": days,
         },
+    )
+
+
+@page_view
+def people_heat(request: UserRequest) -> HttpResponse:
+    """The population heat layer's points under a node: [lat, lon, people] per grid."""
+    _require(request.user, PANORAMA_ROLES)
+    points = selectors.people_points(request.user, request.GET.get("node", ""))
+    return JsonResponse(
+        {"points": [list(p) for p in points], "max": max((p[2] for p in points), default=0)}
     )
 
 

@@ -1181,6 +1181,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/insight/notices/{make_target_notice(COMMUNITY)}/"
     ),
     "GET /insight/figures/": own_listing("/insight/figures/", "sibling_handler"),
+    "GET /insight/people.json": node_page(f"/insight/people.json?node={COMMUNITY}"),
     # Indices are the city's definitions: a district's commander may not open the editor.
     "GET /insight/indices/": lambda t: Probe(
         "sibling_commander", "GET", "/insight/indices/", expect=403

@@ -151,4 +151,19 @@
     heatBox.addEventListener("change", drawHeat);
     category.addEventListener("change", drawHeat);
   }
+
+  // Heat layer of the registry's residents, per grid as the hourly job counted them.
+  var peopleBox = document.getElementById("panorama-people");
+  var people = null;
+  function drawPeople() {
+    if (people) { map.removeLayer(people); people = null; }
+    if (!peopleBox.checked || typeof L.heatLayer === "undefined") { return; }
+    getJSON(data.peopleUrl + "?node=" + encodeURIComponent(data.node)).then(function (answer) {
+      people = L.heatLayer(answer.points, { radius: 30, max: answer.max || 1 }).addTo(map);
+      el.dataset.people = String(answer.points.length);
+    });
+  }
+  if (peopleBox) {
+    peopleBox.addEventListener("change", drawPeople);
+  }
 })();
