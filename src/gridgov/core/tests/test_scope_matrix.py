@@ -1191,6 +1191,15 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     f"GET {IS}/panorama": node_page(f"{IS}/panorama?code={COMMUNITY}&month=2026-11-01"),
     f"GET {IS}/indices/{{code}}/values": node_page(f"{IS}/indices/safety/values?node={COMMUNITY}"),
+    f"GET {IS}/indices/{{code}}/days": node_page(f"{IS}/indices/safety/days?node={COMMUNITY}"),
+    f"GET {IS}/people": node_page(f"{IS}/people?node={COMMUNITY}"),
+    f"PUT {IS}/indices/{{code}}": lambda t: Probe(
+        "sibling_commander",
+        "PUT",
+        f"{IS}/indices/safety",
+        {"name": "x", "levels": [3], "components": []},
+        expect=403,
+    ),
     f"GET {IS}/notices": own_listing(f"{IS}/notices"),
     f"GET {IS}/notices/{{notice_id}}": lambda t: Probe(
         "sibling_dispatcher", "GET", f"{IS}/notices/{make_target_notice(COMMUNITY)}"

@@ -49,6 +49,12 @@ def test_daily_index_from_the_window_and_the_months_figure(
     )
     assert 'id="panorama-daily"' in page
     assert "2026-11-20 · 65.0" in page
+    api = (
+        client_for("commander")
+        .get(f"/api/v1/insight/indices/daily/days?node={SUBDISTRICT}&until=2026-11-30")
+        .json()
+    )
+    assert api[-1] == {"day": "2026-11-20", "value": 65.0}
     # A sibling district's commander sees no line of this area.
     other = client_for("sibling_commander").get("/insight/?measure=index:daily&month=2026-11")
     assert 'id="panorama-daily"' not in other.content.decode()

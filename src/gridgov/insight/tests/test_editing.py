@@ -45,3 +45,30 @@ def test_weights_missing_100_are_refused_by_field_then_saved(
     assert index.components.get(measure="events_per_1000").weight == 40
     assert client_for("commander").get(url).status_code == 403
     assert client_for("commander").get("/insight/indices/").status_code == 403
+
+
+def test_the_api_defines_an_index_whole_or_not_at_all(
+    tree: Tree, client_for: Any, index: Index
+) -> None:
+    client = login(Client(), make_user("cc", Role.DISTRICT_COMMANDER, node=tree["3201"]))
+    body = {
+        "name": "平安稳定指数",
+        "levels": [3],
+        "components": [
+            {"measure": "closure_rate", "direction": "higher", "weight": 60,
+             "normalisation": "range", "low": 0, "high": 100},
+            {"measure": "events_per_1000", "direction": "lower", "weight": 30,
+             "normalisation": "peers"},
+        ],
+    }  # fmt: skip
+    url = f"/api/v1/insight/indices/{index.code}"
+    refused = client.put(url, body, content_type="application/json")
+    assert refused.status_code == 400
+    assert [e["code"] for e in refused.json()["errors"]] == ["weights_sum"]
+    assert index.components.count() == 3
+    body["components"][1]["weight"] = 40  # type: ignore[index]
+    saved = client.put(url, body, content_type="application/json")
+    assert saved.status_code == 200
+    assert [c["weight"] for c in saved.json()["components"]] == [60, 40]
+    denied = client_for("commander").put(url, body, content_type="application/json")
+    assert denied.status_code == 403

@@ -33,6 +33,8 @@ def test_people_per_grid_are_counted_by_the_job_and_read_scoped(
     [(lat, lon, people)] = answer["points"]
     centre = tree[GRID].geometry.representative_point()
     assert (lat, lon, people) == (centre.y, centre.x, 3)
+    api = client_for("commander").get("/api/v1/insight/people?node=320104").json()
+    assert api["points"] == [[centre.y, centre.x, 3]]
     # The count is the job's: a resident added since shows after the next run, not before.
     _person(tree, 4)
     assert client_for("commander").get("/insight/people.json?node=320104").json()["max"] == 3
