@@ -184,7 +184,7 @@ class IndexIn(Schema):
 @router.put("/indices/{code}", response=IndexOut)
 def index_define(request: HttpRequest, code: str, payload: IndexIn) -> Index:
     """Define or replace an index (the city's command centre); nothing is written when any
-    component is wrong (400 with every problem)."""
+    component is wrong (422 with every problem)."""
     rule = {k: v for k, v in payload.dict().items() if k.startswith("threshold_") and v is not None}
     return actions.index_define(
         actor=request_user(request),

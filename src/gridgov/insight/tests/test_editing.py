@@ -63,7 +63,7 @@ def test_the_api_defines_an_index_whole_or_not_at_all(
     }  # fmt: skip
     url = f"/api/v1/insight/indices/{index.code}"
     refused = client.put(url, body, content_type="application/json")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert [e["code"] for e in refused.json()["errors"]] == ["weights_sum"]
     assert index.components.count() == 3
     body["components"][1]["weight"] = 40  # type: ignore[index]
