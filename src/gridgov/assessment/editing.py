@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.accounts.requests import UserRequest
-from gridgov.accounts.roles import Role
 from gridgov.assessment import actions
 from gridgov.assessment.indicators import INDICATORS
 from gridgov.assessment.models import APPRAISAL, SheetItem, UnitKind
@@ -25,8 +24,6 @@ from gridgov.assessment.sheets import APPRAISAL_LABEL
 from gridgov.core.errors import InvalidInput, PermissionDenied, ProblemList
 from gridgov.core.pages import page_view
 from gridgov.core.problem_labels import labelled
-from gridgov.jurisdiction.models import Level
-from gridgov.jurisdiction.selectors import scope_root
 
 FIELD_LABELS = {"weights": gettext_lazy("Weight"), "unit_kind": gettext_lazy("Unit")}
 
@@ -58,7 +55,7 @@ def _weights_posted(post: dict[str, str], items: list[tuple[str, str]]) -> dict[
 @page_view
 def sheet_weights(request: UserRequest) -> HttpResponse:
     user = request.user
-    if user.role != Role.DISTRICT_COMMANDER or scope_root(user).level != Level.CITY:
+    if not actions.may_set_sheet_weights(user):
         raise PermissionDenied(_("Only the city's command centre sets the sheet's weights."))
     unit_kind = request.GET.get("unit", UnitKind.NODE)
     if unit_kind not in UnitKind.values:

@@ -99,7 +99,8 @@ def panorama_data(view: selectors.Panorama) -> dict[str, Any]:
 def panorama(request: HttpRequest, query: Query[PanoramaQuery]) -> dict[str, Any]:
     """The node's children coloured by the measure for the month, from stored figures."""
     user = request_user(request)
-    return panorama_data(selectors.panorama(user, query.code, query.measure, query.month))
+    node = node_get(user, query.code)
+    return panorama_data(selectors.panorama(user, node, query.measure, query.month))
 
 
 class ComponentOut(Schema):

@@ -70,8 +70,9 @@ def known_measures() -> dict[str, str | Promise]:
     return {m.code: m.label for m in measure_infos()}
 
 
-def measure_info(code: str) -> MeasureInfo:
-    for info in measure_infos():
+def measure_info(code: str, infos: list[MeasureInfo] | None = None) -> MeasureInfo:
+    """One measure, from the list the caller already read (a page lists them too)."""
+    for info in infos if infos is not None else measure_infos():
         if info.code == code:
             return info
     raise InvalidInput(
@@ -116,9 +117,16 @@ class Panorama:
 TREND_MONTHS = 24
 
 
-def panorama(user: User, code: str, measure_code: str, month: date) -> Panorama:
-    node = node_get(user, code)
-    info = measure_info(measure_code)
+def panorama(
+    user: User,
+    node: Node,
+    measure_code: str,
+    month: date,
+    infos: list[MeasureInfo] | None = None,
+) -> Panorama:
+    """A node the caller read through node_get: its children's values for the month, its
+    own trend. Three small indexed queries; the page passes the measures it listed."""
+    info = measure_info(measure_code, infos)
     month = month_start(month)
     children = list(node_children(user, node).only("code", "name", "level"))
     figures = NodeMonth.objects.visible_to(scope_of(user)).filter(measure=measure_code)

@@ -65,7 +65,7 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
     month = _month_arg(request.GET.get("month", ""), this_month)
     infos = selectors.measure_infos()
     measure = request.GET.get("measure", "") or infos[0].code
-    view = selectors.panorama(user, node.code, measure, month)
+    view = selectors.panorama(user, node, measure, month, infos)
     decimals = view.measure.decimals
     rows = [
         {
@@ -118,6 +118,7 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
             "heat_since": heat.start,
             "heat_until": heat.last,
             "days": days,
+            "may_edit_indices": actions.may_define_indices(user),
         },
     )
 
