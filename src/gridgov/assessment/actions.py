@@ -321,10 +321,15 @@ def indicators_refresh(*, actor: User | None, now: datetime | None = None) -> li
     return sorted(days)
 
 
+def may_set_sheet_weights(actor: User) -> bool:
+    """The sheet's weights are the city's: its command centre sets them."""
+    return actor.role == Role.DISTRICT_COMMANDER and scope_root(actor).level == Level.CITY
+
+
 @transaction.atomic
 def sheet_items_set(*, actor: User, unit_kind: str, weights: dict[str, Decimal]) -> None:
     """Replace a unit kind's sheet weights; they must add up to exactly 100."""
-    if actor.role != Role.DISTRICT_COMMANDER or scope_root(actor).level != Level.CITY:
+    if not may_set_sheet_weights(actor):
         raise PermissionDenied(_("Only the city's command centre sets the sheet's weights."))
     problems = ProblemList()
     if unit_kind not in UnitKind.values:

@@ -155,6 +155,14 @@ def _sums_by_unit(kind: UnitKind, units: list[int], period: Period) -> dict[int,
 _NOTHING = dict.fromkeys(COUNT_COLUMNS, 0)
 
 
+def unit_values(unit: Node | Department, start: date, end: date) -> list[Value]:
+    """A unit's indicators over [start, end), for a caller that read the unit through its
+    own scope already (a report for that unit)."""
+    kind = UnitKind.DEPARTMENT if isinstance(unit, Department) else UnitKind.NODE
+    sums = _sums_by_unit(kind, [unit.pk], Period("span", start, end)).get(unit.pk, _NOTHING)
+    return [_value(i, sums) for i in INDICATORS if kind == UnitKind.NODE or i.for_departments]
+
+
 def scorecard(user: User, *, unit_kind: str, code: str, period: str, start: date) -> Scorecard:
     kind = _unit_kind(unit_kind)
     window = period_of(period, start)

@@ -186,6 +186,7 @@ def sheet(request: UserRequest) -> HttpResponse:
             "total": _number(shown_sheet.total),
             "form": form if may_appraise else None,
             "periods": [p for p in _periods() if p[0] != "day"],
+            "may_weigh": actions.may_set_sheet_weights(user),
         },
     )  # fmt: skip
 

@@ -1,18 +1,18 @@
 """The demo's indices: a year of departments' monthly figures for every subdistrict and
-district, the indices computed for each month of the year of events, and one prompt notice,
-raised by a jump in the dispatcher's subdistrict last month, issued, answered and closed
-through the notice's own actions, as on the pages."""
+district, the indices computed for each month of the year of events and for each of the
+last thirty days, and one prompt notice, raised by a jump in the dispatcher's subdistrict
+last month, issued, answered and closed through the notice's own actions, as on the pages."""
 
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.departments.models import Department
-from gridgov.insight.actions import months_compute, notice_step
+from gridgov.insight.actions import days_compute, months_compute, notice_step
 from gridgov.insight.models import FigureKind, MonthlyFigure, NoticeStatus, PromptNotice
 from gridgov.insight.selectors import month_start
 from gridgov.insight.workflow import NoticeCommand
@@ -26,6 +26,8 @@ FIGURES: dict[str, tuple[str, float, float]] = {
     "security_survey": ("centre", 95.0, 0.8),
 }
 HISTORY_MONTHS = 12
+# The panorama's daily line of an index: the last month, day by day.
+HISTORY_DAYS = 30
 
 
 def _month_back(month: date, count: int) -> date:
@@ -64,6 +66,8 @@ def insight_seed(*, seed: int = 1) -> int:
                 )  # fmt: skip
     MonthlyFigure.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     months_compute(actor=None, first=first, last=last)
+    today = timezone.localdate()
+    days_compute(first=today - timedelta(days=HISTORY_DAYS - 1), last=today)
     notice = (
         PromptNotice.objects.unscoped()
         .filter(node=dispatcher.node, month=last, index__code="safety", status=NoticeStatus.DRAFT)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.roles import Role
 from gridgov.assessment.selectors import period_of
 from gridgov.audit.actions import audit_record
 from gridgov.core.errors import (
@@ -36,11 +38,19 @@ from gridgov.insight.indices import (
     score,
     sharp_move,
 )
-from gridgov.insight.measures import FIGURE_PREFIX, INDEX_PREFIX, Month, registered_measures
+from gridgov.insight.measures import (
+    FIGURE_PREFIX,
+    INDEX_PREFIX,
+    Compute,
+    Month,
+    registered_measures,
+)
 from gridgov.insight.models import (
     FigureKind,
+    GridPeople,
     Index,
     IndexComponent,
+    IndexDay,
     IndexValue,
     MonthlyFigure,
     NodeMonth,
@@ -59,6 +69,7 @@ from gridgov.insight.workflow import (
 )
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import node_get, scope_root
+from gridgov.registry.models import Person
 from gridgov.worktime.calendar import add_working_minutes
 
 if TYPE_CHECKING:
@@ -109,47 +120,111 @@ def _spec(component: IndexComponent) -> ComponentSpec:
     )
 
 
-def index_compute(index: Index, month: date) -> int:
-    """The index for every area of its levels for the month, from the stored figures."""
-    specs = [_spec(c) for c in index.components.all()]
+Parts = dict[str, dict[str, float | None]]
+
+
+def _index_areas(
+    index: Index, specs: list[ComponentSpec], raw: dict[int, dict[str, float]]
+) -> list[tuple[int, float, Parts]]:
+    """(area, index value, each component's raw value, score and weight) for every area of
+    the index's levels with a value; peers are the areas of the same level."""
     nodes = list(Node.objects.unscoped().filter(level__in=index.levels).values_list("pk", "level"))
     level_of = dict(nodes)
-    raw: dict[int, dict[str, float]] = defaultdict(dict)
-    stored = NodeMonth.objects.unscoped().filter(
-        month=month, measure__in=[s.measure for s in specs], node_id__in=level_of
-    )
-    for node_id, measure, value in stored.values_list("node_id", "measure", "value"):
-        if value is not None:
-            raw[node_id][measure] = value
     peers: dict[tuple[int, str], list[float]] = defaultdict(list)
     for node_id, values in raw.items():
-        for measure, value in values.items():
-            peers[(level_of[node_id], measure)].append(value)
-    values_rows: list[IndexValue] = []
-    figure_rows: list[NodeMonth] = []
+        if node_id in level_of:
+            for measure, known in values.items():
+                peers[(level_of[node_id], measure)].append(known)
+    out = []
     for node_id, level in nodes:
-        parts: dict[str, dict[str, float | None]] = {}
+        parts: Parts = {}
         for s in specs:
-            value = raw[node_id].get(s.measure)
+            value = raw.get(node_id, {}).get(s.measure)
             parts[s.measure] = {
                 "raw": value,
                 "score": score(value, s, peers[(level, s.measure)]),
                 "weight": s.weight,
             }
         total = combine([(p["weight"] or 0.0, p["score"]) for p in parts.values()])
-        if total is None:
-            continue
-        values_rows.append(
-            IndexValue(index=index, node_id=node_id, month=month, value=total, components=parts)
-        )
-        figure_rows.append(
-            NodeMonth(node_id=node_id, month=month, measure=INDEX_PREFIX + index.code, value=total)
-        )
+        if total is not None:
+            out.append((node_id, total, parts))
+    return out
+
+
+def _stored(month: date, measures: list[str]) -> dict[int, dict[str, float]]:
+    raw: dict[int, dict[str, float]] = defaultdict(dict)
+    stored = NodeMonth.objects.unscoped().filter(month=month, measure__in=measures)
+    for node_id, measure, value in stored.values_list("node_id", "measure", "value"):
+        if value is not None:
+            raw[node_id][measure] = value
+    return raw
+
+
+def index_compute(index: Index, month: date) -> int:
+    """The index for every area of its levels for the month, from the stored figures."""
+    specs = [_spec(c) for c in index.components.all()]
+    areas = _index_areas(index, specs, _stored(month, [s.measure for s in specs]))
+    values_rows = [
+        IndexValue(index=index, node_id=node_id, month=month, value=total, components=parts)
+        for node_id, total, parts in areas
+    ]
+    figure_rows = [
+        NodeMonth(node_id=node_id, month=month, measure=INDEX_PREFIX + index.code, value=total)
+        for node_id, total, _parts in areas
+    ]
     with transaction.atomic():
         IndexValue.objects.unscoped().filter(index=index, month=month).delete()
         IndexValue.objects.bulk_create(values_rows, batch_size=5000)
         _replace(month, [INDEX_PREFIX + index.code], figure_rows)
     return len(values_rows)
+
+
+def _daily_raw(specs: list[ComponentSpec], day: date, window: Month) -> dict[int, dict[str, float]]:
+    """Components with daily tables over the thirty days ending on the day; the others at
+    their stored value for the day's month, or the month before where the month has none
+    yet (departments enter last month's figures in this one)."""
+    daily: dict[str, Compute] = {
+        m.code: m.compute for m in registered_measures() if m.daily and m.compute is not None
+    }
+    raw: dict[int, dict[str, float]] = defaultdict(dict)
+    for s in specs:
+        if s.measure in daily:
+            for node_id, value in daily[s.measure](window).items():
+                if value is not None:
+                    raw[node_id][s.measure] = value
+    monthly = [s.measure for s in specs if s.measure not in daily]
+    month = month_start(day)
+    for earlier in (_stored(_months_before(month, 1), monthly), _stored(month, monthly)):
+        for node_id, values in earlier.items():
+            raw[node_id].update(values)
+    return raw
+
+
+def index_compute_day(index: Index, day: date, window: Month | None = None) -> int:
+    """The index for every area of its levels on one day, replaced whole (IndexDay). The
+    day's inputs (`window`) are read once and shared by the indices of that day."""
+    specs = [_spec(c) for c in index.components.all()]
+    areas = _index_areas(index, specs, _daily_raw(specs, day, window or Month.ending(day)))
+    with transaction.atomic():
+        IndexDay.objects.unscoped().filter(index=index, day=day).delete()
+        IndexDay.objects.bulk_create(
+            (IndexDay(index=index, node_id=n, day=day, value=total) for n, total, _p in areas),
+            batch_size=5000,
+        )
+    return len(areas)
+
+
+def days_compute(*, first: date, last: date) -> int:
+    """Every active index for each day of [first, last] (the hourly job does today and
+    yesterday; the demo and a late correction run a longer span)."""
+    done = 0
+    day = first
+    indices = list(Index.objects.filter(active=True).prefetch_related("components"))
+    while day <= last:
+        window = Month.ending(day)
+        done += sum(index_compute_day(i, day, window) for i in indices)
+        day += timedelta(days=1)
+    return done
 
 
 def _months_before(month: date, count: int) -> date:
@@ -291,16 +366,46 @@ def insight_month(*, actor: User | None, month: date, draft: bool = True) -> dic
 
 def insight_refresh(*, now: datetime | None = None) -> dict[str, int]:
     """The periodic job: this month so far (no notices on a month half gone), last month in
-    full with its notices, and the replies gone overdue."""
+    full with its notices, the daily indices of yesterday and today, the people per grid for
+    the population heat layer, and the replies gone overdue."""
     now = now or timezone.now()
     this_month = month_start(timezone.localdate(now))
     insight_month(actor=None, month=this_month, draft=False)
     done = insight_month(actor=None, month=_months_before(this_month, 1))
+    today = timezone.localdate(now)
+    done["days"] = days_compute(first=today - timedelta(days=1), last=today)
+    done["grids_with_people"] = people_refresh()
     done["overdue"] = len(notices_sweep(now=now))
     return done
 
 
+def people_refresh() -> int:
+    """The registry's current residents counted per grid, each at its grid's centre, replaced
+    whole: the panorama's population heat reads these rows only."""
+    counts = dict(
+        Person.objects.unscoped()
+        .filter(moved_out__isnull=True, grid__isnull=False)
+        .order_by()
+        .values("grid_id")
+        .annotate(n=Count("pk"))
+        .values_list("grid_id", "n")
+    )
+    grids = Node.objects.unscoped().filter(pk__in=list(counts)).only("pk", "boundary")
+    rows = []
+    for grid in grids:
+        centre = grid.geometry.representative_point()
+        rows.append(GridPeople(grid=grid, people=counts[grid.pk], lat=centre.y, lon=centre.x))
+    with transaction.atomic():
+        GridPeople.objects.unscoped().all().delete()
+        GridPeople.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 # -- index definitions ---------------------------------------------------------------------
+
+
+def may_define_indices(actor: User) -> bool:
+    return actor.role == Role.DISTRICT_COMMANDER and scope_root(actor).level == Level.CITY
 
 
 @transaction.atomic
@@ -314,7 +419,10 @@ def index_define(
     description: str = "",
     **rule: Any,
 ) -> Index:
-    """Create or replace an index and its components; nothing is written if any is wrong."""
+    """Create or replace an index and its components; nothing is written if any is wrong.
+    Indices are the city's: its commander defines them (the system when `actor` is None)."""
+    if actor is not None and not may_define_indices(actor):
+        raise PermissionDenied(_("Only the city's command centre defines the indices."))
     check_components(components, set(known_measures()))
     index, _created = Index.objects.update_or_create(
         code=code, defaults={"name": name, "levels": levels, "description": description, **rule}

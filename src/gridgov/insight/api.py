@@ -7,12 +7,22 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from gridgov.accounts.requests import request_user
 from gridgov.insight import actions, selectors
-from gridgov.insight.models import Index, IndexComponent, IndexValue, PromptNotice
+from gridgov.insight.indices import ComponentSpec
+from gridgov.insight.models import (
+    Direction,
+    Index,
+    IndexComponent,
+    IndexValue,
+    Normalisation,
+    PromptNotice,
+)
 from gridgov.insight.present import tone_of
+from gridgov.jurisdiction.selectors import node_get
 
 router = Router(tags=["insight"])
 
@@ -89,7 +99,8 @@ def panorama_data(view: selectors.Panorama) -> dict[str, Any]:
 def panorama(request: HttpRequest, query: Query[PanoramaQuery]) -> dict[str, Any]:
     """The node's children coloured by the measure for the month, from stored figures."""
     user = request_user(request)
-    return panorama_data(selectors.panorama(user, query.code, query.measure, query.month))
+    node = node_get(user, query.code)
+    return panorama_data(selectors.panorama(user, node, query.measure, query.month))
 
 
 class ComponentOut(Schema):
@@ -134,6 +145,67 @@ class IndexValueOut(Schema):
 @router.get("/indices/{code}/values", response=list[IndexValueOut])
 def index_values(request: HttpRequest, code: str, node: str) -> list[IndexValue]:
     return list(selectors.index_values(request_user(request), code, node))
+
+
+class IndexDayOut(Schema):
+    day: date
+    value: float
+
+
+@router.get("/indices/{code}/days", response=list[IndexDayOut])
+def index_days(
+    request: HttpRequest, code: str, node: str, until: date | None = None
+) -> list[dict[str, Any]]:
+    """An area's daily index (the thirty days ending each day) for the 60 days to `until`."""
+    user = request_user(request)
+    area = node_get(user, node)
+    last = until or timezone.localdate()
+    return [{"day": d, "value": v} for d, v in selectors.index_days(user, code, area, last)]
+
+
+class ComponentIn(Schema):
+    measure: str
+    direction: Direction
+    weight: float
+    normalisation: Normalisation
+    low: float | None = None
+    high: float | None = None
+
+
+class IndexIn(Schema):
+    name: str
+    levels: list[int]
+    components: list[ComponentIn] = Field(description="Weights add up to exactly 100.")
+    description: str = ""
+    threshold_sd: float | None = None
+    threshold_pct: float | None = None
+    threshold_floor: float | None = None
+
+
+@router.put("/indices/{code}", response=IndexOut)
+def index_define(request: HttpRequest, code: str, payload: IndexIn) -> Index:
+    """Define or replace an index (the city's command centre); nothing is written when any
+    component is wrong (422 with every problem)."""
+    rule = {k: v for k, v in payload.dict().items() if k.startswith("threshold_") and v is not None}
+    return actions.index_define(
+        actor=request_user(request),
+        code=code,
+        name=payload.name,
+        levels=payload.levels,
+        components=[ComponentSpec(**c.dict()) for c in payload.components],
+        description=payload.description,
+        **rule,
+    )
+
+
+class PeopleOut(Schema):
+    points: list[tuple[float, float, int]] = Field(description="[lat, lon, people] per grid.")
+
+
+@router.get("/people", response=PeopleOut)
+def people(request: HttpRequest, node: str) -> dict[str, Any]:
+    """The registry's residents per grid under a node, as the hourly job counted them."""
+    return {"points": selectors.people_points(request_user(request), node)}
 
 
 class NoticeOut(Schema):

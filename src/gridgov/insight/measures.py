@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.assessment.actions import day_window
 from gridgov.assessment.models import COUNT_COLUMNS, IndicatorDaily, UnitKind
-from gridgov.assessment.selectors import period_of
+from gridgov.assessment.selectors import Period, period_of
 from gridgov.assessment.staffing import staffing_rows
 from gridgov.events.models import Event
 from gridgov.events.workflow import CLOSED_STATUSES, VOID_STATUSES
@@ -41,12 +41,18 @@ class NodeRow:
     population: int | None
 
 
+# A daily index reads the thirty days ending on its day, so that its rates stand on the
+# same scale as the month's and a quiet day does not swing it.
+DAILY_WINDOW_DAYS = 30
+
+
 class Month:
     """One month's inputs, each read once for the whole tree and summed up by code prefix (a
-    node's code begins every code below it)."""
+    node's code begins every code below it). `Month.ending(day)` is the rolling window of a
+    daily index instead: the same inputs over the thirty days ending that day."""
 
-    def __init__(self, start: date) -> None:
-        self.period = period_of("month", start)
+    def __init__(self, start: date, period: Period | None = None) -> None:
+        self.period = period or period_of("month", start)
         self.start = start
         rows = Node.objects.unscoped().values_list("pk", "code", "level", "population")
         self.nodes = [NodeRow(*row) for row in rows]
@@ -61,6 +67,11 @@ class Month:
                 if node is not None:
                     out[node.id].update(counts)
         return out
+
+    @classmethod
+    def ending(cls, day: date) -> Month:
+        first = day - timedelta(days=DAILY_WINDOW_DAYS - 1)
+        return cls(first, Period("window", first, day + timedelta(days=1)))
 
     @cached_property
     def indicator_sums(self) -> dict[int, Counter[str]]:
@@ -129,6 +140,9 @@ class Measure:
     # None for a measure written by someone else (an index, a department figure).
     compute: Compute | None = field(default=None, compare=False)
     decimals: int = 1
+    # Whether `compute` reads daily tables only (or nothing dated), so that a daily index
+    # can compute it over a rolling window; the others are read per month.
+    daily: bool = False
 
 
 _MEASURES: dict[str, Measure] = {}
@@ -228,17 +242,17 @@ DISPUTE_CLASSES = ("08",)  # 邻里纠纷
 
 for _measure in (
     Measure("events_per_1000", _("events per 1,000 residents"), _("per 1,000"), False,
-            _events_per_thousand, 2),
+            _events_per_thousand, 2, daily=True),
     Measure("closure_rate", _("closure rate"), "%", True,
-            _indicator(lambda s: s["reported_closed"], "reported")),
+            _indicator(lambda s: s["reported_closed"], "reported"), daily=True),
     Measure("overdue_share", _("overdue share of closed events"), "%", False,
-            _indicator(lambda s: s["closed"] - s["closed_on_time"], "closed")),
+            _indicator(lambda s: s["closed"] - s["closed_on_time"], "closed"), daily=True),
     Measure("on_time_handling", _("timely handling"), "%", True,
-            _indicator(lambda s: s["handled_on_time"], "handled")),
-    Measure("satisfaction", _("satisfaction"), _("of 5"), True, _satisfaction, 2),
-    Measure("population", _("population"), _("people"), True, _population, 0),
-    Measure("homes", _("homes"), _("homes"), True, _homes("homes"), 0),
-    Measure("rentals", _("rented homes"), _("homes"), False, _homes("rented"), 0),
+            _indicator(lambda s: s["handled_on_time"], "handled"), daily=True),
+    Measure("satisfaction", _("satisfaction"), _("of 5"), True, _satisfaction, 2, daily=True),
+    Measure("population", _("population"), _("people"), True, _population, 0, daily=True),
+    Measure("homes", _("homes"), _("homes"), True, _homes("homes"), 0, daily=True),
+    Measure("rentals", _("rented homes"), _("homes"), False, _homes("rented"), 0, daily=True),
     Measure("environment_events_per_1000", _("city appearance and environment events per 1,000"),
             _("per 1,000"), False, _classes_per_thousand(*ENVIRONMENT_CLASSES), 2),
     Measure("environment_closure_rate", _("closure rate of environment events"), "%", True,

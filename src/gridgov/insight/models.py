@@ -182,6 +182,51 @@ class IndexValue(ScopedModel):
         return f"{self.index_id} {self.node_id} {self.month:%Y-%m}"
 
 
+class IndexDay(ScopedModel):
+    """An index for one area and day, over the thirty days ending that day: components with
+    daily tables read that window, the rest carry their month's value (ADR 0038)."""
+
+    scope_paths = ("node__code",)
+
+    index = models.ForeignKey(Index, on_delete=models.CASCADE, related_name="days")
+    node = models.ForeignKey(
+        Node, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    value = models.FloatField(_("value"))
+
+    class Meta:
+        verbose_name = _("daily index value")
+        verbose_name_plural = _("daily index values")
+        constraints = [
+            models.UniqueConstraint(fields=["index", "node", "day"], name="index_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index_id} {self.node_id} {self.day}"
+
+
+class GridPeople(ScopedModel):
+    """The people the registry holds in a grid now, at the grid's centre: the population heat
+    layer reads these rows, which the hourly job replaces, never the registry itself."""
+
+    scope_paths = ("grid__code",)
+
+    grid = models.OneToOneField(
+        Node, verbose_name=_("grid"), on_delete=models.CASCADE, related_name="+"
+    )
+    people = models.PositiveIntegerField(_("people"))
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+
+    class Meta:
+        verbose_name = _("people per grid")
+        verbose_name_plural = _("people per grid")
+
+    def __str__(self) -> str:
+        return f"{self.grid_id}: {self.people}"
+
+
 class NoticeStatus(models.TextChoices):
     DRAFT = "draft", _("drafted")
     ISSUED = "issued", _("issued")

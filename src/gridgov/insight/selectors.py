@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -16,11 +16,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import InvalidInput, NotFound, Problem
-from gridgov.core.scope import ScopedQuerySet
+from gridgov.core.scope import Scope, ScopedQuerySet
 from gridgov.insight.measures import FIGURE_PREFIX, INDEX_PREFIX, registered_measures
 from gridgov.insight.models import (
     FigureKind,
+    GridPeople,
     Index,
+    IndexDay,
     IndexValue,
     MonthlyFigure,
     NodeMonth,
@@ -68,8 +70,9 @@ def known_measures() -> dict[str, str | Promise]:
     return {m.code: m.label for m in measure_infos()}
 
 
-def measure_info(code: str) -> MeasureInfo:
-    for info in measure_infos():
+def measure_info(code: str, infos: list[MeasureInfo] | None = None) -> MeasureInfo:
+    """One measure, from the list the caller already read (a page lists them too)."""
+    for info in infos if infos is not None else measure_infos():
         if info.code == code:
             return info
     raise InvalidInput(
@@ -114,9 +117,16 @@ class Panorama:
 TREND_MONTHS = 24
 
 
-def panorama(user: User, code: str, measure_code: str, month: date) -> Panorama:
-    node = node_get(user, code)
-    info = measure_info(measure_code)
+def panorama(
+    user: User,
+    node: Node,
+    measure_code: str,
+    month: date,
+    infos: list[MeasureInfo] | None = None,
+) -> Panorama:
+    """A node the caller read through node_get: its children's values for the month, its
+    own trend. Three small indexed queries; the page passes the measures it listed."""
+    info = measure_info(measure_code, infos)
     month = month_start(month)
     children = list(node_children(user, node).only("code", "name", "level"))
     figures = NodeMonth.objects.visible_to(scope_of(user)).filter(measure=measure_code)
@@ -150,6 +160,33 @@ def index_values(user: User, index_code: str, code: str) -> QuerySet[IndexValue]
         .filter(index__code=index_code, node=node)
         .order_by("month")
     )
+
+
+# The panorama's daily line of an index: the last two months or so.
+DAILY_SPAN_DAYS = 60
+
+
+def index_days(user: User, index_code: str, node: Node, last: date) -> list[tuple[date, float]]:
+    """An area's daily index for the span ending on `last`, oldest first."""
+    rows = (
+        IndexDay.objects.visible_to(scope_of(user))
+        .filter(
+            index__code=index_code,
+            node=node,
+            day__gt=last - timedelta(days=DAILY_SPAN_DAYS),
+            day__lte=last,
+        )
+        .order_by("day")
+    )
+    return list(rows.values_list("day", "value"))
+
+
+def people_points(user: User, code: str) -> list[tuple[float, float, int]]:
+    """(lat, lon, people) of each grid under a node the caller sees, as the hourly job left
+    them: the population heat layer."""
+    node = node_get(user, code)
+    rows = GridPeople.objects.visible_to(scope_of(user)).filter(grid__code__startswith=node.code)
+    return list(rows.values_list("lat", "lon", "people"))
 
 
 def notices_visible(user: User) -> ScopedQuerySet[PromptNotice]:
@@ -196,3 +233,46 @@ def notice_counts(user: User) -> dict[str, int]:
 def indices_active() -> QuerySet[Index]:
     """Definitions are the same for every jurisdiction; values are scoped."""
     return Index.objects.filter(active=True).prefetch_related("components")
+
+
+@dataclass(frozen=True)
+class IndexMove:
+    index: Index
+    value: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def index_moves(node: Node, month: date) -> list[IndexMove]:
+    """Each active index of a node read through the caller's scope: the month's value beside
+    the month before's (a report's "indices that moved")."""
+    month = month_start(month)
+    before = month_start(month - timedelta(days=1))
+    values = {
+        (index_id, m): v
+        for index_id, m, v in IndexValue.objects.visible_to(Scope.under(node))
+        .filter(node=node, month__in=[month, before])
+        .values_list("index_id", "month", "value")
+    }
+    return [
+        IndexMove(index, values.get((index.pk, month)), values.get((index.pk, before)))
+        for index in Index.objects.filter(active=True).order_by("code")
+    ]
+
+
+OPEN_NOTICE_STATUSES = (NoticeStatus.DRAFT, NoticeStatus.ISSUED, NoticeStatus.REPLIED)
+
+
+def notices_open_in(scope: Scope) -> QuerySet[PromptNotice]:
+    """The prompt notices not yet closed or dismissed inside a scope, soonest reply first."""
+    return (
+        PromptNotice.objects.visible_to(scope)
+        .filter(status__in=OPEN_NOTICE_STATUSES)
+        .select_related("index", "node")
+        .order_by("reply_due_at", "node__code")
+    )

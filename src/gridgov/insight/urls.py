@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridgov.insight import views
+from gridgov.insight import editing, views
 
 app_name = "insight"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notices"),
     path("notices/<int:notice_id>/", views.notice, name="notice"),
     path("figures/", views.figures, name="figures"),
+    path("people.json", views.people_heat, name="people_heat"),
+    path("indices/", editing.index_list, name="indices"),
+    path("indices/<str:code>/", editing.index_edit, name="index_edit"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +65,7 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
     month = _month_arg(request.GET.get("month", ""), this_month)
     infos = selectors.measure_infos()
     measure = request.GET.get("measure", "") or infos[0].code
-    view = selectors.panorama(user, node.code, measure, month)
+    view = selectors.panorama(user, node, measure, month, infos)
     decimals = view.measure.decimals
     rows = [
         {
@@ -87,6 +87,16 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
     ]  # fmt: skip
     months = _months(max(this_month, month), SLIDER_MONTHS)
     heat = period_of("month", month)
+    days = (
+        selectors.index_days(
+            user,
+            measure.removeprefix(INDEX_PREFIX),
+            node,
+            min(heat.last, timezone.localdate()),
+        )
+        if measure.startswith(INDEX_PREFIX)
+        else []
+    )
     return render(
         request,
         "insight/panorama.html",
@@ -104,9 +114,22 @@ def panorama(request: UserRequest, code: str | None = None) -> HttpResponse:
             "area_url": reverse("insight:panorama_node", args=[CODE_SLOT]),
             "categories": category_tree(),
             "heat_url": reverse("events:map_heat"),
+            "people_url": reverse("insight:people_heat"),
             "heat_since": heat.start,
             "heat_until": heat.last,
+            "days": days,
+            "may_edit_indices": actions.may_define_indices(user),
         },
+    )
+
+
+@page_view
+def people_heat(request: UserRequest) -> HttpResponse:
+    """The population heat layer's points under a node: [lat, lon, people] per grid."""
+    _require(request.user, PANORAMA_ROLES)
+    points = selectors.people_points(request.user, request.GET.get("node", ""))
+    return JsonResponse(
+        {"points": [list(p) for p in points], "max": max((p[2] for p in points), default=0)}
     )
 
 

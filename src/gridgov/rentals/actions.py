@@ -63,16 +63,18 @@ CHUNK_HOMES = 5000
 # A home whose case was dismissed is not flagged again for this long.
 QUIET_DAYS = 180
 
-_CENTRE = frozenset({Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER})
+CENTRE_ROLES = frozenset(
+    {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_DISPATCHER, Role.DISTRICT_COMMANDER}
+)
 # The rules are the city's: its commander (a district commander's account on the city node).
 RULE_ROLES = frozenset({Role.DISTRICT_COMMANDER})
 # Who gives each command; None in a set means the system's follow-up sweep.
 COMMAND_ROLES: dict[str, frozenset[str]] = {
-    Command.VERIFY: _CENTRE,
+    Command.VERIFY: CENTRE_ROLES,
     Command.CONFIRM: frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF}),
-    Command.DISMISS: _CENTRE | {Role.GRID_WORKER},
+    Command.DISMISS: CENTRE_ROLES | {Role.GRID_WORKER},
     Command.REFER: frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF}),
-    Command.RECTIFY: _CENTRE,
+    Command.RECTIFY: CENTRE_ROLES,
 }
 
 
@@ -108,6 +110,10 @@ def rule_flag_count(rule: RentalRule, node: Node, today: date) -> tuple[int, int
     return flagged, total
 
 
+def may_change_rules(actor: User) -> bool:
+    return actor.role in RULE_ROLES and scope_root(actor).level == Level.CITY
+
+
 @transaction.atomic
 def rule_save(
     *,
@@ -122,7 +128,7 @@ def rule_save(
 ) -> RentalRule:
     """Create or change a rule. One that would flag more than its `max_share` of the homes in
     the actor's jurisdiction is refused with the share found unless `confirm` is given."""
-    if actor.role not in RULE_ROLES or scope_root(actor).level != Level.CITY:
+    if not may_change_rules(actor):
         raise PermissionDenied(_("Only the city's commander may change the rules."))
     problems = ProblemList()
     if kind not in RuleKind.values:
@@ -252,7 +258,7 @@ def meter_import(*, actor: User, name: str, content: bytes) -> MeterBatch:
     """Import a utility's monthly readings. Every row is checked first and any bad row refuses
     the whole file; rows for homes the registry does not know are kept and counted as
     unknown, never dropped. Importing the same file again changes nothing."""
-    if actor.role not in _CENTRE:
+    if actor.role not in CENTRE_ROLES:
         raise PermissionDenied(_("Only centre staff may import meter readings."))
     rows, problems = _parse_rows(content)
     problems.raise_if_any(_("The file has errors; nothing was imported."))
@@ -338,7 +344,7 @@ def _unknown_not_kept(rows: list[MeterReading]) -> list[MeterReading]:
 @transaction.atomic
 def rules_run_start(*, actor: User | None, node: Node) -> RuleRun:
     """Queue a pass of the active rules over the homes under `node` (a task runs it in chunks)."""
-    if actor is not None and actor.role not in _CENTRE:
+    if actor is not None and actor.role not in CENTRE_ROLES:
         raise PermissionDenied(_("Only centre staff may run the rules."))
     active = list(RentalRule.objects.filter(active=True))
     run = RuleRun.objects.create(

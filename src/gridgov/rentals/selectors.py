@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.errors import NotFound
+from gridgov.core.scope import Scope
 from gridgov.jurisdiction.selectors import scope_of
 from gridgov.rentals.models import (
     CaseHit,
@@ -99,7 +100,12 @@ def rule_precision(user: User) -> list[RulePrecision]:
 
 
 def status_counts(user: User) -> dict[str, int]:
-    rows = cases_visible(user).order_by().values("status").annotate(n=Count("id"))
+    return status_counts_in(scope_of(user))
+
+
+def status_counts_in(scope: Scope) -> dict[str, int]:
+    """Cases per status inside a scope (a report's unit reads through its own)."""
+    rows = RentalCase.objects.visible_to(scope).order_by().values("status").annotate(n=Count("id"))
     counts = {s.value: 0 for s in Status}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridgov.rentals import views
+from gridgov.rentals import editing, views
 
 app_name = "rentals"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/command/", views.case_command, name="command"),
     path("tasks/<int:task_id>/", views.task_result, name="task"),
+    path("rules/<str:code>/", editing.rule_edit, name="rule"),
+    path("meters/", editing.meters, name="meters"),
 ]

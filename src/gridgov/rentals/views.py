@@ -32,6 +32,8 @@ def case_list(request: UserRequest) -> HttpResponse:
             "counts": [(s.value, s.label, counts[s.value]) for s in Status],
             "status": status,
             "precision": selectors.rule_precision(user),
+            "may_edit_rules": actions.may_change_rules(user),
+            "may_import": user.role in actions.CENTRE_ROLES,
         },
     )
 

@@ -7,8 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Daily reports")
 
     def ready(self) -> None:
-        """The events' sections are this package's own; other domains register theirs from
-        their own AppConfig.ready (gridgov.reports.sections.register_section)."""
-        from gridgov.reports import event_sections
+        """The events' sections, then the other domains' read through their selectors from
+        here (reports stands above them all); a package above reports may still register its
+        own from its AppConfig.ready (gridgov.reports.sections.register_section)."""
+        from gridgov.reports import area_sections, event_sections
 
         event_sections.register()
+        area_sections.register()

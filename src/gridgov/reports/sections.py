@@ -2,10 +2,11 @@
 
 A section builder takes the unit (a node or a department, with the scope it reads through)
 and the period, and answers a `Section` of figures and an optional table, or None when it
-has nothing for that unit. Domains built beside this one (work-order and environment
-indices, patrols, the grid workers' assessment, hazards, prompt notices) register theirs
-from their AppConfig.ready with `register_section`; the report stores what they answered as
-JSON, so a page, the PDF and the workbook render the same stored report.
+has nothing for that unit. The domains below reports (indices, patrols, the grid workers'
+assessment, hazards, prompt notices) cannot import this registry without running up the
+layers, so their sections are read through their selectors in `area_sections` (ADR 0038);
+the report stores what the sections answered as JSON, so a page, the PDF and the workbook
+render the same stored report.
 """
 
 from __future__ import annotations

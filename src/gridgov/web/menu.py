@@ -27,6 +27,7 @@ from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
 from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
 from gridgov.mediation.workflow import REGISTER_ROLES as MEDIATION_REGISTER_ROLES
 from gridgov.registry.actions import WRITE_ROLES
+from gridgov.rentals.actions import CENTRE_ROLES as RENTAL_CENTRE_ROLES
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -165,6 +166,7 @@ MENU: tuple[Entry, ...] = (
     Entry(DATA, _("Addresses"), "addresses:batch", SERVICE),
     Entry(DATA, _("Working calendar"), "worktime:years", STAFF, ("worktime:year",)),
     Entry(DATA, _("Monthly figures"), "insight:figures", FIGURE_ROLES),
+    Entry(DATA, _("Meter readings"), "rentals:meters", RENTAL_CENTRE_ROLES),
     Entry(FIGURES, _("Panorama"), "insight:panorama", PANORAMA_ROLES, ("insight:panorama_node",)),
     Entry(FIGURES, _("Closure and response"), "events:stats", STATS_ROLES),
     Entry(FIGURES, _("Field work figures"), "fieldwork:coverage", FIELD_FIGURE_ROLES),

@@ -1177,6 +1177,10 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     f"GET {A}/staffing": node_page(f"{A}/staffing?code={COMMUNITY}"),
     "GET /assessment/workers/": own_listing("/assessment/workers/"),
     "GET /assessment/sheet/": node_page(f"/assessment/sheet/?code={COMMUNITY}"),
+    # The sheet's weights are the city's: a district's commander may not open them.
+    "GET /assessment/sheet/weights/": lambda t: Probe(
+        "sibling_commander", "GET", "/assessment/sheet/weights/", expect=403
+    ),
     "GET /assessment/staffing/": node_page(f"/assessment/staffing/?code={COMMUNITY}"),
     # Insight: the panorama, prompt notices, departments' monthly figures.
     "GET /insight/": own_listing("/insight/"),
@@ -1186,8 +1190,25 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
         "sibling_dispatcher", "GET", f"/insight/notices/{make_target_notice(COMMUNITY)}/"
     ),
     "GET /insight/figures/": own_listing("/insight/figures/", "sibling_handler"),
+    "GET /insight/people.json": node_page(f"/insight/people.json?node={COMMUNITY}"),
+    # Indices are the city's definitions: a district's commander may not open the editor.
+    "GET /insight/indices/": lambda t: Probe(
+        "sibling_commander", "GET", "/insight/indices/", expect=403
+    ),
+    "GET /insight/indices/<str:code>/": lambda t: Probe(
+        "sibling_commander", "GET", "/insight/indices/safety/", expect=403
+    ),
     f"GET {IS}/panorama": node_page(f"{IS}/panorama?code={COMMUNITY}&month=2026-11-01"),
     f"GET {IS}/indices/{{code}}/values": node_page(f"{IS}/indices/safety/values?node={COMMUNITY}"),
+    f"GET {IS}/indices/{{code}}/days": node_page(f"{IS}/indices/safety/days?node={COMMUNITY}"),
+    f"GET {IS}/people": node_page(f"{IS}/people?node={COMMUNITY}"),
+    f"PUT {IS}/indices/{{code}}": lambda t: Probe(
+        "sibling_commander",
+        "PUT",
+        f"{IS}/indices/safety",
+        {"name": "x", "levels": [3], "components": []},
+        expect=403,
+    ),
     f"GET {IS}/notices": own_listing(f"{IS}/notices"),
     f"GET {IS}/notices/{{notice_id}}": lambda t: Probe(
         "sibling_dispatcher", "GET", f"{IS}/notices/{make_target_notice(COMMUNITY)}"
@@ -1216,6 +1237,13 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     "GET /rentals/tasks/<int:task_id>/": lambda t: Probe(
         "sibling_dispatcher", "GET", f"/rentals/tasks/{target_rental_task(t)}/"
     ),
+    "GET /rentals/rules/<str:code>/": lambda t: Probe(
+        "sibling_commander", "GET", "/rentals/rules/crowding/", expect=403
+    ),
+    # The target's import exists; the sibling's list of imports shows none of it.
+    "GET /rentals/meters/": lambda t: (target_meter_batch(t), own_listing("/rentals/meters/")(t))[
+        1
+    ],
     "GET /reports/": own_listing("/reports/"),
     **{f"GET /reports/<int:report_id>/{tail}": report_page(tail) for tail in ("", "pdf", "xlsx")},
     f"GET {RP}/reports": own_listing(f"{RP}/reports"),

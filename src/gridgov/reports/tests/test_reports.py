@@ -111,19 +111,21 @@ def test_the_flow_section_counts_steps_between_levels(
     assert steps["派遣"] == 1
 
 
-def test_a_domain_plugs_its_own_section_in(tree: Tree, media: Path) -> None:
-    def patrols(unit: Unit, period: Period) -> Section:
-        return Section(code="patrols", title="巡查统计", figures=[("巡查次数", 12)])
+def test_a_package_above_plugs_its_own_section_in(tree: Tree, media: Path) -> None:
+    def extra(unit: Unit, period: Period) -> Section:
+        return Section(code="extra", title="附加统计", figures=[("附加次数", 12)])
 
-    register_section("patrols", "巡查统计", patrols, order=30)
+    register_section("extra", "附加统计", extra, order=999)
     try:
         made = actions.report_generate(
             node=tree["320104"], period="day", start=timezone.localdate()
         )
     finally:
-        SECTIONS.pop("patrols")
-    assert [s["code"] for s in made.sections] == ["events", "flow", "patrols"]
-    assert "巡查次数" in pdf_text(made)
+        SECTIONS.pop("extra")
+    assert [s["code"] for s in made.sections] == [
+        "events", "flow", "indices", "patrols", "assessment", "hazards", "notices", "extra"
+    ]  # fmt: skip
+    assert "附加次数" in pdf_text(made)
 
 
 def test_the_morning_queues_a_report_per_unit(
@@ -155,7 +157,7 @@ def test_pages_pdf_and_workbook(
     pdf = client.get(f"/reports/{made.pk}/pdf")
     assert pdf["Content-Type"] == "application/pdf"
     book = load_workbook(io.BytesIO(client.get(f"/reports/{made.pk}/xlsx").content))
-    assert book.sheetnames == ["事件", "层级流转"]
+    assert book.sheetnames[:3] == ["事件", "层级流转", "指数"]
     assert book["事件"]["A2"].value == "收到"
     api = client.get(f"/api/v1/reports/reports/{made.pk}").json()
     assert api["sections"][0]["code"] == "events"

@@ -51,9 +51,12 @@
     });
   }
 
-  // Trend chart.
-  var chartEl = document.getElementById("panorama-chart");
-  if (chartEl && window.echarts && chartEl.dataset.months) {
+  // Trend charts: the monthly trend, and an index's daily line where the page has one.
+  ["panorama-chart", "panorama-daily"].forEach(function (id) {
+    var chartEl = document.getElementById(id);
+    if (!chartEl || !window.echarts || !chartEl.dataset.months) {
+      return;
+    }
     var chart = window.echarts.init(chartEl);
     chart.setOption({
       tooltip: { trigger: "axis" },
@@ -68,7 +71,7 @@
       }],
     });
     window.addEventListener("resize", function () { chart.resize(); });
-  }
+  });
 
   // Map.
   var el = document.getElementById("panorama-map");
@@ -147,5 +150,20 @@
   if (heatBox) {
     heatBox.addEventListener("change", drawHeat);
     category.addEventListener("change", drawHeat);
+  }
+
+  // Heat layer of the registry's residents, per grid as the hourly job counted them.
+  var peopleBox = document.getElementById("panorama-people");
+  var people = null;
+  function drawPeople() {
+    if (people) { map.removeLayer(people); people = null; }
+    if (!peopleBox.checked || typeof L.heatLayer === "undefined") { return; }
+    getJSON(data.peopleUrl + "?node=" + encodeURIComponent(data.node)).then(function (answer) {
+      people = L.heatLayer(answer.points, { radius: 30, max: answer.max || 1 }).addTo(map);
+      el.dataset.people = String(answer.points.length);
+    });
+  }
+  if (peopleBox) {
+    peopleBox.addEventListener("change", drawPeople);
   }
 })();
