@@ -13,6 +13,7 @@ LibraryVersion moves, as the jurisdiction's spatial index does.
 
 from __future__ import annotations
 
+import gc
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,8 @@ NO_SUFFIX = 0.9
 # 北京西路 not 北京东路, 汉中门大街 not 汉中路.
 POSITION_CHARS = frozenset("东南西北中门桥口外内上下前后新老")
 OTHER_ROAD = 0.5
+# Lookups remembered per name before the memo starts over; a name costs about 200 bytes.
+MEMO_SIZE = 200_000
 
 _B, _U = 24, 18  # bit offsets of building and unit in a packed key; the room takes 18 bits
 _DOOR = 34
@@ -133,6 +136,10 @@ class _Names:
     by_bigram: dict[str, list[str]] = field(default_factory=dict)
     by_sound: dict[str, list[str]] = field(default_factory=dict)
     by_letters: dict[str, list[str]] = field(default_factory=dict)
+    # Answers by (key, district, exact_only): the same names come back query after query.
+    memo: dict[tuple[str, str | None, bool], tuple[tuple[int, float], ...]] = field(
+        default_factory=dict
+    )
 
     def add(self, key: str, target: int, district: str) -> None:
         if key not in self.targets:
@@ -147,6 +154,15 @@ class _Names:
     def find(
         self, key: str, district: str | None, *, exact_only: bool = False
     ) -> list[tuple[int, float]]:
+        asked = (key, district, exact_only)
+        found = self.memo.get(asked)
+        if found is None:
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()
+            found = self.memo[asked] = tuple(self._find(key, district, exact_only=exact_only))
+        return list(found)
+
+    def _find(self, key: str, district: str | None, *, exact_only: bool) -> list[tuple[int, float]]:
         exact = self.targets.get(key)
         if exact:
             return [(t, 1.0) for t in exact]
@@ -239,6 +255,10 @@ class MatchIndex:
         nu_keys = (door_of[rooms] << _DOOR) | (building[rooms] << _B) | room[rooms]
         order = np.argsort(nu_keys, kind="stable")
         self.nu_keys, self.nu_pos = nu_keys[order], rooms[order].astype(np.int32)
+        # The index's ~400,000 names, lists and dicts live as long as the process: left to
+        # the collector, every full collection walks them (a few microseconds a query), and
+        # in a forked worker that walk writes to every page holding them, copying the index.
+        gc.freeze()
 
     def _door_positions(
         self, level: npt.NDArray[np.int64], road: npt.NDArray[np.int64], door: npt.NDArray[np.int64]
@@ -257,25 +277,26 @@ class MatchIndex:
         return len(self.codes)
 
     def label(self, pos: int) -> str:
-        road = int(self.road[pos])
+        # `item` hands back Python ints: numpy scalars cost a microsecond each to format.
+        road, cpos = self.road.item(pos), self.compound.item(pos)
         text = self.district_names.get(self.road_district[road], "") + self.road_names[road]
-        text += f"{self.door[pos]}号"
-        if self.compound[pos] >= 0:
-            text += self.compound_names[self.compound[pos]]
-        for value, marker in (
-            (self.building[pos], "幢"),
-            (self.unit[pos], "单元"),
-            (self.room[pos], "室"),
-        ):
-            if value:
-                text += f"{value}{marker}"
+        text += f"{self.door.item(pos)}号"
+        if cpos >= 0:
+            text += self.compound_names[cpos]
+        building, unit, room = self.building.item(pos), self.unit.item(pos), self.room.item(pos)
+        if building:
+            text += f"{building}幢"
+        if unit:
+            text += f"{unit}单元"
+        if room:
+            text += f"{room}室"
         return text
 
     def candidate(self, pos: int, score: float) -> Candidate:
         return Candidate(
-            self.codes[pos].decode(),
+            self.codes.item(pos).decode(),
             self.label(pos),
-            self.grid_codes[self.grid[pos]],
+            self.grid_codes[self.grid.item(pos)],
             round(score, 3),
         )
 

@@ -18,7 +18,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import opencc
 
@@ -198,6 +198,11 @@ class Places:
     districts: Mapping[str, str]  # full name or stem → district code
     stems: frozenset[str]  # which keys of `districts` are bare stems
     areas: frozenset[str]  # subdistrict and community full names
+    # What each word between numbers says by itself (`_read_word`), by (word, strip_stems):
+    # road and place names repeat from one address to the next, their numbers do not.
+    words: dict[tuple[str, bool], _Word] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def from_names(
@@ -255,20 +260,51 @@ def _set_aside(text: str, reading: _Reading) -> str:
     return text
 
 
-def _admin(word: str, offset: int, places: Places, reading: _Reading, *, strip_stems: bool) -> str:
-    """Strip province, city, district and area names from the front of a word."""
-    if reading.outside is None:
-        province = _PROVINCE.match(word)
-        city = _CITY.match(_strip_prefix(word, PROVINCE_PREFIXES))
-        reading.outside = (province is not None and province[0] not in PROVINCE_PREFIXES) or (
-            city is not None and city[0] not in CITY_PREFIXES and not city[0].endswith(_NOT_CITY)
-        )
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """One word between numbers, read without its neighbours; `parse` applies it in context."""
+
+    lead: str  # a hotline opening or contact word before it, ignored
+    outside: bool  # another province or city, if this is the address's first word
+    admin: tuple[tuple[int, str, str], ...]  # (offset in the word, element, text)
+    district: str | None
+    stem: str | None  # the district stem to remember, "" to forget it, None to leave it
+    shift: int  # characters read off the front
+    tail: str  # a landmark word at its end, ignored
+    word: str  # what is left to read as a road or a compound
+    road: tuple[str, str, str] | None  # (road, rest, landmark before it) when it names one
+
+
+WORDS_MEMO = 100_000
+
+
+def _read_word(raw: str, places: Places, strip_stems: bool) -> _Word:
+    known = places.words.get((raw, strip_stems))
+    if known is None:
+        if len(places.words) >= WORDS_MEMO:
+            places.words.clear()
+        known = places.words[raw, strip_stems] = _read_new_word(raw, places, strip_stems)
+    return known
+
+
+def _read_new_word(raw: str, places: Places, strip_stems: bool) -> _Word:
+    word = _LEAD.sub("", raw) if raw.startswith(LEADS) else raw
+    lead = raw[: len(raw) - len(word)]
+    province = _PROVINCE.match(word)
+    city = _CITY.match(_strip_prefix(word, PROVINCE_PREFIXES))
+    outside = (province is not None and province[0] not in PROVINCE_PREFIXES) or (
+        city is not None and city[0] not in CITY_PREFIXES and not city[0].endswith(_NOT_CITY)
+    )
+    admin: list[tuple[int, str, str]] = []
+    offset = 0
     for prefixes, element in ((PROVINCE_PREFIXES, "province"), (CITY_PREFIXES, "city")):
         bare = _strip_prefix(word, prefixes)
         if bare != word:
-            reading.elements.append((offset, element, word[: len(word) - len(bare)]))
+            admin.append((offset, element, word[: len(word) - len(bare)]))
             offset += len(word) - len(bare)
             word = bare
+    district: str | None = None
+    stem: str | None = None
     for length in (4, 3, 2):
         head = word[:length]
         code = places.districts.get(head)
@@ -277,19 +313,32 @@ def _admin(word: str, offset: int, places: Places, reading: _Reading, *, strip_s
         rest = word[length:]
         if head in places.stems and (not strip_stems or not rest or rest[0] in _NOT_AFTER_STEM):
             continue
-        reading.district = code
-        reading.stem = head if head in places.stems else ""
-        reading.elements.append((offset, "district", head))
+        district, stem = code, head if head in places.stems else ""
+        admin.append((offset, "district", head))
         offset += length
         word = rest
         break
     for length in range(min(12, len(word)), 2, -1):
         if word[:length] in places.areas:
-            reading.elements.append((offset, "area", word[:length]))
-            reading.stem = ""
+            admin.append((offset, "area", word[:length]))
+            stem = ""
             word = word[length:]
             break
-    return word
+    shift = len(raw) - len(word)
+    tail = _FILLER_TAIL.search(word) if word.endswith(FILLERS) else None
+    ignored_tail = ""
+    if tail is not None and tail.start() > 0:
+        ignored_tail = tail[0]
+        word = word[: tail.start()]
+    road = None
+    split = _ROAD.match(word)
+    if split and len(split[1]) > 1:
+        name, landmark_text = split[1], ""
+        landmark = _LANDMARK.match(name) if len(name) > 4 else None
+        if landmark is not None and len(name) - landmark.end() > 1:
+            landmark_text, name = landmark[0], name[landmark.end() :]
+        road = (name, split[2], landmark_text)
+    return _Word(lead, outside, tuple(admin), district, stem, shift, ignored_tail, word, road)
 
 
 def _numbers(kind: str, digits: str, before: str, after_door: bool) -> list[tuple[str, int]]:
@@ -344,24 +393,26 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
             tokens.append("word")
     road, compound = "", ""
     for position, offset, raw in words:
-        stripped = _LEAD.sub("", raw) if raw.startswith(LEADS) else raw
-        if stripped != raw:
-            reading.ignored.append(raw[: len(raw) - len(stripped)])
-        word = _admin(stripped, offset, places, reading, strip_stems=strip_stems)
-        offset += len(raw) - len(word)
-        tail = _FILLER_TAIL.search(word) if word.endswith(FILLERS) else None
-        if tail is not None and tail.start() > 0:
-            reading.ignored.append(tail[0])
-            word = word[: tail.start()]
+        read = _read_word(raw, places, strip_stems)
+        if read.lead:
+            reading.ignored.append(read.lead)
+        if reading.outside is None:
+            reading.outside = read.outside
+        reading.elements.extend((offset + at, name, part) for at, name, part in read.admin)
+        if read.district is not None:
+            reading.district = read.district
+        if read.stem is not None:
+            reading.stem = read.stem
+        offset += read.shift
+        if read.tail:
+            reading.ignored.append(read.tail)
+        word = read.word
         after = tokens[position + 1] if position + 1 < len(tokens) else ""
         previous = tokens[position - 1] if position else ""
-        split = _ROAD.match(word)
-        if not road and split and len(split[1]) > 1:
-            road, word = split[1], split[2]
-            landmark = _LANDMARK.match(road) if len(road) > 4 else None
-            if landmark is not None and len(road) - landmark.end() > 1:
-                reading.ignored.append(landmark[0])
-                road = road[landmark.end() :]
+        if not road and read.road is not None:
+            road, word, landmark = read.road
+            if landmark:
+                reading.ignored.append(landmark)
             reading.elements.append((offset, "road", road))
         if not word:
             continue
