@@ -27,6 +27,7 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from gridgov.addresses.normalise import Parsed, Places, clean, compound_key, parse, road_stem
+from gridgov.addresses.shapes import shape
 from gridgov.core.versioned import VersionedCache
 
 FUZZ_CUTOFF = 60.0
@@ -40,6 +41,9 @@ OTHER_DISTRICT = 0.85
 NO_UNIT = 0.95
 # A name that sounds the same is an input-method slip, nearly always the same name.
 SAME_SOUND = 0.9
+# A name that looks the same (建唐 for 建康) is a handwriting-pad slip; a little less sure,
+# as a shape group is wider than a sound.
+SAME_SHAPE = 0.85
 # A road written without its suffix (太平南18号) is read as a road after a compound failed.
 NO_SUFFIX = 0.9
 # Words that make a different road when added or swapped: 雨花路 is not 雨花南路,
@@ -136,6 +140,7 @@ class _Names:
     by_bigram: dict[str, list[str]] = field(default_factory=dict)
     by_sound: dict[str, list[str]] = field(default_factory=dict)
     by_letters: dict[str, list[str]] = field(default_factory=dict)
+    by_shape: dict[str, list[str]] = field(default_factory=dict)
     # Answers by (key, district, exact_only): the same names come back query after query.
     memo: dict[tuple[str, str | None, bool], tuple[tuple[int, float], ...]] = field(
         default_factory=dict
@@ -149,6 +154,7 @@ class _Names:
                 self.by_bigram.setdefault(gram, []).append(key)
             self.by_sound.setdefault(sound(key), []).append(key)
             self.by_letters.setdefault("".join(sorted(key)), []).append(key)
+            self.by_shape.setdefault(shape(key), []).append(key)
         self.targets[key].append(target)
 
     def find(
@@ -172,6 +178,9 @@ class _Names:
         if alike:
             # The same sounds, or the same words moved (东中山路 for 中山东路).
             return [(t, SAME_SOUND) for name in alike for t in self.targets[name]]
+        alike = self.by_shape.get(shape(key), ())
+        if alike:
+            return [(t, SAME_SHAPE) for name in alike for t in self.targets[name]]
         if district is not None and district in self.by_district:
             choices: Sequence[str] = self.by_district[district]
         else:

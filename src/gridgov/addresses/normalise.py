@@ -85,14 +85,19 @@ _NUMERAL_RUN = re.compile(
     rf"([{_CN}]+)(?={_MARK}|[\s,，、/]|$|" + "|".join(FILLERS) + ")"
     r"|([〇零一幺二两三四五六七八九]{3,})"
 )
-# IME slips of the markers themselves, only right after a number.
+# IME slips of the markers themselves, only right after a number: homophones, and
+# shape-alikes from a handwriting pad (docs/address-variants.md). A surname (陈) or a
+# common word (亏) counts only between two numbers.
 _MARKER_SLIPS = (
-    (re.compile(rf"(?<=[\d{_CN}])(?:撞|洞|动|冻)"), "栋"),
-    (re.compile(rf"(?<=[\d{_CN}])(?:单原|单远|担元|单园|丹元)"), "单元"),
-    (re.compile(rf"(?<=[\d{_CN}])(?:好|豪)(?!楼)"), "号"),
-    (re.compile(r"(?<=\d)(?:是|市|式|事)(?=[^\u4e00-\u9fff]|$)"), "室"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:撞|洞|动|冻|拣|炼|练)"), "栋"),
+    (re.compile(rf"(?<=[\d{_CN}])陈(?=[\d{_CN}])"), "栋"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:憧|瞳|潼|僮)"), "幢"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:单原|单远|担元|单园|丹元|单无|单亓|单兀|车元)"), "单元"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:好|豪|弓|兮)(?!楼)"), "号"),
+    (re.compile(rf"(?<=[\d{_CN}])亏(?=[\d{_CN}])"), "号"),
+    (re.compile(r"(?<=\d)(?:是|市|式|事|空|窒)(?=[^\u4e00-\u9fff]|$)"), "室"),
 )
-_SLIPS = frozenset("撞洞动冻原远园元好豪是市式事")
+_SLIPS = frozenset("撞洞动冻拣炼练陈憧瞳潼僮原远园元无亓兀好豪弓兮亏是市式事空窒")
 _CN_CHARS = frozenset(_CN)
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 _OPENERS = frozenset("([{【（「『<《")
