@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import opencc
@@ -97,10 +97,18 @@ _MARKER_SLIPS = (
     (re.compile(rf"(?<=[\d{_CN}])亏(?=[\d{_CN}])"), "号"),
     (re.compile(r"(?<=\d)(?:是|市|式|事|空|窒)(?=[^\u4e00-\u9fff]|$)"), "室"),
 )
-_SLIPS = frozenset("撞洞动冻拣炼练陈憧瞳潼僮原远园元无亓兀好豪弓兮亏是市式事空窒")
-_CN_CHARS = frozenset(_CN)
+
+
+def _any_of(chars: str) -> Callable[[str], re.Match[str] | None]:
+    """A test for any of `chars` in a text: a character class scans without making strings."""
+    return re.compile("[" + re.escape(chars) + "]").search
+
+
+_HAS_SLIP = _any_of("撞洞动冻拣炼练陈憧瞳潼僮原远园元无亓兀好豪弓兮亏是市式事空窒")
+_HAS_CN = _any_of(_CN)
+_HAS_NUMBER = re.compile(r"\d|[" + "".join(CN_DIGITS) + "]").search
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
-_OPENERS = frozenset("([{【（「『<《")
+_HAS_OPENER = _any_of("([{【（「『<《")
 _BRACKETS = re.compile(r"[(\[{【（「『<《]([^)\]}】）」』>》]*)[)\]}】）」』>》]?")
 _DISTANCE = re.compile(r"[^\s往向朝]{0,8}[往向朝][东南西北]+走?(?:约?\d+米)?|约?\d+米处?")
 _KEEP_BRACKET = re.compile(r"\d+(?:号|-)")
@@ -109,9 +117,9 @@ _TITLE = "先生|女士|小姐|师傅|阿姨|大爷|老师"
 _PERSON = re.compile(rf"[^\s\d]{{1,3}}?(?:{_TITLE})")
 # Cheap tests that let most texts skip a pattern: (pattern, characters it needs).
 _SET_ASIDE = (
-    (_PHONE, frozenset("0123456789")),
-    (_PERSON, frozenset("生士姐傅姨爷师")),
-    (_DISTANCE, frozenset("往向朝米")),
+    (_PHONE, _any_of("0123456789")),
+    (_PERSON, _any_of("生士姐傅姨爷师")),
+    (_DISTANCE, _any_of("往向朝米")),
 )
 _UNPRINTABLE = re.compile(
     r"[^\w\s#\-" + re.escape(string.punctuation) + "，。、；：（）【】《》「」『』“”‘’～！？]"
@@ -150,10 +158,10 @@ def clean(text: str) -> str:
     """Simplified, half-width, printable, Arabic numbers and the markers spelled right."""
     # Unprintables go first: opencc cannot encode a lone surrogate a JSON body may carry.
     text = _T2S.convert(_UNPRINTABLE.sub(" ", to_halfwidth(text))).replace("_", " ")
-    if not _SLIPS.isdisjoint(text):
+    if _HAS_SLIP(text):
         for pattern, marker in _MARKER_SLIPS:
             text = pattern.sub(marker, text)
-    return arabic_numerals(text) if not _CN_CHARS.isdisjoint(text) else text
+    return arabic_numerals(text) if _HAS_CN(text) else text
 
 
 def road_stem(name: str) -> tuple[str, str]:
@@ -258,9 +266,9 @@ def _set_aside(text: str, reading: _Reading) -> str:
         reading.ignored.append(m[0])
         return " "
 
-    text = _BRACKETS.sub(bracket, text) if not _OPENERS.isdisjoint(text) else text
+    text = _BRACKETS.sub(bracket, text) if _HAS_OPENER(text) else text
     for pattern, needs in _SET_ASIDE:
-        if not needs.isdisjoint(text):
+        if needs(text):
             text = pattern.sub(drop, text)
     return text
 
@@ -346,10 +354,8 @@ def _read_new_word(raw: str, places: Places, strip_stems: bool) -> _Word:
     return _Word(lead, outside, tuple(admin), district, stem, shift, ignored_tail, word, road)
 
 
-def _numbers(kind: str, digits: str, before: str, after_door: bool) -> list[tuple[str, int]]:
-    """One numeric token as (element, value) pairs; a dash chain reads by what precedes it."""
-    if kind != "chain":
-        return [(kind, int(digits))]
+def _chain(digits: str, before: str, after_door: bool) -> list[tuple[str, int]]:
+    """A dash chain as (element, value) pairs, read by what precedes it."""
     values = [int(v) for v in digits.split("-")]
     names: tuple[str, ...]
     if len(values) == 4:
@@ -382,7 +388,11 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
                 phase = phase or m[0]
                 reading.elements.append((base + m.start(), "phase", m[0]))
                 continue
-            found = _numbers(kind, m[kind], piece[0][: m.start()], "door" in values)
+            found = (
+                [(kind, int(m[kind]))]
+                if kind != "chain"
+                else _chain(m[kind], piece[0][: m.start()], "door" in values)
+            )
             if kind == "room" and "room" in values and "door" not in values:
                 found = [("door", values.pop("room")), ("room", found[0][1])]
             fresh = [(name, value) for name, value in found if name not in values]
@@ -391,7 +401,7 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
                 unread = True
                 continue
             values.update(fresh)
-            label = "-".join(name for name, _ in found)
+            label = found[0][0] if len(found) == 1 else "-".join(name for name, _ in found)
             reading.elements.append((base + m.start(), label, m[0]))
         if at < len(piece[0]):
             words.append((len(tokens), base + at, piece[0][at:]))
@@ -440,7 +450,7 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
             reading.elements.append((offset, "compound", word))
         else:
             reading.ignored.append(word)
-            unread = unread or any(ch.isdigit() or ch in CN_DIGITS for ch in word)
+            unread = unread or _HAS_NUMBER(word) is not None
     if not road and not compound and not values:
         return None
     if "floor" in values and values.get("room", 100) < 100:
