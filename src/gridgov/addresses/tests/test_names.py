@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from gridgov.addresses.matcher import POSITION_CHARS, SAME_SHAPE, _Names
+import random
+
+from rapidfuzz import fuzz, process
+
+from gridgov.addresses.generate import NAME_CHARS
+from gridgov.addresses.matcher import FUZZ_CUTOFF, POSITION_CHARS, SAME_SHAPE, _Names
 from gridgov.addresses.normalise import Places, parse
 from gridgov.addresses.shapes import GROUPS, shape
 
@@ -34,3 +39,18 @@ def test_a_word_read_twice_reads_the_same() -> None:
     assert parse("南京市秦淮区太平南路18号3幢", places) == first
     assert first is not None
     assert (first.district, first.road) == ("320104", "太平南路")
+
+
+def test_fuzzy_search_scores_only_names_that_can_reach_the_cutoff() -> None:
+    """The district's block, cut to names sharing enough characters, answers as the whole."""
+    rng = random.Random(5)
+    names = _Names()
+    for i in range(400):
+        names.add("".join(rng.choices(NAME_CHARS[:40], k=rng.randint(2, 5))), i, "320104")
+    block = names.by_district["320104"]
+    for key in ("".join(rng.choices(NAME_CHARS[:40], k=rng.randint(2, 6))) for _ in range(200)):
+        whole = process.extract(key, block, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZ_CUTOFF)
+        cut = process.extract(
+            key, names._sharing(key, "320104"), scorer=fuzz.ratio, limit=3, score_cutoff=FUZZ_CUTOFF
+        )
+        assert [(n, s) for n, s, _ in cut] == [(n, s) for n, s, _ in whole], key
