@@ -104,7 +104,8 @@ def _any_of(chars: str) -> Callable[[str], re.Match[str] | None]:
     return re.compile("[" + re.escape(chars) + "]").search
 
 
-_HAS_SLIP = _any_of("撞洞动冻拣炼练陈憧瞳潼僮原远园元无亓兀好豪弓兮亏是市式事空窒")
+# The slips' own characters; not 元, which every 单元 has.
+_HAS_SLIP = _any_of("撞洞动冻拣炼练陈憧瞳潼僮原远园担丹车无亓兀好豪弓兮亏是市式事空窒")
 _HAS_CN = _any_of(_CN)
 _HAS_NUMBER = re.compile(r"\d|[" + "".join(CN_DIGITS) + "]").search
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
