@@ -289,10 +289,12 @@ class _Word:
     road: tuple[str, str, str] | None  # (road, rest, landmark before it) when it names one
 
 
+# Words remembered before the memo starts over: about 300 bytes each, 30 MB at the most.
 WORDS_MEMO = 100_000
 
 
 def _read_word(raw: str, places: Places, strip_stems: bool) -> _Word:
+    """The word's reading, remembered: most words are a road or a compound read before."""
     known = places.words.get((raw, strip_stems))
     if known is None:
         if len(places.words) >= WORDS_MEMO:
@@ -302,6 +304,8 @@ def _read_word(raw: str, places: Places, strip_stems: bool) -> _Word:
 
 
 def _read_new_word(raw: str, places: Places, strip_stems: bool) -> _Word:
+    """Lead words, province, city, district and area off the front, a landmark off the end,
+    and the road split off what is left."""
     word = _LEAD.sub("", raw) if raw.startswith(LEADS) else raw
     lead = raw[: len(raw) - len(word)]
     province = _PROVINCE.match(word)
