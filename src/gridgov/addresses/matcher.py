@@ -3,12 +3,15 @@
 The library has over a million rows; a query must cost microseconds, so
 nothing scans it. Blocking is hierarchical: the district (when the text
 names one) narrows the roads and compounds; a road or compound is found by
-an exact dictionary lookup on its normalised key, and only when that fails
-by rapidfuzz within the block (the district's names, or the names sharing a
-character pair with the query). The door is a dictionary lookup, and the
-building/unit/room below it one vectorised binary search over packed integer
-keys for the whole batch. Each process keeps the index and rebuilds it when
-LibraryVersion moves, as the jurisdiction's spatial index does.
+an exact dictionary lookup on its normalised key, then by its sound, its
+words moved or its shape (`shapes.py`), and only when those fail by
+rapidfuzz within the block (the district's names that share enough
+characters to reach the cutoff, or the names sharing a character pair with
+the query). Lookups are remembered per key (ADR 0035). The door is a
+dictionary lookup, and the building/unit/room below it one vectorised binary
+search over packed integer keys for the whole batch. Each process keeps the
+index and rebuilds it when LibraryVersion moves, as the jurisdiction's
+spatial index does.
 """
 
 from __future__ import annotations
