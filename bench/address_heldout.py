@@ -82,6 +82,24 @@ SHAPES = {
     "王": "玉", "玉": "王", "日": "曰", "未": "末", "干": "千", "土": "士", "己": "已",
     "兴": "光", "海": "悔", "湖": "糊", "花": "化", "银": "很", "城": "域", "新": "亲",
 }  # fmt: skip
+# More shape-alikes for the characters of the real roads and compound stems the table
+# above leaves out, by the kinds of docs/address-variants.md: a stroke more or less, the
+# same phonetic part under another radical, a neighbouring part.
+REAL_SHAPES = {
+    "珠": "株", "蟠": "播", "瑞": "端", "御": "卸", "马": "乌", "庐": "卢", "嘉": "喜",
+    "陵": "凌", "体": "休", "福": "副", "宁": "宇", "场": "扬", "热": "势", "浦": "捕",
+    "德": "徳", "仙": "仟", "鹤": "鹊", "栖": "西", "翠": "萃", "屏": "屎", "锦": "绵",
+    "绣": "锈", "月": "用", "凰": "皇", "紫": "柴", "淮": "准", "梅": "悔", "鹭": "鹫",
+    "钟": "种", "朝": "潮", "幸": "辛", "碧": "璧", "源": "原", "汇": "江", "景": "影",
+    "道": "遒", "雄": "雌", "延": "廷", "津": "律", "塔": "搭", "镇": "填", "岭": "铃",
+    "软": "欤", "双": "仅", "弘": "引", "胜": "性", "佛": "拂", "箔": "泊", "奥": "粤",
+    "黄": "寅", "草": "早", "应": "庄", "箍": "篐", "剪": "煎", "庆": "床", "集": "焦",
+}  # fmt: skip
+# Shape-alike slips of the markers, picked from a handwriting pad after the number.
+MARKER_SHAPES = {
+    "号": ("弓", "兮", "亏"), "幢": ("憧", "瞳", "潼"), "栋": ("拣", "炼", "陈"),
+    "单元": ("单无", "单亓", "車元"), "室": ("空", "窒"),
+}  # fmt: skip
 NAME_PERSONS = tuple(s for s, _ in SURNAMES[:30])
 PHASES = ("一期", "二期", "三期", "东区", "西区", "北区")
 LANDMARKS = ("新街口", "夫子庙", "地铁站", "公交站", "菜场", "学校", "超市", "医院")
@@ -266,6 +284,29 @@ def _name_typo(table: dict[str, str]) -> Family:
     return family
 
 
+def _real_shape(p: Parts, rng: random.Random) -> str | None:
+    """One shape-alike in a real, short name: where a slip leaves least of the name intact."""
+    if p.road in REAL_ROAD_NAMES and (not p.compound or rng.random() < 0.6):
+        stem, suffix = road_split(p.road)
+        changed = typo_name(stem, SHAPES | REAL_SHAPES, rng)
+        return None if changed is None else door(p, changed + suffix) + below(p, rng)
+    stem, suffix = compound_split(p.compound)
+    if stem not in COMPOUND_STEMS or not p.building:
+        return None
+    changed = typo_name(stem, SHAPES | REAL_SHAPES, rng)
+    return None if changed is None else changed + suffix + below(p, rng)
+
+
+def _marker_shape(p: Parts, rng: random.Random) -> str | None:
+    if not (p.building and p.unit and p.room):
+        return None
+    door_mark = rng.choice(MARKER_SHAPES["号"] + ("号",))
+    building = rng.choice(MARKER_SHAPES[rng.choice(("幢", "栋"))])
+    unit = rng.choice(MARKER_SHAPES["单元"] + ("单元",))
+    room = rng.choice(MARKER_SHAPES["室"] + ("室",))
+    return f"{p.road}{p.door}{door_mark}{p.building}{building}{p.unit}{unit}{p.room}{room}"
+
+
 def _suffix_dropped(p: Parts, rng: random.Random) -> str:
     return door(p, road_split(p.road)[0]) + below(p, rng)
 
@@ -412,6 +453,9 @@ FAMILIES: dict[str, Family] = {
     "absent_road": _absent_road,
     "absent_door": _absent_door,
     "other_city": _other_city,
+    # Added for issue 17's second round, last so the families above draw the same queries.
+    "name_shape_real": _real_shape,
+    "marker_shape": _marker_shape,
 }
 ABSENT = frozenset({"absent_road", "absent_door", "other_city"})
 

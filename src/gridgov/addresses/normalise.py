@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import opencc
 
@@ -85,17 +85,31 @@ _NUMERAL_RUN = re.compile(
     rf"([{_CN}]+)(?={_MARK}|[\s,，、/]|$|" + "|".join(FILLERS) + ")"
     r"|([〇零一幺二两三四五六七八九]{3,})"
 )
-# IME slips of the markers themselves, only right after a number.
+# IME slips of the markers themselves, only right after a number: homophones, and
+# shape-alikes from a handwriting pad (docs/address-variants.md). A surname (陈) or a
+# common word (亏) counts only between two numbers.
 _MARKER_SLIPS = (
-    (re.compile(rf"(?<=[\d{_CN}])(?:撞|洞|动|冻)"), "栋"),
-    (re.compile(rf"(?<=[\d{_CN}])(?:单原|单远|担元|单园|丹元)"), "单元"),
-    (re.compile(rf"(?<=[\d{_CN}])(?:好|豪)(?!楼)"), "号"),
-    (re.compile(r"(?<=\d)(?:是|市|式|事)(?=[^\u4e00-\u9fff]|$)"), "室"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:撞|洞|动|冻|拣|炼|练)"), "栋"),
+    (re.compile(rf"(?<=[\d{_CN}])陈(?=[\d{_CN}])"), "栋"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:憧|瞳|潼|僮)"), "幢"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:单原|单远|担元|单园|丹元|单无|单亓|单兀|车元)"), "单元"),
+    (re.compile(rf"(?<=[\d{_CN}])(?:好|豪|弓|兮)(?!楼)"), "号"),
+    (re.compile(rf"(?<=[\d{_CN}])亏(?=[\d{_CN}])"), "号"),
+    (re.compile(r"(?<=\d)(?:是|市|式|事|空|窒)(?=[^\u4e00-\u9fff]|$)"), "室"),
 )
-_SLIPS = frozenset("撞洞动冻原远园元好豪是市式事")
-_CN_CHARS = frozenset(_CN)
+
+
+def _any_of(chars: str) -> Callable[[str], re.Match[str] | None]:
+    """A test for any of `chars` in a text: a character class scans without making strings."""
+    return re.compile("[" + re.escape(chars) + "]").search
+
+
+# The slips' own characters; not 元, which every 单元 has.
+_HAS_SLIP = _any_of("撞洞动冻拣炼练陈憧瞳潼僮原远园担丹车无亓兀好豪弓兮亏是市式事空窒")
+_HAS_CN = _any_of(_CN)
+_HAS_NUMBER = re.compile(r"\d|[" + "".join(CN_DIGITS) + "]").search
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
-_OPENERS = frozenset("([{【（「『<《")
+_HAS_OPENER = _any_of("([{【（「『<《")
 _BRACKETS = re.compile(r"[(\[{【（「『<《]([^)\]}】）」』>》]*)[)\]}】）」』>》]?")
 _DISTANCE = re.compile(r"[^\s往向朝]{0,8}[往向朝][东南西北]+走?(?:约?\d+米)?|约?\d+米处?")
 _KEEP_BRACKET = re.compile(r"\d+(?:号|-)")
@@ -104,9 +118,9 @@ _TITLE = "先生|女士|小姐|师傅|阿姨|大爷|老师"
 _PERSON = re.compile(rf"[^\s\d]{{1,3}}?(?:{_TITLE})")
 # Cheap tests that let most texts skip a pattern: (pattern, characters it needs).
 _SET_ASIDE = (
-    (_PHONE, frozenset("0123456789")),
-    (_PERSON, frozenset("生士姐傅姨爷师")),
-    (_DISTANCE, frozenset("往向朝米")),
+    (_PHONE, _any_of("0123456789")),
+    (_PERSON, _any_of("生士姐傅姨爷师")),
+    (_DISTANCE, _any_of("往向朝米")),
 )
 _UNPRINTABLE = re.compile(
     r"[^\w\s#\-" + re.escape(string.punctuation) + "，。、；：（）【】《》「」『』“”‘’～！？]"
@@ -145,10 +159,10 @@ def clean(text: str) -> str:
     """Simplified, half-width, printable, Arabic numbers and the markers spelled right."""
     # Unprintables go first: opencc cannot encode a lone surrogate a JSON body may carry.
     text = _T2S.convert(_UNPRINTABLE.sub(" ", to_halfwidth(text))).replace("_", " ")
-    if not _SLIPS.isdisjoint(text):
+    if _HAS_SLIP(text):
         for pattern, marker in _MARKER_SLIPS:
             text = pattern.sub(marker, text)
-    return arabic_numerals(text) if not _CN_CHARS.isdisjoint(text) else text
+    return arabic_numerals(text) if _HAS_CN(text) else text
 
 
 def road_stem(name: str) -> tuple[str, str]:
@@ -198,6 +212,11 @@ class Places:
     districts: Mapping[str, str]  # full name or stem → district code
     stems: frozenset[str]  # which keys of `districts` are bare stems
     areas: frozenset[str]  # subdistrict and community full names
+    # What each word between numbers says by itself (`_read_word`), by (word, strip_stems):
+    # road and place names repeat from one address to the next, their numbers do not.
+    words: dict[tuple[str, bool], _Word] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def from_names(
@@ -248,27 +267,62 @@ def _set_aside(text: str, reading: _Reading) -> str:
         reading.ignored.append(m[0])
         return " "
 
-    text = _BRACKETS.sub(bracket, text) if not _OPENERS.isdisjoint(text) else text
+    text = _BRACKETS.sub(bracket, text) if _HAS_OPENER(text) else text
     for pattern, needs in _SET_ASIDE:
-        if not needs.isdisjoint(text):
+        if needs(text):
             text = pattern.sub(drop, text)
     return text
 
 
-def _admin(word: str, offset: int, places: Places, reading: _Reading, *, strip_stems: bool) -> str:
-    """Strip province, city, district and area names from the front of a word."""
-    if reading.outside is None:
-        province = _PROVINCE.match(word)
-        city = _CITY.match(_strip_prefix(word, PROVINCE_PREFIXES))
-        reading.outside = (province is not None and province[0] not in PROVINCE_PREFIXES) or (
-            city is not None and city[0] not in CITY_PREFIXES and not city[0].endswith(_NOT_CITY)
-        )
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """One word between numbers, read without its neighbours; `parse` applies it in context."""
+
+    lead: str  # a hotline opening or contact word before it, ignored
+    outside: bool  # another province or city, if this is the address's first word
+    admin: tuple[tuple[int, str, str], ...]  # (offset in the word, element, text)
+    district: str | None
+    stem: str | None  # the district stem to remember, "" to forget it, None to leave it
+    shift: int  # characters read off the front
+    tail: str  # a landmark word at its end, ignored
+    word: str  # what is left to read as a road or a compound
+    road: tuple[str, str, str] | None  # (road, rest, landmark before it) when it names one
+
+
+# Words remembered before the memo starts over: about 300 bytes each, 30 MB at the most.
+WORDS_MEMO = 100_000
+
+
+def _read_word(raw: str, places: Places, strip_stems: bool) -> _Word:
+    """The word's reading, remembered: most words are a road or a compound read before."""
+    known = places.words.get((raw, strip_stems))
+    if known is None:
+        if len(places.words) >= WORDS_MEMO:
+            places.words.clear()
+        known = places.words[raw, strip_stems] = _read_new_word(raw, places, strip_stems)
+    return known
+
+
+def _read_new_word(raw: str, places: Places, strip_stems: bool) -> _Word:
+    """Lead words, province, city, district and area off the front, a landmark off the end,
+    and the road split off what is left."""
+    word = _LEAD.sub("", raw) if raw.startswith(LEADS) else raw
+    lead = raw[: len(raw) - len(word)]
+    province = _PROVINCE.match(word)
+    city = _CITY.match(_strip_prefix(word, PROVINCE_PREFIXES))
+    outside = (province is not None and province[0] not in PROVINCE_PREFIXES) or (
+        city is not None and city[0] not in CITY_PREFIXES and not city[0].endswith(_NOT_CITY)
+    )
+    admin: list[tuple[int, str, str]] = []
+    offset = 0
     for prefixes, element in ((PROVINCE_PREFIXES, "province"), (CITY_PREFIXES, "city")):
         bare = _strip_prefix(word, prefixes)
         if bare != word:
-            reading.elements.append((offset, element, word[: len(word) - len(bare)]))
+            admin.append((offset, element, word[: len(word) - len(bare)]))
             offset += len(word) - len(bare)
             word = bare
+    district: str | None = None
+    stem: str | None = None
     for length in (4, 3, 2):
         head = word[:length]
         code = places.districts.get(head)
@@ -277,25 +331,36 @@ def _admin(word: str, offset: int, places: Places, reading: _Reading, *, strip_s
         rest = word[length:]
         if head in places.stems and (not strip_stems or not rest or rest[0] in _NOT_AFTER_STEM):
             continue
-        reading.district = code
-        reading.stem = head if head in places.stems else ""
-        reading.elements.append((offset, "district", head))
+        district, stem = code, head if head in places.stems else ""
+        admin.append((offset, "district", head))
         offset += length
         word = rest
         break
     for length in range(min(12, len(word)), 2, -1):
         if word[:length] in places.areas:
-            reading.elements.append((offset, "area", word[:length]))
-            reading.stem = ""
+            admin.append((offset, "area", word[:length]))
+            stem = ""
             word = word[length:]
             break
-    return word
+    shift = len(raw) - len(word)
+    tail = _FILLER_TAIL.search(word) if word.endswith(FILLERS) else None
+    ignored_tail = ""
+    if tail is not None and tail.start() > 0:
+        ignored_tail = tail[0]
+        word = word[: tail.start()]
+    road = None
+    split = _ROAD.match(word)
+    if split and len(split[1]) > 1:
+        name, landmark_text = split[1], ""
+        landmark = _LANDMARK.match(name) if len(name) > 4 else None
+        if landmark is not None and len(name) - landmark.end() > 1:
+            landmark_text, name = landmark[0], name[landmark.end() :]
+        road = (name, split[2], landmark_text)
+    return _Word(lead, outside, tuple(admin), district, stem, shift, ignored_tail, word, road)
 
 
-def _numbers(kind: str, digits: str, before: str, after_door: bool) -> list[tuple[str, int]]:
-    """One numeric token as (element, value) pairs; a dash chain reads by what precedes it."""
-    if kind != "chain":
-        return [(kind, int(digits))]
+def _chain(digits: str, before: str, after_door: bool) -> list[tuple[str, int]]:
+    """A dash chain as (element, value) pairs, read by what precedes it."""
     values = [int(v) for v in digits.split("-")]
     names: tuple[str, ...]
     if len(values) == 4:
@@ -328,7 +393,11 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
                 phase = phase or m[0]
                 reading.elements.append((base + m.start(), "phase", m[0]))
                 continue
-            found = _numbers(kind, m[kind], piece[0][: m.start()], "door" in values)
+            found = (
+                [(kind, int(m[kind]))]
+                if kind != "chain"
+                else _chain(m[kind], piece[0][: m.start()], "door" in values)
+            )
             if kind == "room" and "room" in values and "door" not in values:
                 found = [("door", values.pop("room")), ("room", found[0][1])]
             fresh = [(name, value) for name, value in found if name not in values]
@@ -337,31 +406,33 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
                 unread = True
                 continue
             values.update(fresh)
-            label = "-".join(name for name, _ in found)
+            label = found[0][0] if len(found) == 1 else "-".join(name for name, _ in found)
             reading.elements.append((base + m.start(), label, m[0]))
         if at < len(piece[0]):
             words.append((len(tokens), base + at, piece[0][at:]))
             tokens.append("word")
     road, compound = "", ""
     for position, offset, raw in words:
-        stripped = _LEAD.sub("", raw) if raw.startswith(LEADS) else raw
-        if stripped != raw:
-            reading.ignored.append(raw[: len(raw) - len(stripped)])
-        word = _admin(stripped, offset, places, reading, strip_stems=strip_stems)
-        offset += len(raw) - len(word)
-        tail = _FILLER_TAIL.search(word) if word.endswith(FILLERS) else None
-        if tail is not None and tail.start() > 0:
-            reading.ignored.append(tail[0])
-            word = word[: tail.start()]
+        read = _read_word(raw, places, strip_stems)
+        if read.lead:
+            reading.ignored.append(read.lead)
+        if reading.outside is None:
+            reading.outside = read.outside
+        reading.elements.extend((offset + at, name, part) for at, name, part in read.admin)
+        if read.district is not None:
+            reading.district = read.district
+        if read.stem is not None:
+            reading.stem = read.stem
+        offset += read.shift
+        if read.tail:
+            reading.ignored.append(read.tail)
+        word = read.word
         after = tokens[position + 1] if position + 1 < len(tokens) else ""
         previous = tokens[position - 1] if position else ""
-        split = _ROAD.match(word)
-        if not road and split and len(split[1]) > 1:
-            road, word = split[1], split[2]
-            landmark = _LANDMARK.match(road) if len(road) > 4 else None
-            if landmark is not None and len(road) - landmark.end() > 1:
-                reading.ignored.append(landmark[0])
-                road = road[landmark.end() :]
+        if not road and read.road is not None:
+            road, word, landmark = read.road
+            if landmark:
+                reading.ignored.append(landmark)
             reading.elements.append((offset, "road", road))
         if not word:
             continue
@@ -384,7 +455,7 @@ def parse(text: str, places: Places, *, strip_stems: bool = True) -> Parsed | No
             reading.elements.append((offset, "compound", word))
         else:
             reading.ignored.append(word)
-            unread = unread or any(ch.isdigit() or ch in CN_DIGITS for ch in word)
+            unread = unread or _HAS_NUMBER(word) is not None
     if not road and not compound and not values:
         return None
     if "floor" in values and values.get("room", 100) < 100:

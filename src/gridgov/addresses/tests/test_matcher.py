@@ -131,12 +131,12 @@ def test_real_writings_match_and_explain(library: Tree, writing: str) -> None:
     assert place in clean(text)  # the explanation names the place as it was written
 
 
-def test_a_homophone_in_a_real_name_still_matches(library: Tree) -> None:
+@pytest.mark.parametrize("road", ["太苹南路", "大平南路"])  # a homophone, a shape-alike
+def test_a_slip_in_a_real_name_still_matches(library: Tree, road: str) -> None:
     room = _room_on("太平南路")
     assert room.road.name == "太平南路"
-    match = matcher_index().match(
-        f"太苹南路{room.door}号{room.building}幢{room.unit}单元{room.room}室"
-    )
+    text = f"{road}{room.door}号{room.building}幢{room.unit}单元{room.room}室"
+    match = matcher_index().match(text)
     assert (match.status, match.code) == ("matched", room.code)
     assert match.confidence < 1.0
 
