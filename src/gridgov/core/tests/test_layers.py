@@ -40,7 +40,6 @@ LAYERS: list[tuple[str, ...]] = [
     ("decisions",),
     ("command",),
     ("assessment",),
-    ("insight",),
     ("rentals",),
     ("insight",),
     ("reports",),
