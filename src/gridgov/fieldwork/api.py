@@ -41,6 +41,7 @@ from gridgov.fieldwork.actions.patrols import (
     patrol_start,
 )
 from gridgov.fieldwork.actions.visits import care_plan_save, person_label, visit_record
+from gridgov.fieldwork.kinds import FIELD_ROLES
 from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.selectors import node_get
 from gridgov.registry.selectors import person_get
@@ -91,7 +92,11 @@ class TaskIn(Schema):
     title: str
     note: str = ""
     grid: str = Field(description="The grid's code.")
-    assignee: str | None = Field(None, description="A grid worker's username; none for any.")
+    assignee: str | None = Field(
+        None,
+        description="The username of a grid worker (or of a community's staff, when the "
+        "kind allows); none for any worker of the grid.",
+    )
     due_at: datetime | None = Field(None, description="Default: the kind's working time.")
     source_key: str = Field("", description="The same key twice makes one task.")
 
@@ -374,12 +379,13 @@ def _this_month() -> str:
 
 
 @router.get("/tasks", response=list[TaskOut])
-def task_list(request: HttpRequest, status: str = "open") -> Any:
-    """The caller's tasks (a grid worker's own list; a centre's tasks of its tree)."""
+def task_list(request: HttpRequest, status: str = "open", mine: bool = False) -> Any:
+    """The caller's tasks: a grid worker's own list; a centre's tasks of its tree, or with
+    `mine` the tasks it may do itself (a community's staff given a task)."""
     user = request_user(request)
     rows = (
         selectors.tasks_of_worker(user)
-        if user.role == Role.GRID_WORKER
+        if mine or user.role == Role.GRID_WORKER
         else selectors.tasks_visible(user)
     )
     return (
@@ -393,7 +399,9 @@ def task_list(request: HttpRequest, status: str = "open") -> Any:
 def task_create(request: HttpRequest, payload: TaskIn) -> Any:
     user = request_user(request)
     grid = node_get(user, payload.grid)
-    assignee = selectors.grid_worker_get(user, payload.assignee) if payload.assignee else None
+    assignee = (
+        selectors.grid_worker_get(user, payload.assignee, FIELD_ROLES) if payload.assignee else None
+    )
     existing = (
         bool(payload.source_key)
         and FieldTask.objects.unscoped().filter(source_key=payload.source_key).exists()
