@@ -11,11 +11,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from gridgov.accounts.requests import request_user
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import InvalidInput
+from gridgov.core.multipart import json_part
 from gridgov.events.models import Event
 from gridgov.fieldwork import selectors
 from gridgov.fieldwork.actions import (
@@ -429,6 +430,26 @@ def task_complete(request: HttpRequest, task_id: int, payload: CompleteIn) -> An
     user = request_user(request)
     task = field_task_complete(
         actor=user, task=selectors.field_task_get(user, task_id), **payload.dict()
+    )
+    return selectors.field_task_get(user, task.pk)
+
+
+@router.post("/tasks/{task_id}/complete/with-photos", response=TaskOut)
+def task_complete_with_photos(
+    request: HttpRequest,
+    task_id: int,
+    data: Form[str],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """The result as multipart: `data` holds the JSON of /complete, `photos` the JPEG, PNG
+    or WebP files (each checked by its content and size; a bad one is a 422 naming it)."""
+    user = request_user(request)
+    payload = json_part(CompleteIn, data)
+    task = field_task_complete(
+        actor=user,
+        task=selectors.field_task_get(user, task_id),
+        photos=list(photos or []),
+        **payload.dict(),
     )
     return selectors.field_task_get(user, task.pk)
 

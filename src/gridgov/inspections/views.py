@@ -63,6 +63,15 @@ def _answers(inspection: Inspection, post: Any) -> list[actions.Answer]:
     ]
 
 
+def _coordinate(posted: str) -> float | None:
+    """The phone's position as posted; nothing (no position found) or not a number is none,
+    and the action decides what a missing one means."""
+    try:
+        return float(posted) if posted else None
+    except ValueError:
+        return None
+
+
 @page_view
 def inspection(request: UserRequest, inspection_id: int) -> HttpResponse:
     _require_page(request)
@@ -80,7 +89,14 @@ def inspection(request: UserRequest, inspection_id: int) -> HttpResponse:
                 answers=_answers(found, request.POST),
                 checklist_version=int(posted) if posted.isdigit() else None,
                 note=request.POST.get("note", ""),
+                lon=_coordinate(request.POST.get("lon", "")),
+                lat=_coordinate(request.POST.get("lat", "")),
                 photos=request.FILES.getlist("photos"),
+                item_photos={
+                    str(item["code"]): request.FILES.getlist(f"photo-{item['code']}")
+                    for item in selectors.inspection_items(found)
+                    if request.FILES.getlist(f"photo-{item['code']}")
+                },
             )
         except (InvalidInput, Conflict) as exc:
             error = exc
@@ -111,6 +127,7 @@ def inspection(request: UserRequest, inspection_id: int) -> HttpResponse:
             "items": items,
             "checklist_version": version if found.rectification_id is None else None,
             "note": request.POST.get("note", ""),
+            "photos": list(found.photos.all()),
             "error": error,
         },
         status=error.status if error else 200,
