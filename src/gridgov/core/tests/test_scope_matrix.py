@@ -372,6 +372,9 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     "GET /inspections/rectifications/": own_listing("/inspections/rectifications/"),
     "GET /inspections/ledger/": node_page(f"/inspections/ledger/?node={COMMUNITY}"),
+    "GET /inspections/venues/flag/": own_listing(
+        "/inspections/venues/flag/?kind=small_shop&q=目标"
+    ),
     # Pages.
     "GET /": own_listing("/"),
     "GET /home/counts": own_listing("/home/counts"),
