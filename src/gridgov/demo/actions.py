@@ -37,7 +37,7 @@ from gridgov.demo.campaigns import campaign_seed
 from gridgov.demo.casework import casework_seed
 from gridgov.demo.command import command_seed
 from gridgov.demo.decisions import ASSESSOR_NAME, decisions_seed
-from gridgov.demo.fieldwork import fieldwork_seed
+from gridgov.demo.fieldwork import FIELD_ACCOUNT_PREFIX, fieldwork_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
@@ -300,9 +300,11 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
         return {}
     below = Q(code__startswith=code) & ~Q(pk=city.pk)
     inside = Node.objects.filter(below)
+    # The demo logins and the grid workers' accounts the field-work seed made.
+    demo_users = Q(username__in=DEMO_USERNAMES) | Q(username__startswith=FIELD_ACCOUNT_PREFIX)
     strangers = (
         User.objects.filter(Q(node__in=inside) | Q(department__node__code__startswith=code))
-        .exclude(username__in=DEMO_USERNAMES)
+        .exclude(demo_users)
         .values_list("username", flat=True)
     )
     if strangers:
@@ -311,9 +313,7 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
             % {"names": ", ".join(sorted(strangers))},
             code="accounts_inside_demo_city",
         )
-    User.objects.filter(username__in=DEMO_USERNAMES).update(
-        node=city, department=None, is_active=False
-    )
+    User.objects.filter(demo_users).update(node=city, department=None, is_active=False)
     StaffMember.objects.filter(user__username__in=DEMO_USERNAMES).update(user=None)
     deleted: dict[str, int] = {}
 

@@ -116,17 +116,20 @@ class PatrolAdmin(ReadOnly, ScopedAdmin[Patrol]):
         return selectors.patrols_visible(user)
 
 
-@admin.display(description=_("person"))
-def masked_person(row: CarePlan | Visit) -> str:
-    return person_label(row.person)
+class MaskedPerson:
+    """The resident as the worker's phone names them: masked."""
+
+    @admin.display(description=_("person"))
+    def masked_person(self, row: CarePlan | Visit) -> str:
+        return person_label(row.person)
 
 
 @admin.register(CarePlan)
-class CarePlanAdmin(ReadOnly, ScopedAdmin[CarePlan]):
-    list_display = [masked_person, "category", "grid", "every_days", "next_due", "active"]
+class CarePlanAdmin(MaskedPerson, ReadOnly, ScopedAdmin[CarePlan]):
+    list_display = ["masked_person", "category", "grid", "every_days", "next_due", "active"]
     list_filter = ["category", "active"]
     search_fields = ["grid__name", "grid__code"]
-    fields = readonly_fields = (masked_person, "category", "grid", "every_days", "next_due")
+    fields = readonly_fields = ("masked_person", "category", "grid", "every_days", "next_due")
     list_select_related = ["person", "grid"]
 
     def visible(self, user: User) -> QuerySet[CarePlan]:
@@ -134,13 +137,13 @@ class CarePlanAdmin(ReadOnly, ScopedAdmin[CarePlan]):
 
 
 @admin.register(Visit)
-class VisitAdmin(ReadOnly, ScopedAdmin[Visit]):
-    list_display = [masked_person, "grid", "visitor", "at", "met"]
+class VisitAdmin(MaskedPerson, ReadOnly, ScopedAdmin[Visit]):
+    list_display = ["masked_person", "grid", "visitor", "at", "met"]
     list_filter = ["met", "plan__category"]
     search_fields = ["visitor__username", "grid__name", "situation", "needs"]
     date_hierarchy = "at"
     fields = readonly_fields = (
-        masked_person,
+        "masked_person",
         "grid",
         "visitor",
         "at",

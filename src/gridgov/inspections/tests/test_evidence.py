@@ -59,7 +59,8 @@ def test_a_result_far_from_the_venue_is_refused(
     # With a standard address, inside the grid yet some 470 m from the door is too far.
     road = road_create(actor=None, code="320104R99998", name="目标路", district_code="320104")
     door = address_create(actor=None, road_code=road.code, door=1, lon=HERE[0], lat=HERE[1])
-    Organisation.objects.unscoped().filter(pk=shop.organisation_id).update(address_code=door.code)
+    record = Organisation.objects.unscoped().filter(pk=shop.organisation_id or 0)
+    record.update(address_code=door.code)
     across = send(worker, due, 0, lon=HERE[0] + 0.005, lat=HERE[1])
     assert across.json()["code"] == "far_from_venue"
     due.refresh_from_db()
