@@ -238,6 +238,13 @@ def inspection_probe(
     return probe
 
 
+def flag_search(t: Targets) -> Probe:
+    """The venue-flag page's search for the target shop (already flagged), from next door."""
+    inspection_targets(t)
+    url = "/inspections/venues/flag/?kind=small_shop&q=目标"
+    return Probe("sibling_dispatcher", "GET", url, expect=200, shows_nothing_foreign=True)
+
+
 CP = f"{API}/campaigns"
 
 
@@ -372,9 +379,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     "GET /inspections/rectifications/": own_listing("/inspections/rectifications/"),
     "GET /inspections/ledger/": node_page(f"/inspections/ledger/?node={COMMUNITY}"),
-    "GET /inspections/venues/flag/": own_listing(
-        "/inspections/venues/flag/?kind=small_shop&q=目标"
-    ),
+    "GET /inspections/venues/flag/": flag_search,
     # Pages.
     "GET /": own_listing("/"),
     "GET /home/counts": own_listing("/home/counts"),
