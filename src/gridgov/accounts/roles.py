@@ -118,7 +118,7 @@ ADMIN_APP_ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "inspections",
             }
         ),
-        frozenset({"registry"}),
+        frozenset({"registry", "fieldwork", "campaigns"}),
     ),
     Role.SECURITY_ADMIN: (
         frozenset({"accounts", "axes"}),

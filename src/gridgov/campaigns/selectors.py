@@ -34,8 +34,14 @@ def _reader(user: User) -> bool:
     return user.is_active and user.role in READ_ROLES
 
 
+def campaigns_in_scope(user: User) -> ScopedQuerySet[Campaign]:
+    """The campaigns of the user's jurisdiction, whatever the role: what the admin site shows
+    to the roles it lets in; the pages and the API read through campaigns_visible."""
+    return Campaign.objects.visible_to(scope_of(user)).select_related("node", "created_by")
+
+
 def campaigns_visible(user: User) -> ScopedQuerySet[Campaign]:
-    rows = Campaign.objects.visible_to(scope_of(user)).select_related("node", "created_by")
+    rows = campaigns_in_scope(user)
     return rows if _reader(user) else rows.none()
 
 
@@ -58,8 +64,13 @@ def form_versions(campaign: Campaign) -> QuerySet[FormVersion]:
     return FormVersion.objects.filter(campaign=campaign).annotate(answer_count=Count("answers"))
 
 
+def targets_in_scope(user: User) -> ScopedQuerySet[Target]:
+    """As campaigns_in_scope, for the targets."""
+    return Target.objects.visible_to(scope_of(user)).select_related("grid", "campaign")
+
+
 def targets_visible(user: User) -> ScopedQuerySet[Target]:
-    rows = Target.objects.visible_to(scope_of(user)).select_related("grid", "campaign")
+    rows = targets_in_scope(user)
     return rows if _reader(user) else rows.none()
 
 

@@ -43,6 +43,19 @@ UNSCOPED: dict[str, str] = {
 }
 
 
+class ReadOnly:
+    """Rows that only actions write (audited, or append-only): the admin shows, never edits."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ScopedRelations:
     """Relation fields offer and accept only rows the related model's admin would show."""
 

@@ -38,7 +38,7 @@ from gridgov.demo.campaigns import campaign_seed
 from gridgov.demo.casework import casework_seed
 from gridgov.demo.command import command_seed
 from gridgov.demo.decisions import ASSESSOR_NAME, decisions_seed
-from gridgov.demo.fieldwork import fieldwork_seed
+from gridgov.demo.fieldwork import FIELD_ACCOUNT_PREFIX, fieldwork_seed
 from gridgov.demo.history import default_catalogue, history_months, history_write
 from gridgov.demo.inspections import inspections_seed
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES
@@ -302,10 +302,12 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
     area = Scope.within(code)
     nodes = Node.objects.visible_to(area)
     inside = nodes.exclude(pk=city.pk)
+    # The demo logins and the grid workers' accounts the field-work seed made.
+    demo_users = Q(username__in=DEMO_USERNAMES) | Q(username__startswith=FIELD_ACCOUNT_PREFIX)
     strangers = (
         User.objects.visible_to(area)
         .exclude(node=city)
-        .exclude(username__in=DEMO_USERNAMES)
+        .exclude(demo_users)
         .values_list("username", flat=True)
     )
     if strangers:
@@ -314,9 +316,7 @@ def demo_city_reset(*, actor: User | None = None) -> dict[str, int]:
             % {"names": ", ".join(sorted(strangers))},
             code="accounts_inside_demo_city",
         )
-    User.objects.filter(username__in=DEMO_USERNAMES).update(
-        node=city, department=None, is_active=False
-    )
+    User.objects.filter(demo_users).update(node=city, department=None, is_active=False)
     StaffMember.objects.filter(user__username__in=DEMO_USERNAMES).update(user=None)
     deleted: dict[str, int] = {}
 

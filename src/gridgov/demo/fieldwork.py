@@ -1,8 +1,13 @@
-"""The demo's field work: a year of the grid worker's days ending today — duty check-ins,
-a daily patrol of the grid's points walked to the end, the log submitted most days, services
-given, leave taken in summer, monthly care visits to three residents — written in bulk like
-the event history, then today's tasks made through the actions (the day's patrol, the visits
-due, a task the community assigns by hand) and the daily table rebuilt for the year."""
+"""The demo's field work: a year of the demo grid worker's days ending today, and the last
+weeks of every other grid worker's in the demo district — duty check-ins, a daily patrol of
+the grid's points walked to the end, the log submitted most days, services given, leave
+taken, monthly care visits to three residents — written in bulk like the event history, then today's tasks made through the
+actions (the day's patrol, the visits due, a task the community assigns by hand) and the
+daily table rebuilt for the year, a month at a time.
+
+The demo login `gw` is the worker of one grid; every other grid of the district gets an
+account of its own (`gw-<grid code>`, named after the grid's full-time worker, no password:
+nobody signs in with it), which the demo's reset parks as it parks the demo logins."""
 
 from __future__ import annotations
 
@@ -13,10 +18,14 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
 import shapely
+from django.contrib.auth.hashers import make_password
 from django.db import models
 from django.utils import timezone
 
 from gridgov.accounts.models import User
+from gridgov.accounts.roles import Role
+from gridgov.core.scope import Scope
+from gridgov.demo import names as demo_names
 from gridgov.events.actions.intake import mask_name
 from gridgov.fieldwork.actions import field_task_create
 from gridgov.fieldwork.actions.daily import fieldwork_daily
@@ -46,8 +55,9 @@ from gridgov.fieldwork.models import (
     WorkLog,
 )
 from gridgov.fieldwork.workflow import Command, Status
-from gridgov.jurisdiction.models import Node
+from gridgov.jurisdiction.models import Level, Node
 from gridgov.registry.models import Person
+from gridgov.staffing.models import StaffKind, StaffMember
 from gridgov.worktime.calendar import is_working_day
 
 POINT_NAMES = ("小区东门", "3号楼楼道", "菜市场入口", "社区广场", "河道护栏")
@@ -92,15 +102,99 @@ class _Rows:
     visits: dict[str, Visit] = field(default_factory=dict)
 
 
+FIELD_ACCOUNT_PREFIX = "gw-"
+# Days of field work seeded for the district's other grid workers (a year for `gw`).
+OTHERS_DAYS = 45
+
+
+def field_accounts(gw: User) -> list[User]:
+    """An active grid worker's account on every other grid of gw's district: made in bulk,
+    or put back on its grid after a reset parked it."""
+    if gw.node is None:
+        return []
+    grids = list(
+        Node.objects.visible_to(Scope.within(gw.node.code[:6]))
+        .filter(level=Level.GRID)
+        .exclude(pk=gw.node.pk)
+        .order_by("code")
+    )
+    names = dict(
+        StaffMember.objects.filter(kind=StaffKind.FULL_TIME, grids__in=grids)
+        .order_by("pk")
+        .values_list("grids", "name")
+    )
+    known = {u.username: u for u in User.objects.filter(username__startswith=FIELD_ACCOUNT_PREFIX)}
+    fresh, moved = [], []
+    for grid in grids:
+        username = f"{FIELD_ACCOUNT_PREFIX}{grid.code}"
+        name = names.get(grid.pk) or demo_names.person(random.Random(username))  # noqa: S311
+        user = known.get(username)
+        if user is None:
+            fresh.append(
+                User(
+                    username=username,
+                    password=make_password(None),
+                    role=Role.GRID_WORKER,
+                    node=grid,
+                    display_name=name,
+                )
+            )
+        else:
+            user.node, user.is_active, user.display_name = grid, True, name
+            moved.append(user)
+    _insert(User, fresh)
+    _update(User, moved, ["node", "is_active", "display_name"])
+    return list(
+        User.objects.filter(username__startswith=FIELD_ACCOUNT_PREFIX, is_active=True)
+        .select_related("node")
+        .order_by("username")
+    )
+
+
 def fieldwork_seed(*, seed: int, until: datetime) -> int:
-    """The year of field work for the demo grid worker; returns the rows written."""
+    """The year of field work for the demo grid worker and the last weeks for every other
+    grid worker of the demo district; returns the rows written."""
     rng = random.Random(seed)  # noqa: S311 — demo data, not secrets
-    office, worker = User.objects.get(username="cs"), User.objects.get(username="gw")
-    grid = worker.node
-    if grid is None:
+    office, gw = User.objects.get(username="cs"), User.objects.get(username="gw")
+    district = User.objects.get(username="dc")
+    if gw.node is None:
         return 0
     today = timezone.localdate(until)
     first = today - timedelta(days=365)
+    # The other workers' last weeks fill the district's desks (attendance, figures, the
+    # commander's field work); a year for each of them would double the seed's time.
+    written = _worker_year(rng, office, gw, first, today)
+    for worker in field_accounts(gw):
+        written += _worker_year(rng, district, worker, today - timedelta(days=OTHERS_DAYS), today)
+    # Today, through the actions: the day's patrols and due visits, and a task by hand.
+    fieldwork_daily(day=today)
+    field_task_create(
+        actor=office,
+        kind=ASSIGNED,
+        title="核查5号楼新增租户",
+        note="物业反映5号楼有新入住租户，请上门核实登记。",
+        grid=gw.node,
+        assignee=gw,
+        source_key="demo:assigned:1",
+    )
+    month = first
+    while month <= today:
+        last = min(_month_end(month), today)
+        written += field_daily_rebuild_range(first=month, last=last)
+        month = last + timedelta(days=1)
+    return written
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def _worker_year(rng: random.Random, office: User, worker: User, first: date, today: date) -> int:
+    """One worker's year on their grid, its plans saved through the actions by `office`."""
+    grid = worker.node
+    if grid is None:
+        return 0
     spots = _points(rng, grid, len(POINT_NAMES) + 3)
     plan = patrol_plan_save(
         actor=office,
@@ -116,7 +210,7 @@ def fieldwork_seed(*, seed: int, until: datetime) -> int:
         care_plan_save(actor=office, person=p, category=c, every_days=VISIT_DAYS, first_due=first)
         for p, c in zip(people, CARE, strict=False)
     ]
-    leave = _leave(office, worker, today)
+    leave = _leave(office, worker, today - timedelta(days=150 + rng.randrange(0, 60)))
     rows = _Rows()
     day = first
     while day < today:
@@ -133,23 +227,10 @@ def fieldwork_seed(*, seed: int, until: datetime) -> int:
             every_days=VISIT_DAYS,
             first_due=due,
         )
-    # Today, through the actions: the day's patrol and due visits, and a task by hand.
-    fieldwork_daily(day=today)
-    field_task_create(
-        actor=office,
-        kind=ASSIGNED,
-        title="核查5号楼新增租户",
-        note="物业反映5号楼有新入住租户，请上门核实登记。",
-        grid=grid,
-        assignee=worker,
-        source_key="demo:assigned:1",
-    )
-    written += field_daily_rebuild_range(first=first, last=today)
     return written
 
 
-def _leave(office: User, worker: User, today: date) -> Leave:
-    first = today - timedelta(days=150)
+def _leave(office: User, worker: User, first: date) -> Leave:
     [leave] = _insert(
         Leave,
         [
@@ -298,6 +379,10 @@ def _visits(rng: random.Random, rows: _Rows, care: CarePlan, worker: User, today
 
 def _insert(model: type[M], rows: Iterable[M]) -> list[M]:
     return model._default_manager.bulk_create(rows)
+
+
+def _update(model: type[M], rows: list[M], fields: list[str]) -> int:
+    return model._default_manager.bulk_update(rows, fields)
 
 
 def _write(rows: _Rows, worker: User, grid: Node, plan_id: int) -> int:

@@ -11,11 +11,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from gridgov.accounts.requests import request_user
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import InvalidInput
+from gridgov.core.multipart import json_part
 from gridgov.events.models import Event
 from gridgov.fieldwork import selectors
 from gridgov.fieldwork.actions import (
@@ -41,6 +42,7 @@ from gridgov.fieldwork.actions.patrols import (
     patrol_start,
 )
 from gridgov.fieldwork.actions.visits import care_plan_save, person_label, visit_record
+from gridgov.fieldwork.kinds import FIELD_ROLES
 from gridgov.fieldwork.models import FieldTask
 from gridgov.jurisdiction.selectors import node_get
 from gridgov.registry.selectors import person_get
@@ -91,7 +93,11 @@ class TaskIn(Schema):
     title: str
     note: str = ""
     grid: str = Field(description="The grid's code.")
-    assignee: str | None = Field(None, description="A grid worker's username; none for any.")
+    assignee: str | None = Field(
+        None,
+        description="The username of a grid worker (or of a community's staff, when the "
+        "kind allows); none for any worker of the grid.",
+    )
     due_at: datetime | None = Field(None, description="Default: the kind's working time.")
     source_key: str = Field("", description="The same key twice makes one task.")
 
@@ -374,12 +380,13 @@ def _this_month() -> str:
 
 
 @router.get("/tasks", response=list[TaskOut])
-def task_list(request: HttpRequest, status: str = "open") -> Any:
-    """The caller's tasks (a grid worker's own list; a centre's tasks of its tree)."""
+def task_list(request: HttpRequest, status: str = "open", mine: bool = False) -> Any:
+    """The caller's tasks: a grid worker's own list; a centre's tasks of its tree, or with
+    `mine` the tasks it may do itself (a community's staff given a task)."""
     user = request_user(request)
     rows = (
         selectors.tasks_of_worker(user)
-        if user.role == Role.GRID_WORKER
+        if mine or user.role == Role.GRID_WORKER
         else selectors.tasks_visible(user)
     )
     return (
@@ -393,7 +400,9 @@ def task_list(request: HttpRequest, status: str = "open") -> Any:
 def task_create(request: HttpRequest, payload: TaskIn) -> Any:
     user = request_user(request)
     grid = node_get(user, payload.grid)
-    assignee = selectors.grid_worker_get(user, payload.assignee) if payload.assignee else None
+    assignee = (
+        selectors.grid_worker_get(user, payload.assignee, FIELD_ROLES) if payload.assignee else None
+    )
     existing = (
         bool(payload.source_key)
         and FieldTask.objects.unscoped().filter(source_key=payload.source_key).exists()
@@ -421,6 +430,26 @@ def task_complete(request: HttpRequest, task_id: int, payload: CompleteIn) -> An
     user = request_user(request)
     task = field_task_complete(
         actor=user, task=selectors.field_task_get(user, task_id), **payload.dict()
+    )
+    return selectors.field_task_get(user, task.pk)
+
+
+@router.post("/tasks/{task_id}/complete/with-photos", response=TaskOut)
+def task_complete_with_photos(
+    request: HttpRequest,
+    task_id: int,
+    data: Form[str],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """The result as multipart: `data` holds the JSON of /complete, `photos` the JPEG, PNG
+    or WebP files (each checked by its content and size; a bad one is a 422 naming it)."""
+    user = request_user(request)
+    payload = json_part(CompleteIn, data)
+    task = field_task_complete(
+        actor=user,
+        task=selectors.field_task_get(user, task_id),
+        photos=list(photos or []),
+        **payload.dict(),
     )
     return selectors.field_task_get(user, task.pk)
 

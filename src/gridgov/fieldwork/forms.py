@@ -102,7 +102,7 @@ class ServiceForm(forms.Form):
 
 class AssignForm(forms.Form):
     grid = forms.ChoiceField(label=_("Grid"))
-    assignee = forms.ChoiceField(label=_("Grid worker"), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     title = forms.CharField(label=_("Task"), max_length=200)
     note = forms.CharField(
         label=_("Instructions"), required=False, widget=forms.Textarea({"rows": 3})

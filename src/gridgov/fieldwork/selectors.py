@@ -24,7 +24,7 @@ from gridgov.core.errors import NotFound
 from gridgov.core.scope import Scope
 from gridgov.fieldwork.actions.duty import day_bounds
 from gridgov.fieldwork.actions.figures import leave_days_of
-from gridgov.fieldwork.kinds import PATROL, task_kind
+from gridgov.fieldwork.kinds import GRID_WORKERS, PATROL, kinds_closed_to, task_kind
 from gridgov.fieldwork.models import (
     CarePlan,
     CheckIn,
@@ -66,8 +66,10 @@ def field_task_get(user: User, task_id: int) -> FieldTask:
 
 
 def tasks_of_worker(user: User) -> QuerySet[FieldTask]:
-    """A worker's tasks: those assigned to them and those any worker of their area may do."""
-    return tasks_visible(user).filter(Q(assignee=user) | Q(assignee__isnull=True))
+    """A worker's tasks: those assigned to them and those anyone of their area may do whose
+    role the kind allows (a community's staff is not handed every patrol of its grids)."""
+    open_to_all = Q(assignee__isnull=True) & ~Q(kind__in=kinds_closed_to(user.role))
+    return tasks_visible(user).filter(Q(assignee=user) | open_to_all)
 
 
 def open_tasks_of_worker(user: User) -> QuerySet[FieldTask]:
@@ -113,6 +115,8 @@ def worker_list(user: User, *, until: datetime | None = None) -> list[ListRow]:
         )
         for t in tasks[:LIST_LIMIT]
     ]
+    if user.role != Role.GRID_WORKER:
+        return rows
     pending = (
         verifications_visible(user)
         .filter(status=VerificationStatus.PENDING)
@@ -194,18 +198,19 @@ def area_get(user: User, code: str) -> Node:
     return node_get(user, code) if code else scope_root(user)
 
 
-def workers_under(user: User, node: Node) -> list[User]:
-    """The grid workers of a node of the caller's tree."""
+def workers_under(user: User, node: Node, roles: frozenset[str] = GRID_WORKERS) -> list[User]:
+    """The grid workers (or those of `roles`) of a node of the caller's tree."""
     if not scope_of(user).covers(node.code):
         raise NotFound(_("No such node."), code="not_found")
     users = get_user_model()._default_manager.visible_to(Scope.under(node))
-    rows: QuerySet[User] = users.filter(role=Role.GRID_WORKER, is_active=True)
+    rows: QuerySet[User] = users.filter(role__in=roles, is_active=True)
     return list(rows.select_related("node").order_by("node__code", "username"))
 
 
-def grid_worker_get(user: User, username: str) -> User:
+def grid_worker_get(user: User, username: str, roles: frozenset[str] = GRID_WORKERS) -> User:
+    """A grid worker (or one of `roles`, as a task's assignee) of the caller's tree."""
     found = get_user_model()._default_manager.visible_to(scope_of(user))
-    worker: User | None = found.filter(username=username, role=Role.GRID_WORKER).first()
+    worker: User | None = found.filter(username=username, role__in=roles).first()
     if worker is None:
         raise NotFound(_("No such grid worker."), code="worker_not_found")
     return worker

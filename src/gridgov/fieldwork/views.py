@@ -42,7 +42,15 @@ from gridgov.fieldwork.actions.patrols import (
 )
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES, end_of_working_day
 from gridgov.fieldwork.actions.visits import care_plan_save, person_label, visit_record
-from gridgov.fieldwork.kinds import PATROL, VISIT, task_kind
+from gridgov.fieldwork.kinds import (
+    ASSIGNED,
+    FIELD_ROLES,
+    GRID_WORKERS,
+    PATROL,
+    VISIT,
+    doers_of,
+    task_kind,
+)
 from gridgov.fieldwork.models import Duty, FieldTask, PatrolPoint
 from gridgov.jurisdiction.models import Level
 from gridgov.jurisdiction.selectors import node_get, scope_root
@@ -80,8 +88,9 @@ def _refused(form: Any, exc: DomainError) -> int:
 
 @page_view
 def task_list(request: UserRequest) -> HttpResponse:
-    """The worker's one list: today's and overdue tasks first, then the rest, with duty."""
-    _require_worker(request)
+    """The worker's one list: today's and overdue tasks first, then the rest, with duty (a
+    grid worker's; a community's staff sees the tasks it was given, without duty)."""
+    _require(request, FIELD_ROLES)
     user = request.user
     rows = selectors.worker_list(user)
     end = selectors.today_end()
@@ -92,6 +101,7 @@ def task_list(request: UserRequest) -> HttpResponse:
         {
             "today": [r for r in rows if r.due_at is None or r.due_at < end],
             "later": [r for r in rows if r.due_at is not None and r.due_at >= end],
+            "keeps_duty": user.role == Role.GRID_WORKER,
             "on_duty": last is not None and last.duty == Duty.START,
             "last_checkin": last,
             "duty_form": forms.DutyForm(),
@@ -167,7 +177,7 @@ def finding(request: UserRequest, task_id: int) -> HttpResponse:
     patrol it is also a check-in of the patrol."""
     user = request.user
     task = selectors.field_task_get(user, task_id)
-    _require_worker(request)
+    _require(request, FIELD_ROLES)
     patrol = selectors.patrol_of_task(user, task)
     owner = str(user.pk)
     form = ReportForm(request.POST or None, request.FILES or None, owner=owner)
@@ -364,10 +374,12 @@ def _area(request: UserRequest) -> Any:
     return selectors.area_get(request.user, request.GET.get("node", ""))
 
 
-def _worker_choices(request: UserRequest, node: Any) -> list[tuple[str, str]]:
+def _worker_choices(
+    request: UserRequest, node: Any, roles: frozenset[str] = GRID_WORKERS
+) -> list[tuple[str, str]]:
     return [
         (w.username, f"{w} · {w.node.name if w.node else ''}")
-        for w in selectors.workers_under(request.user, node)
+        for w in selectors.workers_under(request.user, node, roles)
     ]
 
 
@@ -379,7 +391,9 @@ def assign(request: UserRequest) -> HttpResponse:
     node = scope_root(user)
     grids = [(g.code, g.name) for g in selectors.grids_under(user, node)]
     form = forms.AssignForm(
-        request.POST or None, grids=grids, workers=_worker_choices(request, node)
+        request.POST or None,
+        grids=grids,
+        workers=_worker_choices(request, node, doers_of(ASSIGNED)),
     )
     status = 200
     if request.method == "POST":
@@ -393,7 +407,7 @@ def assign(request: UserRequest) -> HttpResponse:
                     title=data["title"],
                     note=data["note"],
                     grid=node_get(user, data["grid"]),
-                    assignee=selectors.grid_worker_get(user, data["assignee"])
+                    assignee=selectors.grid_worker_get(user, data["assignee"], doers_of(ASSIGNED))
                     if data["assignee"]
                     else None,
                     due_at=end_of_working_day(data["due"]) if data["due"] else None,

@@ -13,29 +13,19 @@ from django.http import HttpRequest
 
 from gridgov.accounts.models import User
 from gridgov.accounts.requests import request_user
-from gridgov.core.admin_scope import ScopedAdmin
+from gridgov.core.admin_scope import ReadOnly, ScopedAdmin
 from gridgov.core.errors import DomainError
 from gridgov.inspections import actions, selectors
 from gridgov.inspections.models import (
     Checklist,
     Inspection,
+    InspectionPhoto,
     ItemResult,
     Rectification,
     RectificationTransition,
     Venue,
     VenueKind,
 )
-
-
-class ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _refused(error: DomainError) -> forms.ValidationError:
@@ -53,6 +43,8 @@ class VenueKindForm(forms.ModelForm[VenueKind]):
 class VenueKindAdmin(admin.ModelAdmin[VenueKind]):
     form = VenueKindForm
     list_display = ["code", "name", "target", "interval_days", "rectify_days", "active"]
+    list_filter = ["target", "active"]
+    search_fields = ["code", "name"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -90,6 +82,7 @@ class ChecklistAdmin(admin.ModelAdmin[Checklist]):
     form = ChecklistForm
     list_display = ["kind", "version", "created_at", "created_by"]
     list_filter = ["kind"]
+    search_fields = ["kind__code", "kind__name"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
@@ -110,6 +103,14 @@ class ItemResultInline(ReadOnly, admin.TabularInline[ItemResult, Inspection]):
     extra = 0
 
 
+class PhotoInline(ReadOnly, admin.TabularInline[InspectionPhoto, Inspection]):
+    """A photo with the checklist item it shows (blank: the inspection as a whole)."""
+
+    model = InspectionPhoto
+    fields = readonly_fields = ("item_code", "file", "name", "content_type")
+    extra = 0
+
+
 class TransitionInline(ReadOnly, admin.TabularInline[RectificationTransition, Rectification]):
     model = RectificationTransition
     fields = readonly_fields = ("at", "command", "from_status", "to_status", "actor", "note")
@@ -118,9 +119,11 @@ class TransitionInline(ReadOnly, admin.TabularInline[RectificationTransition, Re
 
 @admin.register(Venue)
 class VenueAdmin(ReadOnly, ScopedAdmin[Venue]):
-    list_display = ["name", "kind", "grid", "active", "flagged_at"]
+    list_display = ["name", "kind", "grid", "active", "flagged_at", "flagged_by"]
     list_filter = ["kind", "active"]
-    search_fields = ["name"]
+    search_fields = ["name", "address", "grid__name", "grid__code"]
+    date_hierarchy = "flagged_at"
+    list_select_related = ["kind", "grid", "flagged_by"]
 
     def visible(self, user: User) -> QuerySet[Venue]:
         return selectors.venues_visible(user)
@@ -128,9 +131,12 @@ class VenueAdmin(ReadOnly, ScopedAdmin[Venue]):
 
 @admin.register(Inspection)
 class InspectionAdmin(ReadOnly, ScopedAdmin[Inspection]):
-    list_display = ["venue", "grid", "status", "due_at", "done_at", "passed"]
-    list_filter = ["status"]
-    inlines = [ItemResultInline]
+    list_display = ["venue", "grid", "status", "due_at", "done_at", "passed", "inspector"]
+    list_filter = ["status", "passed", "venue__kind"]
+    search_fields = ["venue__name", "venue__address", "grid__name", "inspector__username"]
+    date_hierarchy = "due_at"
+    list_select_related = ["venue", "grid", "inspector"]
+    inlines = [ItemResultInline, PhotoInline]
 
     def visible(self, user: User) -> QuerySet[Inspection]:
         return selectors.inspections_visible(user)
@@ -139,7 +145,10 @@ class InspectionAdmin(ReadOnly, ScopedAdmin[Inspection]):
 @admin.register(Rectification)
 class RectificationAdmin(ReadOnly, ScopedAdmin[Rectification]):
     list_display = ["venue", "item_text", "grid", "status", "found_at", "due_at"]
-    list_filter = ["status", "serious"]
+    list_filter = ["status", "serious", "venue__kind"]
+    search_fields = ["venue__name", "item_text", "grid__name", "event__number"]
+    date_hierarchy = "found_at"
+    list_select_related = ["venue", "grid"]
     inlines = [TransitionInline]
 
     def visible(self, user: User) -> QuerySet[Rectification]:

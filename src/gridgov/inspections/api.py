@@ -11,10 +11,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
-from pydantic import ValidationError
 
 from gridgov.accounts.requests import request_user
 from gridgov.core.errors import InvalidInput, Problem
+from gridgov.core.multipart import json_part
 from gridgov.core.paging import PageNumberPagination
 from gridgov.inspections import actions, selectors
 from gridgov.inspections.models import Inspection, Rectification, Venue, VenueKind
@@ -107,8 +107,11 @@ class ResultIn(Schema):
         None, description="The version the form showed; a newer one published since answers 409."
     )
     note: str = ""
-    lon: float | None = None
+    lon: float | None = Field(None, description="Where the inspector stands: near the venue.")
     lat: float | None = None
+    photo_items: list[str] = Field(
+        [], description="With photos: the item code each photo shows, in order; blank for none."
+    )
 
 
 class ItemResultOut(Schema):
@@ -117,6 +120,12 @@ class ItemResultOut(Schema):
     serious: bool
     passed: bool
     note: str
+
+
+class PhotoOut(Schema):
+    item_code: str = Field(description="The checklist item the photo shows; blank for none.")
+    name: str
+    content_type: str
 
 
 class InspectionOut(Schema):
@@ -136,6 +145,7 @@ class InspectionDetailOut(InspectionOut):
     checklist_version: int | None
     to_answer: list[ItemSchema] = Field(description="The items to answer (or answered).")
     results: list[ItemResultOut]
+    photos: list[PhotoOut]
 
     @staticmethod
     def resolve_checklist_version(obj: Inspection) -> int | None:
@@ -151,6 +161,10 @@ class InspectionDetailOut(InspectionOut):
     @staticmethod
     def resolve_results(obj: Inspection) -> list[Any]:
         return list(obj.items.all())
+
+    @staticmethod
+    def resolve_photos(obj: Inspection) -> list[Any]:
+        return list(obj.photos.order_by("item_code", "id"))
 
 
 class RectificationOut(Schema):
@@ -255,10 +269,30 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> Inspection:
     return selectors.inspection_get(request_user(request), inspection_id)
 
 
+def _by_item(payload: ResultIn, photos: list[UploadedFile]) -> dict[str, list[UploadedFile]]:
+    """The photos grouped by the item each shows, "" for the venue as a whole."""
+    if payload.photo_items and len(payload.photo_items) != len(photos):
+        raise InvalidInput(
+            _("The request is not valid."),
+            problems=[
+                Problem(
+                    "photo_items_mismatch",
+                    _("Name one item (or none) for each photo, in their order."),
+                    field="photo_items",
+                )
+            ],
+        )
+    grouped: dict[str, list[UploadedFile]] = {}
+    for code, photo in zip(payload.photo_items or [""] * len(photos), photos, strict=True):
+        grouped.setdefault(code.strip(), []).append(photo)
+    return grouped
+
+
 def _record(
     request: HttpRequest, inspection_id: int, payload: ResultIn, photos: list[UploadedFile]
 ) -> Inspection:
     user = request_user(request)
+    grouped = _by_item(payload, photos)
     actions.inspection_record(
         actor=user,
         inspection_id=inspection_id,
@@ -267,7 +301,8 @@ def _record(
         note=payload.note,
         lon=payload.lon,
         lat=payload.lat,
-        photos=photos,
+        photos=grouped.pop("", []),
+        item_photos=grouped,
     )
     return selectors.inspection_get(user, inspection_id)
 
@@ -284,17 +319,9 @@ def inspection_record_with_photos(
     data: Form[str],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Inspection:
-    try:
-        payload = ResultIn.model_validate_json(data)
-    except ValidationError as exc:
-        raise InvalidInput(
-            _("The request is not valid."),
-            problems=[
-                Problem(str(e["type"]), str(e["msg"]), field=".".join(map(str, e["loc"])))
-                for e in exc.errors()
-            ],
-        ) from exc
-    return _record(request, inspection_id, payload, photos or [])
+    """`data` is the result's JSON; `photo_items` in it names, for each file of `photos` in
+    order, the checklist item it shows (blank: the venue as a whole)."""
+    return _record(request, inspection_id, json_part(ResultIn, data), photos or [])
 
 
 @router.get("/rectifications", response=list[RectificationOut])

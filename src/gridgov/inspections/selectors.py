@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -21,11 +21,14 @@ from gridgov.inspections.models import (
     InspectionStatus,
     Rectification,
     RectificationStatus,
+    Target,
     Venue,
     VenueKind,
 )
 from gridgov.jurisdiction.models import Level, Node
 from gridgov.jurisdiction.selectors import scope_of
+from gridgov.registry.models import Home, Organisation
+from gridgov.registry.selectors import visible as registry_visible
 
 if TYPE_CHECKING:
     from gridgov.accounts.models import User
@@ -193,3 +196,49 @@ def day_start(text: str) -> datetime | None:
         return timezone.make_aware(datetime.combine(date.fromisoformat(text), time.min))
     except ValueError:
         return None
+
+
+FLAG_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class FlagCandidate:
+    """A registry record the caller sees that could be flagged as a venue of a kind."""
+
+    pk: int
+    name: str
+    address: str
+    grid: str
+    flagged: bool
+
+
+def flag_candidates(user: User, kind: VenueKind, text: str) -> list[FlagCandidate]:
+    """Organisations (by name or address) or homes (by address) matching the text, of the
+    kind's target, in the caller's tree; those already flagged as the kind say so."""
+    text = text.strip()
+    if not text:
+        return []
+    if kind.target == Target.ORGANISATION:
+        found: QuerySet[Any] = registry_visible(user, Organisation).filter(
+            Q(name__icontains=text) | Q(address__icontains=text)
+        )
+        link = "organisation_id"
+    else:
+        found = registry_visible(user, Home).filter(address__icontains=text)
+        link = "home_id"
+    rows = list(found.order_by("grid__code", "pk")[:FLAG_SEARCH_LIMIT])
+    flagged = set(
+        Venue.objects.unscoped()
+        .filter(kind=kind, active=True, **{f"{link}__in": [r.pk for r in rows]})
+        .values_list(link, flat=True)
+    )
+    return [
+        FlagCandidate(
+            pk=r.pk,
+            name=getattr(r, "name", "") or r.address,
+            address=r.address,
+            grid=r.grid.name,
+            flagged=r.pk in flagged,
+        )
+        for r in rows
+    ]

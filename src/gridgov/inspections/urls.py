@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:inspection_id>/", views.inspection, name="inspection"),
     path("rectifications/", views.rectifications, name="rectifications"),
     path("ledger/", views.ledger, name="ledger"),
+    path("venues/flag/", views.venue_flag, name="flag"),
 ]

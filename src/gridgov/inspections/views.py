@@ -4,10 +4,12 @@ hazard ledger of a node. Thin: every write is inspections.actions."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,8 @@ from gridgov.core.errors import Conflict, DomainError, InvalidInput, PermissionD
 from gridgov.core.pages import page_view
 from gridgov.fieldwork.selectors import field_task_get
 from gridgov.inspections import actions, selectors
-from gridgov.inspections.models import Inspection, RectificationStatus
+from gridgov.inspections.forms import VenueFlagForm
+from gridgov.inspections.models import Inspection, RectificationStatus, Target, VenueKind
 from gridgov.jurisdiction.selectors import node_get, scope_root
 
 # The service's roles at a level; a department meets hazards as events, administrators run
@@ -36,7 +39,11 @@ def home(request: UserRequest) -> HttpResponse:
     return render(
         request,
         "inspections/home.html",
-        {"to_do": selectors.inspections_to_do(request.user)[:200], "now": timezone.now()},
+        {
+            "to_do": selectors.inspections_to_do(request.user)[:200],
+            "now": timezone.now(),
+            "may_flag": request.user.role in actions.FLAGGERS,
+        },
     )
 
 
@@ -63,6 +70,15 @@ def _answers(inspection: Inspection, post: Any) -> list[actions.Answer]:
     ]
 
 
+def _coordinate(posted: str) -> float | None:
+    """The phone's position as posted; nothing (no position found) or not a number is none,
+    and the action decides what a missing one means."""
+    try:
+        return float(posted) if posted else None
+    except ValueError:
+        return None
+
+
 @page_view
 def inspection(request: UserRequest, inspection_id: int) -> HttpResponse:
     _require_page(request)
@@ -80,7 +96,14 @@ def inspection(request: UserRequest, inspection_id: int) -> HttpResponse:
                 answers=_answers(found, request.POST),
                 checklist_version=int(posted) if posted.isdigit() else None,
                 note=request.POST.get("note", ""),
+                lon=_coordinate(request.POST.get("lon", "")),
+                lat=_coordinate(request.POST.get("lat", "")),
                 photos=request.FILES.getlist("photos"),
+                item_photos={
+                    str(item["code"]): request.FILES.getlist(f"photo-{item['code']}")
+                    for item in selectors.inspection_items(found)
+                    if request.FILES.getlist(f"photo-{item['code']}")
+                },
             )
         except (InvalidInput, Conflict) as exc:
             error = exc
@@ -111,6 +134,7 @@ def inspection(request: UserRequest, inspection_id: int) -> HttpResponse:
             "items": items,
             "checklist_version": version if found.rectification_id is None else None,
             "note": request.POST.get("note", ""),
+            "photos": list(found.photos.all()),
             "error": error,
         },
         status=error.status if error else 200,
@@ -149,4 +173,59 @@ def ledger(request: UserRequest) -> HttpResponse:
         request,
         "inspections/ledger.html",
         {"total": total, "rows": [total, *children], "since": since, "until": until},
+    )
+
+
+def _flag_refused(form: VenueFlagForm, error: DomainError) -> None:
+    form.add_error(None, str(error.message))
+    for problem in error.problems:
+        form.add_error(None, str(problem.message))
+
+
+def _flag(request: UserRequest, form: VenueFlagForm, kind: VenueKind) -> HttpResponse | None:
+    """The flag itself: a redirect back to the search once done, None when refused (the
+    refusal is added to the form)."""
+    record = form.cleaned_data["record"]
+    target = "organisation_id" if kind.target == Target.ORGANISATION else "home_id"
+    try:
+        venue = actions.venue_flag(actor=request.user, kind_code=kind.code, **{target: record})
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        for problem in exc.problems:
+            form.add_error(None, str(problem.message))
+        return None
+    messages.success(
+        request,
+        _("%(name)s is flagged as %(kind)s; it is inspected on the kind's schedule.")
+        % {"name": venue.name, "kind": kind.name},
+    )
+    query = urlencode({"kind": kind.code, "q": form.cleaned_data["q"]})
+    return redirect(f"{reverse('inspections:flag')}?{query}")
+
+
+@page_view
+def venue_flag(request: UserRequest) -> HttpResponse:
+    """Mark a registry organisation or home as a venue of a kind, so it is inspected on the
+    kind's schedule: search by name or address, then flag the record found."""
+    if request.user.role not in actions.FLAGGERS:
+        raise PermissionDenied(_("Your role may not flag venues."), code="not_flagger")
+    flagging = request.method == "POST"
+    data = request.POST if flagging else (request.GET if "kind" in request.GET else None)
+    form = VenueFlagForm(data, kinds=list(selectors.kinds_active()), flagging=flagging)
+    status, candidates = 200, []
+    if data is not None:
+        valid = form.is_valid()
+        code = form.cleaned_data.get("kind")
+        kind = selectors.kind_get(code) if code else None
+        if valid and flagging and kind is not None:
+            done = _flag(request, form, kind)
+            if done is not None:
+                return done
+        status = 200 if form.is_valid() else 422
+        if kind is not None:
+            candidates = selectors.flag_candidates(
+                request.user, kind, form.cleaned_data.get("q", "")
+            )
+    return render(
+        request, "inspections/flag.html", {"form": form, "candidates": candidates}, status=status
     )

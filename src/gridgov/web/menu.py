@@ -20,8 +20,10 @@ from gridgov.events.queues import QUEUES_OF_ROLE
 from gridgov.events.views import STATS_ROLES
 from gridgov.events.workflow import COMMAND_ROLES, REPORTER_ROLES, Command
 from gridgov.fieldwork.actions.tasks import ASSIGN_ROLES
+from gridgov.fieldwork.kinds import FIELD_ROLES
 from gridgov.fieldwork.views import FIGURE_ROLES as FIELD_FIGURE_ROLES
 from gridgov.insight.views import FIGURE_ROLES, NOTICE_ROLES, PANORAMA_ROLES
+from gridgov.inspections.actions import FLAGGERS as VENUE_FLAGGERS
 from gridgov.inspections.views import PAGE_ROLES as INSPECTION_PAGE_ROLES
 from gridgov.mediation.workflow import FIGURE_ROLES as MEDIATION_FIGURE_ROLES
 from gridgov.mediation.workflow import READ_ROLES as MEDIATION_READ_ROLES
@@ -78,7 +80,7 @@ MENU: tuple[Entry, ...] = (
         WORK,
         _("My tasks"),
         "fieldwork:tasks",
-        frozenset({Role.GRID_WORKER}),
+        FIELD_ROLES,
         (
             "fieldwork:task",
             "fieldwork:patrol",
@@ -118,6 +120,7 @@ MENU: tuple[Entry, ...] = (
         ("inspections:inspection",),
     ),
     Entry(WORK, _("Rectifications"), "inspections:rectifications", INSPECTION_PAGE_ROLES),
+    Entry(WORK, _("Flag a venue"), "inspections:flag", VENUE_FLAGGERS),
     Entry(
         WORK,
         _("Linked command"),

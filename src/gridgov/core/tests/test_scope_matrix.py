@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -48,7 +49,15 @@ from gridgov.events.models import Event
 from gridgov.exchange.tests.factories import make_target_import_job
 from gridgov.fieldwork.actions import field_task_create
 from gridgov.fieldwork.actions.patrols import patrol_start
-from gridgov.fieldwork.models import FieldTask
+from gridgov.fieldwork.models import (
+    CarePlan,
+    CheckIn,
+    FieldTask,
+    Leave,
+    PatrolPlan,
+    ServiceEntry,
+    Visit,
+)
 from gridgov.inspections.models import Inspection
 from gridgov.jurisdiction import actions as jurisdiction_actions
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Node
@@ -229,6 +238,13 @@ def inspection_probe(
     return probe
 
 
+def flag_search(t: Targets) -> Probe:
+    """The venue-flag page's search for the target shop (already flagged), from next door."""
+    inspection_targets(t)
+    url = "/inspections/venues/flag/?kind=small_shop&q=目标"
+    return Probe("sibling_dispatcher", "GET", url, expect=200, shows_nothing_foreign=True)
+
+
 CP = f"{API}/campaigns"
 
 
@@ -363,6 +379,7 @@ MATRIX: dict[str, Callable[[Targets], Probe]] = {
     ),
     "GET /inspections/rectifications/": own_listing("/inspections/rectifications/"),
     "GET /inspections/ledger/": node_page(f"/inspections/ledger/?node={COMMUNITY}"),
+    "GET /inspections/venues/flag/": flag_search,
     # Pages.
     "GET /": own_listing("/"),
     "GET /home/counts": own_listing("/home/counts"),
@@ -1535,6 +1552,13 @@ MATRIX.update(
         f"POST {FW}/tasks/{{task_id}}/complete": field_task_probe(
             f"{FW}/tasks/{{task}}/complete", "POST", note="x"
         ),
+        f"POST {FW}/tasks/{{task_id}}/complete/with-photos": lambda t: Probe(
+            "sibling_dispatcher",
+            "POST",
+            f"{FW}/tasks/{target_field_task(t)}/complete/with-photos",
+            {"data": json.dumps({"note": "x"})},
+            form=True,
+        ),
         f"POST {FW}/tasks/{{task_id}}/cancel": field_task_probe(
             f"{FW}/tasks/{{task}}/cancel", "POST", reason="x"
         ),
@@ -1764,6 +1788,54 @@ def test_every_route_is_in_the_matrix() -> None:
     assert not stale, f"matrix entries for routes that no longer exist: {sorted(stale)}"
 
 
+def _field_rows(t: Targets) -> dict[str, int]:
+    """One row of each field-work table in the target grid, written as the actions would."""
+    grid, worker = Node.objects.get(code=GRID), User.objects.get(username="gw")
+    person, now, today = t.registry.person, timezone.now(), timezone.localdate()
+    task = FieldTask.objects.unscoped().get(pk=target_field_task(t, "visit"))
+    plan = PatrolPlan.objects.create(
+        grid=grid, name="目标巡查", starts_on=today, created_by=worker, created_at=now
+    )
+    care = CarePlan.objects.create(
+        person=person, grid=grid, category="elderly_alone", next_due=today, created_at=now
+    )
+    return {
+        "patrolplan": plan.pk,
+        "careplan": care.pk,
+        "visit": Visit.objects.create(
+            task=task, plan=care, person=person, grid=grid, visitor=worker, at=now
+        ).pk,
+        "serviceentry": ServiceEntry.objects.create(
+            worker=worker, grid=grid, kind="consultation", person_label="张*", at=now
+        ).pk,
+        "checkin": CheckIn.objects.create(
+            user=worker, node=grid, duty="start", at=now, lon=118.1, lat=31.7
+        ).pk,
+        "leave": Leave.objects.create(
+            worker=worker,
+            kind="annual",
+            first_day=today,
+            last_day=today,
+            entered_by=worker,
+            entered_at=now,
+        ).pk,
+    }
+
+
+def _field_row(name: str, t: Targets) -> int:
+    return _field_rows(t)[name]
+
+
+FIELD_ADMIN_TARGETS: dict[str, Callable[[Targets], Any]] = {
+    "fieldtask": target_field_task,
+    "patrol": target_patrol,
+    **{
+        name: partial(_field_row, name)
+        for name in ("patrolplan", "careplan", "visit", "serviceentry", "checkin", "leave")
+    },
+}
+
+
 # The admin: every registered ModelAdmin's object inside the target subtree, by its primary key.
 ADMIN_MATRIX: dict[str, Callable[[Targets], Any]] = {
     "accounts.user": lambda t: t.user_id,
@@ -1810,6 +1882,9 @@ ADMIN_MATRIX: dict[str, Callable[[Targets], Any]] = {
     "inspections.venue": lambda t: inspection_targets(t).venue,
     "inspections.inspection": lambda t: inspection_targets(t).inspection,
     "inspections.rectification": lambda t: inspection_targets(t).rectification,
+    **{f"fieldwork.{name}": make for name, make in FIELD_ADMIN_TARGETS.items()},
+    "campaigns.campaign": lambda t: t.campaign_id,
+    "campaigns.target": lambda t: t.campaign_target_id,
     "open311.clientapplication": lambda t: ClientApplication.objects.create(
         name="目标应用", digest="0" * 64, prefix="target", node=Node.objects.get(code=COMMUNITY)
     ).pk,

@@ -77,6 +77,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("gridgov.demo.fieldwork", "model._default_manager.bulk_create"): (
         "the demo seeder's year of field work"
     ),
+    ("gridgov.demo.fieldwork", "model._default_manager.bulk_update"): (
+        "the demo seeder puts its grid workers' accounts back on their grids"
+    ),
     ("gridgov.demo.insight", "MonthlyFigure.objects.bulk_create"): (
         "the demo seeder's year of department figures"
     ),

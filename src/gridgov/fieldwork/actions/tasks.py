@@ -30,7 +30,7 @@ from gridgov.events.actions.intake import event_report
 from gridgov.events.models import Event
 from gridgov.events.photos import Photo, Upload, photos_checked
 from gridgov.fieldwork import notices
-from gridgov.fieldwork.kinds import task_kind
+from gridgov.fieldwork.kinds import GRID_WORKERS, doers_of, task_kind
 from gridgov.fieldwork.models import (
     CheckIn,
     Duty,
@@ -67,11 +67,12 @@ def _announce(task_id: int, step: str) -> None:
     logger.info("field task %s: %s", task_id, step)
 
 
-def works_in(user: User, grid: Node) -> bool:
-    """A grid worker sits on the grid, or on its community and works all of its grids."""
+def works_in(user: User, grid: Node, roles: frozenset[str] = GRID_WORKERS) -> bool:
+    """A grid worker (or another of `roles`, a community's staff) sits on the grid, or on its
+    community and works all of its grids."""
     node = user.node
     return (
-        user.role == Role.GRID_WORKER
+        user.role in roles
         and user.is_active
         and node is not None
         and grid.code.startswith(node.code)
@@ -165,10 +166,10 @@ def field_task_create(
     problems = ProblemList()
     if grid.level != Level.GRID:
         problems.add("not_a_grid", _("Tasks are given to a grid."), field="grid", item=grid.code)
-    if assignee is not None and not works_in(assignee, grid):
+    if assignee is not None and not works_in(assignee, grid, doers_of(kind)):
         problems.add(
             "not_grid_worker",
-            _("The assignee is not a grid worker of this grid."),
+            _("The assignee does not work in this grid, or their role may not do this task."),
             field="assignee",
             item=assignee.get_username(),
         )
@@ -273,8 +274,10 @@ def _create_chunk(actor: User | None, specs: Sequence[TaskSpec]) -> int:
 
 
 def require_doer(actor: User, task: FieldTask) -> None:
-    """Only the assignee, or any worker of the grid when nobody is named, enters a result."""
-    if not works_in(actor, task.grid) or task.assignee_id not in (None, actor.pk):
+    """Only the assignee, or anyone of the grid whose role the kind allows when nobody is
+    named, enters a result."""
+    doers = doers_of(task.kind)
+    if not works_in(actor, task.grid, doers) or task.assignee_id not in (None, actor.pk):
         raise PermissionDenied(
             _("This task is another worker's; only they may enter its result."),
             code="not_your_task",

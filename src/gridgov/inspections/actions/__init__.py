@@ -32,6 +32,7 @@ from gridgov.events.models import Category, Event
 from gridgov.events.photos import Upload, photos_checked
 from gridgov.inspections import notices, workflow
 from gridgov.inspections.actions import fieldtasks
+from gridgov.inspections.actions.position import point_checked
 from gridgov.inspections.models import (
     Checklist,
     Inspection,
@@ -562,11 +563,14 @@ def inspection_record(
     lon: float | None = None,
     lat: float | None = None,
     photos: Sequence[Upload] = (),
+    item_photos: Mapping[str, Sequence[Upload]] | None = None,
 ) -> Inspection:
-    """The inspector's answer: pass or fail for every item, a note, photos and where they
-    stood. A failed item opens a rectification with its deadline (working days of the kind)
-    and a re-inspection; a serious one also becomes an event. A re-inspection answers its one
-    item and moves its rectification. `checklist_version` is the version the form showed: a
+    """The inspector's answer: pass or fail for every item, a note, photos (of the whole
+    venue, and `item_photos` by item code: the evidence of one item) and where they stood,
+    refused when far from the venue (inspections.actions.position). A failed item opens a
+    rectification with its deadline (working days of the kind) and a re-inspection; a serious
+    one also becomes an event. A re-inspection answers its one item and moves its
+    rectification. `checklist_version` is the version the form showed: a
     checklist published since answers 409, so nobody's answers land on items they never saw."""
     inspection_get(actor, inspection_id)
     if actor.role not in INSPECTORS or not actor.is_active:
@@ -605,11 +609,19 @@ def inspection_record(
         problems.add(
             "too_long", _("Keep a note under %(n)d characters.") % {"n": NOTE_MAX}, field="note"
         )
-    if (lon is None) != (lat is None) or (
-        lon is not None and lat is not None and not (-180 <= lon <= 180 and -90 <= lat <= 90)
-    ):
-        problems.add("bad_point", _("Give both longitude and latitude, or neither."), field="lon")
-    checked = photos_checked(list(photos), problems)
+    checked = {"": photos_checked(list(photos), problems)}
+    codes = {str(i["code"]) for i in items}
+    for code, uploads in (item_photos or {}).items():
+        if code not in codes:
+            problems.add(
+                "unknown_item",
+                _("No such item on the checklist."),
+                field="item_photos",
+                item=code,
+            )
+        else:
+            checked[code] = photos_checked(list(uploads), problems)
+    point_checked(inspection, lon, lat, problems)
     problems.raise_if_any(_("The inspection cannot be recorded."))
 
     now = timezone.now()
@@ -624,17 +636,19 @@ def inspection_record(
         )
         for item in items
     )
-    for photo in checked:
-        row = InspectionPhoto(
-            inspection=inspection,
-            name=photo.name,
-            content_type=photo.content_type,
-            sha256=photo.sha256,
-        )
-        row.file.save(
-            f"{photo.sha256[:20]}.{photo.extension}", ContentFile(photo.content), save=False
-        )
-        row.save()
+    for code, item_checked in checked.items():
+        for photo in item_checked:
+            row = InspectionPhoto(
+                inspection=inspection,
+                item_code=code,
+                name=photo.name,
+                content_type=photo.content_type,
+                sha256=photo.sha256,
+            )
+            row.file.save(
+                f"{photo.sha256[:20]}.{photo.extension}", ContentFile(photo.content), save=False
+            )
+            row.save()
     inspection.status = InspectionStatus.DONE
     inspection.inspector, inspection.done_at = actor, now
     inspection.passed = all(a.passed for a in got.values())
@@ -657,7 +671,7 @@ def inspection_record(
             "venue": inspection.venue_id,
             "passed": inspection.passed,
             "rectifications": found,
-            "photos": len(checked),
+            "photos": sum(len(c) for c in checked.values()),
         },
     )
     transaction.on_commit(partial(_announce, "recorded", inspection.pk))

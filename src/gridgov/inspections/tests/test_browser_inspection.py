@@ -1,5 +1,5 @@
 """An inspection on a 390 px phone: the worker opens the due inspection from the list, fails
-one item with a photo, and the hazard is a rectification with its re-inspection."""
+one item with a photo of that item, and the hazard is a rectification with its re-inspection."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_a_failed_item_becomes_a_rectification_on_the_phone(
     broken = page.locator("fieldset.item", has_text="灭火器配置到位且在有效期内")
     broken.get_by_label("不通过").check()
     broken.get_by_label("备注").fill("灭火器已过期")
-    page.get_by_label("照片").set_input_files([photo("extinguisher.png", PNG)])
+    broken.get_by_label("本项照片").set_input_files([photo("extinguisher.png", PNG)])
     page.get_by_role("button", name="保存检查结果").click()
     page.wait_for_url(f"{live_server.url}/inspections/{due.pk}/")
     assert "发现 1 处隐患" in page.content()
@@ -57,5 +57,5 @@ def test_a_failed_item_becomes_a_rectification_on_the_phone(
     rect = Rectification.objects.unscoped().get()
     assert (rect.status, rect.note) == (RectificationStatus.OPEN, "灭火器已过期")
     assert Inspection.objects.unscoped().filter(rectification=rect, status="due").exists()
-    assert due.photos.count() == 1
+    assert list(due.photos.values_list("item_code", flat=True)) == ["extinguisher"]
     page.context.close()
