@@ -1,9 +1,9 @@
 """The demo's field work: a year of the demo grid worker's days ending today, and the last
 weeks of every other grid worker's in the demo district — duty check-ins, a daily patrol of
 the grid's points walked to the end, the log submitted most days, services given, leave
-taken, monthly care visits to three residents — written in bulk like the event history, then today's tasks made through the
-actions (the day's patrol, the visits due, a task the community assigns by hand) and the
-daily table rebuilt for the year, a month at a time.
+taken, monthly care visits to three residents — written in bulk like the event history,
+then today's tasks made through the actions (the day's patrol, the visits due, a task the
+community assigns by hand) and the daily table rebuilt for the year, a month at a time.
 
 The demo login `gw` is the worker of one grid; every other grid of the district gets an
 account of its own (`gw-<grid code>`, named after the grid's full-time worker, no password:

@@ -239,7 +239,8 @@ class AttendanceRow:
 
 def attendance_month(user: User, node: Node, year: int, month: int) -> list[AttendanceRow]:
     """Each worker's month: working days up to today, days on leave among them, days with a
-    start of duty on a working day not on leave."""
+    start of duty on a working day not on leave (from the check-ins, or from the daily table
+    once they are past their retention)."""
     first, last = month_range(year, month)
     last = min(last, timezone.localdate())
     workers = workers_under(user, node)
@@ -257,6 +258,14 @@ def attendance_month(user: User, node: Node, year: int, month: int) -> list[Atte
         .values_list("user_id", "at")
     ):
         starts.setdefault(user_id, set()).add(timezone.localdate(at))
+    # Check-ins are deleted after their retention (command's sweep); the days they proved
+    # stay in the daily table, built before they go.
+    for user_id, day in (
+        FieldDaily.objects.visible_to(scope_of(user))
+        .filter(worker__in=workers, day__range=(first, last), present=True)
+        .values_list("worker_id", "day")
+    ):
+        starts.setdefault(user_id, set()).add(day)
     out = []
     for worker in workers:
         off = leave.get(worker.pk, set()) & working

@@ -11,7 +11,9 @@ from gridgov.accounts.models import User
 from gridgov.audit.models import AuditEntry
 from gridgov.command.actions.retention import checkins_expire
 from gridgov.fieldwork.models import CheckIn, Duty, FieldDaily
+from gridgov.fieldwork.selectors import attendance_month
 from gridgov.testing.tree import HERE
+from gridgov.worktime.calendar import is_working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,8 @@ def test_old_check_ins_are_deleted_once_and_their_attendance_stays(
     assert list(CheckIn.objects.unscoped().values_list("duty", flat=True)) == [Duty.START]
     old_day = timezone.localdate(now - timedelta(days=40, hours=1))
     assert FieldDaily.objects.unscoped().get(worker=worker, day=old_day).present
+    month = attendance_month(worker, grid, old_day.year, old_day.month)
+    assert next(r for r in month if r.worker == worker).present_days == int(is_working_day(old_day))
     assert AuditEntry.objects.filter(action="command.checkins_expire").count() == 1
     # Idempotent: nothing more to delete, and nothing more recorded.
     assert checkins_expire(now=now) == 0
