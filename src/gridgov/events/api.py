@@ -6,16 +6,15 @@ and the photos in `photos`, on the `/with-photos` twins of the JSON routes.
 """
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
-from pydantic import ValidationError, WithJsonSchema
+from pydantic import WithJsonSchema
 
 from gridgov.accounts.requests import request_user
-from gridgov.core.errors import InvalidInput, Problem
+from gridgov.core.multipart import json_part
 from gridgov.events import selectors
 from gridgov.events.actions import intake, loop
 from gridgov.events.models import Channel, Event, EventAttachment, EventTransition
@@ -310,27 +309,6 @@ def category_list(request: HttpRequest) -> list[selectors.CategoryClass]:
     return selectors.category_tree()
 
 
-SchemaT = TypeVar("SchemaT", bound=Schema)
-
-
-def _parse(schema: type[SchemaT], data: str) -> SchemaT:
-    """The JSON part of a multipart request, with the same 422 as a JSON body."""
-    try:
-        return schema.model_validate_json(data)
-    except ValidationError as exc:
-        raise InvalidInput(
-            _("The request is not valid."),
-            problems=[
-                Problem(
-                    code=str(e["type"]),
-                    message=str(e["msg"]),
-                    field=".".join(str(p) for p in e["loc"]) or "data",
-                )
-                for e in exc.errors()
-            ],
-        ) from exc
-
-
 def _report(request: HttpRequest, payload: EventIn, photos: list[UploadedFile]) -> Status[Event]:
     """Answers with the event filed even when the reporter cannot read it afterwards (a
     department's referral is seen by its department only once dispatched to it)."""
@@ -361,7 +339,7 @@ def event_report_with_photos(
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[Event]:
     """Multipart: `data` holds the JSON of a report, `photos` the JPEG/PNG/WebP files."""
-    return _report(request, _parse(EventIn, data), photos or [])
+    return _report(request, json_part(EventIn, data), photos or [])
 
 
 @router.post("/hotline", response={201: ReportOut})
@@ -503,4 +481,4 @@ def event_command_with_photos(
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Event:
     """Multipart: `data` holds the JSON of the command, `photos` the before/after photos."""
-    return _command(request, number, command, _parse(CommandIn, data), photos or [])
+    return _command(request, number, command, json_part(CommandIn, data), photos or [])

@@ -3,14 +3,11 @@ which audit it and move the event's loop."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from gridgov.accounts.models import User
-from gridgov.core.admin_scope import ScopedAdmin
+from gridgov.core.admin_scope import ReadOnly, ScopedAdmin
 from gridgov.whistle.models import Summons, Whistle, WhistleLog
 from gridgov.whistle.selectors import whistles_visible
 
@@ -26,17 +23,6 @@ SUMMONS_FIELDS = (
     "rating_comment",
 )
 LOG_FIELDS = ("at", "step", "summons", "actor", "note")
-
-
-class ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class SummonsInline(ReadOnly, admin.TabularInline[Summons, Whistle]):

@@ -1,12 +1,9 @@
 import hashlib
-from io import StringIO
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.utils import translation
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
@@ -14,18 +11,12 @@ from gridgov.assessment.models import IndicatorDaily
 from gridgov.audit.actions import audit_record
 from gridgov.audit.models import AuditEntry
 from gridgov.demo.logins import DEMO_PASSWORD, DEMO_USERNAMES
+from gridgov.demo.tests.seeded.city import seed_command
 from gridgov.departments.models import Department, DepartmentKind
 from gridgov.jurisdiction.models import GridOverlap, LayerKind, LayerUnit, Level, Node
 from gridgov.placement.actions import ROLE_LEVELS
 from gridgov.staffing.models import GroupRole, StaffKind, StaffMember, WorkGroup
 from gridgov.testing.users import make_user
-
-
-def seed_command(*args: str) -> str:
-    out = StringIO()
-    with translation.override("en"):
-        call_command("seed_demo", "--no-progress", *args, stdout=out)
-    return out.getvalue()
 
 
 def snapshot() -> dict[str, object]:

@@ -1,17 +1,7 @@
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
 
 from gridgov.demo.logins import DEMO_PASSWORD, DEMO_URL, DEMO_USERNAMES
-
-
-def logins() -> str:
-    out = StringIO()
-    with translation.override("en"):
-        call_command("demo_logins", stdout=out)
-    return out.getvalue()
+from gridgov.demo.tests.seeded.city import logins
 
 
 def test_demo_logins_lists_every_account_with_its_place_and_the_url(seeded):
