@@ -21,6 +21,8 @@ def test_each_admin_role_gets_only_its_apps(users):
         "whistle",
         "decisions",
         "inspections",
+        "fieldwork",
+        "campaigns",
         "assessment",
         "addresses",
         "open311",
