@@ -185,7 +185,7 @@ def people_points(user: User, code: str) -> list[tuple[float, float, int]]:
     """(lat, lon, people) of each grid under a node the caller sees, as the hourly job left
     them: the population heat layer."""
     node = node_get(user, code)
-    rows = GridPeople.objects.visible_to(scope_of(user)).filter(grid__code__startswith=node.code)
+    rows = GridPeople.objects.visible_to(scope_of(user)).visible_to(Scope.under(node))
     return list(rows.values_list("lat", "lon", "people"))
 
 
