@@ -165,6 +165,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The test database in a file, not in memory: the browser tests' live server answers from
+    # another thread, and an in-memory database shared between threads fails a locked table
+    # at once ("database table is locked") where a file waits on the timeout above.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 # On PostgreSQL the application connects (DATABASE_URL) as a role that may only add to the
 # audit trail; `manage.py migrate` and `db_grant_app_role` connect as the tables' owner
 # given here (same database, the owner's user and password). ADR 0013.
